@@ -1,0 +1,9 @@
+import { handleNotify } from "@/lib/http/notify-handler";
+
+type Context = { params: Promise<{ channel: string }> };
+
+export async function POST(request: Request, { params }: Context): Promise<Response> {
+  return handleNotify(request, (await params).channel);
+}
+
+export const GET = POST;

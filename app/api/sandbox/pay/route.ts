@@ -1,0 +1,3 @@
+import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
+
+export const POST = handleSandboxPay;

@@ -1,0 +1,41 @@
+import "server-only";
+import pino, { type Logger } from "pino";
+import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import { getConfig, type AppConfig } from "@/lib/config";
+import { providerFor } from "@/lib/providers/registry";
+import type { PaymentProvider } from "@/lib/providers/types";
+import { getDatabase, type Db } from "@/lib/storage/database";
+
+/**
+ * Everything the domain functions need from the outside world, passed explicitly so tests can swap the clock, the
+ * randomness, the providers and the database without module mocks.
+ */
+export interface AppContext {
+  db: Db;
+  config: AppConfig;
+  now(): number;
+  random(): number;
+  provider(channel: ChannelConfig): PaymentProvider;
+  log: Logger;
+}
+
+const globalForLog = globalThis as unknown as { __paydeskLog?: Logger };
+
+export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): Logger {
+  globalForLog.__paydeskLog ??= pino({ level, base: { app: "paydesk" } });
+  return globalForLog.__paydeskLog;
+}
+
+/** The process-wide context: the configured database and real clock. */
+export async function getAppContext(): Promise<AppContext> {
+  const config = getConfig();
+  const { db } = await getDatabase(config.databaseUrl);
+  return {
+    db,
+    config,
+    now: () => Date.now(),
+    random: () => Math.random(),
+    provider: (channel) => providerFor(channel),
+    log: getLogger(config.logLevel),
+  };
+}

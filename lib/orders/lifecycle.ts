@@ -1,0 +1,58 @@
+import type { OrderRow } from "@/lib/storage/orders-repo";
+
+/**
+ * The order state machine (DESIGN §1.3), as pure functions of an order row and the time:
+ *   pending → paid      a matched payment of exactly the amount to pay
+ *   pending → expired   the TTL passed (the sweeper and every read enforce it)
+ *   pending → closed    the merchant closed it
+ *   expired → paid      late=true, when the payment arrives within the grace period its code stays reserved
+ * Everything else is terminal.
+ */
+
+export type PublicStatus = "pending" | "paid" | "expired" | "closed";
+
+/** What the payer and the merchant see, with expiry applied from the clock even before the sweeper ran. */
+export function effectiveStatus(order: Pick<OrderRow, "status" | "expires_at">, now: number): PublicStatus | null {
+  switch (order.status) {
+    case "creating":
+      return null;
+    case "pending":
+      return now >= order.expires_at ? "expired" : "pending";
+    default:
+      return order.status;
+  }
+}
+
+export type PaymentDecision =
+  | { action: "apply"; late: boolean }
+  | { action: "mismatch" }
+  | { action: "reject"; reason: "order_paid" | "order_closed" | "order_not_ready" | "grace_passed" };
+
+/**
+ * What to do with a verified payment of `amountFen` for `order` arriving at `now`. Only the exact amount to pay
+ * credits an order: a short or long payment is kept for review, never silently credited.
+ */
+export function decidePayment(
+  order: Pick<OrderRow, "status" | "expires_at" | "pay_amount_fen">,
+  amountFen: number,
+  now: number,
+  graceMs: number,
+): PaymentDecision {
+  if (order.status === "paid") return { action: "reject", reason: "order_paid" };
+  if (order.status === "closed") return { action: "reject", reason: "order_closed" };
+  if (order.status === "creating") return { action: "reject", reason: "order_not_ready" };
+  if (now > order.expires_at + graceMs) return { action: "reject", reason: "grace_passed" };
+  if (amountFen !== order.pay_amount_fen) return { action: "mismatch" };
+  return { action: "apply", late: now > order.expires_at };
+}
+
+/** Whole seconds left to pay (0 once expired), rounded up so the page never shows 0 while still payable. */
+export function expiresIn(order: Pick<OrderRow, "status" | "expires_at">, now: number): number {
+  if (effectiveStatus(order, now) !== "pending") return 0;
+  return Math.max(0, Math.ceil((order.expires_at - now) / 1000));
+}
+
+/** A merchant may close only an order that is still waiting for payment. */
+export function canClose(order: Pick<OrderRow, "status" | "expires_at">, now: number): boolean {
+  return effectiveStatus(order, now) === "pending";
+}

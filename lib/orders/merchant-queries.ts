@@ -1,0 +1,77 @@
+import "server-only";
+import { z } from "zod";
+import { findMerchant, type Merchant } from "@/lib/config";
+import type { AppContext } from "@/lib/context";
+import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
+import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { findOrderByMerchantRef, listPaidOrdersByCustom, transitionOrder } from "@/lib/storage/orders-repo";
+import { canClose } from "./lifecycle";
+import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView, type PublicOrderView } from "./order-views";
+
+const RECORDS_LIMIT = 100;
+
+function merchantFor(ctx: AppContext, params: Record<string, string>): Merchant {
+  if (!params.appkey) throw new MerchantError(MerchantCode.APPKEY_REQUIRED);
+  const merchant = findMerchant(ctx.config, params.appkey);
+  if (!merchant) throw new MerchantError(MerchantCode.APPKEY_INVALID);
+  if (!merchant.api_enabled) throw new MerchantError(MerchantCode.API_CLOSED);
+  if (!params.sign) throw new MerchantError(MerchantCode.SIGN_REQUIRED);
+  return merchant;
+}
+
+const lookupSchema = z.object({ out_order_id: z.string().min(1).max(128) });
+
+async function signedLookup(ctx: AppContext, params: Record<string, string>) {
+  const merchant = merchantFor(ctx, params);
+  const parsed = lookupSchema.safeParse(params);
+  if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "out_order_id");
+  const expected = orderLookupSign({ appkey: merchant.appkey, out_order_id: parsed.data.out_order_id }, merchant.appsecret);
+  if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  const found = await findOrderByMerchantRef(ctx.db, merchant.appkey, parsed.data.out_order_id);
+  // Expiry is enforced on this read too.
+  const order = found ? await loadOrderForRead(ctx, found.id) : undefined;
+  if (!order) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
+  return order;
+}
+
+/**
+ * `/api/cloudpay/query`: with `sign=nosign` and `order_id`, the payer's public view; otherwise a signed merchant
+ * query by `out_order_id`.
+ */
+export async function queryOrder(
+  ctx: AppContext,
+  params: Record<string, string>,
+): Promise<PublicOrderView | MerchantOrderView> {
+  if (params.sign === "nosign") {
+    const view = params.order_id ? await publicOrderView(ctx, params.order_id) : undefined;
+    if (!view) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
+    return view;
+  }
+  return merchantOrderView(ctx, await signedLookup(ctx, params));
+}
+
+/** `/api/cloudpay/close`: closes a pending order; closing a closed order again is a no-op success. */
+export async function closeOrder(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView> {
+  const order = await signedLookup(ctx, params);
+  const now = ctx.now();
+  if (order.status !== "closed") {
+    if (!canClose(order, now) || !(await transitionOrder(ctx.db, order.id, ["pending"], "closed", now, { closed_at: now }))) {
+      throw new MerchantError(MerchantCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
+    }
+  }
+  const closed = await loadOrderForRead(ctx, order.id);
+  return merchantOrderView(ctx, closed ?? order);
+}
+
+const recordsSchema = z.object({ custom: z.string().min(1).max(255) });
+
+/** `/api/cloudpay/records`: one customer's paid orders, newest first (the PAYJS plugin's "payment history"). */
+export async function listRecords(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView[]> {
+  const merchant = merchantFor(ctx, params);
+  const parsed = recordsSchema.safeParse(params);
+  if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "custom");
+  const expected = recordsSign({ appkey: merchant.appkey, custom: parsed.data.custom }, merchant.appsecret);
+  if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  const orders = await listPaidOrdersByCustom(ctx.db, merchant.appkey, parsed.data.custom, RECORDS_LIMIT);
+  return Promise.all(orders.map((o) => merchantOrderView(ctx, o)));
+}

@@ -1,0 +1,19 @@
+import "server-only";
+import type { ChannelConfig, ProviderName } from "@/lib/channels/channel-schema";
+import { sandboxProvider } from "@/lib/providers/sandbox/sandbox-provider";
+import type { PaymentProvider, ProviderDefinition, ProviderDeps } from "@/lib/providers/types";
+
+type Registry = { [P in ProviderName]: ProviderDefinition<Extract<ChannelConfig, { provider: P }>> };
+
+/** The explicit, typed list of providers. Adding one = its folder + a line here + its schema in channel-schema.ts. */
+export const providerRegistry: Registry = {
+  sandbox: sandboxProvider,
+};
+
+const defaultDeps: ProviderDeps = { fetch: (...args) => fetch(...args) };
+
+/** Binds a channel's configuration to its provider. */
+export function providerFor(channel: ChannelConfig, deps: ProviderDeps = defaultDeps): PaymentProvider {
+  const definition = providerRegistry[channel.provider] as ProviderDefinition<ChannelConfig>;
+  return definition.create(channel, deps);
+}

@@ -1,0 +1,61 @@
+import "server-only";
+import { z } from "zod";
+import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { parseFen } from "@/lib/money";
+import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
+import type { SandboxChannel } from "./config";
+
+const SUCCESS = { status: 200, body: "success", contentType: "text/plain; charset=utf-8" };
+const FAIL = { status: 200, body: "fail", contentType: "text/plain; charset=utf-8" };
+
+const notifySchema = z.object({
+  order_id: z.string().min(1).max(64),
+  amount: z.string(),
+  trade_no: z.string().min(1).max(64),
+  sign: z.string().min(1),
+});
+
+/** `sign = md5(order_id + amount + trade_no + key)` (DESIGN §1.2). */
+export function sandboxNotifySign(f: { order_id: string; amount: string; trade_no: string }, key: string): string {
+  return md5(f.order_id + f.amount + f.trade_no + key);
+}
+
+/**
+ * The sandbox provider: no upstream at all. Its QR encodes the cashier page itself (a phone that scans it opens the
+ * page and can press "simulate payment"), and it accepts notifications signed with the channel's key.
+ */
+export const sandboxProvider: ProviderDefinition<SandboxChannel> = {
+  create(channel): PaymentProvider {
+    return {
+      retryAck: FAIL,
+      async createPayment(input) {
+        return {
+          payload: input.pageUrl,
+          payAmountFen: input.amountFen,
+          providerOrderId: null,
+          expiresAt: null,
+          freeAmount: false,
+        };
+      },
+      async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
+        const params = new URLSearchParams(request.method === "GET" ? request.url.search : request.rawBody);
+        const parsed = notifySchema.safeParse(Object.fromEntries(params));
+        if (!parsed.success) return { kind: "rejected", reason: "malformed sandbox notify", ack: FAIL };
+        const f = parsed.data;
+        if (!signaturesEqual(sandboxNotifySign(f, channel.key), f.sign)) {
+          return { kind: "rejected", reason: "bad sandbox sign", ack: FAIL };
+        }
+        const amountFen = parseFen(f.amount);
+        if (amountFen === null) return { kind: "rejected", reason: "bad sandbox amount", ack: FAIL };
+        return {
+          kind: "payment",
+          tradeNo: f.trade_no,
+          amountFen,
+          match: { by: "order_id", orderId: f.order_id },
+          ack: SUCCESS,
+          raw: { order_id: f.order_id, amount: f.amount, trade_no: f.trade_no },
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,125 @@
+import type { ChannelConfig } from "@/lib/channels/channel-schema";
+
+/** The three wallets the merchant protocol knows. */
+export const PAY_TYPES = ["alipay", "wxpay", "qqpay"] as const;
+export type PayType = (typeof PAY_TYPES)[number];
+
+/** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
+export interface CreatePaymentInput {
+  /** Paydesk's public order id; providers use it (or a derivative) as their merchant order number. */
+  orderId: string;
+  amountFen: number;
+  type: PayType;
+  /** `{base}/api/notify/{channel_id}`: where the provider must send its notification. */
+  notifyUrl: string;
+  /** `{base}/pay/{order_id}`: the cashier page, for providers that send the payer back somewhere. */
+  pageUrl: string;
+  /** Short human description (the merchant's name), for providers that show a subject. */
+  subject: string;
+  /** A stable id of the payer on the merchant side (the order's `custom`, or the order id). */
+  payerId: string;
+  /** Milliseconds since the epoch; providers must not read the clock themselves. */
+  now: number;
+  /** Aborts the upstream call when the configured timeout passes. */
+  signal: AbortSignal;
+}
+
+/** A provider's answer to a create. */
+export interface CreatePaymentResult {
+  /** What the QR encodes (`wxp://…`, `https://qr.alipay.com/…`, a URL …). */
+  payload: string;
+  /** Fen the payer must actually pay; differs from the price when the provider offsets amounts. */
+  payAmountFen: number;
+  /** The provider's own order id, when it has one; notifications may refer to the order by it. */
+  providerOrderId: string | null;
+  /** When the provider stops accepting payment for this code (ms); caps the order's expiry. */
+  expiresAt: number | null;
+  /** True for a free-amount code: the payer types the amount, so the page must insist on the exact sum. */
+  freeAmount: boolean;
+}
+
+/** The raw notification as it reached `/api/notify/{channel}`; parseNotify verifies before trusting any of it. */
+export interface NotifyRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  rawBody: string;
+}
+
+/** The HTTP answer a provider expects; each provider has its own success and failure bodies. */
+export interface ProviderAck {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/** How a verified payment points at its order. Providers resolve what only they can (e.g. a memo via a QR cache). */
+export type PaymentMatch =
+  | { by: "order_id"; orderId: string }
+  | { by: "provider_order_id"; providerOrderId: string }
+  | { by: "none" };
+
+/** The outcome of parsing one notification. */
+export type NotifyOutcome =
+  | {
+      kind: "payment";
+      /** The provider's transaction number: unique per channel, the key that makes every payment apply once. */
+      tradeNo: string;
+      amountFen: number;
+      match: PaymentMatch;
+      /** Answer to send once the payment is durably recorded (applied, duplicate, or kept for review). */
+      ack: ProviderAck;
+      /** The verified fields, kept with the payment for review. */
+      raw: Record<string, unknown>;
+    }
+  /** Verified but not a payment (e.g. a "not paid" status report): acknowledge, change nothing. */
+  | { kind: "ignored"; reason: string; ack: ProviderAck }
+  /** Failed verification or malformed: answer the provider's failure ack, change nothing. */
+  | { kind: "rejected"; reason: string; ack: ProviderAck }
+  /** A payer's browser landed on the notify URL (some providers reuse it as a return URL): send it to the page. */
+  | { kind: "browser"; match: PaymentMatch };
+
+/** A reconciliation answer from providers that can be queried. */
+export type QueryOutcome =
+  | { paid: true; tradeNo: string; amountFen: number; raw: Record<string, unknown> }
+  | { paid: false };
+
+/** The order facts a provider may need for reconciliation. */
+export interface QueryPaymentInput {
+  orderId: string;
+  providerOrderId: string | null;
+  amountFen: number;
+  now: number;
+  signal: AbortSignal;
+}
+
+/**
+ * One provider, bound to one channel's configuration. Provider-native field names never leave its folder.
+ */
+export interface PaymentProvider {
+  createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
+  /** Verify first; never throw for bad input (answer `rejected`). */
+  parseNotify(request: NotifyRequest): Promise<NotifyOutcome>;
+  /** The ack that makes the provider retry later (used when Paydesk itself failed to record the payment). */
+  retryAck: ProviderAck;
+  /** Optional upstream status query, used only as rate-limited reconciliation. */
+  queryPayment?(input: QueryPaymentInput): Promise<QueryOutcome>;
+}
+
+/** What a provider factory receives besides its channel config. */
+export interface ProviderDeps {
+  fetch: typeof fetch;
+}
+
+/** A provider module: its channel-config schema and a factory. */
+export interface ProviderDefinition<C extends ChannelConfig = ChannelConfig> {
+  create(channel: C, deps: ProviderDeps): PaymentProvider;
+}
+
+/** Thrown by createPayment when the upstream failed; the message may be shown to the merchant (code 208). */
+export class UpstreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UpstreamError";
+  }
+}

@@ -1,0 +1,88 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from "kysely";
+import pg from "pg";
+import { migrations, type Dialect } from "./migrations";
+import type { Database } from "./schema";
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint (int8) and numeric as strings; every bigint Paydesk stores (fen, milliseconds) is far
+// below 2^53, so numbers are safe and keep both dialects returning the same types.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface OpenOptions {
+  /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
+  pgSchema?: string;
+}
+
+/** Opens `file:…` (SQLite) or `postgres://…` and applies pending migrations before returning. */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  let db: Db;
+  let dialect: Dialect;
+  if (url.startsWith("file:")) {
+    const file = url.slice("file:".length);
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    // WAL lets readers continue during a write; busy_timeout makes a second process wait instead of failing.
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma("synchronous = NORMAL");
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    dialect = "sqlite";
+  } else {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    if (options.pgSchema) {
+      const client = await pool.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"`);
+      } finally {
+        client.release();
+      }
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    dialect = "postgres";
+  }
+  await migrate(db, dialect);
+  return { db, dialect, close: () => db.destroy() };
+}
+
+async function migrate(db: Db, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? "unknown");
+    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${reason}`);
+  }
+}
+
+const globalForDb = globalThis as unknown as { __paydeskDb?: Promise<DatabaseHandle> };
+
+/** The process-wide database, opened (and migrated) on first use. */
+export function getDatabase(url: string): Promise<DatabaseHandle> {
+  globalForDb.__paydeskDb ??= openDatabase(url).catch((err: unknown) => {
+    globalForDb.__paydeskDb = undefined;
+    throw err;
+  });
+  return globalForDb.__paydeskDb;
+}
+
+/** Installs a database as the process-wide one (tests). */
+export function setDatabaseForTests(handle: DatabaseHandle | undefined): void {
+  globalForDb.__paydeskDb = handle ? Promise.resolve(handle) : undefined;
+}

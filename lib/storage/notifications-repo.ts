@@ -1,0 +1,136 @@
+import "server-only";
+import type { Insertable, Selectable } from "kysely";
+import type { Db } from "./database";
+import type { NotificationAttemptsTable, NotificationsTable } from "./schema";
+
+export type NotificationRow = Selectable<NotificationsTable>;
+export type AttemptRow = Selectable<NotificationAttemptsTable>;
+
+/** Writes the outbox row for a paid order (call inside the transaction that marks it paid). */
+export async function insertNotification(
+  db: Db,
+  n: { orderId: string; url: string; body: string; now: number },
+): Promise<void> {
+  await db
+    .insertInto("notifications")
+    .values({
+      order_id: n.orderId,
+      url: n.url,
+      body: n.body,
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: n.now,
+      lease_until: 0,
+      lease_owner: null,
+      created_at: n.now,
+      delivered_at: null,
+      updated_at: n.now,
+    })
+    .onConflict((oc) => oc.column("order_id").doNothing())
+    .execute();
+}
+
+/** Ids of deliveries that are due and not leased by anyone. */
+export async function dueNotificationIds(db: Db, now: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("notifications")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", now)
+    .where("lease_until", "<", now)
+    .orderBy("next_attempt_at")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Claims one delivery with a lease. The conditional UPDATE is atomic in both databases, so when several instances
+ * race for the same row exactly one gets `numUpdatedRows = 1`; a crashed holder's lease simply runs out.
+ */
+export async function claimNotification(
+  db: Db,
+  id: number,
+  owner: string,
+  now: number,
+  leaseMs: number,
+): Promise<NotificationRow | undefined> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ lease_until: now + leaseMs, lease_owner: owner })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", now)
+    .where("lease_until", "<", now)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return undefined;
+  return db.selectFrom("notifications").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export interface AttemptResult {
+  attempt: Omit<Insertable<NotificationAttemptsTable>, "notification_id" | "attempt_no">;
+  /** The row's state after this attempt. */
+  next: { status: "delivered" | "pending" | "failed"; nextAttemptAt: number };
+}
+
+/**
+ * Logs one attempt and moves the delivery on, in one transaction, only while `owner` still holds the lease (a
+ * holder whose lease ran out and was taken over must not overwrite the newer holder's outcome).
+ */
+export async function finishAttempt(
+  db: Db,
+  id: number,
+  owner: string,
+  now: number,
+  r: AttemptResult,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const current = await tx
+      .selectFrom("notifications")
+      .select(["attempts", "lease_owner", "status"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!current || current.lease_owner !== owner || current.status !== "pending") return false;
+    const attemptNo = current.attempts + 1;
+    await tx.insertInto("notification_attempts").values({ ...r.attempt, notification_id: id, attempt_no: attemptNo }).execute();
+    const updated = await tx
+      .updateTable("notifications")
+      .set({
+        attempts: attemptNo,
+        status: r.next.status,
+        next_attempt_at: r.next.nextAttemptAt,
+        delivered_at: r.next.status === "delivered" ? now : null,
+        lease_until: 0,
+        lease_owner: null,
+        updated_at: now,
+      })
+      .where("id", "=", id)
+      .where("lease_owner", "=", owner)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
+  });
+}
+
+export async function findNotificationByOrder(db: Db, orderId: string): Promise<NotificationRow | undefined> {
+  return db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirst();
+}
+
+export async function listAttempts(db: Db, notificationId: number): Promise<AttemptRow[]> {
+  return db
+    .selectFrom("notification_attempts")
+    .selectAll()
+    .where("notification_id", "=", notificationId)
+    .orderBy("attempt_no")
+    .execute();
+}
+
+/** A failed delivery goes back to pending with a fresh schedule (the operator's "resend"). */
+export async function resendNotification(db: Db, orderId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_until: 0, lease_owner: null, updated_at: now })
+    .where("order_id", "=", orderId)
+    .where("status", "=", "failed")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,166 @@
+import "server-only";
+import type { Insertable, Selectable } from "kysely";
+import type { Db } from "./database";
+import type { OrdersTable, OrderStatus } from "./schema";
+
+export type OrderRow = Selectable<OrdersTable>;
+export type NewOrder = Insertable<OrdersTable>;
+
+/**
+ * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
+ * shop's retry or a double click from ever creating two orders; returns false when that key already exists.
+ */
+export async function insertCreatingOrder(db: Db, order: NewOrder): Promise<boolean> {
+  const result = await db
+    .insertInto("orders")
+    .values({ ...order, status: "creating" })
+    .onConflict((oc) => oc.columns(["appkey", "out_order_id"]).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export interface ActivatedPayment {
+  payload: string;
+  payAmountFen: number;
+  providerOrderId: string | null;
+  expiresAt: number;
+  freeAmount: boolean;
+}
+
+/** creating → pending, once the provider gave a code. */
+export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<void> {
+  await db
+    .updateTable("orders")
+    .set({
+      status: "pending",
+      payload: p.payload,
+      pay_amount_fen: p.payAmountFen,
+      provider_order_id: p.providerOrderId,
+      expires_at: p.expiresAt,
+      free_amount: p.freeAmount ? 1 : 0,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("status", "=", "creating")
+    .execute();
+}
+
+/** Drops an order whose creation failed upstream, so nothing half-made stays behind and the shop may retry. */
+export async function deleteCreatingOrder(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("orders").where("id", "=", id).where("status", "=", "creating").execute();
+}
+
+export async function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom("orders")
+    .selectAll()
+    .where("appkey", "=", appkey)
+    .where("out_order_id", "=", outOrderId)
+    .executeTakeFirst();
+}
+
+export async function findOrderByProviderOrderId(
+  db: Db,
+  channelId: string,
+  providerOrderId: string,
+): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom("orders")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("provider_order_id", "=", providerOrderId)
+    .executeTakeFirst();
+}
+
+/** Moves one order from `from` to `to` only if it is still in `from`; returns whether it moved. */
+export async function transitionOrder(
+  db: Db,
+  id: string,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  now: number,
+  extra: Partial<Pick<OrderRow, "closed_at">> = {},
+): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ status: to, updated_at: now, ...extra })
+    .where("id", "=", id)
+    .where("status", "in", from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** pending|expired → paid, guarded so that only one of two racing payments can win. */
+export async function markOrderPaid(
+  db: Db,
+  id: string,
+  p: { realFen: number; paidAt: number; late: boolean },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ status: "paid", real_fen: p.realFen, paid_at: p.paidAt, late: p.late ? 1 : 0, updated_at: p.paidAt })
+    .where("id", "=", id)
+    .where("status", "in", ["pending", "expired"])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The sweeper: pending orders past their expiry become expired, and `creating` claims older than `staleBefore`
+ * (a process that died while asking the provider) are dropped. Returns how many orders expired.
+ */
+export async function sweepOrders(db: Db, now: number, staleBefore: number): Promise<number> {
+  const expired = await db
+    .updateTable("orders")
+    .set({ status: "expired", updated_at: now })
+    .where("status", "=", "pending")
+    .where("expires_at", "<=", now)
+    .executeTakeFirst();
+  await db.deleteFrom("orders").where("status", "=", "creating").where("created_at", "<", staleBefore).execute();
+  return Number(expired.numUpdatedRows);
+}
+
+/** A customer's paid orders for one merchant, newest first. */
+export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<OrderRow[]> {
+  return db
+    .selectFrom("orders")
+    .selectAll()
+    .where("appkey", "=", appkey)
+    .where("custom", "=", custom)
+    .where("status", "=", "paid")
+    .orderBy("paid_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** The channel of the merchant's most recent paid order (smart rotation avoids it). */
+export async function lastPaidChannel(db: Db, appkey: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("orders")
+    .select("channel_id")
+    .where("appkey", "=", appkey)
+    .where("status", "=", "paid")
+    .orderBy("paid_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.channel_id;
+}
+
+/** Fen collected per channel since `since` (uniform rotation avoids the top collector of the day). */
+export async function collectedSince(db: Db, channelIds: readonly string[], since: number): Promise<Map<string, number>> {
+  if (channelIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("orders")
+    .select((eb) => ["channel_id", eb.fn.sum<number>("real_fen").as("total")])
+    .where("channel_id", "in", channelIds)
+    .where("status", "=", "paid")
+    .where("paid_at", ">=", since)
+    .groupBy("channel_id")
+    .execute();
+  return new Map(rows.map((r) => [r.channel_id, Number(r.total ?? 0)]));
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import type { Insertable, Selectable } from "kysely";
+import type { Db } from "./database";
+import type { PaymentsTable, PaymentStatus } from "./schema";
+
+export type PaymentRow = Selectable<PaymentsTable>;
+
+/**
+ * Records a provider transaction unless (channel_id, trade_no) is already known. The unique key, not a prior
+ * SELECT, decides: two identical notifications racing each other insert one row, and the loser learns it lost.
+ * Returns the new row's id, or null for a duplicate.
+ */
+export async function insertPaymentOnce(db: Db, payment: Insertable<PaymentsTable>): Promise<number | null> {
+  const row = await db
+    .insertInto("payments")
+    .values(payment)
+    .onConflict((oc) => oc.columns(["channel_id", "trade_no"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
+export async function setPaymentOutcome(
+  db: Db,
+  id: number,
+  outcome: { status: PaymentStatus; orderId: string | null; reason: string | null },
+): Promise<void> {
+  await db
+    .updateTable("payments")
+    .set({ status: outcome.status, order_id: outcome.orderId, reason: outcome.reason })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function findPayment(db: Db, channelId: string, tradeNo: string): Promise<PaymentRow | undefined> {
+  return db
+    .selectFrom("payments")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("trade_no", "=", tradeNo)
+    .executeTakeFirst();
+}
+
+export async function listPaymentsForOrder(db: Db, orderId: string): Promise<PaymentRow[]> {
+  return db.selectFrom("payments").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+}
+
+/** Payments kept for an operator's review: matched no payable order, or paid a different amount. */
+export async function listPaymentsForReview(db: Db, limit = 100): Promise<PaymentRow[]> {
+  return db
+    .selectFrom("payments")
+    .selectAll()
+    .where("status", "in", ["mismatched", "unmatched"])
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
