@@ -35,7 +35,7 @@ export async function getAppContext(): Promise<AppContext> {
     config,
     now: () => Date.now(),
     random: () => Math.random(),
-    provider: (channel) => providerFor(channel),
+    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db }),
     log: getLogger(config.logLevel),
   };
 }

@@ -10,10 +10,8 @@ export const providerRegistry: Registry = {
   sandbox: sandboxProvider,
 };
 
-const defaultDeps: ProviderDeps = { fetch: (...args) => fetch(...args) };
-
 /** Binds a channel's configuration to its provider. */
-export function providerFor(channel: ChannelConfig, deps: ProviderDeps = defaultDeps): PaymentProvider {
+export function providerFor(channel: ChannelConfig, deps: ProviderDeps): PaymentProvider {
   const definition = providerRegistry[channel.provider] as ProviderDefinition<ChannelConfig>;
   return definition.create(channel, deps);
 }

@@ -1,4 +1,5 @@
 import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import type { Db } from "@/lib/storage/database";
 
 /** The three wallets the merchant protocol knows. */
 export const PAY_TYPES = ["alipay", "wxpay", "qqpay"] as const;
@@ -109,6 +110,8 @@ export interface PaymentProvider {
 /** What a provider factory receives besides its channel config. */
 export interface ProviderDeps {
   fetch: typeof fetch;
+  /** For providers that keep state of their own (e.g. a QR-code cache), through repositories in lib/storage. */
+  db: Db;
 }
 
 /** A provider module: its channel-config schema and a factory. */

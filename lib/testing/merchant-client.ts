@@ -1,0 +1,20 @@
+import { createSign, orderLookupSign, recordsSign } from "@/lib/merchant-protocol/sign";
+import { TEST_MERCHANT } from "./test-context";
+
+/** Builds signed merchant-API parameters the way a shop's code would (tests and the demo use it). */
+export function signedCreateParams(
+  p: { price: string; type: string; out_order_id: string; custom?: string },
+  merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
+): Record<string, string> {
+  const custom = p.custom ?? "";
+  const sign = createSign({ appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom }, merchant.appsecret);
+  return { appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, ...(p.custom !== undefined ? { custom } : {}), sign };
+}
+
+export function signedLookupParams(outOrderId: string, merchant: { appkey: string; appsecret: string } = TEST_MERCHANT): Record<string, string> {
+  return { appkey: merchant.appkey, out_order_id: outOrderId, sign: orderLookupSign({ appkey: merchant.appkey, out_order_id: outOrderId }, merchant.appsecret) };
+}
+
+export function signedRecordsParams(custom: string, merchant: { appkey: string; appsecret: string } = TEST_MERCHANT): Record<string, string> {
+  return { appkey: merchant.appkey, custom, sign: recordsSign({ appkey: merchant.appkey, custom }, merchant.appsecret) };
+}

@@ -1,0 +1,30 @@
+import type { AppContext } from "@/lib/context";
+import { merchantHandler } from "@/lib/http/merchant-handler";
+import { handleNotify } from "@/lib/http/notify-handler";
+import { createOrder } from "@/lib/orders/create-order";
+import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
+import { serveFetch, type RunningServer } from "./http-server";
+
+/**
+ * Paydesk's merchant API and notify endpoint over real HTTP, without Next.js: the same handler functions the app
+ * routes export, bound to a test context. Integration tests point provider emulators and merchant clients at it.
+ * The context's `config.baseUrl` is set to the server's address so notify URLs given to providers reach it.
+ */
+export async function startPaydeskServer(ctx: AppContext): Promise<RunningServer> {
+  const factory = () => Promise.resolve(ctx);
+  const routes: Record<string, (r: Request) => Promise<Response>> = {
+    "/api/cloudpay/create": merchantHandler(createOrder, factory),
+    "/api/cloudpay/query": merchantHandler(queryOrder, factory),
+    "/api/cloudpay/records": merchantHandler(listRecords, factory),
+    "/api/cloudpay/close": merchantHandler(closeOrder, factory),
+  };
+  const server = await serveFetch(async (request) => {
+    const { pathname } = new URL(request.url);
+    const notify = /^\/api\/notify\/([^/]+)$/.exec(pathname);
+    if (notify?.[1]) return handleNotify(request, decodeURIComponent(notify[1]), factory);
+    const route = routes[pathname];
+    return route ? route(request) : new Response("not found", { status: 404 });
+  });
+  ctx.config.baseUrl = server.url;
+  return server;
+}
