@@ -1,0 +1,29 @@
+import { connection } from "next/server";
+import { TestOrderForm } from "@/components/demo/test-order-form";
+import { getConfig } from "@/lib/config";
+
+export default async function HomePage() {
+  await connection();
+  const config = getConfig();
+  return (
+    <main className="mx-auto max-w-md px-4 py-12">
+      <h1 className="text-2xl font-semibold">Paydesk 收银台</h1>
+      <p className="mt-2 text-gray-600">
+        商户调用一个签名接口，把顾客送到收银台；到账后 Paydesk 签名通知商户并把顾客送回商户页面。
+      </p>
+      {config.demo ? (
+        <section className="mt-8 rounded-xl bg-white p-6 shadow-sm" aria-labelledby="demo-title">
+          <h2 id="demo-title" className="text-lg font-medium">
+            创建测试订单
+          </h2>
+          <p className="mb-4 mt-1 text-sm text-gray-500">
+            演示商户（沙箱通道）：下单走真实的商户接口，收银台上可以“模拟支付”。
+          </p>
+          <TestOrderForm />
+        </section>
+      ) : (
+        <p className="mt-8 text-sm text-gray-500">商户接口：POST /api/cloudpay/create（见 README）。</p>
+      )}
+    </main>
+  );
+}

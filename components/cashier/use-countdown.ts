@@ -1,0 +1,33 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+
+/**
+ * Seconds left, from the server's expiry and the server's clock at render time; only elapsed time is measured on the
+ * client (with the monotonic clock), so a wrong phone clock cannot make an order look expired.
+ */
+export function useCountdown(expiresAt: number, serverNow: number): number {
+  const mountedAt = useRef<number | null>(null);
+  const initial = Math.max(0, Math.ceil((expiresAt - serverNow) / 1000));
+  const [left, setLeft] = useState(initial);
+  useEffect(() => {
+    mountedAt.current ??= performance.now();
+    const tick = () => {
+      const elapsed = performance.now() - (mountedAt.current ?? performance.now());
+      setLeft(Math.max(0, Math.ceil((expiresAt - serverNow - elapsed) / 1000)));
+    };
+    tick();
+    const id = setInterval(tick, 250);
+    return () => clearInterval(id);
+  }, [expiresAt, serverNow]);
+  return left;
+}
+
+/** `M:SS`, or `H:MM:SS` from one hour up. */
+export function formatCountdown(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const mm = h > 0 ? String(m).padStart(2, "0") : String(m);
+  return `${h > 0 ? `${h}:` : ""}${mm}:${String(s).padStart(2, "0")}`;
+}

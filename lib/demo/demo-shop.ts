@@ -1,0 +1,51 @@
+import "server-only";
+import { findMerchant, type Merchant } from "@/lib/config";
+import type { AppContext } from "@/lib/context";
+import { notifySign, returnSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { insertDemoReceipt, listDemoReceipts } from "@/lib/storage/demo-receipts-repo";
+
+/**
+ * The built-in demo shop. It verifies what Paydesk sends exactly as a real shop would — with nothing but its appkey
+ * and appsecret — so the demo proves the signatures, not just the plumbing.
+ */
+export const DEMO_APPKEY = "demo";
+
+export function demoMerchant(ctx: AppContext): Merchant | undefined {
+  return findMerchant(ctx.config, DEMO_APPKEY);
+}
+
+/** The demo shop's notify endpoint: verify, record, answer `success` (or `fail` for a bad signature). */
+export async function receiveDemoNotify(ctx: AppContext, rawBody: string): Promise<"success" | "fail"> {
+  const merchant = demoMerchant(ctx);
+  if (!merchant) return "fail";
+  const f = Object.fromEntries(new URLSearchParams(rawBody));
+  const fields = {
+    order_id: f.order_id ?? "",
+    out_order_id: f.out_order_id ?? "",
+    price: f.price ?? "",
+    realprice: f.realprice ?? "",
+    type: f.type ?? "",
+    paytime: f.paytime ?? "",
+    extend: f.extend ?? "",
+  };
+  const verified = signaturesEqual(notifySign(merchant.appkey, fields, merchant.appsecret), f.sign ?? "");
+  await insertDemoReceipt(ctx.db, { orderId: fields.order_id, outOrderId: fields.out_order_id, fields: f, verified, now: ctx.now() });
+  return verified ? "success" : "fail";
+}
+
+/** Checks the sync return's signature (PROTOCOLS §1.3). */
+export function verifyDemoReturn(ctx: AppContext, q: Record<string, string>): boolean {
+  const merchant = demoMerchant(ctx);
+  if (!merchant) return false;
+  const expected = returnSign(
+    merchant.appkey,
+    { price: q.price ?? "", type: q.type ?? "", product_id: q.product_id ?? "", order_id: q.order_id ?? "", out_order_id: q.out_order_id ?? "" },
+    merchant.appsecret,
+  );
+  return signaturesEqual(expected, q.sign ?? "");
+}
+
+export async function demoReceipts(ctx: AppContext, orderId: string) {
+  const rows = await listDemoReceipts(ctx.db, orderId);
+  return rows.map((r) => ({ verified: r.verified === 1, receivedAt: r.received_at, fields: JSON.parse(r.fields) as Record<string, string> }));
+}

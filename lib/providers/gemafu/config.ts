@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { channelBaseSchema } from "@/lib/channels/base-schema";
+
+/** A 个码付 (gemafu) channel (PROTOCOLS §3.1). The real endpoint is `https://fcapi.flexmuse.com/pay`. */
+export const gemafuChannelSchema = channelBaseSchema
+  .extend({
+    provider: z.literal("gemafu"),
+    /** The single endpoint every method is POSTed to. */
+    base_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    /** Merchant number: the platform wants a JSON number, not a string. */
+    m_id: z.number().int().positive(),
+    secret_key: z.string().min(1),
+    /** The merchant system's application name, sent with every order and echoed in notifies. */
+    appname: z.string().min(1).max(64),
+  })
+  .strict();
+
+export type GemafuChannel = z.infer<typeof gemafuChannelSchema>;

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { channelBaseSchema } from "@/lib/channels/base-schema";
+
+/**
+ * A 金沙江 JSJ API channel (PROTOCOLS §3.3). JSJ enables each wallet per account and per endpoint, and its create
+ * form carries no wallet field, so one `base_url` yields one wallet's codes: configure a channel per endpoint
+ * (the provider refuses a code of the wrong wallet rather than show it).
+ */
+export const jsjChannelSchema = channelBaseSchema
+  .extend({
+    provider: z.literal("jsj"),
+    /** The gateway's create endpoint (the form is POSTed here; the reply body is the QR content). */
+    base_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    /** 合作伙伴ID. */
+    apiid: z.string().min(1).max(64),
+    /** 安全检验码: only ever sent as md5(apikey), and used to verify callbacks. */
+    apikey: z.string().min(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.types.includes("alipay")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["types"],
+        message: "a jsj channel serves wxpay or qqpay (its native create returns WeChat/QQ codes only)",
+      });
+    }
+  });
+
+export type JsjChannel = z.infer<typeof jsjChannelSchema>;

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { channelBaseSchema } from "@/lib/channels/base-schema";
+
+/** A PAYJS channel (PROTOCOLS §3.2). The real base URL is `https://payjs.cn`. */
+export const payjsChannelSchema = channelBaseSchema
+  .extend({
+    provider: z.literal("payjs"),
+    base_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    /** 商户号 */
+    mchid: z.string().min(1).max(64),
+    /** 通讯密钥 */
+    key: z.string().min(1),
+  })
+  .strict();
+
+export type PayjsChannel = z.infer<typeof payjsChannelSchema>;

@@ -1,0 +1,21 @@
+import "server-only";
+import { ConfigError, getConfig } from "@/lib/config";
+import { startBackground } from "@/lib/background";
+import { getDatabase } from "@/lib/storage/database";
+
+/**
+ * Runs once per server process: validate configuration (a bad key stops the start with a message naming it),
+ * open and migrate the database, start the dispatcher and sweeper. Any failure here exits non-zero.
+ */
+export async function start(): Promise<void> {
+  try {
+    const config = getConfig();
+    await getDatabase(config.databaseUrl);
+    await startBackground();
+  } catch (err) {
+    const message =
+      err instanceof ConfigError ? `Paydesk configuration error:\n${err.message}` : `Paydesk failed to start: ${(err as Error).message}`;
+    console.error(message);
+    process.exit(1);
+  }
+}
