@@ -1,6 +1,9 @@
 import "server-only";
 import type { ChannelConfig, ProviderName } from "@/lib/channels/channel-schema";
 import { sandboxProvider } from "@/lib/providers/sandbox/sandbox-provider";
+import { gemafuProvider } from "@/lib/providers/gemafu/gemafu-provider";
+import { payjsProvider } from "@/lib/providers/payjs/payjs-provider";
+import { cloudpayProvider } from "@/lib/providers/cloudpay/cloudpay-provider";
 import type { PaymentProvider, ProviderDefinition, ProviderDeps } from "@/lib/providers/types";
 
 type Registry = { [P in ProviderName]: ProviderDefinition<Extract<ChannelConfig, { provider: P }>> };
@@ -8,6 +11,9 @@ type Registry = { [P in ProviderName]: ProviderDefinition<Extract<ChannelConfig,
 /** The explicit, typed list of providers. Adding one = its folder + a line here + its schema in channel-schema.ts. */
 export const providerRegistry: Registry = {
   sandbox: sandboxProvider,
+  gemafu: gemafuProvider,
+  payjs: payjsProvider,
+  cloudpay: cloudpayProvider,
 };
 
 /** Binds a channel's configuration to its provider. */

@@ -1,0 +1,126 @@
+import "server-only";
+import { z } from "zod";
+import { createSign, notifySign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { formatYuan, parseYuan } from "@/lib/money";
+import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
+import { UpstreamError } from "@/lib/providers/types";
+import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
+import type { CloudpayChannel } from "./config";
+
+const LABEL = "云端";
+const text = (body: string) => ({ status: 200, body, contentType: "text/plain; charset=utf-8" });
+/** The merchant protocol's own answers (PROTOCOLS §1.2): `success` stops the upstream's pushes, `fail` retries. */
+const ACK = text("success");
+const FAIL = text("fail");
+
+const yuan = z.string().refine((v) => parseYuan(v) !== null, "not a yuan amount");
+const createReply = z.looseObject({
+  code: z.union([z.number(), z.string()]).transform((v) => String(v)),
+  msg: z.string().optional(),
+  data: z
+    .looseObject({
+      pay_url: z.url({ protocol: /^https?$/ }),
+      // Not in the seed's reply; a Paydesk upstream adds them (PROTOCOLS §1.1 "may add fields").
+      order_id: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
+      pay_amount: yuan.optional(),
+      expires_at: z.number().int().positive().optional(),
+    })
+    .optional(),
+});
+
+const notifySchema = z.object({
+  order_id: z.string().min(1).max(64),
+  out_order_id: z.string().min(1).max(128),
+  price: z.string(),
+  realprice: yuan,
+  type: z.string(),
+  paytime: z.string(),
+  extend: z.string().default(""),
+  sign: z.string().min(1),
+});
+
+function readFields(request: NotifyRequest): Record<string, string> {
+  const raw = request.method === "GET" ? request.url.search : request.rawBody;
+  if (/^\s*\{/.test(raw)) {
+    // Some upstream deployments post JSON; take only string-like scalars, exactly as sent.
+    try {
+      const json: unknown = JSON.parse(raw);
+      if (typeof json !== "object" || json === null) return {};
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(json)) if (typeof v === "string" || typeof v === "number") out[k] = String(v);
+      return out;
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+/**
+ * 云端 (cloudpay) upstream: another platform that speaks the merchant protocol Paydesk itself serves, with Paydesk as
+ * its merchant. The QR payload is the upstream's own hosted page (`data.pay_url`); the upstream's async notify goes
+ * to the URL configured in *its* back office (not sent per order), which must be `/api/notify/{channel_id}`.
+ */
+export const cloudpayProvider: ProviderDefinition<CloudpayChannel> = {
+  create(channel, deps): PaymentProvider {
+    const createUrl = `${channel.base_url.replace(/\/+$/, "")}/api/cloudpay/create`;
+    return {
+      retryAck: FAIL,
+
+      async createPayment(input) {
+        const price = formatYuan(input.amountFen);
+        // out_order_id is our order id, so the upstream's notify names our order; `custom` stays empty (signed as
+        // ""), because the shop's own `custom` (often an e-mail) is none of the upstream's business.
+        const params = { appkey: channel.appkey, price, type: input.type, out_order_id: input.orderId, custom: "" };
+        const form = new URLSearchParams({
+          appkey: params.appkey,
+          price,
+          type: params.type,
+          out_order_id: params.out_order_id,
+          sign: createSign(params, channel.appsecret),
+        });
+        const reply = await upstreamText(deps.fetch, LABEL, createUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", Accept: "application/json" },
+          body: form,
+          signal: input.signal,
+        });
+        const r = parseUpstreamJson(LABEL, reply, createReply);
+        if (r.code !== "100") throw new UpstreamError(`${LABEL}：${r.msg ?? `错误码 ${r.code}`}`);
+        if (!r.data) throw new UpstreamError(`${LABEL}：应答缺少 data`);
+        const payAmountFen = r.data.pay_amount !== undefined ? parseYuan(r.data.pay_amount) : input.amountFen;
+        if (payAmountFen === null || payAmountFen <= 0) throw new UpstreamError(`${LABEL}：应答金额无效`);
+        return {
+          payload: r.data.pay_url,
+          payAmountFen,
+          providerOrderId: r.data.order_id ?? null,
+          expiresAt: r.data.expires_at !== undefined ? r.data.expires_at * 1000 : null,
+          freeAmount: false,
+        };
+      },
+
+      async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
+        const parsed = notifySchema.safeParse(readFields(request));
+        if (!parsed.success) return { kind: "rejected", reason: "malformed cloudpay notify", ack: FAIL };
+        const f = parsed.data;
+        // Signed over the strings exactly as received, with the upstream credentials of this channel.
+        if (!signaturesEqual(notifySign(channel.appkey, f, channel.appsecret), f.sign)) {
+          return { kind: "rejected", reason: "bad cloudpay sign", ack: FAIL };
+        }
+        const amountFen = parseYuan(f.realprice);
+        if (amountFen === null) return { kind: "rejected", reason: "bad cloudpay realprice", ack: FAIL };
+        return {
+          kind: "payment",
+          tradeNo: f.order_id,
+          amountFen,
+          // Matched by out_order_id (= our order id), not by the upstream order_id: the seed's create reply carries
+          // no order_id (only pay_url), so the upstream's id is first seen in this notify. resolveOrder still checks
+          // that the order belongs to this channel.
+          match: { by: "order_id", orderId: f.out_order_id },
+          ack: ACK,
+          raw: { order_id: f.order_id, out_order_id: f.out_order_id, price: f.price, realprice: f.realprice, type: f.type, paytime: f.paytime },
+        };
+      },
+    };
+  },
+};
