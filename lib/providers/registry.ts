@@ -4,6 +4,8 @@ import { sandboxProvider } from "@/lib/providers/sandbox/sandbox-provider";
 import { gemafuProvider } from "@/lib/providers/gemafu/gemafu-provider";
 import { payjsProvider } from "@/lib/providers/payjs/payjs-provider";
 import { cloudpayProvider } from "@/lib/providers/cloudpay/cloudpay-provider";
+import { jsjProvider } from "@/lib/providers/jsj/jsj-provider";
+import { sanwangProvider } from "@/lib/providers/sanwang/sanwang-provider";
 import type { PaymentProvider, ProviderDefinition, ProviderDeps } from "@/lib/providers/types";
 
 type Registry = { [P in ProviderName]: ProviderDefinition<Extract<ChannelConfig, { provider: P }>> };
@@ -14,6 +16,8 @@ export const providerRegistry: Registry = {
   gemafu: gemafuProvider,
   payjs: payjsProvider,
   cloudpay: cloudpayProvider,
+  jsj: jsjProvider,
+  sanwang: sanwangProvider,
 };
 
 /** Binds a channel's configuration to its provider. */

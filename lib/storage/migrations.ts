@@ -112,5 +112,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "002_sanwang_qr_cache": {
+      // The 三网 monitor's WeChat/QQ code cache (PROTOCOLS §3.4): codes are rate-limited upstream, so each one is
+      // kept and lent to one order at a time. (channel_id, memo) is unique: the memo is how a payment finds its code.
+      async up(db: Kysely<unknown>) {
+        await serialId(db, "qr_cache")
+          .addColumn("channel_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("amount_fen", "bigint", (c) => c.notNull())
+          .addColumn("memo", "varchar(64)", (c) => c.notNull())
+          .addColumn("content", "text", (c) => c.notNull())
+          .addColumn("order_id", "varchar(32)")
+          .addColumn("locked_at", "bigint", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("qr_cache_channel_memo_unique", ["channel_id", "memo"])
+          .execute();
+        await db.schema.createIndex("qr_cache_channel_amount").on("qr_cache").columns(["channel_id", "amount_fen"]).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("qr_cache").ifExists().execute();
+      },
+    },
   };
 }

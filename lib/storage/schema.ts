@@ -93,10 +93,26 @@ export interface DemoReceiptsTable {
   received_at: number;
 }
 
+/**
+ * The 三网 WeChat/QQ code cache: one row per code the monitor generated. A code is lent to one order at a time
+ * (`order_id`, null when released) from `locked_at`; the memo printed into the code is unique per channel.
+ */
+export interface QrCacheTable {
+  id: Generated<number>;
+  channel_id: string;
+  amount_fen: number;
+  memo: string;
+  content: string;
+  order_id: string | null;
+  locked_at: number;
+  created_at: number;
+}
+
 export interface Database {
   orders: OrdersTable;
   payments: PaymentsTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
   demo_receipts: DemoReceiptsTable;
+  qr_cache: QrCacheTable;
 }

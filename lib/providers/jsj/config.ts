@@ -2,9 +2,10 @@ import { z } from "zod";
 import { channelBaseSchema } from "@/lib/channels/base-schema";
 
 /**
- * A 金沙江 JSJ API channel (PROTOCOLS §3.3). JSJ enables each wallet per account and per endpoint, and its create
- * form carries no wallet field, so one `base_url` yields one wallet's codes: configure a channel per endpoint
- * (the provider refuses a code of the wrong wallet rather than show it).
+ * A 金沙江 JSJ API channel (PROTOCOLS §3.3). The create form carries no wallet field: which wallet's code comes back
+ * depends on the interfaces enabled for the apiid at that endpoint. The provider checks the code's kind against the
+ * order's wallet and refuses a mismatch (code 208) rather than show a WeChat code on a QQ order; when the wallets sit
+ * behind different endpoints, configure one channel per endpoint.
  */
 export const jsjChannelSchema = channelBaseSchema
   .extend({
