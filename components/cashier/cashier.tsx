@@ -21,14 +21,21 @@ async function fetchStatus(url: string): Promise<PublicOrderView> {
 }
 
 /** The minimal cashier: amount, QR, countdown, live status, sandbox "simulate payment", redirects. */
+function isSettled(v: PublicOrderView): boolean {
+  return v.status === "expired" || v.status === "closed" || (v.status === "paid" && v.return_url !== undefined);
+}
+
 export function Cashier({ model }: { model: CashierModel }) {
+  const [settled, setSettled] = useState(isSettled(model.view));
   const { data } = useSWR(`/api/cloudpay/query?order_id=${model.view.order_id}&sign=nosign`, fetchStatus, {
     fallbackData: model.view,
-    refreshInterval: (latest) => (latest && latest.status !== "pending" && (latest.status !== "paid" || latest.return_url) ? 0 : 2000),
+    // A plain number: SWR restarts its polling effect whenever this changes, and stops at 0 (terminal state).
+    refreshInterval: settled ? 0 : 2000,
     revalidateOnFocus: true,
     errorRetryInterval: 5000,
   });
   const view = data ?? model.view;
+  useEffect(() => setSettled(isSettled(view)), [view]);
   const left = useCountdown(model.expiresAt, model.serverNow);
   const [paying, setPaying] = useState(false);
   const [payError, setPayError] = useState<string | null>(null);

@@ -1,0 +1,48 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests run the production build (`next build` happens first, in scripts/test-all.sh) against a fresh
+ * SQLite database and the e2e configuration, in Debian's Chromium (browsers are never downloaded here).
+ */
+export const E2E_PORT = 3210;
+export const E2E_BASE = `http://localhost:${E2E_PORT}`;
+
+const chromium = {
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results/e2e",
+  use: {
+    baseURL: E2E_BASE,
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+    ...devices["Desktop Chrome"],
+    viewport: { width: 1280, height: 800 },
+  },
+  webServer: {
+    command: `rm -rf data/e2e && npx next start -p ${E2E_PORT}`,
+    url: `${E2E_BASE}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(E2E_PORT),
+      PAYDESK_BASE_URL: E2E_BASE,
+      PAYDESK_DATABASE_URL: "file:./data/e2e/paydesk.db",
+      PAYDESK_CONFIG: "./e2e/paydesk.e2e.json",
+      PAYDESK_DISPATCH_INTERVAL_MS: "200",
+      PAYDESK_LOG_LEVEL: "warn",
+    },
+  },
+});
