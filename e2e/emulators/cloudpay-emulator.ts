@@ -39,6 +39,8 @@ export interface CloudpayEmulatorOptions {
   notifyUrl?: string;
   /** Also answer Paydesk's additions (`order_id`, `pay_amount`, `expires_at`), as a Paydesk upstream would. */
   paydeskExtras?: boolean;
+  /** The upstream's clock in ms (for `expires_at`; tests pass Paydesk's manual clock). */
+  now?: () => number;
   port?: number;
 }
 
@@ -116,7 +118,7 @@ export async function startCloudpayEmulator(options: CloudpayEmulatorOptions): P
     if (options.paydeskExtras) {
       data.order_id = o.order_id;
       data.pay_amount = yuanOf(fenOf(o.price));
-      data.expires_at = Math.floor(Date.now() / 1000) + 300;
+      data.expires_at = Math.floor((options.now ?? Date.now)() / 1000) + 300;
     }
     return json({ code: 100, msg: "请求成功", time: time(), data });
   }

@@ -38,6 +38,8 @@ export interface GemafuEmulatorOptions {
   freecode?: boolean;
   /** Lifetime of a code (`expiration`); default 300 s. */
   ttlSeconds?: number;
+  /** The platform's clock in ms (tests pass Paydesk's manual clock so `expiration` agrees with it). */
+  now?: () => number;
   port?: number;
 }
 
@@ -64,6 +66,8 @@ export interface GemafuEmulator {
   url: string;
   /** The `base_url` to configure: the single endpoint. */
   baseUrl: string;
+  /** The options it runs with; mutable (e.g. switch `payAmount` or `freecode` between tests). */
+  options: GemafuEmulatorOptions;
   orders: GemafuEmulatorOrder[];
   /** Every QueryOrder request, signature checked. */
   queries: GemafuQuery[];
@@ -115,7 +119,7 @@ export async function startGemafuEmulator(options: GemafuEmulatorOptions): Promi
       if (state.faults.errorMessage) return fail("203", state.faults.errorMessage);
       if (!signatureValid) return fail("202", "签名错误");
       if (data.m_id !== options.mId) return fail("202", "商户号错误");
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor((options.now ?? Date.now)() / 1000);
       return json({
         code: "200",
         orderid: order.orderid,
@@ -162,6 +166,7 @@ export async function startGemafuEmulator(options: GemafuEmulatorOptions): Promi
   return {
     url: server.url,
     baseUrl: `${server.url}/pay`,
+    options,
     orders,
     queries,
     get faults() {

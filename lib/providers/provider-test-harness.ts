@@ -1,0 +1,79 @@
+import pino from "pino";
+import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { dispatchDue } from "@/lib/notify/dispatcher";
+import type { DatabaseHandle } from "@/lib/storage/database";
+import { findOrderById, findOrderByMerchantRef, type OrderRow } from "@/lib/storage/orders-repo";
+import type { PaymentRow } from "@/lib/storage/payments-repo";
+import { FakeShop } from "@/lib/testing/fake-shop";
+import type { RunningServer } from "@/lib/testing/http-server";
+import { signedCreateParams, signedLookupParams } from "@/lib/testing/merchant-client";
+import { startPaydeskServer } from "@/lib/testing/paydesk-server";
+import { openTestDatabase, testAppConfig, testConfigFile, testContext, TEST_MERCHANT, type TestContext } from "@/lib/testing/test-context";
+
+/** The merchant API's envelope as a test reads it. */
+export interface Envelope {
+  code: number;
+  msg: string;
+  data?: Record<string, unknown> & { order_id?: string; pay_amount?: string; qr_content?: string; status?: string };
+}
+
+/**
+ * Test scaffolding shared by the provider integration tests: a SQLite Paydesk over real HTTP whose only merchant
+ * (TEST_MERCHANT) uses the given channels and notifies a FakeShop. Not used by production code.
+ */
+export interface ProviderHarness {
+  ctx: TestContext;
+  paydesk: RunningServer;
+  shop: FakeShop;
+  create(p: { price: string; type: string; out_order_id: string; custom?: string }): Promise<Envelope>;
+  /** The signed merchant query by out_order_id. */
+  query(outOrderId: string): Promise<Envelope>;
+  order(orderId: string): Promise<OrderRow | undefined>;
+  orderByRef(outOrderId: string): Promise<OrderRow | undefined>;
+  payments(channelId: string): Promise<PaymentRow[]>;
+  outboxCount(orderId: string): Promise<number>;
+  /** One dispatcher pass; returns how many deliveries were attempted. */
+  dispatch(): Promise<number>;
+  /** Forgets upstream failures so a test's deliberate errors don't open the channel's circuit for the next test. */
+  resetBreaker(channelId: string): void;
+  close(): Promise<void>;
+}
+
+async function postForm(url: string, params: Record<string, string>): Promise<Envelope> {
+  const res = await fetch(url, { method: "POST", body: new URLSearchParams(params) });
+  return (await res.json()) as Envelope;
+}
+
+export async function startProviderHarness(channels: ChannelConfig[]): Promise<ProviderHarness> {
+  const shop = await new FakeShop().start();
+  const db: DatabaseHandle = await openTestDatabase("sqlite");
+  const file = testConfigFile({
+    merchants: testConfigFile().merchants.map((m) => ({ ...m, notify_url: shop.notifyUrl, channels: channels.map((c) => c.id) })),
+    channels,
+  });
+  const ctx = testContext(db, testAppConfig(file));
+  const paydesk = await startPaydeskServer(ctx);
+  const log = pino({ level: "silent" });
+  return {
+    ctx,
+    paydesk,
+    shop,
+    create: (p) => postForm(`${paydesk.url}/api/cloudpay/create`, signedCreateParams(p, TEST_MERCHANT)),
+    query: (ref) => postForm(`${paydesk.url}/api/cloudpay/query`, signedLookupParams(ref, TEST_MERCHANT)),
+    order: (id) => findOrderById(ctx.db, id),
+    orderByRef: (ref) => findOrderByMerchantRef(ctx.db, TEST_MERCHANT.appkey, ref),
+    payments: (channelId) => ctx.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
+    async outboxCount(orderId) {
+      const rows = await ctx.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute();
+      return rows.length;
+    },
+    dispatch: () => dispatchDue(ctx.db, { owner: "test", now: ctx.now, fetch, timeoutMs: 2000, log }),
+    resetBreaker: (channelId) => channelBreaker().recordSuccess(channelId),
+    async close() {
+      await paydesk.close();
+      await shop.stop();
+      await db.close();
+    },
+  };
+}
