@@ -134,14 +134,17 @@ describe("cloudpay edge cases", () => {
   });
 
   it("takes a Paydesk upstream's order_id and pay_amount", async () => {
-    const emu = await startCloudpayEmulator({ ...UP, paydeskExtras: true });
+    let now = () => Date.now();
+    const emu = await startCloudpayEmulator({ ...UP, paydeskExtras: true, now: () => now() });
     const h = await startProviderHarness([{ id: "cp-pd", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, ...UP }]);
+    now = h.ctx.now;
     emu.notifyUrl = `${h.paydesk.url}/api/notify/cp-pd`;
     try {
       const res = await h.create({ price: "2.00", type: "alipay", out_order_id: "cp-pd-1" });
       expect(res.code).toBe(100);
       const orderId = res.data!.order_id!;
       expect(res.data!.pay_amount).toBe("2.00");
+      expect(res.data!.expires_at).toBe(Math.floor(h.ctx.now() / 1000) + 300);
       expect((await h.order(orderId))!.provider_order_id).toBe(emu.order(orderId).order_id);
       await emu.pay(orderId);
       expect((await h.order(orderId))!.status).toBe("paid");
