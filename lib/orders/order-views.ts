@@ -7,6 +7,7 @@ import { signedReturnUrl } from "@/lib/notify/merchant-messages";
 import { findNotificationByOrder, type NotificationRow } from "@/lib/storage/notifications-repo";
 import { findOrderById, transitionOrder, type OrderRow } from "@/lib/storage/orders-repo";
 import { effectiveStatus, expiresIn, type PublicStatus } from "./lifecycle";
+import { reconcileForView } from "./reconcile";
 
 /** After this long without the shop's `success`, the page may still go back to the shop (DESIGN §1.5). */
 export const RETURN_WITHOUT_ACK_MS = 10_000;
@@ -53,8 +54,10 @@ export function returnUrlFor(
 }
 
 export async function publicOrderView(ctx: AppContext, orderId: string): Promise<PublicOrderView | undefined> {
-  const order = await loadOrderForRead(ctx, orderId);
+  let order = await loadOrderForRead(ctx, orderId);
   if (!order) return undefined;
+  // A payment whose notify got lost shows up here: rate-limited upstream query, bounded wait, never fails the view.
+  if (order.status === "pending" && (await reconcileForView(ctx, order))) order = (await loadOrderForRead(ctx, orderId)) ?? order;
   const now = ctx.now();
   const status = effectiveStatus(order, now) ?? "expired";
   const view: PublicOrderView = {
