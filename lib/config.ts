@@ -29,6 +29,8 @@ export const merchantSchema = z
     channels: z.array(z.string()).min(1),
     /** Payment types this merchant may not use even if a channel serves them (answered 203). */
     disabled_types: z.array(z.enum(PAY_TYPES)).default([]),
+    /** Orders this merchant may create per Asia/Shanghai day; more are answered 110 (套餐已超额). */
+    daily_order_limit: z.number().int().min(1).optional(),
     /** Turns the whole merchant API off for this appkey (answered 107). */
     api_enabled: z.boolean().default(true),
   })

@@ -12,6 +12,7 @@ import { PAY_TYPES, UpstreamError, type PayType } from "@/lib/providers/types";
 import {
   activateOrder,
   collectedSince,
+  countOrdersSince,
   deleteCreatingOrder,
   findOrderByMerchantRef,
   insertCreatingOrder,
@@ -141,6 +142,10 @@ async function createFresh(
   request: { price_raw: string; type: PayType; custom: string; request_sign: string },
 ): Promise<OrderRow | null> {
   const now = ctx.now();
+  if (merchant.daily_order_limit !== undefined) {
+    const today = await countOrdersSince(ctx.db, merchant.appkey, shanghaiDayStart(now));
+    if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
+  }
   const channel = await selectChannel(ctx, merchant, request.type, priceFen, now);
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;

@@ -164,3 +164,14 @@ export async function collectedSince(db: Db, channelIds: readonly string[], sinc
     .execute();
   return new Map(rows.map((r) => [r.channel_id, Number(r.total ?? 0)]));
 }
+
+/** Orders a merchant created since `since` (the daily quota). */
+export async function countOrdersSince(db: Db, appkey: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom("orders")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("appkey", "=", appkey)
+    .where("created_at", ">=", since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { sandboxNotifySign } from "@/lib/providers/sandbox/sandbox-provider";
+import {
+  buildReturnUrl,
+  createSign,
+  md5,
+  notifySign,
+  orderLookupSign,
+  recordsSign,
+  returnSign,
+  signaturesEqual,
+} from "./sign";
+
+// Every expected value below was computed outside Paydesk with coreutils, as
+//   m(){ printf '%s' "$1" | md5sum | cut -d' ' -f1; }; I=$(m '<concatenated fields>'); m "${I}s1secret"
+// with appkey k1 and appsecret s1secret.
+describe("merchant protocol signatures (PROTOCOLS §1)", () => {
+  it("md5 is lowercase hex of the UTF-8 bytes", () => {
+    // printf '%s' '中文' | md5sum
+    expect(md5("中文")).toBe("a7bac2239fcdcb3a067903d8077c4a07");
+  });
+
+  it("create: md5(md5(appkey+price+type+out_order_id+custom)+appsecret)", () => {
+    // I=$(m 'k10.82alipay5cc75a6a0b418test_user'); m "${I}s1secret"
+    expect(createSign({ appkey: "k1", price: "0.82", type: "alipay", out_order_id: "5cc75a6a0b418", custom: "test_user" }, "s1secret")).toBe(
+      "95559f211b98fa827abb0153d97ebd4a",
+    );
+  });
+
+  it("create signs the price string as received: 10 and 10.00 differ", () => {
+    // I=$(m 'k110alipayA1'); m "${I}s1secret"   and   I=$(m 'k110.00alipayA1'); m "${I}s1secret"
+    expect(createSign({ appkey: "k1", price: "10", type: "alipay", out_order_id: "A1", custom: "" }, "s1secret")).toBe("ccdf8db980fb0ffd1c97fe1df055611e");
+    expect(createSign({ appkey: "k1", price: "10.00", type: "alipay", out_order_id: "A1", custom: "" }, "s1secret")).toBe("31dd6fec0a649bf86b8022040d627aca");
+  });
+
+  it("async notify: md5(md5(appkey+order_id+out_order_id+price+realprice+type+paytime+extend)+appsecret)", () => {
+    // I=$(m 'k1ORD1A110.0010.00wxpay1795316704u9'); m "${I}s1secret"
+    const fields = { order_id: "ORD1", out_order_id: "A1", price: "10.00", realprice: "10.00", type: "wxpay", paytime: "1795316704", extend: "u9" };
+    expect(notifySign("k1", fields, "s1secret")).toBe("e43a7d724de959588b476872a6f4ca15");
+  });
+
+  it("sync return: md5(md5(appkey+price+type+product_id+order_id+out_order_id)+appsecret)", () => {
+    // I=$(m 'k110.00wxpayu9ORD1A1'); m "${I}s1secret"
+    const fields = { price: "10.00", type: "wxpay", product_id: "u9", order_id: "ORD1", out_order_id: "A1" };
+    expect(returnSign("k1", fields, "s1secret")).toBe("c5b6c21b2d4bcf6883360021525fcf46");
+    const url = new URL(buildReturnUrl("https://shop.example/ret?from=paydesk", "k1", "s1secret", fields));
+    expect(url.searchParams.get("from")).toBe("paydesk");
+    expect(url.searchParams.get("sign")).toBe("c5b6c21b2d4bcf6883360021525fcf46");
+    expect(url.searchParams.get("product_id")).toBe("u9");
+  });
+
+  it("query/close and records signatures", () => {
+    // I=$(m 'k1A1'); m "${I}s1secret"
+    expect(orderLookupSign({ appkey: "k1", out_order_id: "A1" }, "s1secret")).toBe("f312b241ff3f9d6a75d6dc4864c32182");
+    // I=$(m 'k1u9'); m "${I}s1secret"
+    expect(recordsSign({ appkey: "k1", custom: "u9" }, "s1secret")).toBe("772a7c1906b179040f24aff1a9cbcf22");
+  });
+
+  it("sandbox notify: md5(order_id+amount+trade_no+key)", () => {
+    // m 'ORD11000T1sandbox'
+    expect(sandboxNotifySign({ order_id: "ORD1", amount: "1000", trade_no: "T1" }, "sandbox")).toBe("076fd1b072af4af440fca3f9fafe7713");
+  });
+
+  it("compares signatures case-insensitively and rejects different lengths", () => {
+    expect(signaturesEqual("e43a7d724de959588b476872a6f4ca15", "E43A7D724DE959588B476872A6F4CA15")).toBe(true);
+    expect(signaturesEqual("e43a7d724de959588b476872a6f4ca15", "e43a7d724de959588b476872a6f4ca1")).toBe(false);
+    expect(signaturesEqual("e43a7d724de959588b476872a6f4ca15", "e43a7d724de959588b476872a6f4ca16")).toBe(false);
+    expect(signaturesEqual("abc", "")).toBe(false);
+  });
+});
