@@ -1,10 +1,16 @@
 import { z } from "zod";
 import { channelBaseSchema } from "@/lib/channels/base-schema";
+import { PAY_TYPES } from "@/lib/providers/types";
 
 /** A PAYJS channel (PROTOCOLS §3.2). The real base URL is `https://payjs.cn`. */
 export const payjsChannelSchema = channelBaseSchema
   .extend({
     provider: z.literal("payjs"),
+    /** PAYJS collects WeChat (native) and Alipay; it has no QQ wallet. */
+    types: z
+      .array(z.enum(PAY_TYPES))
+      .min(1)
+      .refine((t) => !t.includes("qqpay"), "PAYJS serves only wxpay and alipay"),
     base_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
     /** 商户号 */
     mchid: z.string().min(1).max(64),
