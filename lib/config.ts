@@ -40,6 +40,8 @@ export const configFileSchema = z
   .object({
     merchants: z.array(merchantSchema).min(1),
     channels: z.array(channelSchema).min(1),
+    /** Serve the built-in demo shop (/demo/…) with a real config file too (tests, staging). Off by default. */
+    demo_shop: z.boolean().default(false),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -93,6 +95,8 @@ export interface AppConfig {
   background: boolean;
   /** True when no config file exists and the built-in demo merchant is serving. */
   demo: boolean;
+  /** The built-in demo shop (/demo/…) answers: always in demo mode, else when the config file asks for it. */
+  demoShop: boolean;
   merchants: Merchant[];
   channels: ChannelConfig[];
 }
@@ -185,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     upstreamTimeoutMs: e.PAYDESK_UPSTREAM_TIMEOUT_MS,
     background: e.PAYDESK_BACKGROUND === "on",
     demo,
+    demoShop: demo || file.demo_shop,
     merchants: file.merchants,
     channels: file.channels,
   };

@@ -6,17 +6,19 @@ import { insertDemoReceipt, listDemoReceipts } from "@/lib/storage/demo-receipts
 
 /**
  * The built-in demo shop. It verifies what Paydesk sends exactly as a real shop would — with nothing but its appkey
- * and appsecret — so the demo proves the signatures, not just the plumbing.
+ * and appsecret — so the demo proves the signatures, not just the plumbing. It serves the merchant named by the
+ * `shop` query parameter of its URLs (default `demo`), so tests can run several merchants against it.
  */
 export const DEMO_APPKEY = "demo";
 
-export function demoMerchant(ctx: AppContext): Merchant | undefined {
-  return findMerchant(ctx.config, DEMO_APPKEY);
+/** The merchant the demo shop plays, or undefined when the demo shop is off or there is no such merchant. */
+export function demoMerchant(ctx: AppContext, appkey: string = DEMO_APPKEY): Merchant | undefined {
+  return ctx.config.demoShop ? findMerchant(ctx.config, appkey) : undefined;
 }
 
 /** The demo shop's notify endpoint: verify, record, answer `success` (or `fail` for a bad signature). */
-export async function receiveDemoNotify(ctx: AppContext, rawBody: string): Promise<"success" | "fail"> {
-  const merchant = demoMerchant(ctx);
+export async function receiveDemoNotify(ctx: AppContext, rawBody: string, appkey?: string): Promise<"success" | "fail"> {
+  const merchant = demoMerchant(ctx, appkey);
   if (!merchant) return "fail";
   const f = Object.fromEntries(new URLSearchParams(rawBody));
   const fields = {
@@ -35,7 +37,7 @@ export async function receiveDemoNotify(ctx: AppContext, rawBody: string): Promi
 
 /** Checks the sync return's signature (PROTOCOLS §1.3). */
 export function verifyDemoReturn(ctx: AppContext, q: Record<string, string>): boolean {
-  const merchant = demoMerchant(ctx);
+  const merchant = demoMerchant(ctx, q.shop || DEMO_APPKEY);
   if (!merchant) return false;
   const expected = returnSign(
     merchant.appkey,

@@ -86,6 +86,7 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     upstreamTimeoutMs: 2000,
     background: false,
     demo: false,
+    demoShop: false,
     merchants: file.merchants,
     channels: file.channels,
   };

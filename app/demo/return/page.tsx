@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { getAppContext } from "@/lib/context";
 import { demoReceipts, verifyDemoReturn } from "@/lib/demo/demo-shop";
 
@@ -12,6 +13,7 @@ function flatten(q: Record<string, string | string[] | undefined>): Record<strin
 export default async function DemoReturnPage({ searchParams }: { searchParams: Search }) {
   const q = flatten(await searchParams);
   const ctx = await getAppContext();
+  if (!ctx.config.demoShop) notFound();
   const returnVerified = verifyDemoReturn(ctx, q);
   const receipts = q.order_id ? await demoReceipts(ctx, q.order_id) : [];
   const verifiedCount = receipts.filter((r) => r.verified).length;
