@@ -30,7 +30,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
   },
   webServer: {
-    command: `rm -rf data/e2e && npx next start -p ${E2E_PORT}`,
+    command: "rm -rf data/e2e && npx tsx e2e/support/e2e-stack.ts",
     url: `${E2E_BASE}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -40,7 +40,7 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       PAYDESK_BASE_URL: E2E_BASE,
       PAYDESK_DATABASE_URL: "file:./data/e2e/paydesk.db",
-      PAYDESK_CONFIG: "./e2e/paydesk.e2e.json",
+      // e2e/support/e2e-stack.ts writes the effective config (e2e/paydesk.e2e.json + emulator channels) and sets PAYDESK_CONFIG.
       PAYDESK_DISPATCH_INTERVAL_MS: "200",
       PAYDESK_LOG_LEVEL: "warn",
     },

@@ -13,12 +13,13 @@ export interface CreatedOrder {
   order_id: string;
   pay_url: string;
   qrcode_url: string;
+  qr_content: string;
 }
 
 export async function createOrder(
   request: APIRequestContext,
   p: { price: string; type: string; out_order_id?: string; custom?: string },
-  merchant = DEMO,
+  merchant: { appkey: string; appsecret: string } = DEMO,
 ): Promise<CreatedOrder> {
   const out = p.out_order_id ?? `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const custom = p.custom ?? "";
@@ -32,7 +33,7 @@ export async function createOrder(
 }
 
 /** Verifies a sync-return URL the way a shop would: md5(md5(appkey + price + type + product_id + order_id + out_order_id) + appsecret). */
-export function returnUrlVerifies(url: string, merchant = DEMO): boolean {
+export function returnUrlVerifies(url: string, merchant: { appkey: string; appsecret: string } = DEMO): boolean {
   const q = new URL(url).searchParams;
   const g = (k: string) => q.get(k) ?? "";
   const expected = md5(md5(merchant.appkey + g("price") + g("type") + g("product_id") + g("order_id") + g("out_order_id")) + merchant.appsecret);

@@ -1,0 +1,89 @@
+/**
+ * The server side of the browser tests: starts a protocol emulator per real provider used by the per-wallet specs,
+ * writes the e2e configuration (e2e/paydesk.e2e.json plus channels pointing at the emulators), runs `next start` on
+ * it, and offers a small control endpoint so a spec can make an emulator "pay":
+ *   POST http://127.0.0.1:3299/pay  {"wallet": "alipay" | "wxpay" | "qqpay", "order_id": "…", "qr": "…"}
+ * Started by playwright.config.ts as its web server; stops everything on SIGTERM/SIGINT.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { startJsjEmulator } from "../emulators/jsj-emulator";
+import { startPayjsEmulator } from "../emulators/payjs-emulator";
+import { startSanwangEmulator } from "../emulators/sanwang-emulator";
+import { CONTROL_PORT, PROVIDER_MERCHANT } from "./stack-constants";
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3210);
+  const base = process.env.PAYDESK_BASE_URL ?? `http://localhost:${port}`;
+  const dataDir = path.resolve("data/e2e");
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const payjs = await startPayjsEmulator({ mchid: "1560000001", key: "e2e-payjs-key" });
+  const sanwang = await startSanwangEmulator({ key: "e2e-sanwang-key", returnFlag: "#" });
+  const jsj = await startJsjEmulator({ apiid: "10086", apikey: "e2e-jsj-key", wallet: "qqpay" });
+  sanwang.notifyUrls.wxpay = `${base}/api/notify/sw-wx`;
+
+  const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as { merchants: unknown[]; channels: unknown[] };
+  config.channels.push(
+    { id: "pj-ali", provider: "payjs", types: ["alipay"], base_url: payjs.baseUrl, mchid: "1560000001", key: "e2e-payjs-key" },
+    { id: "sw-wx", provider: "sanwang", types: ["wxpay"], key: "e2e-sanwang-key", return_flag: "#", monitor_url: sanwang.wxpayUrl },
+    { id: "jsj-qq", provider: "jsj", types: ["qqpay"], base_url: jsj.url, apiid: "10086", apikey: "e2e-jsj-key" },
+  );
+  config.merchants.push({
+    appkey: PROVIDER_MERCHANT.appkey,
+    appsecret: PROVIDER_MERCHANT.appsecret,
+    name: "Provider Test Shop",
+    notify_url: `${base}/demo/notify?shop=${PROVIDER_MERCHANT.appkey}`,
+    return_url: `${base}/demo/return?shop=${PROVIDER_MERCHANT.appkey}`,
+    timeout_url: `${base}/demo/timeout`,
+    channels: ["pj-ali", "sw-wx", "jsj-qq"],
+  });
+  const configPath = path.join(dataDir, "paydesk.config.json");
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+
+  const control = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      const run = async () => {
+        const { wallet, order_id: orderId, qr } = JSON.parse(body || "{}") as { wallet?: string; order_id?: string; qr?: string };
+        if (req.url !== "/pay" || !wallet || !orderId || !qr) return { status: 400, answer: "wallet, order_id and qr required" };
+        if (wallet === "alipay") return { status: 200, answer: await payjs.pay(orderId) };
+        if (wallet === "wxpay") return { status: 200, answer: await sanwang.pay(qr) };
+        const order = [...jsj.orders.values()].find((o) => o.qr === qr);
+        if (!order) return { status: 404, answer: "no such jsj code" };
+        return { status: 200, answer: await jsj.pay(order.addnum) };
+      };
+      run()
+        .then(({ status, answer }) => {
+          res.writeHead(status, { "Content-Type": "application/json" });
+          res.end(JSON.stringify(answer));
+        })
+        .catch((err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => control.listen(CONTROL_PORT, "127.0.0.1", resolve));
+
+  const next = spawn("npx", ["next", "start", "-p", String(port)], {
+    stdio: "inherit",
+    env: { ...process.env, PAYDESK_CONFIG: configPath },
+  });
+  const stop = () => {
+    next.kill("SIGTERM");
+    control.close();
+    void Promise.all([payjs.close(), sanwang.close(), jsj.close()]).finally(() => process.exit(0));
+  };
+  next.on("exit", (code) => {
+    console.error(`next start exited (${code})`);
+    process.exit(code ?? 1);
+  });
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+void main();

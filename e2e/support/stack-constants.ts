@@ -1,0 +1,3 @@
+/** Shared between the e2e stack process and the specs. */
+export const CONTROL_PORT = 3299;
+export const PROVIDER_MERCHANT = { appkey: "prov", appsecret: "prov-secret-e2e" } as const;
