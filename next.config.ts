@@ -4,7 +4,7 @@ const nextConfig: NextConfig = {
   // Native and Node-only drivers stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "pino", "qrcode"],
   poweredByHeader: false,
-  // `/pay/*` sets its own frame-ancestors from the merchant's embed_origins (app/pay); everything else refuses framing.
+  // `/pay/{id}` gets its frame-ancestors from the merchant's embed_origins (proxy.ts); everything else refuses framing.
   async headers() {
     return [
       {
@@ -12,6 +12,13 @@ const nextConfig: NextConfig = {
         headers: [
           { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
           { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+        ],
+      },
+      {
+        source: "/pay/:path*",
+        headers: [
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Content-Type-Options", value: "nosniff" },
         ],

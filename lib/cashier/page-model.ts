@@ -2,38 +2,68 @@ import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { loadOrderForRead, publicOrderView, type PublicOrderView } from "@/lib/orders/order-views";
+import { PAY_TYPES, type PayType } from "@/lib/providers/types";
+import { planPayment, type PayPlan } from "./pay-plan";
+import { payloadKind, type PayloadKind } from "./payload-kind";
+import { detectAgent } from "./user-agent";
 
-/** Everything the cashier page renders on the server, with nothing secret in it (it is serialised to the client). */
+/** Everything the cashier page renders on the server, with nothing secret in it (parts are serialised to the client). */
 export interface CashierModel {
   view: PublicOrderView;
+  type: PayType;
   merchantName: string;
   /** What the QR encodes. */
   payload: string;
+  payloadKind: PayloadKind;
+  plan: PayPlan;
   freeAmount: boolean;
   sandbox: boolean;
   timeoutUrl: string | null;
+  /** The shop's site (origin of its return URL): the "back to the shop" link of an expired page. */
+  shopHome: string | null;
+  /** Origins allowed to frame the page and to receive its postMessages. */
+  embedOrigins: string[];
   /** Server time when the page was rendered and the absolute expiry, both ms: the countdown never trusts the client clock. */
   serverNow: number;
   expiresAt: number;
   createdAt: number;
 }
 
-export async function loadCashierModel(ctx: AppContext, orderId: string): Promise<CashierModel | undefined> {
+export async function loadCashierModel(
+  ctx: AppContext,
+  orderId: string,
+  request: { userAgent: string | null },
+): Promise<CashierModel | undefined> {
   const order = await loadOrderForRead(ctx, orderId);
   if (!order) return undefined;
   const view = await publicOrderView(ctx, orderId);
   if (!view) return undefined;
   const merchant = findMerchant(ctx.config, order.appkey);
   const channel = findChannel(ctx.config, order.channel_id);
+  const type: PayType = (PAY_TYPES as readonly string[]).includes(order.type) ? (order.type as PayType) : "alipay";
+  const kind = payloadKind(type, order.payload, `${ctx.config.baseUrl}/pay/${order.id}`);
   return {
     view,
+    type,
     merchantName: merchant?.name ?? "",
     payload: order.payload,
+    payloadKind: kind,
+    plan: planPayment(type, kind, order.payload, detectAgent(request.userAgent)),
     freeAmount: order.free_amount === 1,
     sandbox: channel?.provider === "sandbox",
     timeoutUrl: merchant?.timeout_url ?? null,
+    shopHome: merchant?.return_url ? new URL(merchant.return_url).origin : null,
+    embedOrigins: merchant?.embed_origins ?? [],
     serverNow: ctx.now(),
     expiresAt: order.expires_at,
     createdAt: order.created_at,
   };
+}
+
+/** The origins that may frame an order's page, for the `frame-ancestors` header (none for unknown orders). */
+export async function frameAncestorsFor(ctx: AppContext, orderId: string): Promise<string[]> {
+  const order = await loadOrderForRead(ctx, orderId);
+  if (!order) return [];
+  const origins = findMerchant(ctx.config, order.appkey)?.embed_origins ?? [];
+  return origins.map((o) => new URL(o).origin);
 }

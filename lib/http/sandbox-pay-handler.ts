@@ -1,12 +1,13 @@
 import "server-only";
 import { getAppContext, getLogger } from "@/lib/context";
 import { simulateSandboxPayment } from "@/lib/orders/sandbox-pay";
+import { verifyNonce } from "@/lib/session/cashier-session";
 
 const STATUS: Record<string, number> = { sent: 200, not_found: 404, not_sandbox: 403, rejected: 409 };
 
 /**
- * `POST /api/sandbox/pay` with `order_id`. Cross-site posts are refused (Origin must be Paydesk's own), so another
- * site cannot press the button for a payer.
+ * `POST /api/sandbox/pay` with `order_id`. Cross-site posts are refused (Origin must be Paydesk's own), and the
+ * request must carry the payer's session nonce (lib/session), so another site cannot press the button for a payer.
  */
 export async function handleSandboxPay(request: Request): Promise<Response> {
   try {
@@ -14,6 +15,9 @@ export async function handleSandboxPay(request: Request): Promise<Response> {
     const origin = request.headers.get("origin");
     if (origin && origin !== new URL(ctx.config.baseUrl).origin && origin !== new URL(request.url).origin) {
       return Response.json({ ok: false, error: "cross-origin" }, { status: 403 });
+    }
+    if (!(await verifyNonce(request, ctx.config.sessionSecret))) {
+      return Response.json({ ok: false, error: "session required" }, { status: 403 });
     }
     const raw = await request.text();
     const contentType = request.headers.get("content-type") ?? "";

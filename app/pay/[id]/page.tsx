@@ -1,20 +1,69 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { Cashier } from "@/components/cashier/cashier";
+import { cache } from "react";
+import { CashierPage } from "@/components/cashier/cashier-page";
 import { loadCashierModel } from "@/lib/cashier/page-model";
 import { getAppContext } from "@/lib/context";
+import { fmt, messagesFor, resolveLocale } from "@/lib/i18n/locale";
 
-export default async function PayPage({ params }: { params: Promise<{ id: string }> }) {
+type Params = Promise<{ id: string }>;
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function localeFor(search: Record<string, string | string[] | undefined>) {
+  return resolveLocale(first(search.lang), (await headers()).get("accept-language"));
+}
+
+/** One order read per request, shared by the metadata and the page. */
+const loadModel = cache(async (id: string) =>
+  loadCashierModel(await getAppContext(), id, { userAgent: (await headers()).get("user-agent") }),
+);
+
+export async function generateMetadata({ params, searchParams }: { params: Params; searchParams: Search }): Promise<Metadata> {
+  const m = messagesFor(await localeFor(await searchParams));
+  const model = await loadModel((await params).id);
+  return { title: fmt(m.pageTitle, { merchant: model?.merchantName || "Paydesk" }) };
+}
+
+/** Builds this page's URL with the payer's parameters kept (embed mode, host origin) and `lang` set. */
+function pageHref(id: string, search: Record<string, string | string[] | undefined>, lang?: string): string {
+  const q = new URLSearchParams();
+  for (const key of ["embed", "origin", "lang"] as const) {
+    const v = first(search[key]);
+    if (v) q.set(key, v);
+  }
+  if (lang) q.set("lang", lang);
+  const s = q.toString();
+  return `/pay/${id}${s ? `?${s}` : ""}`;
+}
+
+export default async function PayPage({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { id } = await params;
-  const model = await loadCashierModel(await getAppContext(), id);
+  const search = await searchParams;
+  const model = await loadModel(id);
   if (!model) notFound();
+  const locale = await localeFor(search);
+  const m = messagesFor(locale);
   return (
     <>
       {model.view.status === "pending" ? (
+        // Without JavaScript the page still follows the order: it reloads itself (server-rendered status each time).
         <noscript>
           <meta httpEquiv="refresh" content="5" />
         </noscript>
       ) : null}
-      <Cashier model={model} />
+      <CashierPage
+        model={model}
+        m={m}
+        locale={locale}
+        embedded={first(search.embed) === "1"}
+        selfHref={pageHref(id, search)}
+        otherLanguageHref={pageHref(id, search, locale === "en" ? "zh-CN" : "en")}
+      />
     </>
   );
 }

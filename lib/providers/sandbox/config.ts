@@ -6,6 +6,13 @@ export const sandboxChannelSchema = channelBaseSchema
   .extend({
     provider: z.literal("sandbox"),
     key: z.string().min(1).default("sandbox"),
+    /**
+     * Optional, for tests of the payer's side: per type, a QR payload to hand out instead of the page URL, with
+     * `{order_id}` replaced (e.g. `"wxpay": "wxp://f2f0{order_id}"`), so a phone layout sees a realistic code.
+     */
+    payload_template: z.partialRecord(z.enum(["alipay", "wxpay", "qqpay"]), z.string().min(1).includes("{order_id}")).optional(),
+    /** Optional: fen added to the price to make the amount to pay (an offsetting provider, for the amount warning). */
+    amount_offset_fen: z.number().int().min(0).max(99).optional(),
   })
   .strict();
 

@@ -29,9 +29,10 @@ export const sandboxProvider: ProviderDefinition<SandboxChannel> = {
     return {
       retryAck: FAIL,
       async createPayment(input) {
+        const template = channel.payload_template?.[input.type];
         return {
-          payload: input.pageUrl,
-          payAmountFen: input.amountFen,
+          payload: template ? template.replaceAll("{order_id}", input.orderId) : input.pageUrl,
+          payAmountFen: input.amountFen + (channel.amount_offset_fen ?? 0),
           providerOrderId: null,
           expiresAt: null,
           freeAmount: false,

@@ -1,0 +1,64 @@
+import type { CashierModel } from "@/lib/cashier/page-model";
+import type { Locale } from "@/lib/i18n/locale";
+import type { Messages } from "@/lib/i18n/zh-cn";
+import { CashierLive } from "./cashier-live";
+import type { LiveText } from "./live-types";
+import { LanguageLink } from "./parts";
+import { PcLayout } from "./pc-layout";
+import { PhoneLayout } from "./phone-layout";
+
+const LIVE_KEYS = [
+  "iHavePaid", "checking", "notYetPaid", "statusPending", "statusConfirming", "statusPaid", "statusExpired",
+  "statusClosed", "paidNotifying", "paidRedirecting", "paidReady", "backToShop", "expiredBody", "closedBody",
+  "redirectingTimeout", "simulatePay", "simulating", "simulateFailed", "amountLabel", "orderNoLabel",
+] as const satisfies readonly (keyof LiveText)[];
+
+function liveText(m: Messages): LiveText {
+  return Object.fromEntries(LIVE_KEYS.map((k) => [k, m[k]])) as unknown as LiveText;
+}
+
+interface Props {
+  model: CashierModel;
+  m: Messages;
+  locale: Locale;
+  /** Shown inside a host page's frame (`?embed=1`): no page chrome, content height drives the iframe. */
+  embedded: boolean;
+  /** The page URL with the same parameters (refresh) and with the other language. */
+  selfHref: string;
+  otherLanguageHref: string;
+}
+
+/** The whole cashier, server-rendered; only CashierLive and its small islands run in the browser. */
+export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguageHref }: Props) {
+  const pc = model.plan.layout === "pc";
+  return (
+    <div id="paydesk-root" lang={locale} className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}>
+      {pc && !embedded ? (
+        <header className="mx-auto mb-5 flex w-full max-w-4xl items-end justify-between px-1">
+          <p className="text-lg font-semibold text-gray-900">{model.merchantName}</p>
+          <LanguageLink href={otherLanguageHref} m={m} />
+        </header>
+      ) : null}
+      <CashierLive
+        initial={model.view}
+        merchantName={model.merchantName}
+        expiresAt={model.expiresAt}
+        serverNow={model.serverNow}
+        timeoutUrl={model.timeoutUrl}
+        shopHome={model.shopHome}
+        sandbox={model.sandbox}
+        embedOrigins={model.embedOrigins}
+        text={liveText(m)}
+      >
+        {pc ? <PcLayout model={model} m={m} selfHref={selfHref} /> : <PhoneLayout model={model} m={m} />}
+      </CashierLive>
+      <footer className="mx-auto mt-5 flex max-w-4xl items-center justify-center gap-4 text-xs text-gray-600">
+        <span>{m.secureNote}</span>
+        {!pc || embedded ? <LanguageLink href={otherLanguageHref} m={m} /> : null}
+      </footer>
+      <noscript>
+        <p className="mt-2 text-center text-xs text-gray-600">{m.noscriptNote}</p>
+      </noscript>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { fmt } from "@/lib/i18n/locale";
+import type { Messages } from "@/lib/i18n/zh-cn";
+import type { CashierModel } from "@/lib/cashier/page-model";
+
+/** The big red "pay exactly X" warning, shown when the amount to pay is not the price or the code is free-amount. */
+export function AmountWarning({ model, m }: { model: CashierModel; m: Messages }) {
+  const { pay_amount: amount, price } = model.view;
+  if (amount === price && !model.freeAmount) return null;
+  return (
+    <div className="rounded-xl border-2 border-red-600 bg-red-50 px-4 py-3 text-left" data-testid="amount-warning">
+      <p className="text-lg font-bold leading-snug text-red-700">{fmt(m.amountWarning, { amount })}</p>
+      <p className="mt-1 text-sm text-red-800">
+        {model.freeAmount ? fmt(m.freeAmountWhy, { amount }) : fmt(m.amountWarningWhy, { price })}
+      </p>
+    </div>
+  );
+}
+
+/** Numbered steps with the wallet's colour on the numbers. */
+export function Steps({ steps, ink, label }: { steps: string[]; ink: string; label?: string }) {
+  return (
+    <ol className="space-y-2 text-left" aria-label={label}>
+      {steps.map((step, i) => (
+        <li key={step} className="flex items-start gap-3">
+          <span aria-hidden="true" className={`mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-sm font-semibold text-white ${ink}`}>
+            {i + 1}
+          </span>
+          <span className="text-gray-800">{step}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function OrderDetails({ model, m }: { model: CashierModel; m: Messages }) {
+  const rows: [string, string][] = [
+    [m.merchantLabel, model.merchantName],
+    [m.orderNoLabel, model.view.order_id],
+    [m.priceLabel, `¥${model.view.price}`],
+  ];
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm" data-testid="order-details">
+      {rows.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="text-gray-500">{k}</dt>
+          <dd className="break-all text-right text-gray-800">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function LanguageLink({ href, m }: { href: string; m: Messages }) {
+  return (
+    <a href={href} className="text-sm text-gray-600 underline-offset-2 hover:underline" lang={m.switchLanguage === "English" ? "en" : "zh-CN"} data-testid="switch-language">
+      {m.switchLanguage}
+    </a>
+  );
+}

@@ -1,0 +1,49 @@
+import type { CashierModel } from "@/lib/cashier/page-model";
+import type { Messages } from "@/lib/i18n/zh-cn";
+import { LiveCountdown, RecheckButton, SimulateButton } from "./live-islands";
+import { OpenInBrowserOverlay } from "./open-in-browser-overlay";
+import { AmountWarning, OrderDetails } from "./parts";
+import { PhoneWalletAction } from "./phone-wallet-action";
+
+/**
+ * The phone layout: amount on top, then what this phone can do with this code (wake the wallet, save the code,
+ * or an honest note), the QR as a saveable `<img>`, the recheck button and the order details.
+ */
+export function PhoneLayout({ model, m }: { model: CashierModel; m: Messages }) {
+  const phone = model.plan.phone;
+  return (
+    <main className="mx-auto w-full max-w-md">
+      <section className="bg-white px-5 pb-5 pt-6 text-center sm:rounded-t-2xl" aria-labelledby="amount-title">
+        <p className="text-sm text-gray-600">{model.merchantName}</p>
+        <h1 id="amount-title" className="mt-3 text-sm text-gray-600">
+          {m.amountLabel}
+        </h1>
+        <p className="mt-1 text-4xl font-semibold tracking-tight" data-testid="amount">
+          <span className="mr-0.5 text-2xl">¥</span>
+          {model.view.pay_amount}
+        </p>
+        <p className="mt-2 text-sm text-gray-600">
+          {m.timeLeftLabel} <LiveCountdown className="font-mono font-semibold text-gray-900 tabular-nums" />
+        </p>
+      </section>
+      <div className="space-y-4 px-4 py-4">
+        <AmountWarning model={model} m={m} />
+        <section className="rounded-2xl bg-white p-5">
+          <PhoneWalletAction model={model} m={m} />
+          <div className="mt-5">
+            <RecheckButton className="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 disabled:opacity-60" />
+            <SimulateButton />
+            {model.sandbox ? <p className="mt-2 text-center text-xs text-gray-600">{m.sandboxNote}</p> : null}
+          </div>
+        </section>
+        <section className="rounded-2xl bg-white p-5" aria-labelledby="details-title">
+          <h2 id="details-title" className="mb-3 text-sm font-medium text-gray-900">
+            {m.orderDetails}
+          </h2>
+          <OrderDetails model={model} m={m} />
+        </section>
+      </div>
+      {phone.kind === "open-in-browser" ? <OpenInBrowserOverlay app={phone.app} model={model} m={m} /> : null}
+    </main>
+  );
+}

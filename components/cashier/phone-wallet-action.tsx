@@ -1,0 +1,70 @@
+import type { CashierModel } from "@/lib/cashier/page-model";
+import { fmt } from "@/lib/i18n/locale";
+import type { Messages } from "@/lib/i18n/zh-cn";
+import { DirectOpen } from "./direct-open";
+import { WalletLink } from "./live-islands";
+import { Steps } from "./parts";
+import { PhoneQr } from "./phone-qr";
+import { WALLET_STYLE } from "./wallet-style";
+
+const PRIMARY = "flex min-h-12 w-full items-center justify-center gap-2 rounded-xl px-4 text-lg font-semibold text-white shadow-sm";
+
+/** The wallet-specific middle of the phone page (see lib/cashier/pay-plan.ts for which case applies when). */
+export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messages }) {
+  const style = WALLET_STYLE[model.type];
+  const wallet = m[style.name];
+  const phone = model.plan.phone;
+  const scanSteps = [fmt(m.stepOpen, { wallet }), m.stepScan, m.stepPay];
+
+  switch (phone.kind) {
+    case "wake":
+    case "direct":
+      return (
+        <div className="text-center">
+          {phone.kind === "direct" ? <DirectOpen href={phone.href} orderId={model.view.order_id} /> : null}
+          <WalletLink href={phone.href} className={`${PRIMARY} ${style.ink}`}>
+            <img src={style.logo} alt="" width={26} height={26} className="rounded-md ring-2 ring-white/70" />
+            {m[phone.label]}
+          </WalletLink>
+          <p className="mt-2 text-sm text-gray-600">{phone.kind === "direct" ? m.autoOpenHint : fmt(m.wakeHint, { wallet })}</p>
+          <div className="mt-5">
+            <PhoneQr model={model} m={m} size={180} />
+            <p className="mt-2 text-xs text-gray-600">{m.scanFromOtherDevice}</p>
+          </div>
+        </div>
+      );
+    case "wechat-album":
+      return (
+        <div>
+          <Steps
+            steps={phone.inWechat ? [m.wxLongPressStep] : [m.wxSaveStep, m.wxScanStep, m.wxAlbumStep]}
+            ink={style.ink}
+          />
+          <div className="mt-4">
+            <PhoneQr model={model} m={m} size={240} />
+          </div>
+        </div>
+      );
+    case "wechat-other-device":
+      return (
+        <div>
+          <div className="rounded-xl border border-amber-400 bg-amber-50 p-4" data-testid="wechat-native-note">
+            <p className="font-semibold text-amber-900">{m.wxNativeTitle}</p>
+            <p className="mt-1 text-sm text-amber-900">{m.wxNativeBody}</p>
+          </div>
+          <div className="mt-4">
+            <PhoneQr model={model} m={m} size={220} />
+          </div>
+        </div>
+      );
+    default:
+      return (
+        <div>
+          <PhoneQr model={model} m={m} size={220} />
+          <div className="mt-4">
+            <Steps steps={scanSteps} ink={style.ink} />
+          </div>
+        </div>
+      );
+  }
+}
