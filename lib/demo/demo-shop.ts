@@ -1,7 +1,7 @@
 import "server-only";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { notifySign, returnSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { returnSign, signaturesEqual, verifyNotifyForm } from "@/lib/merchant-protocol/sign";
 import { insertDemoReceipt, listDemoReceipts } from "@/lib/storage/demo-receipts-repo";
 
 /**
@@ -21,17 +21,8 @@ export async function receiveDemoNotify(ctx: AppContext, rawBody: string, appkey
   const merchant = demoMerchant(ctx, appkey);
   if (!merchant) return "fail";
   const f = Object.fromEntries(new URLSearchParams(rawBody));
-  const fields = {
-    order_id: f.order_id ?? "",
-    out_order_id: f.out_order_id ?? "",
-    price: f.price ?? "",
-    realprice: f.realprice ?? "",
-    type: f.type ?? "",
-    paytime: f.paytime ?? "",
-    extend: f.extend ?? "",
-  };
-  const verified = signaturesEqual(notifySign(merchant.appkey, fields, merchant.appsecret), f.sign ?? "");
-  await insertDemoReceipt(ctx.db, { orderId: fields.order_id, outOrderId: fields.out_order_id, fields: f, verified, now: ctx.now() });
+  const verified = verifyNotifyForm(merchant.appkey, merchant.appsecret, f);
+  await insertDemoReceipt(ctx.db, { orderId: f.order_id ?? "", outOrderId: f.out_order_id ?? "", fields: f, verified, now: ctx.now() });
   return verified ? "success" : "fail";
 }
 

@@ -9,6 +9,7 @@ import {
   recordsSign,
   returnSign,
   signaturesEqual,
+  verifyNotifyForm,
 } from "./sign";
 
 // Every expected value below was computed outside Paydesk with coreutils, as
@@ -37,6 +38,15 @@ describe("merchant protocol signatures (PROTOCOLS §1)", () => {
     // I=$(m 'k1ORD1A110.0010.00wxpay1795316704u9'); m "${I}s1secret"
     const fields = { order_id: "ORD1", out_order_id: "A1", price: "10.00", realprice: "10.00", type: "wxpay", paytime: "1795316704", extend: "u9" };
     expect(notifySign("k1", fields, "s1secret")).toBe("e43a7d724de959588b476872a6f4ca15");
+  });
+
+  it("verifies a received notify form, and refuses one with any field changed", () => {
+    const form = { order_id: "ORD1", out_order_id: "A1", price: "10.00", realprice: "10.00", type: "wxpay", paytime: "1795316704", extend: "u9", sign: "e43a7d724de959588b476872a6f4ca15" };
+    expect(verifyNotifyForm("k1", "s1secret", form)).toBe(true);
+    expect(verifyNotifyForm("k1", "s1secret", { ...form, realprice: "1.00" })).toBe(false);
+    expect(verifyNotifyForm("k1", "other", form)).toBe(false);
+    const { sign: _sign, ...unsigned } = form;
+    expect(verifyNotifyForm("k1", "s1secret", unsigned)).toBe(false);
   });
 
   it("sync return: md5(md5(appkey+price+type+product_id+order_id+out_order_id)+appsecret)", () => {

@@ -62,6 +62,23 @@ export function notifySign(appkey: string, f: MerchantNotifyFields, appsecret: s
   );
 }
 
+/**
+ * Verifies a received notify form the way a shop does: rebuild the signed string from the fields (absent ones as
+ * empty strings) and compare with `sign`. Used by the built-in demo shop and the tests' fake shop.
+ */
+export function verifyNotifyForm(appkey: string, appsecret: string, form: Record<string, string>): boolean {
+  const fields: MerchantNotifyFields = {
+    order_id: form.order_id ?? "",
+    out_order_id: form.out_order_id ?? "",
+    price: form.price ?? "",
+    realprice: form.realprice ?? "",
+    type: form.type ?? "",
+    paytime: form.paytime ?? "",
+    extend: form.extend ?? "",
+  };
+  return signaturesEqual(notifySign(appkey, fields, appsecret), form.sign ?? "");
+}
+
 /** Fields of the sync return URL (PROTOCOLS §1.3); `product_id` carries the order's `custom`. */
 export interface MerchantReturnFields {
   price: string;

@@ -1,4 +1,4 @@
-import { notifySign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { verifyNotifyForm } from "@/lib/merchant-protocol/sign";
 import { serveFetch, type RunningServer } from "./http-server";
 import { TEST_MERCHANT } from "./test-context";
 
@@ -29,20 +29,7 @@ export class FakeShop {
   async start(): Promise<this> {
     this.server = await serveFetch(async (request) => {
       const fields = Object.fromEntries(new URLSearchParams(await request.text()));
-      const expected = notifySign(
-        this.merchant.appkey,
-        {
-          order_id: fields.order_id ?? "",
-          out_order_id: fields.out_order_id ?? "",
-          price: fields.price ?? "",
-          realprice: fields.realprice ?? "",
-          type: fields.type ?? "",
-          paytime: fields.paytime ?? "",
-          extend: fields.extend ?? "",
-        },
-        this.merchant.appsecret,
-      );
-      this.received.push({ fields, verified: signaturesEqual(expected, fields.sign ?? ""), at: Date.now() });
+      this.received.push({ fields, verified: verifyNotifyForm(this.merchant.appkey, this.merchant.appsecret, fields), at: Date.now() });
       switch (this.behaviour) {
         case "success":
           return new Response("success");

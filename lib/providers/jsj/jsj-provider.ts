@@ -15,6 +15,7 @@ import {
   type ProviderDefinition,
   type ProviderDeps,
 } from "@/lib/providers/types";
+import { upstreamText } from "@/lib/providers/upstream-fetch";
 import type { JsjChannel } from "./config";
 
 const TEXT = "text/plain; charset=utf-8";
@@ -104,25 +105,17 @@ async function createPayment(channel: JsjChannel, deps: ProviderDeps, input: Cre
     apiid: channel.apiid,
     apikey: jsjRequestKey(channel.apikey),
   });
-  let status: number;
-  let text: string;
-  try {
-    const res = await deps.fetch(channel.base_url, {
+  // The gateway's PHP pages prepend a UTF-8 BOM now and then; the seed trims it before reading the code.
+  const text = (
+    await upstreamText(deps.fetch, "金沙江", channel.base_url, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
       body: form.toString(),
-      redirect: "error",
       signal: input.signal,
-    });
-    status = res.status;
-    // The gateway's PHP pages prepend a UTF-8 BOM now and then; the seed trims it before reading the code.
-    text = (await res.text()).replace(/^\uFEFF/, "").trim();
-  } catch (err) {
-    if (input.signal.aborted) throw new UpstreamError("金沙江：请求超时");
-    const e = err as Error & { cause?: { code?: string } };
-    throw new UpstreamError(`金沙江：无法连接（${e.cause?.code ?? e.message}）`);
-  }
-  if (status < 200 || status >= 300) throw new UpstreamError(`金沙江：HTTP ${status}`);
+    })
+  )
+    .replace(/^\uFEFF/, "")
+    .trim();
   const wallet = jsjCodeWallet(text);
   // Anything but a code is the gateway's own explanation (e.g. 金额变动无法支付): pass it on for the merchant.
   if (wallet === null) throw new UpstreamError(`金沙江：${quote(text)}`);

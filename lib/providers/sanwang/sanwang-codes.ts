@@ -4,6 +4,7 @@ import { formatYuan } from "@/lib/money";
 import { UpstreamError, type CreatePaymentInput, type CreatePaymentResult, type ProviderDeps } from "@/lib/providers/types";
 import { claimFreeQrCode, insertLockedQrCode } from "@/lib/storage/qr-cache-repo";
 import type { SanwangChannel } from "./config";
+import { upstreamText } from "@/lib/providers/upstream-fetch";
 
 /** How long a WeChat/QQ code stays lent to its order before another order of the same amount may get it. */
 export const QR_LOCK_MS = 10 * 60 * 1000;
@@ -48,18 +49,7 @@ async function generateCode(
   url.searchParams.set("amount", String(amountFen));
   url.searchParams.set("desc", memo);
   url.searchParams.set("key", channel.key);
-  let status: number;
-  let text: string;
-  try {
-    const res = await deps.fetch(url, { method: "GET", redirect: "error", signal });
-    status = res.status;
-    text = (await res.text()).replace(/^\uFEFF/, "").trim();
-  } catch (err) {
-    if (signal.aborted) throw new UpstreamError(`${label}：请求超时`);
-    const e = err as Error & { cause?: { code?: string } };
-    throw new UpstreamError(`${label}：无法连接（${e.cause?.code ?? e.message}）`);
-  }
-  if (status < 200 || status >= 300) throw new UpstreamError(`${label}：HTTP ${status}`);
+  const text = (await upstreamText(deps.fetch, label, url.toString(), { method: "GET", signal })).replace(/^\uFEFF/, "").trim();
   if (!isMonitorCode(wallet, text)) {
     const quoted = !text ? "空应答" : text.startsWith("<") ? "无法识别的应答" : text.slice(0, QUOTE_LIMIT);
     throw new UpstreamError(`${label}：${quoted}`);
