@@ -5,6 +5,7 @@ import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/cha
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { newOrderId } from "@/lib/ids";
+import { withTimeout } from "@/lib/with-timeout";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
@@ -177,7 +178,9 @@ async function createFresh(
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
   const breaker = channelBreaker();
   try {
-    const result = await withTimeout(timeoutMs, (signal) =>
+    const result = await withTimeout(
+      timeoutMs,
+      (signal) =>
       ctx.provider(channel).createPayment({
         orderId: id,
         amountFen: priceFen,
@@ -189,6 +192,7 @@ async function createFresh(
         now,
         signal,
       }),
+      () => new UpstreamError(`上游通道超时（${timeoutMs} ms）`),
     );
     if (!Number.isSafeInteger(result.payAmountFen) || result.payAmountFen <= 0 || !result.payload) {
       throw new UpstreamError("provider returned no usable code");
@@ -221,22 +225,6 @@ async function createFresh(
   }
 }
 
-/** Runs `fn` with an abort signal and gives up after `ms` even if the provider ignores the signal. */
-async function withTimeout<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new UpstreamError(`上游通道超时（${ms} ms）`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([fn(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Rules, circuit breaker, then the merchant's rotation strategy (PROTOCOLS §1.6). */
 async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType, priceFen: number, now: number) {

@@ -4,6 +4,7 @@ import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import type { PaymentProvider, QueryOutcome } from "@/lib/providers/types";
 import type { OrderRow } from "@/lib/storage/orders-repo";
+import { withTimeout } from "@/lib/with-timeout";
 import { applyPayment, type ApplyResult } from "./apply-payment";
 
 /**
@@ -42,27 +43,14 @@ function prune(map: Map<string, Entry>, now: number): void {
   for (const [id, e] of map) if (!e.inFlight && now - e.askedAt >= RECONCILE_INTERVAL_MS) map.delete(id);
 }
 
-async function withDeadline(ms: number, run: (signal: AbortSignal) => Promise<QueryOutcome>): Promise<QueryOutcome> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`reconciliation query timed out after ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([run(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function ask(ctx: AppContext, channel: ChannelConfig, provider: PaymentProvider, order: OrderRow, now: number): Promise<ReconcileResult> {
   const query = provider.queryPayment;
   if (!query) return { outcome: "skipped", reason: "no_query" };
-  const answer = await withDeadline(channel.timeout_ms ?? ctx.config.upstreamTimeoutMs, (signal) =>
+  const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
+  const answer = await withTimeout(timeoutMs, (signal) =>
     query({ orderId: order.id, providerOrderId: order.provider_order_id, amountFen: order.pay_amount_fen, now, signal }),
+    () => new Error(`reconciliation query timed out after ${timeoutMs} ms`),
   );
   if (!answer.paid) return { outcome: "unpaid" };
   const apply = await applyPayment(ctx, {
