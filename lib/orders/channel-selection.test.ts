@@ -4,6 +4,8 @@ import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderById } from "@/lib/storage/orders-repo";
 import { signedCreateParams } from "@/lib/testing/merchant-client";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/lib/testing/test-context";
+import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { UpstreamError } from "@/lib/providers/types";
 import { applyPayment } from "./apply-payment";
 import { createOrder } from "./create-order";
 
@@ -51,6 +53,38 @@ describe("channel selection through create, with facts from storage", () => {
       if (top && unique) expect(channel).not.toBe(top[0]);
       totals.set(channel, (totals.get(channel) ?? 0) + Number(price));
     }
+    await fresh.close();
+  });
+
+  it("a channel whose provider keeps failing is skipped for a while, so the others take over", async () => {
+    const fresh = await openTestDatabase("sqlite");
+    const base = testContext(fresh, testAppConfig(file("smart")));
+    const ctx: TestContext = {
+      ...base,
+      // Always the first candidate: "a" while it is available, so the test does not depend on luck.
+      random: () => 0,
+      provider: (channel) => {
+        const real = base.provider(channel);
+        if (channel.id !== "a") return real;
+        return { ...real, createPayment: () => Promise.reject(new UpstreamError("上游维护中")) };
+      },
+    };
+    const answers: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      try {
+        answers.push(await createAndMaybePay(ctx, false));
+      } catch {
+        answers.push("208");
+      }
+    }
+    // At most three failures reach the merchant before the breaker opens; after that every order goes elsewhere.
+    expect(answers.slice(0, 3)).toEqual(["208", "208", "208"]);
+    expect(answers.filter((a) => a === "208").length).toBe(3);
+    expect(answers.slice(-20).every((a) => a === "b" || a === "c")).toBe(true);
+    expect(channelBreaker().isOpen("a", ctx.now())).toBe(true);
+    ctx.clock.advance(61_000);
+    expect(channelBreaker().isOpen("a", ctx.now())).toBe(false);
+    channelBreaker().recordSuccess("a");
     await fresh.close();
   });
 });
