@@ -1,0 +1,33 @@
+import "server-only";
+import type { AppContext } from "@/lib/context";
+import { formatYuan } from "@/lib/money";
+import { findNotificationByOrder, listAttempts, resendNotification } from "@/lib/storage/notifications-repo";
+import { listPaymentsForReview } from "@/lib/storage/payments-repo";
+
+/**
+ * The operator's few commands (scripts/admin.ts): payments kept for review, a delivery's attempt log, and resending a
+ * notification whose retries were exhausted. Each returns printable lines.
+ */
+export async function reviewPayments(ctx: AppContext, limit = 50): Promise<string[]> {
+  const rows = await listPaymentsForReview(ctx.db, limit);
+  if (rows.length === 0) return ["no payments waiting for review"];
+  return rows.map(
+    (p) =>
+      `${new Date(p.received_at).toISOString()}  ${p.status.padEnd(10)} ${(p.reason ?? "").padEnd(16)} ${formatYuan(p.amount_fen).padStart(10)}  channel=${p.channel_id} trade_no=${p.trade_no} order=${p.order_id ?? "-"}`,
+  );
+}
+
+export async function notificationLog(ctx: AppContext, orderId: string): Promise<string[]> {
+  const n = await findNotificationByOrder(ctx.db, orderId);
+  if (!n) return [`no notification for order ${orderId}`];
+  const lines = [`${orderId}: ${n.status}, ${n.attempts} attempt(s), next ${new Date(n.next_attempt_at).toISOString()} → ${n.url}`];
+  for (const a of await listAttempts(ctx.db, n.id)) {
+    lines.push(`  #${a.attempt_no} ${new Date(a.started_at).toISOString()} ${a.outcome} http=${a.http_status ?? "-"} ${a.error ?? JSON.stringify(a.response_body ?? "")}`);
+  }
+  return lines;
+}
+
+export async function resend(ctx: AppContext, orderId: string): Promise<string[]> {
+  const ok = await resendNotification(ctx.db, orderId, ctx.now());
+  return [ok ? `${orderId}: queued again with a fresh retry schedule` : `${orderId}: nothing to resend (no failed notification)`];
+}
