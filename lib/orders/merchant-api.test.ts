@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { configFileSchema } from "@/lib/config";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { createSign } from "@/lib/merchant-protocol/sign";
@@ -6,7 +7,7 @@ import { UpstreamError, type PaymentProvider } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderByMerchantRef } from "@/lib/storage/orders-repo";
 import { signedCreateParams, signedLookupParams, signedRecordsParams } from "@/lib/testing/merchant-client";
-import { openTestDatabase, testAppConfig, testContext, TEST_MERCHANT, type TestContext } from "@/lib/testing/test-context";
+import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, TEST_MERCHANT, type TestContext, type TestDialect } from "@/lib/testing/test-context";
 import { createOrder } from "./create-order";
 import { applyPayment } from "./apply-payment";
 import { closeOrder, listRecords, queryOrder } from "./merchant-queries";
@@ -41,7 +42,10 @@ const file = configFileSchema.parse({
 
 type Envelope = { code: number; msg: string; data?: Record<string, unknown> & { order_id?: string; pay_url?: string } };
 
-describe("merchant API", () => {
+const pgReason = await postgresUnavailableReason();
+if (pgReason) console.warn(`[merchant API] PostgreSQL run skipped: ${pgReason}`);
+
+describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merchant API on %s", (dialect) => {
   let db: DatabaseHandle;
   let ctx: TestContext;
   let brokenMode: "error" | "hang" = "error";
@@ -66,10 +70,12 @@ describe("merchant API", () => {
     signedCreateParams(p, { appkey, appsecret: "s1secret" });
 
   beforeAll(async () => {
-    db = await openTestDatabase("sqlite");
+    db = await openTestDatabase(dialect);
   });
   afterAll(() => db.close());
   beforeEach(() => {
+    // The breaker is per process; the deliberate upstream failures below must not open it for the next test.
+    channelBreaker().recordSuccess("broken");
     const base = testContext(db, testAppConfig(file));
     ctx = {
       ...base,
