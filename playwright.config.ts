@@ -28,6 +28,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     ...devices["Desktop Chrome"],
     viewport: { width: 1280, height: 800 },
+    // The payers Paydesk serves: the cashier answers Accept-Language, and its default language is zh-CN.
+    locale: "zh-CN",
   },
   webServer: {
     command: "rm -rf data/e2e && npx tsx e2e/support/e2e-stack.ts",

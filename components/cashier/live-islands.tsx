@@ -3,7 +3,7 @@
 import { useRef } from "react";
 import { WAKE_LOCK_MS } from "@/lib/cashier/deep-links";
 import { useLive } from "./cashier-live";
-import { formatCountdown } from "./use-countdown";
+import { formatCountdown } from "@/lib/cashier/countdown";
 
 /** The countdown text; "confirming" at zero until the server has spoken. */
 export function LiveCountdown({ className }: { className?: string }) {

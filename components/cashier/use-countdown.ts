@@ -22,12 +22,3 @@ export function useCountdown(expiresAt: number, serverNow: number): number {
   }, [expiresAt, serverNow]);
   return left;
 }
-
-/** `M:SS`, or `H:MM:SS` from one hour up. */
-export function formatCountdown(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const mm = h > 0 ? String(m).padStart(2, "0") : String(m);
-  return `${h > 0 ? `${h}:` : ""}${mm}:${String(s).padStart(2, "0")}`;
-}

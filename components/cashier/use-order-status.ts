@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef } from "react";
+import { useCallback, useRef } from "react";
 import useSWR from "swr";
 import type { PublicOrderView } from "@/lib/orders/order-views";
 
@@ -26,12 +26,15 @@ export function isSettled(v: PublicOrderView): boolean {
  */
 export function useOrderStatus(initial: PublicOrderView) {
   const errors = useRef(0);
+  // Stable identity matters: SWR restarts its timer whenever this function changes, and the page re-renders every
+  // second for the countdown, so an inline function would postpone the next poll forever.
+  const refreshInterval = useCallback((latest: PublicOrderView | undefined) => {
+    if (latest && isSettled(latest)) return 0;
+    return Math.min(POLL_MS * 2 ** errors.current, MAX_BACKOFF_MS);
+  }, []);
   const swr = useSWR(`/api/cloudpay/query?order_id=${initial.order_id}&sign=nosign`, fetchStatus, {
     fallbackData: initial,
-    refreshInterval: (latest) => {
-      if (latest && isSettled(latest)) return 0;
-      return Math.min(POLL_MS * 2 ** errors.current, MAX_BACKOFF_MS);
-    },
+    refreshInterval,
     revalidateOnMount: !isSettled(initial),
     revalidateOnFocus: true,
     dedupingInterval: 500,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
+import { formatCountdown } from "./countdown";
 import { pickHostOrigin } from "./embed-protocol";
 import { planPayment } from "./pay-plan";
 import { payloadKind } from "./payload-kind";
@@ -95,4 +96,16 @@ describe("pickHostOrigin", () => {
     expect(pickHostOrigin([null, "http://127.0.0.1:3211"], allowed)).toBe("http://127.0.0.1:3211");
     expect(pickHostOrigin(["http://127.0.0.1:3212", "not a url", undefined], allowed)).toBeNull();
   });
+});
+
+describe("formatCountdown", () => {
+  it.each([
+    [0, "0:00"],
+    [59, "0:59"],
+    [300, "5:00"],
+    [3599, "59:59"],
+    [3600, "1:00:00"],
+    [86_399, "23:59:59"],
+    [-5, "0:00"],
+  ])("%i s → %s", (s, text) => expect(formatCountdown(s)).toBe(text));
 });

@@ -1,0 +1,109 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, order, pagePath, payBySandboxNotify, phoneContext, SHOP, UA } from "./support/cashier-kit";
+import { returnUrlVerifies } from "./support/merchant-api";
+
+/** Live status, countdown, the paid and timeout redirects, and axe in every state, on PC and phone. */
+test.use({ locale: "zh-CN" });
+
+test("paid: success, then the signed return_url once the shop acknowledged (phone)", async ({ browser, request }) => {
+  const o = await order(request, "alipay", SHOP.codes, "2.50");
+  const ctx = await phoneContext(browser, UA.iphone);
+  const page = await ctx.newPage();
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("live-status")).toHaveText("等待付款");
+  await payBySandboxNotify(request, "sbx-codes", o.order_id, 250);
+  await page.waitForURL(/\/demo\/return\?/, { timeout: 20_000 });
+  expect(returnUrlVerifies(page.url(), SHOP.codes)).toBe(true);
+  await expect(page.getByTestId("return-verified")).toHaveText("验签通过");
+  // The cashier entry was replaced: Back does not land on a stale pending page.
+  await page.goBack().catch(() => null);
+  expect(page.url()).not.toContain("/pay/");
+  await ctx.close();
+});
+
+test("我已付款 rechecks at once and says when nothing arrived yet", async ({ page, request }) => {
+  const o = await order(request, "wxpay", SHOP.codes);
+  await page.goto(pagePath(o));
+  await page.getByTestId("i-have-paid").click();
+  await expect(page.getByTestId("not-yet-paid")).toContainText("暂未查询到付款");
+});
+
+test("the page works read-only when the session cookie is blocked", async ({ page, request }) => {
+  const o = await order(request, "alipay", SHOP.codes);
+  await page.route("**/session*", (route) => route.abort());
+  await page.goto(pagePath(o));
+  await page.getByTestId("i-have-paid").click();
+  await expect(page.getByTestId("not-yet-paid")).toBeVisible();
+  // A page action without the nonce is refused…
+  const forged = await page.request.post("/api/sandbox/pay", { data: { order_id: o.order_id } });
+  expect(forged.status()).toBe(403);
+  // …but polling still follows a payment.
+  await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
+  await page.waitForURL(/\/demo\/return\?/, { timeout: 20_000 });
+});
+
+test("countdown comes from server time: a payer clock two hours ahead changes nothing", async ({ page, request }) => {
+  const o = await order(request, "alipay", SHOP.codes);
+  await page.clock.install({ time: Date.now() + 2 * 3600_000 });
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("countdown")).toHaveText(/^4:[45]\d$/);
+  await expect(page.getByTestId("live-status")).toHaveText("等待付款");
+});
+
+test("axe: pending and paid, PC and phone, no serious or critical violations", async ({ browser, request }) => {
+  for (const phone of [false, true]) {
+    const o = await order(request, "wxpay", SHOP.codes);
+    const ctx = phone ? await phoneContext(browser, UA.iphone) : await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+    const page = await ctx.newPage();
+    // Keep the page on its paid panel (no automatic return) to check it: the once-per-tab redirect guard is set.
+    await page.addInitScript((id) => sessionStorage.setItem(`paydesk:left:${id}`, "1"), o.order_id);
+    await page.goto(pagePath(o));
+    await expectAccessible(page, `pending ${phone ? "phone" : "pc"}`);
+    await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
+    await expect(page.getByTestId("back-to-shop")).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId("live-status")).toHaveText("支付成功");
+    expect(returnUrlVerifies((await page.getByTestId("back-to-shop").getAttribute("href")) ?? "", SHOP.codes)).toBe(true);
+    await expectAccessible(page, `paid ${phone ? "phone" : "pc"}`);
+    await ctx.close();
+  }
+});
+
+test("overlay in the WeChat webview passes axe", async ({ browser, request }) => {
+  const o = await order(request, "alipay", SHOP.codes);
+  const ctx = await phoneContext(browser, UA.wechat);
+  const page = await ctx.newPage();
+  await page.goto(pagePath(o));
+  await expectAccessible(page, "overlay");
+  await ctx.close();
+});
+
+test.describe("expiry (60 s TTL, the contract's minimum)", () => {
+  test.setTimeout(120_000);
+
+  test("timeout_url configured: at zero the server confirms, then the payer goes to the timeout page", async ({ page, request }) => {
+    const o = await order(request, "alipay", SHOP.short);
+    await page.goto(pagePath(o));
+    await expect(page.getByTestId("countdown")).toHaveText(/^[01]:\d\d$/);
+    await page.waitForURL(/\/demo\/timeout/, { timeout: 80_000 });
+  });
+
+  test("no timeout_url: the expired panel with a way back, axe on PC and phone", async ({ browser, request }) => {
+    const pc = await order(request, "wxpay", SHOP.shortNoTimeout);
+    const mobile = await order(request, "alipay", SHOP.shortNoTimeout);
+    const pcCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+    const phoneCtx = await phoneContext(browser, UA.iphone);
+    const pcPage = await pcCtx.newPage();
+    const phonePage = await phoneCtx.newPage();
+    await pcPage.goto(pagePath(pc));
+    await phonePage.goto(pagePath(mobile));
+    for (const page of [pcPage, phonePage]) {
+      await expect(page.getByTestId("result-expired")).toBeVisible({ timeout: 80_000 });
+      await expect(page.getByRole("heading", { name: "订单已过期" })).toBeVisible();
+      await expect(page.getByTestId("live-status")).toHaveText("订单已过期");
+      await expect(page.getByTestId("back-to-shop")).toHaveAttribute("href", "http://localhost:3210");
+      await expectAccessible(page, "expired");
+    }
+    await pcCtx.close();
+    await phoneCtx.close();
+  });
+});
