@@ -14,7 +14,7 @@ export function OpenInBrowserOverlay({ app, model, m }: { app: "wechat" | "qq"; 
       role="dialog"
       aria-modal="true"
       aria-labelledby="overlay-title"
-      className="fixed inset-0 z-50 bg-black/80 px-6 pt-4 text-white"
+      className="fixed inset-0 z-50 overflow-y-auto bg-gray-950/95 px-6 pt-4 text-white"
       data-testid="open-in-browser"
     >
       <svg aria-hidden="true" viewBox="0 0 100 100" className="ml-auto mr-1 h-24 w-24" fill="none" stroke="currentColor" strokeWidth="4" strokeLinecap="round">

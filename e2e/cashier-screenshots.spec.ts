@@ -1,0 +1,50 @@
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { order, pagePath, phoneContext, UA } from "./support/cashier-kit";
+import { PROVIDER_MERCHANT } from "./support/stack-constants";
+
+/**
+ * The README pictures, taken from the e2e run against real provider protocols (emulated PAYJS and 三网, so no sandbox
+ * button): PC page, phone page (WeChat personal code), and the open-in-browser overlay in the WeChat webview.
+ * `npx tsx scripts/screenshots.ts` runs this spec with PAYDESK_SCREENSHOTS_DIR=docs/screenshots.
+ */
+const dir = process.env.PAYDESK_SCREENSHOTS_DIR ?? "test-results/screenshots";
+test.use({ locale: "zh-CN" });
+
+test("screenshot: PC 1280×800", async ({ page, request }) => {
+  const o = await order(request, "alipay", PROVIDER_MERCHANT, "88.00");
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("countdown")).toBeVisible();
+  await page.screenshot({ path: path.join(dir, "cashier-pc.png") });
+});
+
+test("screenshot: iPhone 390×844, WeChat personal code", async ({ browser, request }) => {
+  const o = await order(request, "wxpay", PROVIDER_MERCHANT, "88.00");
+  const ctx = await phoneContext(browser, UA.iphone);
+  const page = await ctx.newPage();
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("qr-image")).toBeVisible();
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  await page.screenshot({ path: path.join(dir, "cashier-phone.png") });
+  await ctx.close();
+});
+
+test("screenshot: iPhone 390×844, Alipay wake-up button", async ({ browser, request }) => {
+  const o = await order(request, "alipay", PROVIDER_MERCHANT, "88.00");
+  const ctx = await phoneContext(browser, UA.iphone);
+  const page = await ctx.newPage();
+  await page.goto(pagePath(o));
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  await page.screenshot({ path: path.join(dir, "cashier-phone-alipay.png") });
+  await ctx.close();
+});
+
+test("screenshot: WeChat webview, Alipay order: open-in-browser overlay", async ({ browser, request }) => {
+  const o = await order(request, "alipay", PROVIDER_MERCHANT, "88.00");
+  const ctx = await phoneContext(browser, UA.wechat);
+  const page = await ctx.newPage();
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("open-in-browser")).toBeVisible();
+  await page.screenshot({ path: path.join(dir, "cashier-wechat-overlay.png") });
+  await ctx.close();
+});
