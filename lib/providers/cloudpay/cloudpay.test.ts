@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startCloudpayEmulator, type CloudpayEmulator } from "@/e2e/emulators/cloudpay-emulator";
 import { createSign, notifySign } from "@/lib/merchant-protocol/sign";
 import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
+import { upstreamFailureCases } from "@/lib/providers/upstream-failure-cases";
 
 const UP = { appkey: "upkey", appsecret: "upsecret" };
 
@@ -93,28 +94,14 @@ describe("cloudpay over HTTP (emulator)", () => {
     expect(await h.outboxCount(orderId)).toBe(0);
   });
 
-  it("answers 208 within the channel timeout on a slow upstream and leaves no order", async () => {
-    emu.setFaults({ delayMs: 1500 });
-    const outOrderId = ref();
-    const started = Date.now();
-    const res = await h.create({ price: "1.00", type: "alipay", out_order_id: outOrderId });
-    expect(Date.now() - started).toBeLessThan(1200);
-    expect(res.code).toBe(208);
-    expect(await h.orderByRef(outOrderId)).toBeUndefined();
-    expect((await h.query(outOrderId)).code).toBe(199);
-  });
-
-  it.each([
-    ["an error code", { errorMessage: "无可用会话" }, "无可用会话"],
-    ["HTTP 502", { httpStatus: 502 }, "HTTP 502"],
-    ["a garbage body", { garbage: true }, "无法解析"],
-  ])("answers 208 with the upstream's reason on %s", async (_name, faults, text) => {
-    emu.setFaults(faults);
-    const outOrderId = ref();
-    const res = await h.create({ price: "1.00", type: "alipay", out_order_id: outOrderId });
-    expect(res.code).toBe(208);
-    expect(res.msg).toContain(text);
-    expect(await h.orderByRef(outOrderId)).toBeUndefined();
+  upstreamFailureCases({
+    emu: () => emu,
+    h: () => h,
+    ref,
+    price: "1.00",
+    type: "alipay",
+    errorMessage: "无可用会话",
+    httpStatus: 502,
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGemafuEmulator, type GemafuEmulator } from "@/e2e/emulators/gemafu-emulator";
 import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
+import { upstreamFailureCases } from "@/lib/providers/upstream-failure-cases";
 import { gemafuSign } from "./gemafu-sign";
 
 const SECRET = "gm-secret-1";
@@ -117,28 +118,14 @@ describe("gemafu over HTTP (emulator)", () => {
     expect((await h.payments("gm1")).find((p) => p.order_id === orderId)!.status).toBe("mismatched");
   });
 
-  it("answers 208 within the channel timeout on a slow upstream and leaves no order", async () => {
-    emu.setFaults({ delayMs: 1500 });
-    const outOrderId = ref();
-    const started = Date.now();
-    const res = await h.create({ price: "10.00", type: "wxpay", out_order_id: outOrderId });
-    expect(Date.now() - started).toBeLessThan(1200);
-    expect(res.code).toBe(208);
-    expect(await h.orderByRef(outOrderId)).toBeUndefined();
-    expect((await h.query(outOrderId)).code).toBe(199);
-  });
-
-  it.each([
-    ["an error code", { errorMessage: "商户余额不足" }, "商户余额不足"],
-    ["HTTP 502", { httpStatus: 502 }, "HTTP 502"],
-    ["a garbage body", { garbage: true }, "无法解析"],
-  ])("answers 208 with the upstream's reason on %s", async (_name, faults, text) => {
-    emu.setFaults(faults);
-    const outOrderId = ref();
-    const res = await h.create({ price: "10.00", type: "wxpay", out_order_id: outOrderId });
-    expect(res.code).toBe(208);
-    expect(res.msg).toContain(text);
-    expect(await h.orderByRef(outOrderId)).toBeUndefined();
+  upstreamFailureCases({
+    emu: () => emu,
+    h: () => h,
+    ref,
+    price: "10.00",
+    type: "wxpay",
+    errorMessage: "商户余额不足",
+    httpStatus: 502,
   });
 });
 

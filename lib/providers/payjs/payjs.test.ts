@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { payjsEmulatorSign, startPayjsEmulator, type PayjsEmulator } from "@/e2e/emulators/payjs-emulator";
 import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
+import { upstreamFailureCases } from "@/lib/providers/upstream-failure-cases";
 import { payjsSign } from "./payjs-sign";
 
 const MCHID = "123456";
@@ -113,28 +114,14 @@ describe("payjs over HTTP (emulator)", () => {
     expect((await h.order(orderId))!.status).toBe("pending");
   });
 
-  it("answers 208 within the channel timeout on a slow upstream and leaves no order", async () => {
-    emu.setFaults({ delayMs: 1500 });
-    const outOrderId = ref();
-    const started = Date.now();
-    const res = await h.create({ price: "1.00", type: "wxpay", out_order_id: outOrderId });
-    expect(Date.now() - started).toBeLessThan(1200);
-    expect(res.code).toBe(208);
-    expect(await h.orderByRef(outOrderId)).toBeUndefined();
-    expect((await h.query(outOrderId)).code).toBe(199);
-  });
-
-  it.each([
-    ["an error msg", { errorMessage: "商户已被禁用" }, "商户已被禁用"],
-    ["HTTP 500", { httpStatus: 500 }, "HTTP 500"],
-    ["a garbage body", { garbage: true }, "无法解析"],
-  ])("answers 208 with the upstream's reason on %s", async (_name, faults, text) => {
-    emu.setFaults(faults);
-    const outOrderId = ref();
-    const res = await h.create({ price: "1.00", type: "wxpay", out_order_id: outOrderId });
-    expect(res.code).toBe(208);
-    expect(res.msg).toContain(text);
-    expect(await h.orderByRef(outOrderId)).toBeUndefined();
+  upstreamFailureCases({
+    emu: () => emu,
+    h: () => h,
+    ref,
+    price: "1.00",
+    type: "wxpay",
+    errorMessage: "商户已被禁用",
+    httpStatus: 500,
   });
 });
 
