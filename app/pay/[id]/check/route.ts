@@ -4,7 +4,8 @@ import { verifyNonce } from "@/lib/session/cashier-session";
 
 /**
  * `POST /pay/{id}/check`: the "I have paid" button. Needs the session nonce (a page action); answers the public view at
- * once, so the payer does not wait for the next poll. The place where an upstream reconciliation query will hook in.
+ * once, so the payer does not wait for the next poll. Like every public view it may ask a queryable provider about a
+ * pending order (publicOrderView → reconcile), within the same once-per-10-s budget per order.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
