@@ -1,11 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { frameAncestorsFor } from "@/lib/cashier/page-model";
 import { getAppContext } from "@/lib/context";
+import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";
 
 /**
  * Per-order framing policy for the cashier page: `frame-ancestors` lists the order's merchant's `embed_origins`
  * (`'none'` when it has none or the order is unknown). Everything else gets `'none'` from next.config.ts. This needs
- * the order, hence a proxy (Node runtime) rather than static headers.
+ * the order, hence a proxy (Node runtime) rather than static headers. It also resolves the page's language once and
+ * passes it on as a request header, so the root layout's `<html lang>` matches the text a screen reader will read.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const id = request.nextUrl.pathname.split("/")[2] ?? "";
@@ -15,7 +17,9 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   } catch {
     // Fail closed: if the order cannot be read, nobody may frame the page.
   }
-  const response = NextResponse.next();
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set(LOCALE_HEADER, resolveLocale(request.nextUrl.searchParams.get("lang"), request.headers.get("accept-language")));
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", `frame-ancestors ${origins.length ? origins.join(" ") : "'none'"}`);
   return response;
 }

@@ -142,13 +142,17 @@ test("languages: zh-CN by default, en from Accept-Language or ?lang=", async ({ 
   const p = await en.newPage();
   await p.goto(pagePath(o));
   await expect(p.getByText("Amount to pay")).toBeVisible();
+  await expect(p.locator("html")).toHaveAttribute("lang", "en");
   await p.goto(`${pagePath(o)}?lang=zh-CN`);
   await expect(p.getByText("应付金额")).toBeVisible();
+  await expect(p.locator("html")).toHaveAttribute("lang", "zh-CN");
   await en.close();
   const html = await (await request.get(`${pagePath(o)}?lang=en`)).text();
   expect(html).toContain("Open Alipay");
+  expect(html).toContain('<html lang="en"');
   const noHeader = await (await request.get(pagePath(o), { headers: { "accept-language": "" } })).text();
   expect(noHeader).toContain("应付金额");
+  expect(noHeader).toContain('<html lang="zh-CN"');
 });
 
 test("JavaScript disabled: QR visible, <noscript> refresh keeps following the order until paid", async ({ browser, request }) => {

@@ -4,6 +4,13 @@ import { zhCN, type Messages } from "./zh-cn";
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
+/** Request header through which proxy.ts hands the cashier's resolved locale to the root layout (`<html lang>`). */
+export const LOCALE_HEADER = "x-paydesk-locale";
+
+/** The locale named by LOCALE_HEADER, if it is one of ours; anything else (absent, forged) is the default. */
+export function localeFromHeader(value: string | null | undefined): Locale {
+  return (LOCALES as readonly string[]).includes(value ?? "") ? (value as Locale) : DEFAULT_LOCALE;
+}
 
 const MESSAGES: Record<Locale, Messages> = { "zh-CN": zhCN, en };
 

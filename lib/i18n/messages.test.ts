@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { en } from "./en";
-import { fmt, resolveLocale } from "./locale";
+import { fmt, localeFromHeader, resolveLocale } from "./locale";
 import { zhCN } from "./zh-cn";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -33,5 +33,18 @@ describe("resolveLocale", () => {
     ["xx", "en", "en"],
   ] as const)("lang=%s accept=%s → %s", (lang, accept, expected) => {
     expect(resolveLocale(lang, accept)).toBe(expected);
+  });
+});
+
+describe("localeFromHeader", () => {
+  it.each([
+    ["en", "en"],
+    ["zh-CN", "zh-CN"],
+    [null, "zh-CN"],
+    ["", "zh-CN"],
+    ["fr", "zh-CN"],
+    ["en\"><script>", "zh-CN"],
+  ] as const)("%s → %s", (value, expected) => {
+    expect(localeFromHeader(value)).toBe(expected);
   });
 });
