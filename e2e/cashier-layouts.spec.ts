@@ -102,6 +102,7 @@ test("WeChat personal code: a saveable PNG <img> with album steps; long-press in
   const phone = await phoneContext(browser, UA.iphone);
   const page = await phone.newPage();
   await page.goto(pagePath(o));
+  await expect(page.getByTestId("wallet-badge")).toHaveText("微信支付");
   const img = page.getByTestId("qr-image");
   await expect(img).toBeVisible();
   expect(await img.evaluate((el) => el.tagName)).toBe("IMG");

@@ -1,9 +1,11 @@
 import type { CashierModel } from "@/lib/cashier/page-model";
+import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { LiveCountdown, RecheckButton, SimulateButton } from "./live-islands";
 import { OpenInBrowserOverlay } from "./open-in-browser-overlay";
 import { AmountWarning, OrderDetails } from "./parts";
 import { PhoneWalletAction } from "./phone-wallet-action";
+import { WALLET_STYLE } from "./wallet-style";
 
 /**
  * The phone layout: amount on top, then what this phone can do with this code (wake the wallet, save the code,
@@ -11,10 +13,16 @@ import { PhoneWalletAction } from "./phone-wallet-action";
  */
 export function PhoneLayout({ model, m }: { model: CashierModel; m: Messages }) {
   const phone = model.plan.phone;
+  const style = WALLET_STYLE[model.type];
   return (
     <main className="mx-auto w-full max-w-md">
-      <section className="bg-white px-5 pb-5 pt-6 text-center sm:rounded-t-2xl" aria-labelledby="amount-title">
+      <section className={`border-t-4 ${style.accent} bg-white px-5 pb-5 pt-5 text-center sm:rounded-t-2xl`} aria-labelledby="amount-title">
         <p className="text-sm text-gray-600">{model.merchantName}</p>
+        {/* Which wallet this code is for, before anything else: the payer must open the right app. */}
+        <p className="mt-2 inline-flex items-center gap-1.5 text-sm font-medium text-gray-900" data-testid="wallet-badge">
+          <img src={style.logo} alt="" width={20} height={20} />
+          {fmt(m.payWith, { wallet: m[style.name] })}
+        </p>
         <h1 id="amount-title" className="mt-3 text-sm text-gray-600">
           {m.amountLabel}
         </h1>
