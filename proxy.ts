@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { frameAncestorsFor } from "@/lib/cashier/page-model";
 import { getAppContext } from "@/lib/context";
-import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";
+import { LOCALE_HEADER, NOT_FOUND_HEADER, NOT_FOUND_PATH, resolveLocale } from "@/lib/i18n/locale";
 
 /**
  * Per-order framing policy for the cashier page: `frame-ancestors` lists the order's merchant's `embed_origins`
@@ -11,7 +11,9 @@ import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const id = request.nextUrl.pathname.split("/")[2] ?? "";
-  let origins: string[] = [];
+  // `/pay/api` is the seed-compatible redirect (a route handler), not an order page; next.config.ts headers cover it.
+  if (id === "api") return NextResponse.next();
+  let origins: string[] | undefined = [];
   try {
     origins = await frameAncestorsFor(await getAppContext(), id);
   } catch {
@@ -19,8 +21,13 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   }
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(LOCALE_HEADER, resolveLocale(request.nextUrl.searchParams.get("lang"), request.headers.get("accept-language")));
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
-  response.headers.set("Content-Security-Policy", `frame-ancestors ${origins.length ? origins.join(" ") : "'none'"}`);
+  // An unknown order goes to the root not-found page from here: a notFound() thrown by a dynamic page reaches the
+  // browser as an empty shell filled in by JavaScript, and a payer without it (or on a slow phone) would see nothing.
+  if (!origins) requestHeaders.set(NOT_FOUND_HEADER, "order");
+  const response = origins
+    ? NextResponse.next({ request: { headers: requestHeaders } })
+    : NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", `frame-ancestors ${origins?.length ? origins.join(" ") : "'none'"}`);
   return response;
 }
 

@@ -186,3 +186,23 @@ test("frame-ancestors: the merchant's embed origins on /pay/{id}, 'none' elsewhe
   expect((await request.get(pagePath(other))).headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
   expect((await request.get("/")).headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
 });
+
+test("unknown order or page: a 404 in the cashier's look and language, server-rendered, not the framework's default", async ({ browser, request }) => {
+  const unknown = await request.get("/pay/nosuchorder000000000000");
+  expect(unknown.status()).toBe(404);
+  const zh = await unknown.text();
+  expect(zh).toContain("订单不存在");
+  expect(zh).not.toContain("could not be found");
+  const en = await (await request.get("/pay/nosuchorder000000000000?lang=en")).text();
+  expect(en).toContain("Order not found");
+  expect(en).toContain('<html lang="en"');
+  const page = await request.get("/no/such/page");
+  expect(page.status()).toBe(404);
+  expect(await page.text()).toContain("页面不存在");
+  // In the first HTML, not filled in by JavaScript: a payer on a slow phone or with scripts off still reads it.
+  const noJs = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN" });
+  const p = await noJs.newPage();
+  await p.goto("/pay/nosuchorder000000000000");
+  await expect(p.getByRole("heading", { name: "订单不存在" })).toBeVisible();
+  await noJs.close();
+});

@@ -60,10 +60,10 @@ export async function loadCashierModel(
   };
 }
 
-/** The origins that may frame an order's page, for the `frame-ancestors` header (none for unknown orders). */
-export async function frameAncestorsFor(ctx: AppContext, orderId: string): Promise<string[]> {
+/** The origins that may frame an order's page, for the `frame-ancestors` header; undefined when there is no such order. */
+export async function frameAncestorsFor(ctx: AppContext, orderId: string): Promise<string[] | undefined> {
   const order = await loadOrderForRead(ctx, orderId);
-  if (!order) return [];
+  if (!order) return undefined;
   const origins = findMerchant(ctx.config, order.appkey)?.embed_origins ?? [];
   return origins.map((o) => new URL(o).origin);
 }

@@ -60,5 +60,12 @@ export const en: Messages = {
   sandboxNote: "Sandbox order: no real money moves.",
   noscriptNote: "This page refreshes the payment status every 5 seconds.",
   switchLanguage: "中文",
+  orderNotFoundTitle: "Order not found",
+  orderNotFoundBody: "This payment link is wrong or no longer valid. Go back to the shop and order again; if you have already paid, contact the shop.",
+  pageNotFoundTitle: "Page not found",
+  pageNotFoundBody: "Check that the link is complete, or go back to the shop and open it again.",
+  errorTitle: "This page cannot be shown right now",
+  errorBody: "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
+  retry: "Reload",
   secureNote: "Checkout by Paydesk",
 };

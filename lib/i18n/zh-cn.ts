@@ -61,6 +61,13 @@ export const zhCN = {
   sandboxNote: "沙箱订单，不会真实扣款。",
   noscriptNote: "页面每 5 秒自动刷新支付状态。",
   switchLanguage: "English",
+  orderNotFoundTitle: "订单不存在",
+  orderNotFoundBody: "付款链接有误或已失效。请回到商户页面重新下单；如已付款，请联系商户处理。",
+  pageNotFoundTitle: "页面不存在",
+  pageNotFoundBody: "请检查链接是否完整，或回到商户页面重新进入。",
+  errorTitle: "页面暂时无法显示",
+  errorBody: "请稍后刷新重试。如已付款，付款不会丢失，到账后商户会收到通知。",
+  retry: "刷新重试",
   secureNote: "由 Paydesk 提供收银服务",
 } as const;
 

@@ -26,7 +26,8 @@ const loadModel = cache(async (id: string) =>
 export async function generateMetadata({ params, searchParams }: { params: Params; searchParams: Search }): Promise<Metadata> {
   const m = messagesFor(await localeFor(await searchParams));
   const model = await loadModel((await params).id);
-  return { title: fmt(m.pageTitle, { merchant: model?.merchantName || "Paydesk" }) };
+  if (!model) return { title: m.orderNotFoundTitle };
+  return { title: fmt(m.pageTitle, { merchant: model.merchantName || "Paydesk" }) };
 }
 
 /** Builds this page's URL with the payer's parameters kept (embed mode, host origin) and `lang` set. */
