@@ -42,6 +42,16 @@ test("the page works read-only when the session cookie is blocked", async ({ pag
   await page.waitForURL(/\/demo\/return\?/, { timeout: 20_000 });
 });
 
+test("status polling survives a failing network: backs off, then follows the payment once the query answers again", async ({ page, request }) => {
+  const o = await order(request, "alipay", SHOP.codes);
+  let failures = 0;
+  await page.route("**/api/cloudpay/query?*", (route) => (failures < 3 ? (failures++, route.abort("internetdisconnected")) : route.continue()));
+  await page.goto(pagePath(o));
+  await expect.poll(() => failures, { timeout: 15_000 }).toBe(3);
+  await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
+  await page.waitForURL(/\/demo\/return\?/, { timeout: 30_000 });
+});
+
 test("countdown comes from server time: a payer clock two hours ahead changes nothing", async ({ page, request }) => {
   const o = await order(request, "alipay", SHOP.codes);
   await page.clock.install({ time: Date.now() + 2 * 3600_000 });
