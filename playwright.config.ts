@@ -6,6 +6,9 @@ import { defineConfig, devices } from "@playwright/test";
  */
 export const E2E_PORT = 3210;
 export const E2E_BASE = `http://localhost:${E2E_PORT}`;
+/** A second Paydesk with no config file at all: what `npm start` gives a newcomer (demo merchant, sandbox). */
+export const DEMO_PORT = 3230;
+export const DEMO_BASE = `http://localhost:${DEMO_PORT}`;
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -31,20 +34,37 @@ export default defineConfig({
     // The payers Paydesk serves: the cashier answers Accept-Language, and its default language is zh-CN.
     locale: "zh-CN",
   },
-  webServer: {
-    command: "rm -rf data/e2e && npx tsx e2e/support/e2e-stack.ts",
-    url: `${E2E_BASE}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      PORT: String(E2E_PORT),
-      PAYDESK_BASE_URL: E2E_BASE,
-      PAYDESK_DATABASE_URL: "file:./data/e2e/paydesk.db",
-      // e2e/support/e2e-stack.ts writes the effective config (e2e/paydesk.e2e.json + emulator channels) and sets PAYDESK_CONFIG.
-      PAYDESK_DISPATCH_INTERVAL_MS: "200",
-      PAYDESK_LOG_LEVEL: "warn",
+  webServer: [
+    {
+      command: "rm -rf data/e2e && npx tsx e2e/support/e2e-stack.ts",
+      url: `${E2E_BASE}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        PORT: String(E2E_PORT),
+        PAYDESK_BASE_URL: E2E_BASE,
+        PAYDESK_DATABASE_URL: "file:./data/e2e/paydesk.db",
+        // e2e/support/e2e-stack.ts writes the effective config (e2e/paydesk.e2e.json + emulator channels) and sets PAYDESK_CONFIG.
+        PAYDESK_DISPATCH_INTERVAL_MS: "200",
+        PAYDESK_LOG_LEVEL: "warn",
+      },
     },
-  },
+    {
+      // No config file at this path: the built-in demo merchant, exactly as on a fresh machine.
+      command: `rm -rf data/e2e-demo && npx next start -p ${DEMO_PORT}`,
+      url: `${DEMO_BASE}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        PORT: String(DEMO_PORT),
+        PAYDESK_CONFIG: "./data/e2e-demo/no-such-config.json",
+        PAYDESK_DATABASE_URL: "file:./data/e2e-demo/paydesk.db",
+        PAYDESK_LOG_LEVEL: "warn",
+      },
+    },
+  ],
 });
