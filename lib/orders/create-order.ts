@@ -171,6 +171,7 @@ async function createFresh(
     expires_at: ttlExpiry,
     paid_at: null,
     closed_at: null,
+    reconcile_asked_at: null,
     updated_at: now,
   };
   if (!(await insertCreatingOrder(ctx.db, row))) return null;

@@ -48,6 +48,21 @@ describe("reconciliation (gemafu QueryOrder)", () => {
     expect(queriesFor(orderid)).toHaveLength(2);
   });
 
+  it("holds the 10 s limit across instances: another process's fresh memory still finds the order's claim", async () => {
+    const { orderId, orderid } = await newOrder();
+    await publicOrderView(h.ctx, orderId);
+    // What a second instance sees: no in-memory entries, the same database.
+    resetReconcileState();
+    h.ctx.clock.advance(5_000);
+    const again = await reconcileOrder(h.ctx, (await h.order(orderId))!);
+    expect(again).toEqual({ outcome: "skipped", reason: "throttled" });
+    expect(queriesFor(orderid)).toHaveLength(1);
+    resetReconcileState();
+    h.ctx.clock.advance(RECONCILE_INTERVAL_MS);
+    expect((await reconcileOrder(h.ctx, (await h.order(orderId))!)).outcome).toBe("unpaid");
+    expect(queriesFor(orderid)).toHaveLength(2);
+  });
+
   it("shares one in-flight query between concurrent callers", async () => {
     const { orderId, orderid } = await newOrder();
     emu.setFaults({ delayMs: 200 });

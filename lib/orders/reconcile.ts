@@ -3,14 +3,15 @@ import type { ChannelConfig } from "@/lib/channels/channel-schema";
 import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import type { PaymentProvider, QueryOutcome } from "@/lib/providers/types";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import { claimReconcileSlot, type OrderRow } from "@/lib/storage/orders-repo";
 import { withTimeout } from "@/lib/with-timeout";
 import { applyPayment, type ApplyResult } from "./apply-payment";
 
 /**
  * Reconciliation: for a pending order, ask its provider (when it can be asked) whether it was paid, in case the
  * provider's notify never reached us. Providers blacklist callers that poll them (PAYJS says so outright), so each
- * order is asked at most once per RECONCILE_INTERVAL_MS per process, and concurrent callers share one request.
+ * order is asked at most once per RECONCILE_INTERVAL_MS by all instances together (a claim on the order row), and
+ * concurrent callers in one process share one request (an in-memory map that also spares the database the claim).
  * A paid answer goes through applyPayment with the same channel and trade number a notify would carry, so whichever
  * of the two arrives second is a duplicate.
  */
@@ -31,7 +32,7 @@ interface Entry {
   inFlight: Promise<ReconcileResult> | null;
 }
 
-// Per process (like the circuit breaker): each instance rate-limits its own upstream calls.
+// Per process: single-flight and a cheap first filter; the database claim is what holds across instances.
 const globalForReconcile = globalThis as unknown as { __paydeskReconcile?: Map<string, Entry> };
 function entries(): Map<string, Entry> {
   globalForReconcile.__paydeskReconcile ??= new Map();
@@ -80,7 +81,11 @@ export async function reconcileOrder(ctx: AppContext, order: OrderRow): Promise<
   if (existing && now - existing.askedAt < RECONCILE_INTERVAL_MS) return { outcome: "skipped", reason: "throttled" };
   prune(map, now);
   const entry: Entry = { askedAt: now, inFlight: null };
-  const inFlight = ask(ctx, channel, provider, order, now).finally(() => {
+  const claimAndAsk = async (): Promise<ReconcileResult> => {
+    if (!(await claimReconcileSlot(ctx.db, order.id, now, RECONCILE_INTERVAL_MS))) return { outcome: "skipped", reason: "throttled" };
+    return ask(ctx, channel, provider, order, now);
+  };
+  const inFlight = claimAndAsk().finally(() => {
     entry.inFlight = null;
   });
   entry.inFlight = inFlight;

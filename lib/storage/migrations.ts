@@ -132,5 +132,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("qr_cache").ifExists().execute();
       },
     },
+    "003_orders_reconcile_asked_at": {
+      // Reconciliation's once-per-10-s limit lives with the order, so several instances share it (PostgreSQL).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("orders").addColumn("reconcile_asked_at", "bigint").execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable("orders").dropColumn("reconcile_asked_at").execute();
+      },
+    },
   };
 }

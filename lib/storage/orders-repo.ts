@@ -94,6 +94,21 @@ export async function transitionOrder(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Takes the right to ask the provider about a pending order now: succeeds for one caller per `intervalMs`, across
+ * every instance on the database (a conditional update, so two racing callers cannot both win).
+ */
+export async function claimReconcileSlot(db: Db, id: string, now: number, intervalMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ reconcile_asked_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where((eb) => eb.or([eb("reconcile_asked_at", "is", null), eb("reconcile_asked_at", "<=", now - intervalMs)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** pending|expired → paid, guarded so that only one of two racing payments can win. */
 export async function markOrderPaid(
   db: Db,

@@ -5,6 +5,7 @@ import { insertDemoReceipt, listDemoReceipts } from "./demo-receipts-repo";
 import { claimNotification, dueNotificationIds, finishAttempt, findNotificationByOrder, insertNotification, listAttempts, resendNotification } from "./notifications-repo";
 import {
   activateOrder,
+  claimReconcileSlot,
   collectedSince,
   countOrdersSince,
   deleteCreatingOrder,
@@ -49,6 +50,7 @@ function order(over: Partial<NewOrder> = {}): NewOrder {
     expires_at: T0 + 300_000,
     paid_at: null,
     closed_at: null,
+    reconcile_asked_at: null,
     updated_at: T0,
     ...over,
   };
@@ -97,6 +99,17 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
     expect(await markOrderPaid(h.db, o.id, { realFen: 100, paidAt: T0 + 2, late: false })).toBe(false);
     expect(await transitionOrder(h.db, o.id, ["pending"], "closed", T0)).toBe(false);
     expect(await findOrderById(h.db, o.id)).toMatchObject({ status: "paid", paid_at: T0 + 1, real_fen: 100 });
+  });
+
+  it.skipIf(skip)("reconcile claims: one winner per interval among racing callers, pending orders only", async () => {
+    const o = await pendingOrder();
+    const race = await Promise.all(Array.from({ length: 6 }, () => claimReconcileSlot(h.db, o.id, T0 + 1_000, 10_000)));
+    expect(race.filter(Boolean)).toHaveLength(1);
+    expect(await claimReconcileSlot(h.db, o.id, T0 + 10_999, 10_000)).toBe(false);
+    expect(await claimReconcileSlot(h.db, o.id, T0 + 11_000, 10_000)).toBe(true);
+    expect((await findOrderById(h.db, o.id))!.reconcile_asked_at).toBe(T0 + 11_000);
+    await transitionOrder(h.db, o.id, ["pending"], "closed", T0 + 12_000);
+    expect(await claimReconcileSlot(h.db, o.id, T0 + 60_000, 10_000)).toBe(false);
   });
 
   it.skipIf(skip)("the sweeper expires overdue pending orders and drops stale creating claims", async () => {

@@ -32,6 +32,8 @@ export interface OrdersTable {
   paid_at: number | null;
   closed_at: number | null;
   updated_at: number;
+  /** When an instance last asked the provider about this pending order (reconciliation's shared rate limit). */
+  reconcile_asked_at: number | null;
 }
 
 /** applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order. */
