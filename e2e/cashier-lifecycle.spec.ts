@@ -60,6 +60,12 @@ test("countdown comes from server time: a payer clock two hours ahead changes no
   await expect(page.getByTestId("live-status")).toHaveText("等待付款");
 });
 
+test("countdown over an hour reads H:MM:SS (a merchant with a two-hour order TTL)", async ({ page, request }) => {
+  const o = await order(request, "alipay", SHOP.long);
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("countdown")).toHaveText(/^(2:00:00|1:59:[0-5]\d)$/);
+});
+
 test("axe: pending and paid, PC and phone, no serious or critical violations", async ({ browser, request }) => {
   for (const phone of [false, true]) {
     const o = await order(request, "wxpay", SHOP.codes);

@@ -22,6 +22,7 @@ export const SHOP = {
   offset: { appkey: "offset", appsecret: "offset-secret-e2e" },
   short: { appkey: "short", appsecret: "short-secret-e2e" },
   shortNoTimeout: { appkey: "short-nt", appsecret: "short-nt-secret-e2e" },
+  long: { appkey: "long", appsecret: "long-secret-e2e" },
 } as const;
 
 export async function phoneContext(browser: Browser, ua: string, extra: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
