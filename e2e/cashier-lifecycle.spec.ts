@@ -52,6 +52,45 @@ test("status polling survives a failing network: backs off, then follows the pay
   await page.waitForURL(/\/demo\/return\?/, { timeout: 30_000 });
 });
 
+test("a hidden tab keeps polling for a minute, then waits; showing it again rechecks at once", async ({ page, request }) => {
+  const o = await order(request, "alipay", SHOP.codes);
+  // Headless tabs are never hidden: the page's visibility is played here, time by the page clock.
+  await page.addInitScript(() => {
+    let hidden = false;
+    Object.defineProperty(document, "hidden", { get: () => hidden });
+    Object.defineProperty(document, "visibilityState", { get: () => (hidden ? "hidden" : "visible") });
+    (window as unknown as { setHidden: (v: boolean) => void }).setHidden = (v) => {
+      hidden = v;
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+  });
+  await page.clock.install();
+  let polls = 0;
+  page.on("request", (r) => {
+    if (r.url().includes("/api/cloudpay/query?")) polls++;
+  });
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("live-status")).toHaveText("等待付款");
+  const advance = async (ms: number) => {
+    for (let t = 0; t < ms; t += 1000) {
+      await page.clock.runFor(1000);
+      await page.waitForTimeout(25);
+    }
+  };
+  const setHidden = (v: boolean) => page.evaluate((h) => (window as unknown as { setHidden: (v: boolean) => void }).setHidden(h), v);
+
+  await setHidden(true);
+  const atHide = polls;
+  await advance(40_000);
+  expect(polls - atHide).toBeGreaterThanOrEqual(10);
+  await advance(30_000);
+  const afterGrace = polls;
+  await advance(30_000);
+  expect(polls).toBe(afterGrace);
+  await setHidden(false);
+  await expect.poll(() => polls).toBeGreaterThan(afterGrace);
+});
+
 test("countdown comes from server time: a payer clock two hours ahead changes nothing", async ({ page, request }) => {
   const o = await order(request, "alipay", SHOP.codes);
   await page.clock.install({ time: Date.now() + 2 * 3600_000 });
