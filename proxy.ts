@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { frameAncestorsFor } from "@/lib/cashier/page-model";
+import { frameAncestorsFor, NOT_FOUND_HEADER, NOT_FOUND_PATH } from "@/lib/cashier/page-model";
 import { getAppContext } from "@/lib/context";
-import { LOCALE_HEADER, NOT_FOUND_HEADER, NOT_FOUND_PATH, resolveLocale } from "@/lib/i18n/locale";
+import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";
 
 /**
  * Per-order framing policy for the cashier page: `frame-ancestors` lists the order's merchant's `embed_origins`

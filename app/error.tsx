@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { NoticePage } from "@/components/notice-page";
-import { localeFromHeader, messagesFor } from "@/lib/i18n/locale";
+import { DEFAULT_LOCALE, localeFromHeader, messagesFor } from "@/lib/i18n/locale";
 
 const BUTTON =
   "mt-6 inline-flex min-h-11 w-full items-center justify-center rounded-xl bg-gray-900 px-6 text-base font-medium text-white hover:bg-gray-800";
@@ -14,7 +14,7 @@ const BUTTON =
  */
 export default function ErrorPage({ error }: { error: Error & { digest?: string } }) {
   // The layout's <html lang> carries the language the page was rendered in; read after mount to match the server HTML.
-  const [locale, setLocale] = useState(() => localeFromHeader(null));
+  const [locale, setLocale] = useState(DEFAULT_LOCALE);
   useEffect(() => setLocale(localeFromHeader(document.documentElement.lang)), []);
   useEffect(() => console.error("paydesk: page error", error.digest ?? error.message), [error]);
   const m = messagesFor(locale);

@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { NoticePage } from "@/components/notice-page";
-import { LOCALE_HEADER, localeFromHeader, messagesFor, NOT_FOUND_HEADER } from "@/lib/i18n/locale";
+import { NOT_FOUND_HEADER } from "@/lib/cashier/page-model";
+import { LOCALE_HEADER, localeFromHeader, messagesFor } from "@/lib/i18n/locale";
 
 /** Any URL Paydesk does not serve, and `/pay/{id}` for an id with no order (proxy.ts marks those). */
 export default async function NotFound() {

@@ -7,6 +7,11 @@ import { planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";
 import { detectAgent } from "./user-agent";
 
+/** Set by proxy.ts when `/pay/{id}` names no order: the not-found page then speaks of an order, not a page. */
+export const NOT_FOUND_HEADER = "x-paydesk-not-found";
+/** Where proxy.ts rewrites an unknown order: a private (`_`) path that no route matches, so the root not-found renders. */
+export const NOT_FOUND_PATH = "/_paydesk-not-found";
+
 /** Everything the cashier page renders on the server, with nothing secret in it (parts are serialised to the client). */
 export interface CashierModel {
   view: PublicOrderView;

@@ -7,11 +7,6 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 /** Request header through which proxy.ts hands the cashier's resolved locale to the root layout (`<html lang>`). */
 export const LOCALE_HEADER = "x-paydesk-locale";
 
-/** Set by proxy.ts when `/pay/{id}` names no order: the not-found page then speaks of an order, not a page. */
-export const NOT_FOUND_HEADER = "x-paydesk-not-found";
-/** Where proxy.ts rewrites an unknown order: a private (`_`) path that no route matches, so the root not-found renders. */
-export const NOT_FOUND_PATH = "/_paydesk-not-found";
-
 /** The locale named by LOCALE_HEADER, if it is one of ours; anything else (absent, forged) is the default. */
 export function localeFromHeader(value: string | null | undefined): Locale {
   return (LOCALES as readonly string[]).includes(value ?? "") ? (value as Locale) : DEFAULT_LOCALE;
