@@ -9,7 +9,7 @@ export default defineConfig({
     alias: {
       "@": root,
       // `server-only` throws outside a React Server environment; tests run lib/ directly on Node.
-      "server-only": path.join(root, "lib/testing/server-only-stub.ts"),
+      "server-only": path.join(root, "test/support/server-only-stub.ts"),
     },
   },
   test: {

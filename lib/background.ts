@@ -2,7 +2,7 @@ import "server-only";
 import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
 import { getAppContext } from "@/lib/context";
-import { dispatchDue } from "@/lib/notify/dispatcher";
+import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { sweepOrders } from "@/lib/storage/orders-repo";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */

@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { channelSchema, type ChannelConfig } from "@/lib/channels/channel-schema";
-import { PAY_TYPES } from "@/lib/providers/types";
+import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
+import { PAY_TYPES } from "@/lib/pay-types";
 
 /**
  * Configuration is read and validated here, once; nothing else in Paydesk reads `process.env` or the config file.

@@ -1,6 +1,6 @@
 import "server-only";
 import pino, { type Logger } from "pino";
-import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import type { ChannelConfig } from "@/lib/providers/registry";
 import { getConfig, type AppConfig } from "@/lib/config";
 import { providerFor } from "@/lib/providers/registry";
 import type { PaymentProvider } from "@/lib/providers/types";

@@ -4,12 +4,12 @@
  *   npm run bench
  */
 import { performance } from "node:perf_hooks";
-import { handleNotify } from "@/lib/http/notify-handler";
+import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { createOrder } from "@/lib/orders/create-order";
-import { signedCreateParams } from "@/lib/testing/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testContext, type TestDialect } from "@/lib/testing/test-context";
+import { signedCreateParams } from "@/test/support/merchant-client";
+import { openTestDatabase, postgresUnavailableReason, testContext, type TestDialect } from "@/test/support/test-context";
 
 const N = 400;
 const CONCURRENCY = 20;

@@ -1,5 +1,5 @@
 import type { MessageKey } from "@/lib/i18n/zh-cn";
-import type { PayType } from "@/lib/providers/types";
+import type { PayType } from "@/lib/pay-types";
 
 /** Per-wallet name key, logo and colour classes (brand colour for accents, darker "ink" behind white text). */
 export const WALLET_STYLE: Record<PayType, { name: MessageKey; logo: string; accent: string; ink: string; inkText: string; soft: string }> = {

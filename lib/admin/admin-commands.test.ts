@@ -3,8 +3,8 @@ import { applyPayment } from "@/lib/orders/apply-payment";
 import { createOrder } from "@/lib/orders/create-order";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { claimNotification, findNotificationByOrder, finishAttempt } from "@/lib/storage/notifications-repo";
-import { signedCreateParams } from "@/lib/testing/merchant-client";
-import { openTestDatabase, testContext, type TestContext } from "@/lib/testing/test-context";
+import { signedCreateParams } from "@/test/support/merchant-client";
+import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
 import { notificationLog, resend, reviewPayments } from "./admin-commands";
 
 describe("operator commands", () => {

@@ -2,7 +2,7 @@ import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { loadOrderForRead, publicOrderView, type PublicOrderView } from "@/lib/orders/order-views";
-import { PAY_TYPES, type PayType } from "@/lib/providers/types";
+import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";
 import { detectAgent } from "./user-agent";

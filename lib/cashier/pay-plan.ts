@@ -1,4 +1,4 @@
-import type { PayType } from "@/lib/providers/types";
+import type { PayType } from "@/lib/pay-types";
 import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
 import type { PayloadKind } from "./payload-kind";
 import type { PayerAgent } from "./user-agent";

@@ -1,4 +1,4 @@
-import type { PayType } from "@/lib/providers/types";
+import type { PayType } from "@/lib/pay-types";
 
 /**
  * What a QR payload is, which decides what a phone can do with it (PROTOCOLS §4):

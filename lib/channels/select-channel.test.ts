@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChannelConfig } from "./channel-schema";
+import type { ChannelConfig } from "@/lib/providers/registry";
 import { CircuitBreaker } from "./circuit-breaker";
 import { channelsForType, inHours, rotate, rulesAllow, shanghaiDayStart, shanghaiMinuteOfDay } from "./select-channel";
 

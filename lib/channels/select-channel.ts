@@ -1,7 +1,7 @@
-import type { ChannelConfig } from "@/lib/channels/channel-schema";
-import type { ChannelRules } from "@/lib/channels/base-schema";
+import type { ChannelConfig } from "@/lib/providers/registry";
+import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import { parseYuan } from "@/lib/money";
-import type { PayType } from "@/lib/providers/types";
+import type { PayType } from "@/lib/pay-types";
 
 /** Asia/Shanghai has no daylight saving: local time is always UTC+8. */
 const SHANGHAI_OFFSET_MIN = 8 * 60;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findMerchant } from "@/lib/config";
-import { buildNotifyBody } from "@/lib/notify/merchant-messages";
+import { buildNotifyBody } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Db } from "@/lib/storage/database";
 import { insertNotification } from "@/lib/storage/notifications-repo";

@@ -9,7 +9,8 @@ import { withTimeout } from "@/lib/with-timeout";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
-import { PAY_TYPES, UpstreamError, type PayType } from "@/lib/providers/types";
+import { UpstreamError } from "@/lib/providers/types";
+import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import {
   activateOrder,
   collectedSince,

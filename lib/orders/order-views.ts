@@ -3,7 +3,7 @@ import { findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
-import { signedReturnUrl } from "@/lib/notify/merchant-messages";
+import { signedReturnUrl } from "@/lib/merchant-notify/messages";
 import { findNotificationByOrder, type NotificationRow } from "@/lib/storage/notifications-repo";
 import { findOrderById, transitionOrder, type OrderRow } from "@/lib/storage/orders-repo";
 import { effectiveStatus, expiresIn, type PublicStatus } from "./lifecycle";

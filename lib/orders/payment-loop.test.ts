@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { md5 } from "@/lib/merchant-protocol/sign";
-import { dispatchDue } from "@/lib/notify/dispatcher";
-import { FakeShop } from "@/lib/testing/fake-shop";
-import { signedCreateParams } from "@/lib/testing/merchant-client";
-import { startPaydeskServer } from "@/lib/testing/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/lib/testing/test-context";
+import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
+import { FakeShop } from "@/test/support/fake-shop";
+import { signedCreateParams } from "@/test/support/merchant-client";
+import { startPaydeskServer } from "@/test/support/paydesk-server";
+import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import type { RunningServer } from "@/lib/testing/http-server";
+import type { RunningServer } from "@/test/support/http-server";
 import pino from "pino";
 
 describe("payment loop over HTTP (sandbox)", () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { startGemafuEmulator, type GemafuEmulator } from "@/e2e/emulators/gemafu-emulator";
-import { startPayjsEmulator, type PayjsEmulator } from "@/e2e/emulators/payjs-emulator";
-import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
+import { startGemafuEmulator, type GemafuEmulator } from "@/test/support/emulators";
+import { startPayjsEmulator, type PayjsEmulator } from "@/test/support/emulators";
+import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
 import { publicOrderView } from "./order-views";
 import { reconcileForView, reconcileOrder, resetReconcileState, RECONCILE_INTERVAL_MS } from "./reconcile";
 

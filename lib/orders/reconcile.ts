@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import type { ChannelConfig } from "@/lib/providers/registry";
 import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import type { PaymentProvider, QueryOutcome } from "@/lib/providers/types";

@@ -4,7 +4,7 @@ import type { AppContext } from "@/lib/context";
 import { randomBase62 } from "@/lib/ids";
 import { sandboxNotifySign } from "@/lib/providers/sandbox/sandbox-provider";
 import { findOrderById } from "@/lib/storage/orders-repo";
-import { ingestNotify } from "./ingest-notify";
+import { ingestNotify } from "./provider-notify";
 
 export type SandboxPayResult = "sent" | "not_found" | "not_sandbox" | "rejected";
 

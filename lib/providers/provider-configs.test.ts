@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelSchema } from "@/lib/channels/channel-schema";
+import { channelSchema } from "@/lib/providers/registry";
 
 describe("gemafu/payjs/cloudpay channel config", () => {
   const base = { id: "c1", types: ["wxpay"] };

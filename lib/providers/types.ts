@@ -1,9 +1,7 @@
-import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import type { z } from "zod";
+import type { PayType } from "@/lib/pay-types";
 import type { Db } from "@/lib/storage/database";
 
-/** The three wallets the merchant protocol knows. */
-export const PAY_TYPES = ["alipay", "wxpay", "qqpay"] as const;
-export type PayType = (typeof PAY_TYPES)[number];
 
 /** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
 export interface CreatePaymentInput {
@@ -114,9 +112,14 @@ export interface ProviderDeps {
   db: Db;
 }
 
-/** A provider module: its channel-config schema and a factory. */
-export interface ProviderDefinition<C extends ChannelConfig = ChannelConfig> {
-  create(channel: C, deps: ProviderDeps): PaymentProvider;
+/**
+ * A provider module: its channel-config schema and a factory. Each provider's folder exports one of these; the
+ * registry lists them, and the channel-config union is built from their schemas, so a new provider is its folder
+ * plus one registry line.
+ */
+export interface ProviderDefinition<S extends z.ZodObject = z.ZodObject> {
+  schema: S;
+  create(channel: z.infer<S>, deps: ProviderDeps): PaymentProvider;
 }
 
 /** Thrown by createPayment when the upstream failed; the message may be shown to the merchant (code 208). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/lib/testing/test-context";
+import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
 import type { DatabaseHandle } from "./database";
 import { activateOrder, deleteCreatingOrder, insertCreatingOrder, markOrderPaid, type NewOrder } from "./orders-repo";
 import { claimFreeQrCode, findQrCodeByMemo, insertLockedQrCode, listQrCodes, releaseQrCode } from "./qr-cache-repo";

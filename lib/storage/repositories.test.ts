@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/lib/testing/test-context";
+import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
 import type { DatabaseHandle } from "./database";
 import { insertDemoReceipt, listDemoReceipts } from "./demo-receipts-repo";
 import { claimNotification, dueNotificationIds, finishAttempt, findNotificationByOrder, insertNotification, listAttempts, resendNotification } from "./notifications-repo";

@@ -5,7 +5,7 @@ import { formatYuan, parseYuan } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import type { CloudpayChannel } from "./config";
+import { cloudpayChannelSchema, type CloudpayChannel } from "./config";
 
 const LABEL = "云端";
 const text = (body: string) => ({ status: 200, body, contentType: "text/plain; charset=utf-8" });
@@ -61,7 +61,8 @@ function readFields(request: NotifyRequest): Record<string, string> {
  * its merchant. The QR payload is the upstream's own hosted page (`data.pay_url`); the upstream's async notify goes
  * to the URL configured in *its* back office (not sent per order), which must be `/api/notify/{channel_id}`.
  */
-export const cloudpayProvider: ProviderDefinition<CloudpayChannel> = {
+export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> = {
+  schema: cloudpayChannelSchema,
   create(channel, deps): PaymentProvider {
     const createUrl = `${channel.base_url.replace(/\/+$/, "")}/api/cloudpay/create`;
     return {

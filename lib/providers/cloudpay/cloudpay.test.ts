@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startCloudpayEmulator, type CloudpayEmulator } from "@/e2e/emulators/cloudpay-emulator";
+import { startCloudpayEmulator, type CloudpayEmulator } from "@/test/support/emulators";
 import { createSign, notifySign } from "@/lib/merchant-protocol/sign";
-import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
-import { upstreamFailureCases } from "@/lib/providers/upstream-failure-cases";
+import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
+import { upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 
 const UP = { appkey: "upkey", appsecret: "upsecret" };
 

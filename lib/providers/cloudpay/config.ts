@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelBaseSchema } from "@/lib/channels/base-schema";
+import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
 /**
  * A 云端 (cloudpay) upstream channel (PROTOCOLS §3.5): another platform speaking the merchant protocol, where Paydesk

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { channelBaseSchema } from "@/lib/channels/base-schema";
-import { PAY_TYPES } from "@/lib/providers/types";
+import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
+import { PAY_TYPES } from "@/lib/pay-types";
 
 /** A 个码付 (gemafu) channel (PROTOCOLS §3.1). The real endpoint is `https://fcapi.flexmuse.com/pay`. */
 export const gemafuChannelSchema = channelBaseSchema

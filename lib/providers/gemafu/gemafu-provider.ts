@@ -5,7 +5,7 @@ import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition, QueryOutcome } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import type { GemafuChannel } from "./config";
+import { gemafuChannelSchema, type GemafuChannel } from "./config";
 import { gemafuSign, type GemafuScalar } from "./gemafu-sign";
 
 const LABEL = "个码付";
@@ -53,7 +53,8 @@ function truthy(v: GemafuScalar | undefined): boolean {
  * The platform may ask the payer for a slightly different amount than ordered (`money` ≠ `m_money`), which is the
  * amount its matcher waits for, so it becomes the order's amount to pay.
  */
-export const gemafuProvider: ProviderDefinition<GemafuChannel> = {
+export const gemafuProvider: ProviderDefinition<typeof gemafuChannelSchema> = {
+  schema: gemafuChannelSchema,
   create(channel, deps): PaymentProvider {
     async function call(data: Record<string, GemafuScalar>, signal: AbortSignal): Promise<unknown> {
       const body = JSON.stringify({ data, sign: gemafuSign(data, channel.secret_key) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startGemafuEmulator, type GemafuEmulator } from "@/e2e/emulators/gemafu-emulator";
-import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
-import { upstreamFailureCases } from "@/lib/providers/upstream-failure-cases";
+import { startGemafuEmulator, type GemafuEmulator } from "@/test/support/emulators";
+import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
+import { upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 import { gemafuSign } from "./gemafu-sign";
 
 const SECRET = "gm-secret-1";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelBaseSchema } from "@/lib/channels/base-schema";
+import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
 /**
  * A 金沙江 JSJ API channel (PROTOCOLS §3.3). The create form carries no wallet field: which wallet's code comes back

@@ -2,21 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
-import {
-  UpstreamError,
-  type CreatePaymentInput,
-  type CreatePaymentResult,
-  type NotifyOutcome,
-  type NotifyRequest,
-  type PaymentMatch,
-  type PaymentProvider,
-  type PayType,
-  type ProviderAck,
-  type ProviderDefinition,
-  type ProviderDeps,
-} from "@/lib/providers/types";
+import { UpstreamError, type CreatePaymentInput, type CreatePaymentResult, type NotifyOutcome, type NotifyRequest, type PaymentMatch, type PaymentProvider, type ProviderAck, type ProviderDefinition, type ProviderDeps } from "@/lib/providers/types";
+import type { PayType } from "@/lib/pay-types";
 import { upstreamText } from "@/lib/providers/upstream-fetch";
-import type { JsjChannel } from "./config";
+import { jsjChannelSchema, type JsjChannel } from "./config";
 
 const TEXT = "text/plain; charset=utf-8";
 const SUCCESS: ProviderAck = { status: 200, body: "success", contentType: TEXT };
@@ -156,7 +145,8 @@ function parseCallback(channel: JsjChannel, request: NotifyRequest): NotifyOutco
 }
 
 /** 金沙江 JSJ API: a server-to-server native create and a signed callback on the notify URL (PROTOCOLS §3.3). */
-export const jsjProvider: ProviderDefinition<JsjChannel> = {
+export const jsjProvider: ProviderDefinition<typeof jsjChannelSchema> = {
+  schema: jsjChannelSchema,
   create(channel, deps): PaymentProvider {
     return {
       retryAck: RETRY,

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { channelBaseSchema } from "@/lib/channels/base-schema";
-import { PAY_TYPES } from "@/lib/providers/types";
+import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
+import { PAY_TYPES } from "@/lib/pay-types";
 
 /** A PAYJS channel (PROTOCOLS §3.2). The real base URL is `https://payjs.cn`. */
 export const payjsChannelSchema = channelBaseSchema

@@ -5,7 +5,7 @@ import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition, QueryOutcome } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import type { PayjsChannel } from "./config";
+import { payjsChannelSchema, type PayjsChannel } from "./config";
 import { payjsSign, withoutSign, type PayjsValue } from "./payjs-sign";
 
 const LABEL = "PAYJS";
@@ -58,7 +58,8 @@ function failureMessage(r: Record<string, PayjsValue>): string {
  * `array_filter` semantics, JSON replies, form notifies. Its check endpoint must not be polled often (IP blacklist),
  * so it is used only by the rate-limited reconciliation.
  */
-export const payjsProvider: ProviderDefinition<PayjsChannel> = {
+export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
+  schema: payjsChannelSchema,
   create(channel, deps): PaymentProvider {
     const endpoint = (path: string) => `${channel.base_url.replace(/\/+$/, "")}${path}`;
 

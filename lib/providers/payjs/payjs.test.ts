@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { payjsEmulatorSign, startPayjsEmulator, type PayjsEmulator } from "@/e2e/emulators/payjs-emulator";
-import { startProviderHarness, type ProviderHarness } from "@/lib/providers/provider-test-harness";
-import { upstreamFailureCases } from "@/lib/providers/upstream-failure-cases";
+import { payjsEmulatorSign, startPayjsEmulator, type PayjsEmulator } from "@/test/support/emulators";
+import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
+import { upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 import { payjsSign } from "./payjs-sign";
 
 const MCHID = "123456";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelBaseSchema } from "@/lib/channels/base-schema";
+import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
 /** The sandbox channel: demo and tests. `key` signs its notifications (DESIGN §1.2). */
 export const sandboxChannelSchema = channelBaseSchema

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
-import type { SandboxChannel } from "./config";
+import { sandboxChannelSchema, type SandboxChannel } from "./config";
 
 const SUCCESS = { status: 200, body: "success", contentType: "text/plain; charset=utf-8" };
 const FAIL = { status: 200, body: "fail", contentType: "text/plain; charset=utf-8" };
@@ -24,7 +24,8 @@ export function sandboxNotifySign(f: { order_id: string; amount: string; trade_n
  * The sandbox provider: no upstream at all. Its QR encodes the cashier page itself (a phone that scans it opens the
  * page and can press "simulate payment"), and it accepts notifications signed with the channel's key.
  */
-export const sandboxProvider: ProviderDefinition<SandboxChannel> = {
+export const sandboxProvider: ProviderDefinition<typeof sandboxChannelSchema> = {
+  schema: sandboxChannelSchema,
   create(channel): PaymentProvider {
     return {
       retryAck: FAIL,

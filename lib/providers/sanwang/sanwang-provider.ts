@@ -3,19 +3,10 @@ import { z } from "zod";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen, parseYuan } from "@/lib/money";
-import {
-  UpstreamError,
-  type NotifyOutcome,
-  type NotifyRequest,
-  type PaymentMatch,
-  type PaymentProvider,
-  type PayType,
-  type ProviderAck,
-  type ProviderDefinition,
-  type ProviderDeps,
-} from "@/lib/providers/types";
+import { UpstreamError, type NotifyOutcome, type NotifyRequest, type PaymentMatch, type PaymentProvider, type ProviderAck, type ProviderDefinition, type ProviderDeps } from "@/lib/providers/types";
+import type { PayType } from "@/lib/pay-types";
 import { findQrCodeByMemo } from "@/lib/storage/qr-cache-repo";
-import type { SanwangChannel } from "./config";
+import { sanwangChannelSchema, type SanwangChannel } from "./config";
 import { alipayQrContent, monitorCode } from "./sanwang-codes";
 
 const TEXT = "text/plain; charset=utf-8";
@@ -131,7 +122,8 @@ async function parseNotify(channel: SanwangChannel, deps: ProviderDeps, request:
  * 三网 monitor software (PROTOCOLS §3.4): Alipay codes built locally, WeChat/QQ codes from the monitor through the
  * QR cache, and key-checked notifies pushed by the software.
  */
-export const sanwangProvider: ProviderDefinition<SanwangChannel> = {
+export const sanwangProvider: ProviderDefinition<typeof sanwangChannelSchema> = {
+  schema: sanwangChannelSchema,
   create(channel, deps): PaymentProvider {
     return {
       retryAck: sanwangFailureAck(channel.return_flag, 500),

@@ -1,16 +1,16 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSanwangEmulator, type SanwangEmulator } from "@/e2e/emulators/sanwang-emulator";
-import { dispatchDue } from "@/lib/notify/dispatcher";
+import { startSanwangEmulator, type SanwangEmulator } from "@/test/support/emulators";
+import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderById, findOrderByMerchantRef } from "@/lib/storage/orders-repo";
 import { listPaymentsForOrder } from "@/lib/storage/payments-repo";
 import { listQrCodes } from "@/lib/storage/qr-cache-repo";
-import { FakeShop } from "@/lib/testing/fake-shop";
-import type { RunningServer } from "@/lib/testing/http-server";
-import { signedCreateParams } from "@/lib/testing/merchant-client";
-import { startPaydeskServer } from "@/lib/testing/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/lib/testing/test-context";
+import { FakeShop } from "@/test/support/fake-shop";
+import type { RunningServer } from "@/test/support/http-server";
+import { signedCreateParams } from "@/test/support/merchant-client";
+import { startPaydeskServer } from "@/test/support/paydesk-server";
+import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
 import { DEFAULT_ALIPAY_QR_TEMPLATE } from "./config";
 
 interface CreateAnswer {

@@ -1,4 +1,4 @@
-import { handleNotify } from "@/lib/http/notify-handler";
+import { handleNotify } from "@/lib/http/provider-notify-handler";
 
 type Context = { params: Promise<{ channel: string }> };
 

@@ -1,15 +1,15 @@
 import pino from "pino";
-import type { ChannelConfig } from "@/lib/channels/channel-schema";
+import type { ChannelConfig } from "@/lib/providers/registry";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { dispatchDue } from "@/lib/notify/dispatcher";
+import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderById, findOrderByMerchantRef, type OrderRow } from "@/lib/storage/orders-repo";
 import type { PaymentRow } from "@/lib/storage/payments-repo";
-import { FakeShop } from "@/lib/testing/fake-shop";
-import type { RunningServer } from "@/lib/testing/http-server";
-import { signedCreateParams, signedLookupParams } from "@/lib/testing/merchant-client";
-import { startPaydeskServer } from "@/lib/testing/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, TEST_MERCHANT, type TestContext } from "@/lib/testing/test-context";
+import { FakeShop } from "@/test/support/fake-shop";
+import type { RunningServer } from "@/test/support/http-server";
+import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
+import { startPaydeskServer } from "@/test/support/paydesk-server";
+import { openTestDatabase, testAppConfig, testConfigFile, testContext, TEST_MERCHANT, type TestContext } from "@/test/support/test-context";
 
 /** The merchant API's envelope as a test reads it. */
 export interface Envelope {

@@ -1,6 +1,6 @@
 import type { AppContext } from "@/lib/context";
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { handleNotify } from "@/lib/http/notify-handler";
+import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { createOrder } from "@/lib/orders/create-order";
 import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
 import { serveFetch, type RunningServer } from "./http-server";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseYuan } from "@/lib/money";
-import { PAY_TYPES } from "@/lib/providers/types";
+import { PAY_TYPES } from "@/lib/pay-types";
 
 const yuan = z.string().refine((v) => parseYuan(v) !== null, "must be a yuan amount like \"10.00\"");
 const hourRange = z

@@ -1,6 +1,6 @@
 import "server-only";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import { ingestNotify } from "@/lib/orders/ingest-notify";
+import { ingestNotify } from "@/lib/orders/provider-notify";
 
 const MAX_NOTIFY_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import type { EmulatorFaults } from "@/e2e/emulators/emulator-kit";
-import type { ProviderHarness } from "@/lib/providers/provider-test-harness";
+import type { EmulatorFaults } from "@/test/support/emulators";
+import type { ProviderHarness } from "@/test/support/provider-test-harness";
 
 /** What the shared cases need from a provider test: its emulator, its harness and a fresh out_order_id. */
 export interface UpstreamFailureSetup {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
-import { handleNotify } from "@/lib/http/notify-handler";
+import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderById, sweepOrders } from "@/lib/storage/orders-repo";
-import { signedCreateParams } from "@/lib/testing/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/lib/testing/test-context";
+import { signedCreateParams } from "@/test/support/merchant-client";
+import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
 import { createOrder } from "./create-order";
 
 const file = configFileSchema.parse({

@@ -6,8 +6,8 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { insertNotification, listAttempts, findNotificationByOrder } from "@/lib/storage/notifications-repo";
-import { FakeShop } from "@/lib/testing/fake-shop";
-import { ManualClock } from "@/lib/testing/test-context";
+import { FakeShop } from "@/test/support/fake-shop";
+import { ManualClock } from "@/test/support/test-context";
 import { dispatchDue, leaseMs, type DispatcherOptions } from "./dispatcher";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./schedule";
 
@@ -125,7 +125,7 @@ describe("merchant notification dispatcher", () => {
     shop.behaviour = "hang";
     const id = await queue();
     const before = shop.received.length;
-    const child = spawn("npx", ["tsx", "--conditions=react-server", "lib/testing/dispatch-child.ts", dbUrl], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npx", ["tsx", "--conditions=react-server", "test/support/dispatch-child.ts", dbUrl], { stdio: ["ignore", "pipe", "pipe"] });
     // Wait until the child's request reached the shop, then kill it without warning.
     const deadline = Date.now() + 15_000;
     while (shop.received.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

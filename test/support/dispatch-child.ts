@@ -1,10 +1,10 @@
 /**
  * A dispatcher in a process of its own, for the crash test: it claims what is due in the given SQLite database and
  * delivers it with a long timeout, so the test can kill it with SIGKILL while the merchant has not answered yet.
- * Usage: tsx --conditions=react-server lib/testing/dispatch-child.ts <file:db-url>
+ * Usage: tsx --conditions=react-server test/support/dispatch-child.ts <file:db-url>
  */
 import pino from "pino";
-import { dispatchDue } from "@/lib/notify/dispatcher";
+import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { openDatabase } from "@/lib/storage/database";
 
 async function main(url: string | undefined): Promise<void> {

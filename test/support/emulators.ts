@@ -1,0 +1,10 @@
+/**
+ * The one place lib tests get provider emulators from. The emulators themselves live in e2e/emulators (the browser
+ * suite and the manual CLI start them too); lib tests never import e2e/ directly.
+ */
+export { payjsEmulatorSign, startPayjsEmulator, type PayjsEmulator } from "@/e2e/emulators/payjs-emulator";
+export { startSanwangEmulator, type SanwangEmulator } from "@/e2e/emulators/sanwang-emulator";
+export { startJsjEmulator, type JsjEmulator } from "@/e2e/emulators/jsj-emulator";
+export { startCloudpayEmulator, type CloudpayEmulator } from "@/e2e/emulators/cloudpay-emulator";
+export { startGemafuEmulator, type GemafuEmulator } from "@/e2e/emulators/gemafu-emulator";
+export type { EmulatorFaults } from "@/e2e/emulators/emulator-kit";
