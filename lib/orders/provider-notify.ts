@@ -2,8 +2,15 @@ import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findChannel } from "@/lib/config";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
+import { recordHeartbeat } from "@/lib/storage/channel-monitors-repo";
 import { findOrderByProviderOrderId } from "@/lib/storage/orders-repo";
 import { applyPayment } from "./apply-payment";
+
+/**
+ * How far a monitor app's clock may be from Paydesk's for its heartbeat to count: a heartbeat is a signed but
+ * replayable URL, so an old one must not keep a dead phone's channel taking orders.
+ */
+export const MONITOR_CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
 
 export type IngestResult =
   | { kind: "ack"; ack: ProviderAck }
@@ -25,6 +32,20 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
     case "rejected":
       log.warn({ reason: outcome.reason }, "provider notification rejected");
       return { kind: "ack", ack: outcome.ack };
+    case "heartbeat": {
+      const now = ctx.now();
+      if (Math.abs(now - outcome.sentAt) > MONITOR_CLOCK_TOLERANCE_MS) {
+        log.warn({ sentAt: outcome.sentAt, now }, "monitor heartbeat refused: the app's clock is off (or the call is a replay)");
+        return { kind: "ack", ack: outcome.clockAck };
+      }
+      const previous = await recordHeartbeat(ctx.db, channelId, now);
+      if (previous === null || now - previous > outcome.offlineAfterMs) {
+        log.info({ lastHeartbeatAt: previous }, "channel monitor online");
+      } else {
+        log.debug("channel monitor heartbeat");
+      }
+      return { kind: "ack", ack: outcome.ack };
+    }
     case "ignored":
       log.info({ reason: outcome.reason }, "provider notification ignored");
       return { kind: "ack", ack: outcome.ack };

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Insertable, Selectable } from "kysely";
+import { releaseAmountsOf } from "./amount-reservations-repo";
 import type { Db } from "./database";
 import type { OrdersTable, OrderStatus } from "./schema";
 
@@ -45,9 +46,15 @@ export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now
     .execute();
 }
 
+/** Moves a `creating` claim to another channel (the first one had no room for it). */
+export async function reassignCreatingOrder(db: Db, id: string, channelId: string): Promise<void> {
+  await db.updateTable("orders").set({ channel_id: channelId }).where("id", "=", id).where("status", "=", "creating").execute();
+}
+
 /** Drops an order whose creation failed upstream, so nothing half-made stays behind and the shop may retry. */
 export async function deleteCreatingOrder(db: Db, id: string): Promise<void> {
   await db.deleteFrom("orders").where("id", "=", id).where("status", "=", "creating").execute();
+  await releaseAmountsOf(db, id);
 }
 
 export async function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
@@ -91,7 +98,10 @@ export async function transitionOrder(
     .where("id", "=", id)
     .where("status", "in", from)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const moved = Number(result.numUpdatedRows) === 1;
+  // A closed order waits for no money: its amount (V免签 channels) is free for the next order at once.
+  if (moved && to === "closed") await releaseAmountsOf(db, id);
+  return moved;
 }
 
 /**
@@ -121,7 +131,10 @@ export async function markOrderPaid(
     .where("id", "=", id)
     .where("status", "in", ["pending", "expired"])
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const won = Number(result.numUpdatedRows) === 1;
+  // Same transaction as the payment: once paid, the order's amount may be handed to the next order.
+  if (won) await releaseAmountsOf(db, id);
+  return won;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AppContext } from "@/lib/context";
 import { merchantHandler } from "@/lib/http/merchant-handler";
+import { handleVmqMonitor } from "@/lib/http/monitor-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { createOrder } from "@/lib/orders/create-order";
 import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
@@ -22,6 +23,8 @@ export async function startPaydeskServer(ctx: AppContext): Promise<RunningServer
     const { pathname } = new URL(request.url);
     const notify = /^\/api\/notify\/([^/]+)$/.exec(pathname);
     if (notify?.[1]) return handleNotify(request, decodeURIComponent(notify[1]), factory);
+    const monitor = /^\/api\/vmq\/([^/]+)\/(appHeart|appPush)$/.exec(pathname);
+    if (monitor?.[1]) return handleVmqMonitor(request, decodeURIComponent(monitor[1]), factory);
     const route = routes[pathname];
     return route ? route(request) : new Response("not found", { status: 404 });
   });

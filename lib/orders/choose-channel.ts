@@ -1,0 +1,40 @@
+import "server-only";
+import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/channels/select-channel";
+import type { Merchant } from "@/lib/config";
+import type { AppContext } from "@/lib/context";
+import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
+import type { PayType } from "@/lib/pay-types";
+import type { ChannelConfig } from "@/lib/providers/registry";
+import { collectedSince, lastPaidChannel } from "@/lib/storage/orders-repo";
+
+/**
+ * Rules, circuit breaker, the provider's own availability (a monitor app that stopped calling in), then the
+ * merchant's rotation strategy (PROTOCOLS §1.6). `exclude` holds channels this order already tried.
+ */
+export async function selectChannel(
+  ctx: AppContext,
+  merchant: Merchant,
+  type: PayType,
+  priceFen: number,
+  now: number,
+  exclude: ReadonlySet<string> = new Set(),
+): Promise<ChannelConfig> {
+  const breaker = channelBreaker();
+  const allowed = channelsForType(ctx.config.channels, merchant.channels, type).filter(
+    (c) => !exclude.has(c.id) && rulesAllow(c.rules, priceFen, now) && !breaker.isOpen(c.id, now),
+  );
+  const available = await Promise.all(allowed.map((c) => ctx.provider(c).isAvailable?.(now) ?? true));
+  const candidates = allowed.filter((c, i) => {
+    if (!available[i]) ctx.log.warn({ channel: c.id, health: "offline" }, "channel skipped: its monitor is offline");
+    return available[i];
+  });
+  if (candidates.length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
+  if (candidates.length === 1) return candidates[0]!;
+  const ids = candidates.map((c) => c.id);
+  const facts = {
+    lastPaidChannel: merchant.rotation === "smart" ? await lastPaidChannel(ctx.db, merchant.appkey) : undefined,
+    collectedToday: merchant.rotation === "uniform" ? await collectedSince(ctx.db, ids, shanghaiDayStart(now)) : new Map<string, number>(),
+  };
+  return rotate(candidates, merchant.rotation, facts, ctx.random);
+}
