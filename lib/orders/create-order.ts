@@ -174,6 +174,11 @@ async function createFresh(
     closed_at: null,
     reconcile_asked_at: null,
     updated_at: now,
+    protocol: "cloudpay",
+    name: "",
+    notify_url: null,
+    return_url: null,
+    request_digest: null,
   };
   if (!(await insertCreatingOrder(ctx.db, row))) return null;
 
