@@ -95,12 +95,17 @@ export async function createOrder(ctx: AppContext, params: Record<string, string
   const priceFen = parseYuan(p.price);
   if (priceFen === null || priceFen <= 0) throw new MerchantError(MerchantCode.PRICE_INVALID);
   const order = await placeOrder(ctx, merchant, {
+    protocol: "cloudpay",
     outOrderId: p.out_order_id,
     priceRaw: p.price,
     priceFen,
     type: p.type as PayType,
     custom: p.custom,
+    name: "",
+    notifyUrl: null,
+    returnUrl: null,
     requestSign: params.sign ?? "",
+    digest: null,
   });
   return orderData(ctx, order);
 }

@@ -7,6 +7,7 @@ import { newOrderId } from "@/lib/ids";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import type { PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
+import type { OrderProtocol } from "@/lib/storage/schema";
 import { ChannelBusyError, UpstreamError } from "@/lib/providers/types";
 import {
   activateOrder,
@@ -25,16 +26,35 @@ const CONCURRENT_WAIT_MS = 15_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A verified order request, whatever merchant protocol it came in (the protocol checked its signature). */
+/**
+ * One order request as every merchant protocol hands it to the order service, after the protocol verified its
+ * signature and checked its own fields. Money is fen; `priceRaw` is the string as signed (echoed, compared).
+ */
 export interface OrderRequest {
+  protocol: OrderProtocol;
   outOrderId: string;
-  /** The price exactly as the shop sent and signed it: idempotency compares it. */
   priceRaw: string;
   priceFen: number;
   type: PayType;
-  /** The shop's opaque value echoed back (云端 `custom`, V免签 `param`). */
+  /** Free text echoed back to the shop (云端 `custom`, epay and V免签 `param`). */
   custom: string;
+  /** Product name shown on the cashier; empty when none. */
+  name: string;
+  /** Per-order URLs the request supplied (already through the URL guard's input check); null = the merchant's. */
+  notifyUrl: string | null;
+  returnUrl: string | null;
   requestSign: string;
+  /**
+   * For protocols with more request fields than price/type/custom: a digest of all of them. An existing order with
+   * the same out_order_id is the same request only when the digests match; null compares price/type/custom.
+   */
+  digest: string | null;
+}
+
+function sameRequest(existing: OrderRow, r: OrderRequest): boolean {
+  if (existing.protocol !== r.protocol) return false;
+  if (r.digest !== null) return existing.request_digest === r.digest;
+  return existing.price_raw === r.priceRaw && existing.type === r.type && existing.custom === r.custom;
 }
 
 /**
@@ -47,52 +67,43 @@ export async function placeOrder(ctx: AppContext, merchant: Merchant, req: Order
   const typeChannels = channelsForType(ctx.config.channels, merchant.channels, req.type);
   if (typeChannels.length === 0) throw new MerchantError(MerchantCode.TYPE_CLOSED);
 
-  const request = { price_raw: req.priceRaw, type: req.type, custom: req.custom, request_sign: req.requestSign };
   const deadline = ctx.now() + CONCURRENT_WAIT_MS;
   for (;;) {
     const existing = await findOrderByMerchantRef(ctx.db, merchant.appkey, req.outOrderId);
     if (existing) {
-      if (existing.price_raw !== request.price_raw || existing.type !== req.type || existing.custom !== req.custom) {
-        throw new MerchantError(MerchantCode.UNKNOWN, "商户订单号已存在");
-      }
+      if (!sameRequest(existing, req)) throw new MerchantError(MerchantCode.UNKNOWN, "商户订单号已存在");
       if (existing.status !== "creating") return existing;
       // The same request is being created right now (a retry racing the first call): wait for its outcome.
       if (ctx.now() > deadline) throw new MerchantError(MerchantCode.UNKNOWN, "订单创建中，请稍后重试");
       await sleep(100);
       continue;
     }
-    const created = await createFresh(ctx, merchant, req.outOrderId, req.priceFen, request);
+    const created = await createFresh(ctx, merchant, req);
     if (created) return created;
     // Lost the insert race to an identical request; loop to read what it made.
   }
 }
 
-async function createFresh(
-  ctx: AppContext,
-  merchant: Merchant,
-  outOrderId: string,
-  priceFen: number,
-  request: { price_raw: string; type: PayType; custom: string; request_sign: string },
-): Promise<OrderRow | null> {
+async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<OrderRow | null> {
   const now = ctx.now();
   if (merchant.daily_order_limit !== undefined) {
     const today = await countOrdersSince(ctx.db, merchant.appkey, shanghaiDayStart(now));
     if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
   }
-  let channel = await selectChannel(ctx, merchant, request.type, priceFen, now);
+  let channel = await selectChannel(ctx, merchant, r.type, r.priceFen, now);
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
   const row: OrderRow = {
     id,
     appkey: merchant.appkey,
-    out_order_id: outOrderId,
-    custom: request.custom,
-    type: request.type,
-    price_raw: request.price_raw,
-    price_fen: priceFen,
-    pay_amount_fen: priceFen,
+    out_order_id: r.outOrderId,
+    custom: r.custom,
+    type: r.type,
+    price_raw: r.priceRaw,
+    price_fen: r.priceFen,
+    pay_amount_fen: r.priceFen,
     free_amount: 0,
-    request_sign: request.request_sign,
+    request_sign: r.requestSign,
     channel_id: channel.id,
     provider_order_id: null,
     payload: "",
@@ -105,6 +116,11 @@ async function createFresh(
     closed_at: null,
     reconcile_asked_at: null,
     updated_at: now,
+    protocol: r.protocol,
+    name: r.name,
+    notify_url: r.notifyUrl,
+    return_url: r.returnUrl,
+    request_digest: r.digest,
   };
   if (!(await insertCreatingOrder(ctx.db, row))) return null;
 
@@ -125,7 +141,7 @@ async function createFresh(
       // This channel has no room for the order (e.g. every nearby amount is held): the next one may.
       ctx.log.info({ channel: channel.id, orderId: id, reason: err.message }, "channel busy; trying the next one");
       tried.add(channel.id);
-      const next = await selectChannel(ctx, merchant, request.type, priceFen, now, tried).catch(() => null);
+      const next = await selectChannel(ctx, merchant, r.type, r.priceFen, now, tried).catch(() => null);
       if (!next) {
         await deleteCreatingOrder(ctx.db, id);
         throw new MerchantError(MerchantCode.NO_CHANNEL, err.message);

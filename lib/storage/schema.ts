@@ -1,4 +1,7 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
+
+/** A column the database fills with its default when an insert leaves it out (added by a later migration). */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
 /**
  * The storage schema, shared by SQLite and PostgreSQL. Money is integer fen; times are integer milliseconds since
@@ -34,7 +37,19 @@ export interface OrdersTable {
   updated_at: number;
   /** When an instance last asked the provider about this pending order (reconciliation's shared rate limit). */
   reconcile_asked_at: number | null;
+  /** The merchant protocol that created the order; it decides the notify and return message formats. */
+  protocol: Defaulted<OrderProtocol>;
+  /** Product name the shop sent (epay `name`), shown on the cashier; empty when none. */
+  name: Defaulted<string>;
+  /** Per-order URLs the request supplied (epay); null means the merchant's configured ones. */
+  notify_url: Defaulted<string | null>;
+  return_url: Defaulted<string | null>;
+  /** sha256 of the protocol's request fields, for idempotency when a protocol has more than price/type/custom. */
+  request_digest: Defaulted<string | null>;
 }
+
+/** Merchant protocols that create orders. */
+export type OrderProtocol = "cloudpay" | "epay" | "vmq";
 
 /** applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order. */
 export type PaymentStatus = "applied" | "mismatched" | "unmatched";
@@ -70,7 +85,11 @@ export interface NotificationsTable {
   created_at: number;
   delivered_at: number | null;
   updated_at: number;
+  /** POST sends `body` as a form; GET sends nothing, the URL carries the signed query. */
+  method: Defaulted<NotificationMethod>;
 }
+
+export type NotificationMethod = "POST" | "GET";
 
 export interface NotificationAttemptsTable {
   id: Generated<number>;

@@ -10,7 +10,7 @@ import { openDatabase } from "@/lib/storage/database";
 async function main(url: string | undefined): Promise<void> {
   if (!url) throw new Error("database url required");
   const handle = await openDatabase(url);
-  await dispatchDue(handle.db, { owner: "child", now: () => Date.now(), fetch, timeoutMs: 60_000, log: pino({ level: "silent" }) });
+  await dispatchDue(handle.db, { owner: "child", now: () => Date.now(), urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }), timeoutMs: 60_000, log: pino({ level: "silent" }) });
   await handle.close();
 }
 
