@@ -26,6 +26,18 @@ export const epayMerchantSchema = z
   })
   .strict();
 
+/**
+ * The V免签 merchant API of a merchant (PROTOCOLS §6, `/vmq/{appkey}/…`); absent = off for that merchant. `key` is
+ * the communication key the shop signs with; `allowed_hosts` as for epay: hosts the shop's per-request
+ * `notifyUrl`/`returnUrl` may reach although they are loopback or private.
+ */
+export const vmqMerchantSchema = z
+  .object({
+    key: z.string().min(16, "must be at least 16 characters").max(128),
+    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
+  })
+  .strict();
+
 export const merchantSchema = z
   .object({
     appkey: z.string().min(1).max(64),
@@ -47,6 +59,7 @@ export const merchantSchema = z
     /** Turns the whole merchant API off for this appkey (answered 107). */
     api_enabled: z.boolean().default(true),
     epay: epayMerchantSchema.optional(),
+    vmq: vmqMerchantSchema.optional(),
   })
   .strict();
 

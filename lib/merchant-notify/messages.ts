@@ -6,7 +6,9 @@ import {
   notifySign,
   type MerchantNotifyFields,
 } from "@/lib/merchant-protocol/sign";
+import { vmqNotification, vmqReturnUrl } from "@/lib/merchant-protocol/vmq/vmq-messages";
 import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { NotificationMethod } from "@/lib/storage/schema";
 
 /** The async notify form for a paid order (PROTOCOLS §1.2), signed, as the exact body every retry will send. */
 export function buildNotifyBody(merchant: Merchant, order: OrderRow): string {
@@ -24,8 +26,26 @@ export function buildNotifyBody(merchant: Merchant, order: OrderRow): string {
   return form.toString();
 }
 
-/** The signed sync return URL for a paid order (PROTOCOLS §1.3); `product_id` carries `custom`. */
+/** A notification as the outbox stores it. */
+export interface OutboxMessage {
+  url: string;
+  body: string;
+  method: NotificationMethod;
+}
+
+/**
+ * The notification a paid order sends, in the format of the protocol that created it: a 云端 form POST to the
+ * merchant's configured notify_url, or a V免签 GET. Null when there is nowhere to send.
+ */
+export function notificationFor(merchant: Merchant, order: OrderRow): OutboxMessage | null {
+  if (order.protocol === "vmq") return vmqNotification(merchant, order);
+  if (!merchant.notify_url) return null;
+  return { url: merchant.notify_url, body: buildNotifyBody(merchant, order), method: "POST" };
+}
+
+/** The signed sync return URL for a paid order, in its protocol's format (云端: PROTOCOLS §1.3, `product_id` = `custom`). */
 export function signedReturnUrl(merchant: Merchant, order: OrderRow): string | undefined {
+  if (order.protocol === "vmq") return vmqReturnUrl(merchant, order);
   if (!merchant.return_url) return undefined;
   return buildReturnUrl(merchant.return_url, merchant.appkey, merchant.appsecret, {
     price: formatYuan(order.price_fen),

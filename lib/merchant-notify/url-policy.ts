@@ -8,15 +8,15 @@ import type { UrlGuardPolicy } from "./url-guard";
 /**
  * The hosts a merchant's notifications may reach besides public addresses: those the operator wrote into the config
  * file as the merchant's own URLs (trusted by definition: the operator typed them, no request did), plus the hosts the
- * operator listed for URLs that requests supply (`epay.allowed_hosts`). Protocol-neutral: another protocol with
- * per-request URLs adds its own list here.
+ * operator listed for URLs that requests supply (`epay.allowed_hosts`, `vmq.allowed_hosts`). Protocol-neutral:
+ * another protocol with per-request URLs adds its own list here.
  */
 export function merchantUrlPolicy(merchant: Merchant | undefined): UrlGuardPolicy {
   if (!merchant) return { allowedHosts: [] };
   const configured = [merchant.notify_url, merchant.return_url, merchant.timeout_url]
     .filter((u): u is string => Boolean(u))
     .map((u) => new URL(u).hostname);
-  return { allowedHosts: [...configured, ...(merchant.epay?.allowed_hosts ?? [])] };
+  return { allowedHosts: [...configured, ...(merchant.epay?.allowed_hosts ?? []), ...(merchant.vmq?.allowed_hosts ?? [])] };
 }
 
 /** The policy for one stored notification, from its order's merchant, read at send time (config changes apply). */
