@@ -2,6 +2,7 @@ import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { loadOrderForRead, publicOrderView, type PublicOrderView } from "@/lib/orders/order-views";
+import { availableTypes } from "@/lib/orders/request-code";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";
@@ -32,6 +33,13 @@ export interface CashierModel {
   serverNow: number;
   expiresAt: number;
   createdAt: number;
+  /** The product name the shop sent (epay `name`); empty when none. */
+  productName: string;
+  /**
+   * Set while the order has no wallet yet (an epay shop sent no `type`): the wallets the payer may choose now, or
+   * `generating` when a choice was made and the code is on its way.
+   */
+  choice: { types: PayType[]; generating: boolean } | null;
 }
 
 export async function loadCashierModel(
@@ -62,6 +70,11 @@ export async function loadCashierModel(
     serverNow: ctx.now(),
     expiresAt: order.expires_at,
     createdAt: order.created_at,
+    productName: order.name,
+    choice:
+      view.status === "pending" && !order.payload && merchant
+        ? { types: order.type ? [] : availableTypes(ctx, merchant, order.price_fen, ctx.now()), generating: order.type !== "" }
+        : null,
   };
 }
 

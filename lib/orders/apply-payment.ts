@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findMerchant } from "@/lib/config";
-import { buildNotifyBody } from "@/lib/merchant-notify/messages";
+import { notificationFor } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Db } from "@/lib/storage/database";
 import { insertNotification } from "@/lib/storage/notifications-repo";
@@ -86,11 +86,12 @@ export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): P
       return { outcome: "unmatched", orderId: order.id, reason: "order_paid" };
     }
     await setPaymentOutcome(tx, paymentId, { status: "applied", orderId: order.id, reason: decision.late ? "late" : null });
-    if (merchant?.notify_url) {
-      const paid: OrderRow = { ...order, status: "paid", real_fen: payment.amountFen, paid_at: now, late: decision.late ? 1 : 0 };
-      await insertNotification(tx, { orderId: order.id, url: merchant.notify_url, body: buildNotifyBody(merchant, paid), now });
+    const paid: OrderRow = { ...order, status: "paid", real_fen: payment.amountFen, paid_at: now, late: decision.late ? 1 : 0 };
+    const message = merchant ? notificationFor(merchant, paid) : null;
+    if (message) {
+      await insertNotification(tx, { orderId: order.id, ...message, now });
     } else {
-      ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order's merchant has no notify_url; no notification queued");
+      ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order has no notify URL; no notification queued");
     }
     return { outcome: "applied", orderId: order.id, late: decision.late };
   });

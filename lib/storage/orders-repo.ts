@@ -190,3 +190,47 @@ export async function countOrdersSince(db: Db, appkey: string, since: number): P
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/**
+ * The payer chose a wallet for an order that had none: takes the choice for one caller only (a double click or two
+ * tabs race here), recording the wallet and the channel that will be asked for the code.
+ */
+export async function claimTypeChoice(db: Db, id: string, type: string, channelId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ type, channel_id: channelId, updated_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("type", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The chosen wallet's code arrived: the order becomes an ordinary pending order with its code. */
+export async function activateChosenOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({
+      payload: p.payload,
+      pay_amount_fen: p.payAmountFen,
+      provider_order_id: p.providerOrderId,
+      expires_at: p.expiresAt,
+      free_amount: p.freeAmount ? 1 : 0,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("payload", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The provider failed for the chosen wallet: back to "choose", so the payer may try again or pick another. */
+export async function releaseTypeChoice(db: Db, id: string, now: number): Promise<void> {
+  await db
+    .updateTable("orders")
+    .set({ type: "", channel_id: "", updated_at: now })
+    .where("id", "=", id)
+    .where("payload", "=", "")
+    .execute();
+}
