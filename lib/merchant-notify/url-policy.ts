@@ -6,8 +6,8 @@ import { findOrderById } from "@/lib/storage/orders-repo";
 import type { UrlGuardPolicy } from "./url-guard";
 
 /**
- * The hosts a merchant's notifications may reach besides public addresses: those the operator wrote into the config
- * file as the merchant's own URLs (trusted by definition: the operator typed them, no request did), plus the hosts the
+ * The hosts a merchant's notifications may reach besides public addresses: the host:port of each URL the operator
+ * wrote into the config file as the merchant's own (trusted by definition: the operator typed them, no request did), plus the hosts the
  * operator listed for URLs that requests supply (`epay.allowed_hosts`). Protocol-neutral: another protocol with
  * per-request URLs adds its own list here.
  */
@@ -15,7 +15,8 @@ export function merchantUrlPolicy(merchant: Merchant | undefined): UrlGuardPolic
   if (!merchant) return { allowedHosts: [] };
   const configured = [merchant.notify_url, merchant.return_url, merchant.timeout_url]
     .filter((u): u is string => Boolean(u))
-    .map((u) => new URL(u).hostname);
+    // host:port exactly: trusting a configured http://127.0.0.1:8080 must not open every port of the machine.
+    .map((u) => new URL(u).host);
   return { allowedHosts: [...configured, ...(merchant.epay?.allowed_hosts ?? [])] };
 }
 
