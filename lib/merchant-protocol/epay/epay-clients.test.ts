@@ -31,9 +31,9 @@ describe("epay clients against Paydesk", () => {
     db = await openTestDatabase("sqlite");
     const file = testConfigFile({
       channels: [
-        { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
-        { id: "sbx-codes", provider: "sandbox", types: ["alipay", "wxpay"], payload_template: { alipay: "https://qr.alipay.com/fkx{order_id}", wxpay: "wxp://f2f0{order_id}" } },
-        { id: "small-qq", provider: "sandbox", types: ["qqpay"], rules: { max_price: "5.00" } },
+        { id: "sandbox", provider: "sandbox", key: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
+        { id: "sbx-codes", provider: "sandbox", key: "sandbox", types: ["alipay", "wxpay"], payload_template: { alipay: "https://qr.alipay.com/fkx{order_id}", wxpay: "wxp://f2f0{order_id}" } },
+        { id: "small-qq", provider: "sandbox", key: "sandbox", types: ["qqpay"], rules: { max_price: "5.00" } },
       ],
     });
     file.merchants[0]!.epay = { pid: EPAY_MERCHANT.pid, key: EPAY_MERCHANT.key, allowed_hosts: ["127.0.0.1"] };
