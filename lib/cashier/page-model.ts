@@ -54,6 +54,8 @@ export async function loadCashierModel(
   const merchant = findMerchant(ctx.config, order.appkey);
   const channel = findChannel(ctx.config, order.channel_id);
   const type: PayType = (PAY_TYPES as readonly string[]).includes(order.type) ? (order.type as PayType) : "alipay";
+  // An epay order brings its own return URL; the shop's site is where it points.
+  const shopUrl = order.return_url ?? merchant?.return_url;
   const kind = payloadKind(type, order.payload, `${ctx.config.baseUrl}/pay/${order.id}`);
   return {
     view,
@@ -65,7 +67,7 @@ export async function loadCashierModel(
     freeAmount: order.free_amount === 1,
     sandbox: channel?.provider === "sandbox",
     timeoutUrl: merchant?.timeout_url ?? null,
-    shopHome: merchant?.return_url ? new URL(merchant.return_url).origin : null,
+    shopHome: shopUrl ? new URL(shopUrl).origin : null,
     embedOrigins: merchant?.embed_origins ?? [],
     serverNow: ctx.now(),
     expiresAt: order.expires_at,
