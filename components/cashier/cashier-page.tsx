@@ -1,4 +1,4 @@
-import type { CashierModel } from "@/lib/cashier/page-model";
+import type { CashierModel, ChooserModel } from "@/lib/cashier/page-model";
 import type { Locale } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { CashierLive } from "./cashier-live";
@@ -19,7 +19,7 @@ function liveText(m: Messages): LiveText {
 }
 
 interface Props {
-  model: CashierModel;
+  model: CashierModel | ChooserModel;
   m: Messages;
   locale: Locale;
   /** Shown inside a host page's frame (`?embed=1`): no page chrome, content height drives the iframe. */
@@ -34,7 +34,7 @@ interface Props {
 
 /** The whole cashier, server-rendered; only CashierLive and its small islands run in the browser. */
 export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguageHref, chooseAction, choiceFailed }: Props) {
-  const pc = model.plan.layout === "pc";
+  const pc = (model.kind === "choose" ? model.layout : model.plan.layout) === "pc";
   return (
     <div id="paydesk-root" lang={locale} className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}>
       {pc && !embedded ? (
@@ -43,7 +43,7 @@ export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguag
           <LanguageLink href={otherLanguageHref} m={m} />
         </header>
       ) : null}
-      {model.choice ? (
+      {model.kind === "choose" ? (
         <WalletChooser model={model} m={m} action={chooseAction} failed={choiceFailed} />
       ) : (
       <CashierLive

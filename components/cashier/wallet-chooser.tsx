@@ -1,10 +1,10 @@
-import type { CashierModel } from "@/lib/cashier/page-model";
+import type { ChooserModel } from "@/lib/cashier/page-model";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { OrderDetails } from "./parts";
 import { WALLET_STYLE } from "./wallet-style";
 
 interface Props {
-  model: CashierModel;
+  model: ChooserModel;
   m: Messages;
   /** Where the choice is posted (`/pay/{id}/choose`, with the page's own parameters). */
   action: string;
@@ -18,9 +18,8 @@ interface Props {
  * column on phones, a row of large buttons on computers.
  */
 export function WalletChooser({ model, m, action, failed }: Props) {
-  const choice = model.choice;
-  if (!choice) return null;
-  const pc = model.plan.layout === "pc";
+  const choice = model;
+  const pc = model.layout === "pc";
   return (
     <main className={`mx-auto w-full ${pc ? "max-w-2xl" : "max-w-md"} overflow-hidden bg-white shadow-sm sm:rounded-2xl`} data-testid="wallet-chooser">
       <section className="px-6 pb-4 pt-6 text-center">

@@ -7,14 +7,13 @@ import {
   type MerchantNotifyFields,
 } from "@/lib/merchant-protocol/sign";
 import { epayNotification, epayReturnUrl } from "@/lib/merchant-protocol/epay/messages";
-import type { OrderRow } from "@/lib/storage/orders-repo";
-import type { NotificationMethod } from "@/lib/storage/schema";
+import type { NotificationMethod, Order } from "@/lib/storage/records";
 
 /**
  * The async notify form for a paid order (PROTOCOLS §1.2), signed, as the exact body every retry will send. It also
  * carries `appkey` (outside the sign): the 云端 vendor's own receivers read it from the request (§7).
  */
-export function buildNotifyBody(merchant: Merchant, order: OrderRow): string {
+export function buildNotifyBody(merchant: Merchant, order: Order): string {
   if (order.real_fen === null || order.paid_at === null) throw new Error(`order ${order.id} is not paid`);
   const fields: MerchantNotifyFields = {
     order_id: order.id,
@@ -40,14 +39,14 @@ export interface OutboxMessage {
  * The notification a paid order sends, in the format of the protocol that created it: a 云端 form POST to the
  * merchant's configured notify_url, or an epay GET to the order's own notify_url. Null when there is nowhere to send.
  */
-export function notificationFor(merchant: Merchant, order: OrderRow): OutboxMessage | null {
+export function notificationFor(merchant: Merchant, order: Order): OutboxMessage | null {
   if (order.protocol === "epay") return epayNotification(merchant, order);
   if (!merchant.notify_url) return null;
   return { url: merchant.notify_url, body: buildNotifyBody(merchant, order), method: "POST" };
 }
 
 /** The signed sync return URL for a paid order, in its protocol's format (云端: PROTOCOLS §1.3, `product_id` = `custom`). */
-export function signedReturnUrl(merchant: Merchant, order: OrderRow): string | undefined {
+export function signedReturnUrl(merchant: Merchant, order: Order): string | undefined {
   if (order.protocol === "epay") return epayReturnUrl(merchant, order);
   if (!merchant.return_url) return undefined;
   return buildReturnUrl(merchant.return_url, merchant.appkey, merchant.appsecret, {

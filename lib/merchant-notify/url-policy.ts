@@ -1,8 +1,7 @@
 import "server-only";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import type { NotificationRow } from "@/lib/storage/notifications-repo";
-import { findOrderById } from "@/lib/storage/orders-repo";
+import type { Notification } from "@/lib/storage/records";
 import type { UrlGuardPolicy } from "./url-guard";
 
 /**
@@ -21,7 +20,7 @@ export function merchantUrlPolicy(merchant: Merchant | undefined): UrlGuardPolic
 }
 
 /** The policy for one stored notification, from its order's merchant, read at send time (config changes apply). */
-export async function notificationUrlPolicy(ctx: AppContext, n: NotificationRow): Promise<UrlGuardPolicy> {
-  const order = await findOrderById(ctx.db, n.order_id);
+export async function notificationUrlPolicy(ctx: AppContext, n: Notification): Promise<UrlGuardPolicy> {
+  const order = await ctx.repos.orders.findOrderById(n.order_id);
   return merchantUrlPolicy(order ? findMerchant(ctx.config, order.appkey) : undefined);
 }

@@ -8,16 +8,8 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import type { OrderProtocol } from "@/lib/storage/schema";
-import {
-  activateOrder,
-  countOrdersSince,
-  deleteCreatingOrder,
-  findOrderByMerchantRef,
-  insertCreatingOrder,
-  type ActivatedPayment,
-  type OrderRow,
-} from "@/lib/storage/orders-repo";
+import type { ActivatedPayment } from "@/lib/storage/orders-repo";
+import type { Order, OrderProtocol } from "@/lib/storage/records";
 import { assertTypeOpen, availableTypes, requestCode, selectChannel } from "./request-code";
 
 /**
@@ -63,7 +55,7 @@ const requiredCreate = z.object({
   custom: z.string().max(MAX_CUSTOM).default(""),
 });
 
-export function orderData(ctx: AppContext, order: OrderRow): CreateOrderData {
+export function orderData(ctx: AppContext, order: Order): CreateOrderData {
   const base = ctx.config.baseUrl;
   return {
     pay_url: `${base}/pay/${order.id}`,
@@ -153,10 +145,10 @@ export interface OrderRequest {
   digest: string | null;
 }
 
-function sameRequest(existing: OrderRow, r: OrderRequest): boolean {
+function sameRequest(existing: Order, r: OrderRequest): boolean {
   if (existing.protocol !== r.protocol) return false;
   if (r.digest !== null) return existing.request_digest === r.digest;
-  return existing.price_raw === r.priceRaw && existing.type === (r.type ?? "") && existing.custom === r.custom;
+  return existing.price_raw === r.priceRaw && existing.type === r.type && existing.custom === r.custom;
 }
 
 /**
@@ -164,10 +156,10 @@ function sameRequest(existing: OrderRow, r: OrderRequest): boolean {
  * request returns the same order whatever its state, a different one is refused (商户订单号已存在) — with the
  * merchant's daily limit, TTL, channel rules and rotation. The protocol adapter has checked type and price.
  */
-export async function placeOrder(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<OrderRow> {
+export async function placeOrder(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<Order> {
   const deadline = ctx.now() + CONCURRENT_WAIT_MS;
   for (;;) {
-    const existing = await findOrderByMerchantRef(ctx.db, merchant.appkey, r.outOrderId);
+    const existing = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, r.outOrderId);
     if (existing) {
       if (!sameRequest(existing, r)) throw new MerchantError(MerchantCode.UNKNOWN, "商户订单号已存在");
       if (existing.status !== "creating") return existing;
@@ -182,33 +174,33 @@ export async function placeOrder(ctx: AppContext, merchant: Merchant, r: OrderRe
   }
 }
 
-async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<OrderRow | null> {
+async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<Order | null> {
   const now = ctx.now();
   if (merchant.daily_order_limit !== undefined) {
-    const today = await countOrdersSince(ctx.db, merchant.appkey, shanghaiDayStart(now));
+    const today = await ctx.repos.orders.countOrdersSince(merchant.appkey, shanghaiDayStart(now));
     if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
   }
   const channel = r.type === null ? null : await selectChannel(ctx, merchant, r.type, r.priceFen, now);
   if (r.type === null && availableTypes(ctx, merchant, r.priceFen, now).length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
-  const row: OrderRow = {
+  const row: Order = {
     id,
     appkey: merchant.appkey,
     out_order_id: r.outOrderId,
     custom: r.custom,
     // No type yet: the order waits on the cashier for the payer's choice, without a channel or a code.
-    type: r.type ?? "",
+    type: r.type,
     price_raw: r.priceRaw,
     price_fen: r.priceFen,
     pay_amount_fen: r.priceFen,
-    free_amount: 0,
+    free_amount: false,
     request_sign: r.requestSign,
     channel_id: channel?.id ?? "",
     provider_order_id: null,
     payload: "",
     status: "creating",
-    late: 0,
+    late: false,
     real_fen: null,
     created_at: now,
     expires_at: ttlExpiry,
@@ -222,7 +214,7 @@ async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest)
     return_url: r.returnUrl,
     request_digest: r.digest,
   };
-  if (!(await insertCreatingOrder(ctx.db, row))) return null;
+  if (!(await ctx.repos.orders.insertCreatingOrder(row))) return null;
 
   let activated: ActivatedPayment;
   if (channel === null || r.type === null) {
@@ -231,11 +223,11 @@ async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest)
     try {
       activated = await requestCode(ctx, merchant, channel, { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now });
     } catch (err) {
-      await deleteCreatingOrder(ctx.db, id);
+      await ctx.repos.orders.deleteCreatingOrder(id);
       throw err;
     }
   }
-  await activateOrder(ctx.db, id, activated, ctx.now());
+  await ctx.repos.orders.activateOrder(id, activated, ctx.now());
   return {
     ...row,
     status: "pending",
@@ -243,6 +235,6 @@ async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest)
     pay_amount_fen: activated.payAmountFen,
     provider_order_id: activated.providerOrderId,
     expires_at: activated.expiresAt,
-    free_amount: activated.freeAmount ? 1 : 0,
+    free_amount: activated.freeAmount,
   };
 }

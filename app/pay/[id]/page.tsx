@@ -51,10 +51,10 @@ export default async function PayPage({ params, searchParams }: { params: Params
   const m = messagesFor(locale);
   return (
     <>
-      {model.choice?.generating ? (
+      {model.kind === "choose" && model.generating ? (
         // Another tab chose the wallet and its code is on the way: look again shortly (the page has no live part yet).
         <meta httpEquiv="refresh" content="2" />
-      ) : model.view.status === "pending" && !model.choice ? (
+      ) : model.view.status === "pending" && model.kind === "pay" ? (
         // Without JavaScript the page still follows the order: it reloads itself (server-rendered status each time).
         <noscript>
           <meta httpEquiv="refresh" content="5" />
