@@ -20,7 +20,7 @@ export function buildNotifyBody(merchant: Merchant, order: Order): string {
     out_order_id: order.out_order_id,
     price: formatYuan(order.price_fen),
     realprice: formatYuan(order.real_fen),
-    type: order.type,
+    type: order.type ?? "",
     paytime: String(Math.floor(order.paid_at / 1000)),
     extend: order.custom,
   };
@@ -51,7 +51,7 @@ export function signedReturnUrl(merchant: Merchant, order: Order): string | unde
   if (!merchant.return_url) return undefined;
   return buildReturnUrl(merchant.return_url, merchant.appkey, merchant.appsecret, {
     price: formatYuan(order.price_fen),
-    type: order.type,
+    type: order.type ?? "",
     product_id: order.custom,
     order_id: order.id,
     out_order_id: order.out_order_id,

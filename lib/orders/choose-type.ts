@@ -3,7 +3,6 @@ import { findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import { activateChosenOrder, claimTypeChoice, releaseTypeChoice } from "@/lib/storage/orders-repo";
 import { effectiveStatus } from "./lifecycle";
 import { loadOrderForRead } from "./order-views";
 import { availableTypes, requestCode, selectChannel } from "./request-code";
@@ -22,7 +21,7 @@ export type ChooseResult =
 export async function chooseType(ctx: AppContext, orderId: string, rawType: string): Promise<ChooseResult> {
   const order = await loadOrderForRead(ctx, orderId);
   if (!order) return { outcome: "error", message: "订单不存在" };
-  if (order.type !== "" || effectiveStatus(order, ctx.now()) !== "pending") return { outcome: "unchanged" };
+  if (order.type !== null || effectiveStatus(order, ctx.now()) !== "pending") return { outcome: "unchanged" };
   const merchant = findMerchant(ctx.config, order.appkey);
   if (!merchant) return { outcome: "error", message: "商户不存在" };
   if (!(PAY_TYPES as readonly string[]).includes(rawType)) return { outcome: "error", message: "无效的支付方式" };
@@ -31,7 +30,7 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
   if (!availableTypes(ctx, merchant, order.price_fen, now).includes(type)) return { outcome: "error", message: "该支付方式暂不可用，请选择其他方式" };
   try {
     const channel = await selectChannel(ctx, merchant, type, order.price_fen, now);
-    if (!(await claimTypeChoice(ctx.db, order.id, type, channel.id, now))) return { outcome: "unchanged" };
+    if (!(await ctx.repos.orders.claimTypeChoice(order.id, type, channel.id, now))) return { outcome: "unchanged" };
     try {
       const code = await requestCode(ctx, merchant, channel, {
         orderId: order.id,
@@ -41,10 +40,10 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
         ttlExpiry: order.expires_at,
         now,
       });
-      await activateChosenOrder(ctx.db, order.id, code, ctx.now());
+      await ctx.repos.orders.activateChosenOrder(order.id, code, ctx.now());
       return { outcome: "chosen" };
     } catch (err) {
-      await releaseTypeChoice(ctx.db, order.id, ctx.now());
+      await ctx.repos.orders.releaseTypeChoice(order.id, ctx.now());
       throw err;
     }
   } catch (err) {

@@ -42,7 +42,7 @@ describe("云端 vendor client details", () => {
 
     const f = { order_id: data.order_id, amount: "150", trade_no: "T-v1" };
     await fetch(`${paydesk.url}/api/notify/sandbox`, { method: "POST", body: new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }) });
-    await dispatchDue(ctx.db, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
+    await dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
     const [got] = shop.verifiedFor(data.order_id);
     expect(got!.fields.appkey).toBe(TEST_MERCHANT.appkey);
 

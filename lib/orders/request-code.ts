@@ -7,7 +7,7 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { UpstreamError } from "@/lib/providers/types";
-import { collectedSince, lastPaidChannel, type ActivatedPayment } from "@/lib/storage/orders-repo";
+import type { ActivatedPayment } from "@/lib/storage/orders-repo";
 import { withTimeout } from "@/lib/with-timeout";
 
 /** The channels of the merchant that pass the rules for this price now and whose breaker is closed. */
@@ -41,8 +41,8 @@ export async function selectChannel(ctx: AppContext, merchant: Merchant, type: P
   if (candidates.length === 1) return candidates[0]!;
   const ids = candidates.map((c) => c.id);
   const facts = {
-    lastPaidChannel: merchant.rotation === "smart" ? await lastPaidChannel(ctx.db, merchant.appkey) : undefined,
-    collectedToday: merchant.rotation === "uniform" ? await collectedSince(ctx.db, ids, shanghaiDayStart(now)) : new Map<string, number>(),
+    lastPaidChannel: merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
+    collectedToday: merchant.rotation === "uniform" ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now)) : new Map<string, number>(),
   };
   return rotate(candidates, merchant.rotation, facts, ctx.random);
 }

@@ -5,7 +5,7 @@ import type { AppContext } from "@/lib/context";
 import { alipaySchemeLink } from "@/lib/cashier/deep-links";
 import { formatYuan } from "@/lib/money";
 import { loadOrderForRead } from "@/lib/orders/order-views";
-import { countOrdersSince, findOrderByMerchantRef, type OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 import { EPAY_OK, EpayError } from "./codes";
 import { keysEqual } from "./sign";
 
@@ -22,7 +22,7 @@ export interface MapiAnswer {
   urlscheme?: string;
 }
 
-export function mapiAnswer(ctx: AppContext, order: OrderRow): MapiAnswer {
+export function mapiAnswer(ctx: AppContext, order: Order): MapiAnswer {
   const payurl = `${ctx.config.baseUrl}/pay/${order.id}`;
   const answer: MapiAnswer = { code: EPAY_OK, msg: "success", trade_no: order.id, payurl };
   if (order.payload) answer.qrcode = order.payload;
@@ -48,11 +48,11 @@ function merchantByKey(ctx: AppContext, params: Record<string, string>): Merchan
   return { ...merchant, epay: merchant.epay };
 }
 
-async function findOrder(ctx: AppContext, merchant: Merchant, params: Record<string, string>): Promise<OrderRow> {
-  let found: OrderRow | undefined;
+async function findOrder(ctx: AppContext, merchant: Merchant, params: Record<string, string>): Promise<Order> {
+  let found: Order | undefined;
   if (params.trade_no) found = await loadOrderForRead(ctx, params.trade_no);
   else if (params.out_trade_no) {
-    const byRef = await findOrderByMerchantRef(ctx.db, merchant.appkey, params.out_trade_no);
+    const byRef = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, params.out_trade_no);
     found = byRef ? await loadOrderForRead(ctx, byRef.id) : undefined;
   } else throw new EpayError("缺少订单号（trade_no 或 out_trade_no）");
   // Another merchant's order is "not found", never "not yours".
@@ -68,7 +68,7 @@ async function orderAnswer(ctx: AppContext, merchant: Merchant & { epay: { pid: 
     msg: "查询订单号成功！",
     trade_no: order.id,
     out_trade_no: order.out_order_id,
-    type: order.type,
+    type: order.type ?? "",
     pid: merchant.epay.pid,
     addtime: shanghaiTime(order.created_at),
     endtime: order.paid_at === null ? null : shanghaiTime(order.paid_at),
@@ -83,8 +83,8 @@ async function orderAnswer(ctx: AppContext, merchant: Merchant & { epay: { pid: 
 /** `act=query`: the merchant's own basic information (no balances: Paydesk holds no money). */
 async function merchantAnswer(ctx: AppContext, merchant: Merchant & { epay: { pid: string } }) {
   const today = shanghaiDayStart(ctx.now());
-  const sinceYesterday = await countOrdersSince(ctx.db, merchant.appkey, today - 86_400_000);
-  const orderToday = await countOrdersSince(ctx.db, merchant.appkey, today);
+  const sinceYesterday = await ctx.repos.orders.countOrdersSince(merchant.appkey, today - 86_400_000);
+  const orderToday = await ctx.repos.orders.countOrdersSince(merchant.appkey, today);
   return {
     code: EPAY_OK,
     msg: "查询商户信息成功！",
@@ -92,7 +92,7 @@ async function merchantAnswer(ctx: AppContext, merchant: Merchant & { epay: { pi
     name: merchant.name,
     active: 1,
     money: "0.00",
-    orders: await countOrdersSince(ctx.db, merchant.appkey, 0),
+    orders: await ctx.repos.orders.countOrdersSince(merchant.appkey, 0),
     order_today: orderToday,
     order_lastday: sinceYesterday - orderToday,
   };

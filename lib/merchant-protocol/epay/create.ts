@@ -9,7 +9,7 @@ import { parseYuan } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/create-order";
 import { assertTypeOpen } from "@/lib/orders/request-code";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 import { EpayError } from "./codes";
 import { verifyEpaySign } from "./sign";
 
@@ -52,7 +52,7 @@ function digest(p: z.infer<typeof paymentSchema>): string {
  * rotation, rules, TTL, limits and idempotency per merchant + out_trade_no as the 云端 API). No `type` (v2board) →
  * an order without a wallet; the payer chooses on the cashier.
  */
-export async function createEpayOrder(ctx: AppContext, params: Record<string, string>): Promise<OrderRow> {
+export async function createEpayOrder(ctx: AppContext, params: Record<string, string>): Promise<Order> {
   const merchant = authenticateEpay(ctx, params);
   const parsed = paymentSchema.safeParse(params);
   if (!parsed.success) throw new EpayError(parsed.error.issues[0]?.message ?? "参数错误");

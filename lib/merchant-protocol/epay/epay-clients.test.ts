@@ -7,8 +7,6 @@ import { md5 } from "@/lib/merchant-protocol/sign";
 import { chooseType } from "@/lib/orders/choose-type";
 import { publicOrderView } from "@/lib/orders/order-views";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findNotificationByOrder, listAttempts } from "@/lib/storage/notifications-repo";
-import { findOrderById } from "@/lib/storage/orders-repo";
 import { clientVerifies, EPAY_MERCHANT, EpayShop, sameMoney, signedRequest } from "@/test/support/epay-client";
 import type { RunningServer } from "@/test/support/http-server";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
@@ -77,11 +75,11 @@ describe("epay clients against Paydesk", () => {
   };
   /** The provider pays the order (sandbox notify), then the dispatcher runs once. */
   const payAndDispatch = async (orderId: string) => {
-    const order = (await findOrderById(ctx.db, orderId))!;
+    const order = (await ctx.repos.orders.findOrderById(orderId))!;
     const f = { order_id: orderId, amount: String(order.pay_amount_fen), trade_no: `T-${orderId}` };
     const ack = await fetch(`${paydesk.url}/api/notify/${order.channel_id}`, { method: "POST", body: new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }) });
     expect(await ack.text()).toBe("success");
-    return dispatchDue(ctx.db, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
+    return dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
   };
   const shopHitsFor = (tradeNo: string) => shop.hits.filter((h) => h.query.trade_no === tradeNo);
 
@@ -89,7 +87,7 @@ describe("epay clients against Paydesk", () => {
     it("page payment: the form POST lands on the cashier, which shows the product name", async () => {
       const id = orderIdFrom(await submitPost(signedRequest("sdk", fields({ param: "" }))));
       const model = (await loadCashierModel(ctx, id, { userAgent: null }))!;
-      expect(model).toMatchObject({ productName: "月付套餐", choice: null, type: "alipay" });
+      expect(model).toMatchObject({ kind: "pay", productName: "月付套餐", type: "alipay" });
       expect(model.view).toMatchObject({ status: "pending", price: "10.00" });
     });
 
@@ -113,7 +111,7 @@ describe("epay clients against Paydesk", () => {
         pid: "1000", trade_no: tradeNo, out_trade_no: req.out_trade_no, type: "alipay", name: "月付套餐", money: "10.00",
         trade_status: "TRADE_SUCCESS", param: "uid=42", sign: hit!.query.sign, sign_type: "MD5",
       });
-      expect((await findNotificationByOrder(ctx.db, tradeNo))).toMatchObject({ status: "delivered", method: "GET", body: "" });
+      expect((await ctx.repos.notifications.findNotificationByOrder(tradeNo))).toMatchObject({ status: "delivered", method: "GET", body: "" });
 
       const after = await api({ act: "order", pid: EPAY_MERCHANT.pid, key: EPAY_MERCHANT.key, trade_no: tradeNo });
       expect(after).toMatchObject({ code: 1, status: 1 });
@@ -145,18 +143,18 @@ describe("epay clients against Paydesk", () => {
     it("the payer chooses the wallet on the cashier, pays, and returns with the query before the fragment", async () => {
       const req = { out_trade_no: nextNo(), notify_url: `${shop.url}/api/v1/guest/payment/notify/EPay/abc`, return_url: `${shop.url}/#/order/2026112212345`, name: "Xboard 订阅", money: "10", param: "" };
       const id = orderIdFrom(await submitGet(signedRequest("v2board", req)));
-      let model = (await loadCashierModel(ctx, id, { userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148" }))!;
-      expect(model.choice).toEqual({ types: ["alipay", "wxpay", "qqpay"], generating: false });
-      expect(model.plan.layout).toBe("h5");
+      const chooser = (await loadCashierModel(ctx, id, { userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148" }))!;
+      expect(chooser).toMatchObject({ kind: "choose", types: ["alipay", "wxpay", "qqpay"], generating: false, layout: "h5", productName: "Xboard 订阅" });
+      expect(chooser.view.type).toBeNull();
 
       // The same link again (a reload, a retry) is the same order, still without a wallet.
       expect(orderIdFrom(await submitGet(signedRequest("v2board", req)))).toBe(id);
       expect(await chooseType(ctx, id, "bank")).toEqual({ outcome: "error", message: "无效的支付方式" });
       expect(await chooseType(ctx, id, "wxpay")).toEqual({ outcome: "chosen" });
       expect(await chooseType(ctx, id, "alipay")).toEqual({ outcome: "unchanged" });
-      model = (await loadCashierModel(ctx, id, { userAgent: null }))!;
-      expect(model).toMatchObject({ choice: null, type: "wxpay" });
-      expect(model.payload).not.toBe("");
+      const model = (await loadCashierModel(ctx, id, { userAgent: null }))!;
+      expect(model).toMatchObject({ kind: "pay", type: "wxpay" });
+      expect(model.kind === "pay" && model.payload).toMatch(/./);
       expect(orderIdFrom(await submitGet(signedRequest("v2board", req)))).toBe(id);
 
       expect(await payAndDispatch(id)).toBe(1);
@@ -181,8 +179,8 @@ describe("epay clients against Paydesk", () => {
     it("the chooser offers only the wallets the merchant can take now (rules, channels)", async () => {
       const small = orderIdFrom(await submitGet(signedRequest("v2board", { ...fields({ money: "3" }), type: "" }, { pid: "1001", key: EPAY_MERCHANT.key })));
       const big = orderIdFrom(await submitGet(signedRequest("v2board", { ...fields({ money: "30" }), type: "" }, { pid: "1001", key: EPAY_MERCHANT.key })));
-      expect((await loadCashierModel(ctx, small, { userAgent: null }))!.choice!.types).toEqual(["alipay", "wxpay", "qqpay"]);
-      expect((await loadCashierModel(ctx, big, { userAgent: null }))!.choice!.types).toEqual(["alipay", "wxpay"]);
+      expect((await loadCashierModel(ctx, small, { userAgent: null }))).toMatchObject({ kind: "choose", types: ["alipay", "wxpay", "qqpay"] });
+      expect((await loadCashierModel(ctx, big, { userAgent: null }))).toMatchObject({ kind: "choose", types: ["alipay", "wxpay"] });
       expect(await chooseType(ctx, big, "qqpay")).toMatchObject({ outcome: "error" });
     });
   });
@@ -193,19 +191,19 @@ describe("epay clients against Paydesk", () => {
       const id = orderIdFrom(await submitGet(signedRequest("dujiaoka", req)));
       shop.answer = "fail";
       expect(await payAndDispatch(id)).toBe(1);
-      const n = (await findNotificationByOrder(ctx.db, id))!;
+      const n = (await ctx.repos.notifications.findNotificationByOrder(id))!;
       expect(n).toMatchObject({ status: "pending", attempts: 1 });
-      expect((await listAttempts(ctx.db, n.id))[0]).toMatchObject({ outcome: "retry", http_status: 200, response_body: "fail" });
+      expect((await ctx.repos.notifications.listAttempts(n.id))[0]).toMatchObject({ outcome: "retry", http_status: 200, response_body: "fail" });
       expect((await publicOrderView(ctx, id))!.return_url).toBeUndefined();
 
       shop.answer = "success";
       ctx.clock.advance(15_000);
-      expect(await dispatchDue(ctx.db, { owner: "t", now: ctx.now, urlPolicy: (x) => notificationUrlPolicy(ctx, x), timeoutMs: 2000, log: pino({ level: "silent" }) })).toBe(1);
+      expect(await dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (x) => notificationUrlPolicy(ctx, x), timeoutMs: 2000, log: pino({ level: "silent" }) })).toBe(1);
       const hits = shopHitsFor(id);
       expect(hits.map((h) => h.method)).toEqual(["GET", "GET"]);
       expect(hits.every((h) => h.verified)).toBe(true);
       expect(sameMoney(hits[1]!.query.money!, req.money)).toBe(true);
-      expect((await findNotificationByOrder(ctx.db, id))!.status).toBe("delivered");
+      expect((await ctx.repos.notifications.findNotificationByOrder(id))!.status).toBe("delivered");
     });
   });
 
@@ -265,8 +263,8 @@ describe("epay clients against Paydesk", () => {
       const before = shop.hits.length;
       expect(await payAndDispatch(id)).toBe(1);
       expect(shop.hits.length).toBe(before);
-      const n = (await findNotificationByOrder(ctx.db, id))!;
-      expect((await listAttempts(ctx.db, n.id))[0]).toMatchObject({ outcome: "retry", http_status: null, error: "refused: address 127.0.0.1" });
+      const n = (await ctx.repos.notifications.findNotificationByOrder(id))!;
+      expect((await ctx.repos.notifications.listAttempts(n.id))[0]).toMatchObject({ outcome: "retry", http_status: null, error: "refused: address 127.0.0.1" });
     });
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Merchant } from "@/lib/config";
 import { formatYuan } from "@/lib/money";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 import { epaySign } from "./sign";
 
 /** The fields of an epay notify and return (PROTOCOLS §5), before signing. */
@@ -16,12 +16,12 @@ export interface EpayResultFields {
   param: string;
 }
 
-export function epayResultFields(pid: string, order: OrderRow): EpayResultFields {
+export function epayResultFields(pid: string, order: Order): EpayResultFields {
   return {
     pid,
     trade_no: order.id,
     out_trade_no: order.out_order_id,
-    type: order.type,
+    type: order.type ?? "",
     name: order.name,
     // The order's money with two decimals, as the platform's own database column holds it: shops compare it.
     money: formatYuan(order.price_fen),
@@ -52,13 +52,13 @@ export function signedEpayUrl(url: string, fields: EpayResultFields, key: string
 }
 
 /** The GET notification of a paid epay order: its URL carries everything, the body is empty. */
-export function epayNotification(merchant: Merchant, order: OrderRow): { url: string; body: string; method: "GET" } | null {
+export function epayNotification(merchant: Merchant, order: Order): { url: string; body: string; method: "GET" } | null {
   if (!merchant.epay || !order.notify_url) return null;
   return { url: signedEpayUrl(order.notify_url, epayResultFields(merchant.epay.pid, order), merchant.epay.key), body: "", method: "GET" };
 }
 
 /** The payer's way back: `return_url` with the same signed query as the notify. */
-export function epayReturnUrl(merchant: Merchant, order: OrderRow): string | undefined {
+export function epayReturnUrl(merchant: Merchant, order: Order): string | undefined {
   if (!merchant.epay || !order.return_url) return undefined;
   return signedEpayUrl(order.return_url, epayResultFields(merchant.epay.pid, order), merchant.epay.key);
 }
