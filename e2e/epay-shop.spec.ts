@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { phoneContext, UA } from "./support/cashier-kit";
 import { EPAY_SHOP_PORT } from "./support/stack-constants";
 
 /**
@@ -10,7 +11,7 @@ import { EPAY_SHOP_PORT } from "./support/stack-constants";
 const SHOP = `http://127.0.0.1:${EPAY_SHOP_PORT}`;
 const out = (prefix: string) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1000)}`;
 
-test("v2board link without type: choose the wallet, pay, return to the shop's #/order page verified", async ({ page }) => {
+test("v2board link without type: choose the wallet, pay, return to the shop's #/order page verified", async ({ page }, testInfo) => {
   const no = out("V");
   await page.goto(`${SHOP}/buy/v2board?out=${no}&money=10`);
   await page.waitForURL(/\/pay\/[A-Za-z0-9]{24}$/);
@@ -18,6 +19,7 @@ test("v2board link without type: choose the wallet, pay, return to the shop's #/
   await expect(chooser.getByRole("heading", { name: "请选择支付方式" })).toBeVisible();
   await expect(page.getByTestId("product-name")).toHaveText("Xboard 订阅");
   await expect(chooser.getByTestId("amount")).toContainText("10.00");
+  await page.screenshot({ path: testInfo.outputPath("chooser-pc.png"), fullPage: true });
 
   await page.getByTestId("choose-alipay").click();
   await expect(page.getByRole("heading", { name: "支付宝支付" })).toBeVisible();
@@ -44,11 +46,16 @@ test("official SDK form POST with type: straight to the WeChat code, pay, return
   await expect(page.getByTestId("shop-notified")).toHaveText("1");
 });
 
-test("the wallet chooser works without JavaScript", async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN" });
+test("the wallet chooser works on a phone without JavaScript", async ({ browser }, testInfo) => {
+  const context = await phoneContext(browser, UA.iphone, { javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${SHOP}/buy/v2board?out=${out("N")}&money=3`);
   await page.waitForURL(/\/pay\/[A-Za-z0-9]{24}$/);
+  await expect(page.getByTestId("wallet-chooser")).toBeVisible();
+  // One column on a phone: the wallets stack.
+  const [a, w] = await Promise.all([page.getByTestId("choose-alipay").boundingBox(), page.getByTestId("choose-wxpay").boundingBox()]);
+  expect(w!.y).toBeGreaterThan(a!.y + a!.height - 1);
+  await page.screenshot({ path: testInfo.outputPath("chooser-phone.png"), fullPage: true });
   await page.getByTestId("choose-wxpay").click();
   await page.waitForURL(/\/pay\/[A-Za-z0-9]{24}$/);
   await expect(page.getByRole("heading", { name: "微信支付" })).toBeVisible();
