@@ -4,7 +4,6 @@ import { randomBase62 } from "@/lib/ids";
 import { getAppContext } from "@/lib/context";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
-import { sweepOrders } from "@/lib/storage/orders-repo";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
@@ -29,8 +28,8 @@ export async function startBackground(): Promise<void> {
   const tick = async () => {
     try {
       const now = ctx.now();
-      await sweepOrders(ctx.db, now, now - STALE_CREATING_MS);
-      await dispatchDue(ctx.db, {
+      await ctx.repos.orders.sweepOrders(now, now - STALE_CREATING_MS);
+      await dispatchDue(ctx.repos.notifications, {
         owner,
         now: ctx.now,
         urlPolicy: (n) => notificationUrlPolicy(ctx, n),

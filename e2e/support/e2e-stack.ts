@@ -14,6 +14,7 @@ import { startPayjsEmulator } from "../emulators/payjs-emulator";
 import { startSanwangEmulator } from "../emulators/sanwang-emulator";
 import { startVmqMonitor, type VmqWallet } from "../emulators/vmq-emulator";
 import { startVmqShop } from "../emulators/vmq-shop";
+import { startEpayShop } from "./epay-shop";
 import { CONTROL_PORT, PROVIDER_MERCHANT, VMQ_E2E } from "./stack-constants";
 
 async function main(): Promise<void> {
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   // V免签: a shop written for it, and the monitor app beating against Paydesk (errors until next is up are ignored).
   const vmqShop = await startVmqShop({ host: `${base}/vmq/${VMQ_E2E.appkey}`, key: VMQ_E2E.shopKey });
   const vmqApp = startVmqMonitor({ host: `${base}/api/vmq/${VMQ_E2E.channel}`, key: VMQ_E2E.appKey, heartbeatMs: 2000 });
+  const epayShop = await startEpayShop(base);
 
   const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as { merchants: unknown[]; channels: unknown[] };
   config.channels.push(
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
   const stop = () => {
     next.kill("SIGTERM");
     control.close();
-    void Promise.all([payjs.close(), sanwang.close(), jsj.close(), vmqShop.close(), vmqApp.close()]).finally(() => process.exit(0));
+    void Promise.all([payjs.close(), sanwang.close(), jsj.close(), epayShop.close(), vmqShop.close(), vmqApp.close()]).finally(() => process.exit(0));
   };
   next.on("exit", (code) => {
     console.error(`next start exited (${code})`);

@@ -9,3 +9,6 @@ export const VMQ_E2E = {
   appKey: "e2e-vmq-app-key",
   codes: { wxpay: "wxp://f2f0e2eFreeAmountCode", alipay: "https://qr.alipay.com/fkx0e2efree" },
 } as const;
+/** The fake epay shop (e2e/support/epay-shop.ts) and its credentials; the merchant is in e2e/paydesk.e2e.json. */
+export const EPAY_SHOP_PORT = 4310;
+export const EPAY_SHOP = { pid: "1000", key: "e2e-epay-key-0123456789abcdefghij" } as const;

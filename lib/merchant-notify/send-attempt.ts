@@ -1,5 +1,5 @@
 import "server-only";
-import type { NotificationRow } from "@/lib/storage/notifications-repo";
+import type { Notification } from "@/lib/storage/records";
 import { guardedRequest, UrlRefusedError, type UrlGuardPolicy } from "./url-guard";
 
 /** What one delivery attempt came to; the dispatcher logs it on the attempt row and schedules from `delivered`. */
@@ -25,7 +25,7 @@ const BODY_LOG_LIMIT = 1024;
  * query (epay §5, V免签 §6). Delivered only when the HTTP status is 2xx and the body, trimmed, is `success` — the
  * acknowledgement every one of these protocols uses. Never throws.
  */
-export async function sendAttempt(n: NotificationRow, deps: SendDeps): Promise<AttemptOutcome> {
+export async function sendAttempt(n: Notification, deps: SendDeps): Promise<AttemptOutcome> {
   const get = n.method === "GET";
   try {
     const res = await guardedRequest({

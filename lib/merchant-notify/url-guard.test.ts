@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
+import { createRepositories } from "@/lib/storage/repositories";
 import { findNotificationByOrder, insertNotification, listAttempts } from "@/lib/storage/notifications-repo";
 import { serveFetch, type RunningServer } from "@/test/support/http-server";
 import { dispatchDue } from "./dispatcher";
@@ -101,7 +102,7 @@ describe("dispatcher with the guard", () => {
 
   it("logs a refusal on the attempt and retries on the schedule; never connects", async () => {
     await insertNotification(db.db, { orderId: "GUARD1", url: `${shop.url}/n?x=1`, body: "", method: "GET", now: 1000 });
-    const n = await dispatchDue(db.db, { owner: "t", now: () => 1000, urlPolicy: () => ({ allowedHosts: [] }), timeoutMs: 500, log: pino({ level: "silent" }) });
+    const n = await dispatchDue(createRepositories(db.db).notifications, { owner: "t", now: () => 1000, urlPolicy: () => ({ allowedHosts: [] }), timeoutMs: 500, log: pino({ level: "silent" }) });
     expect(n).toBe(1);
     const row = (await findNotificationByOrder(db.db, "GUARD1"))!;
     expect(row).toMatchObject({ status: "pending", attempts: 1, method: "GET" });

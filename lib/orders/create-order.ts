@@ -1,13 +1,16 @@
 import "server-only";
 import { z } from "zod";
+import { shanghaiDayStart } from "@/lib/channels/select-channel";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
+import { newOrderId } from "@/lib/ids";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import type { OrderRow } from "@/lib/storage/orders-repo";
-import { placeOrder } from "./place-order";
+import type { ActivatedPayment } from "@/lib/storage/orders-repo";
+import type { Order, OrderProtocol } from "@/lib/storage/records";
+import { assertTypeOpen, availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
 
 /**
  * Fields a shop may not send: everything that would let a request override what the merchant configured in
@@ -17,6 +20,8 @@ const FORBIDDEN_PARAMS = ["notify_url", "return_url", "timeout_url", "order_id",
 
 const MAX_OUT_ORDER_ID = 128;
 const MAX_CUSTOM = 255;
+/** How long a concurrent duplicate create waits for the first one to finish talking to the provider. */
+const CONCURRENT_WAIT_MS = 15_000;
 
 /** The `data` of a successful create (PROTOCOLS §1.1 plus Paydesk's additions). */
 export interface CreateOrderData {
@@ -30,6 +35,8 @@ export interface CreateOrderData {
   expires_at: number;
   qr_content: string;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function authenticate(ctx: AppContext, params: Record<string, string>): Merchant {
   const appkey = params.appkey;
@@ -48,7 +55,7 @@ const requiredCreate = z.object({
   custom: z.string().max(MAX_CUSTOM).default(""),
 });
 
-export function orderData(ctx: AppContext, order: OrderRow): CreateOrderData {
+export function orderData(ctx: AppContext, order: Order): CreateOrderData {
   const base = ctx.config.baseUrl;
   return {
     pay_url: `${base}/pay/${order.id}`,
@@ -56,7 +63,7 @@ export function orderData(ctx: AppContext, order: OrderRow): CreateOrderData {
     params: {
       appkey: order.appkey,
       price: order.price_raw,
-      type: order.type,
+      type: order.type ?? "",
       out_order_id: order.out_order_id,
       custom: order.custom,
       sign: order.request_sign,
@@ -92,20 +99,145 @@ export async function createOrder(ctx: AppContext, params: Record<string, string
   if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
   if (!merchant.notify_url) throw new MerchantError(MerchantCode.NOTIFY_URL_MISSING);
   if (!(PAY_TYPES as readonly string[]).includes(p.type)) throw new MerchantError(MerchantCode.TYPE_INVALID);
+  const type = p.type as PayType;
   const priceFen = parseYuan(p.price);
   if (priceFen === null || priceFen <= 0) throw new MerchantError(MerchantCode.PRICE_INVALID);
-  const order = await placeOrder(ctx, merchant, {
+  assertTypeOpen(ctx, merchant, type);
+
+  return placeOrder(ctx, merchant, {
     protocol: "cloudpay",
     outOrderId: p.out_order_id,
     priceRaw: p.price,
     priceFen,
-    type: p.type as PayType,
+    type,
     custom: p.custom,
     name: "",
     notifyUrl: null,
     returnUrl: null,
     requestSign: params.sign ?? "",
     digest: null,
-  });
-  return orderData(ctx, order);
+  }).then((order) => orderData(ctx, order));
+}
+
+/**
+ * One order request as every merchant protocol hands it to the order service, after the protocol verified its
+ * signature and checked its own fields. Money is fen; `priceRaw` is the string as signed (echoed, compared).
+ */
+export interface OrderRequest {
+  protocol: OrderProtocol;
+  outOrderId: string;
+  priceRaw: string;
+  priceFen: number;
+  /** null: the shop sent no wallet; the payer chooses on the cashier (epay, PROTOCOLS §5). */
+  type: PayType | null;
+  /** Free text echoed back to the shop (云端 `custom`, epay `param`). */
+  custom: string;
+  /** Product name shown on the cashier; empty when none. */
+  name: string;
+  /** Per-order URLs (epay); null = the merchant's configured ones. */
+  notifyUrl: string | null;
+  returnUrl: string | null;
+  requestSign: string;
+  /**
+   * For protocols with more request fields than price/type/custom: a digest of all of them. An existing order with
+   * the same out_order_id is the same request only when the digests match; null compares price/type/custom.
+   */
+  digest: string | null;
+}
+
+function sameRequest(existing: Order, r: OrderRequest): boolean {
+  if (existing.protocol !== r.protocol) return false;
+  if (r.digest !== null) return existing.request_digest === r.digest;
+  return existing.price_raw === r.priceRaw && existing.type === r.type && existing.custom === r.custom;
+}
+
+/**
+ * The order service's create, shared by every merchant protocol: idempotent per (merchant, out_order_id) — the same
+ * request returns the same order whatever its state, a different one is refused (商户订单号已存在) — with the
+ * merchant's daily limit, TTL, channel rules and rotation. The protocol adapter has checked type and price.
+ */
+export async function placeOrder(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<Order> {
+  const deadline = ctx.now() + CONCURRENT_WAIT_MS;
+  for (;;) {
+    const existing = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, r.outOrderId);
+    if (existing) {
+      if (!sameRequest(existing, r)) throw new MerchantError(MerchantCode.UNKNOWN, "商户订单号已存在");
+      if (existing.status !== "creating") return existing;
+      // The same request is being created right now (a retry racing the first call): wait for its outcome.
+      if (ctx.now() > deadline) throw new MerchantError(MerchantCode.UNKNOWN, "订单创建中，请稍后重试");
+      await sleep(100);
+      continue;
+    }
+    const created = await createFresh(ctx, merchant, r);
+    if (created) return created;
+    // Lost the insert race to an identical request; loop to read what it made.
+  }
+}
+
+async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<Order | null> {
+  const now = ctx.now();
+  if (merchant.daily_order_limit !== undefined) {
+    const today = await ctx.repos.orders.countOrdersSince(merchant.appkey, shanghaiDayStart(now));
+    if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
+  }
+  const channel = r.type === null ? null : await selectChannel(ctx, merchant, r.type, r.priceFen, now);
+  if (r.type === null && availableTypes(ctx, merchant, r.priceFen, now).length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
+  const id = newOrderId();
+  const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
+  const row: Order = {
+    id,
+    appkey: merchant.appkey,
+    out_order_id: r.outOrderId,
+    custom: r.custom,
+    // No type yet: the order waits on the cashier for the payer's choice, without a channel or a code.
+    type: r.type,
+    price_raw: r.priceRaw,
+    price_fen: r.priceFen,
+    pay_amount_fen: r.priceFen,
+    free_amount: false,
+    request_sign: r.requestSign,
+    channel_id: channel?.id ?? "",
+    provider_order_id: null,
+    payload: "",
+    status: "creating",
+    late: false,
+    real_fen: null,
+    created_at: now,
+    expires_at: ttlExpiry,
+    paid_at: null,
+    closed_at: null,
+    reconcile_asked_at: null,
+    updated_at: now,
+    protocol: r.protocol,
+    name: r.name,
+    notify_url: r.notifyUrl,
+    return_url: r.returnUrl,
+    request_digest: r.digest,
+  };
+  if (!(await ctx.repos.orders.insertCreatingOrder(row))) return null;
+
+  let activated: ActivatedPayment;
+  if (channel === null || r.type === null) {
+    activated = { payload: "", payAmountFen: r.priceFen, providerOrderId: null, expiresAt: ttlExpiry, freeAmount: false };
+  } else {
+    try {
+      const request = { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now };
+      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) => ctx.repos.orders.reassignCreatingOrder(id, next.id));
+      activated = got.code;
+      row.channel_id = got.channel.id;
+    } catch (err) {
+      await ctx.repos.orders.deleteCreatingOrder(id);
+      throw err;
+    }
+  }
+  await ctx.repos.orders.activateOrder(id, activated, ctx.now());
+  return {
+    ...row,
+    status: "pending",
+    payload: activated.payload,
+    pay_amount_fen: activated.payAmountFen,
+    provider_order_id: activated.providerOrderId,
+    expires_at: activated.expiresAt,
+    free_amount: activated.freeAmount,
+  };
 }

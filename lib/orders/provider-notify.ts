@@ -2,8 +2,6 @@ import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findChannel } from "@/lib/config";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
-import { recordHeartbeat } from "@/lib/storage/channel-monitors-repo";
-import { findOrderByProviderOrderId } from "@/lib/storage/orders-repo";
 import { applyPayment } from "./apply-payment";
 
 /**
@@ -38,7 +36,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
         log.warn({ sentAt: outcome.sentAt, now }, "monitor heartbeat refused: the app's clock is off (or the call is a replay)");
         return { kind: "ack", ack: outcome.clockAck };
       }
-      const previous = await recordHeartbeat(ctx.db, channelId, now);
+      const previous = await ctx.repos.monitors.recordHeartbeat(channelId, now);
       if (previous === null || now - previous > outcome.offlineAfterMs) {
         log.info({ lastHeartbeatAt: previous }, "channel monitor online");
       } else {
@@ -53,7 +51,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
       const m = outcome.match;
       if (m.by === "order_id") return { kind: "redirect", orderId: m.orderId };
       if (m.by === "provider_order_id") {
-        const order = await findOrderByProviderOrderId(ctx.db, channelId, m.providerOrderId);
+        const order = await ctx.repos.orders.findOrderByProviderOrderId(channelId, m.providerOrderId);
         return { kind: "redirect", orderId: order?.id ?? null };
       }
       return { kind: "redirect", orderId: null };

@@ -60,10 +60,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   return { db, dialect, close: () => db.destroy() };
 }
 
-async function migrate(db: Db, dialect: Dialect, pgSchema?: string): Promise<void> {
+async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  // Kysely looks for its own tables in every schema unless told which one: with two schemas on one database (tests
-  // running side by side) it would find another schema's lock table and never create its own.
+  // Kysely looks for its migration tables by name across every schema unless told which one: with several schemas
+  // in one database (parallel test suites, or instances sharing a server) it would find another schema's table,
+  // skip creating its own and fail with "relation kysely_migration_lock does not exist".
   const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

@@ -1,20 +1,30 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
+import type { Selectable } from "kysely";
+import { isPayType, type PayType } from "@/lib/pay-types";
 import { releaseAmountsOf } from "./amount-reservations-repo";
 import type { Db } from "./database";
-import type { OrdersTable, OrderStatus } from "./schema";
+import type { Order, OrderStatus } from "./records";
+import type { OrdersTable } from "./schema";
 
-export type OrderRow = Selectable<OrdersTable>;
-export type NewOrder = Insertable<OrdersTable>;
+/** The stored row → the domain record. An unknown wallet is corrupt data, not something to guess ("alipay") about. */
+function toOrder(row: Selectable<OrdersTable>): Order {
+  // "" is an order still waiting for the payer's choice of wallet; anything else unknown is corrupt data.
+  if (row.type !== "" && !isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
+  return { ...row, type: row.type === "" ? null : row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
+}
+
+function toRow(order: Order): OrdersTable {
+  return { ...order, type: order.type ?? "", free_amount: order.free_amount ? 1 : 0, late: order.late ? 1 : 0 };
+}
 
 /**
  * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
  * shop's retry or a double click from ever creating two orders; returns false when that key already exists.
  */
-export async function insertCreatingOrder(db: Db, order: NewOrder): Promise<boolean> {
+export async function insertCreatingOrder(db: Db, order: Order): Promise<boolean> {
   const result = await db
     .insertInto("orders")
-    .values({ ...order, status: "creating" })
+    .values({ ...toRow(order), status: "creating" })
     .onConflict((oc) => oc.columns(["appkey", "out_order_id"]).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -57,30 +67,33 @@ export async function deleteCreatingOrder(db: Db, id: string): Promise<void> {
   await releaseAmountsOf(db, id);
 }
 
-export async function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
-  return db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+export async function findOrderById(db: Db, id: string): Promise<Order | undefined> {
+  const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toOrder(row);
 }
 
-export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<OrderRow | undefined> {
-  return db
+export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<Order | undefined> {
+  const row = await db
     .selectFrom("orders")
     .selectAll()
     .where("appkey", "=", appkey)
     .where("out_order_id", "=", outOrderId)
     .executeTakeFirst();
+  return row && toOrder(row);
 }
 
 export async function findOrderByProviderOrderId(
   db: Db,
   channelId: string,
   providerOrderId: string,
-): Promise<OrderRow | undefined> {
-  return db
+): Promise<Order | undefined> {
+  const row = await db
     .selectFrom("orders")
     .selectAll()
     .where("channel_id", "=", channelId)
     .where("provider_order_id", "=", providerOrderId)
     .executeTakeFirst();
+  return row && toOrder(row);
 }
 
 /** Moves one order from `from` to `to` only if it is still in `from`; returns whether it moved. */
@@ -90,7 +103,7 @@ export async function transitionOrder(
   from: readonly OrderStatus[],
   to: OrderStatus,
   now: number,
-  extra: Partial<Pick<OrderRow, "closed_at">> = {},
+  extra: Partial<Pick<Order, "closed_at">> = {},
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
@@ -153,8 +166,8 @@ export async function sweepOrders(db: Db, now: number, staleBefore: number): Pro
 }
 
 /** A customer's paid orders for one merchant, newest first. */
-export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<OrderRow[]> {
-  return db
+export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<Order[]> {
+  const rows = await db
     .selectFrom("orders")
     .selectAll()
     .where("appkey", "=", appkey)
@@ -164,6 +177,7 @@ export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: str
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
+  return rows.map(toOrder);
 }
 
 /** The channel of the merchant's most recent paid order (smart rotation avoids it). */
@@ -202,4 +216,48 @@ export async function countOrdersSince(db: Db, appkey: string, since: number): P
     .where("created_at", ">=", since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The payer chose a wallet for an order that had none: takes the choice for one caller only (a double click or two
+ * tabs race here), recording the wallet and the channel that will be asked for the code.
+ */
+export async function claimTypeChoice(db: Db, id: string, type: PayType, channelId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ type, channel_id: channelId, updated_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("type", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The chosen wallet's code arrived: the order becomes an ordinary pending order with its code. */
+export async function activateChosenOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({
+      payload: p.payload,
+      pay_amount_fen: p.payAmountFen,
+      provider_order_id: p.providerOrderId,
+      expires_at: p.expiresAt,
+      free_amount: p.freeAmount ? 1 : 0,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("payload", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The provider failed for the chosen wallet: back to "choose", so the payer may try again or pick another. */
+export async function releaseTypeChoice(db: Db, id: string, now: number): Promise<void> {
+  await db
+    .updateTable("orders")
+    .set({ type: "", channel_id: "", updated_at: now })
+    .where("id", "=", id)
+    .where("payload", "=", "")
+    .execute();
 }

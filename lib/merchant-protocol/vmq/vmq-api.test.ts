@@ -5,7 +5,6 @@ import { configFileSchema } from "@/lib/config";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findNotificationByOrder, listAttempts } from "@/lib/storage/notifications-repo";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import { serveFetch, type RunningServer } from "@/test/support/http-server";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
@@ -91,7 +90,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 merchant API on %s",
     const type = p.type ?? "1";
     return { ...p, payId, param, type, sign: md5(payId + param + type + p.price + SHOP_KEY) };
   };
-  const dispatch = () => dispatchDue(ctx.db, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it.skipIf(skip)("createOrder answers vmqphp's shape, each order of one price with its own reallyPrice", async () => {
     const a = await api("vshop", "createOrder", signedCreate({ price: "10.00", param: "u=7" }));
@@ -146,7 +145,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 merchant API on %s",
     const got = shop.received.filter((r) => r.path === "/per-request");
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ verified: true, query: { param: "a&b=c", type: "1", price: "12.50", reallyPrice: "12.50" } });
-    expect((await findNotificationByOrder(ctx.db, orderId))?.status).toBe("delivered");
+    expect((await ctx.repos.notifications.findNotificationByOrder(orderId))?.status).toBe("delivered");
     const check = await api("vshop", "checkOrder", { orderId });
     expect(check.body?.code).toBe(1);
     const back = new URL(String(check.body?.data));
@@ -172,8 +171,8 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 merchant API on %s",
     await app.push("wxpay", 1400);
     await dispatch();
     expect(shop.received.filter((r) => r.path === "/sneaky")).toHaveLength(0);
-    const n = await findNotificationByOrder(ctx.db, orderId);
-    const attempts = await listAttempts(ctx.db, n!.id);
+    const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
+    const attempts = await ctx.repos.notifications.listAttempts(n!.id);
     expect(attempts[0]?.error).toMatch(/^refused/);
   });
 

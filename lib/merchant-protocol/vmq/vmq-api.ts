@@ -4,26 +4,24 @@ import type { AppContext } from "@/lib/context";
 import { signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { canClose, effectiveStatus } from "@/lib/orders/lifecycle";
 import { loadOrderForRead } from "@/lib/orders/order-views";
-import { lastHeartbeat } from "@/lib/storage/channel-monitors-repo";
-import { transitionOrder, type OrderRow } from "@/lib/storage/orders-repo";
-import { lastPaymentAt } from "@/lib/storage/payments-repo";
+import type { Order } from "@/lib/storage/records";
 import { vmqMerchant } from "./vmq-create";
 import { vmqReturnUrl } from "./vmq-messages";
 import { closeOrderSign, stateSign, vmqTypeCode } from "./vmq-sign";
 import { closeOrderParams, missing, orderIdParams, stateParams, VmqError, type VmqOrderData, type VmqStateData } from "./vmq-wire";
 
 /** An order as V免签 describes it (createOrder, getOrder). */
-export function vmqOrderData(ctx: AppContext, order: OrderRow, ttlSeconds: number): VmqOrderData {
+export function vmqOrderData(ctx: AppContext, order: Order, ttlSeconds: number): VmqOrderData {
   const status = effectiveStatus(order, ctx.now());
   return {
     payId: order.out_order_id,
     orderId: order.id,
-    payType: Number(vmqTypeCode(order.type)),
+    payType: Number(vmqTypeCode(order.type ?? "")),
     price: order.price_raw,
     // Fen to a JSON number: 1001 / 100 prints as 10.01 (the closest double), never as a long fraction.
     reallyPrice: order.pay_amount_fen / 100,
     payUrl: order.payload,
-    isAuto: order.free_amount === 1 ? 0 : 1,
+    isAuto: order.free_amount ? 0 : 1,
     state: status === "paid" ? 1 : status === "pending" ? 0 : -1,
     timeOut: Math.ceil(ttlSeconds / 60),
     date: Math.floor(order.created_at / 1000),
@@ -32,7 +30,7 @@ export function vmqOrderData(ctx: AppContext, order: OrderRow, ttlSeconds: numbe
 }
 
 /** One of this merchant's V免签 orders by Paydesk order id (another merchant's, or another protocol's: unknown). */
-async function merchantOrder(ctx: AppContext, appkey: string, orderId: string): Promise<OrderRow> {
+async function merchantOrder(ctx: AppContext, appkey: string, orderId: string): Promise<Order> {
   const order = await loadOrderForRead(ctx, orderId);
   if (!order || order.appkey !== appkey || order.protocol !== "vmq") throw new VmqError("订单不存在");
   return order;
@@ -73,7 +71,7 @@ export async function closeVmqOrder(ctx: AppContext, appkey: string, params: Rec
   const order = await merchantOrder(ctx, appkey, parsed.data.orderId);
   if (order.status === "closed") return null;
   const now = ctx.now();
-  if (!canClose(order, now) || !(await transitionOrder(ctx.db, order.id, ["pending"], "closed", now, { closed_at: now }))) {
+  if (!canClose(order, now) || !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))) {
     throw new VmqError("订单状态不允许关闭");
   }
   return null;
@@ -91,10 +89,10 @@ export async function getVmqState(ctx: AppContext, appkey: string, params: Recor
   let online = monitored.length === 0;
   for (const channel of monitored) {
     if (!channel) continue;
-    lastheart = Math.max(lastheart, (await lastHeartbeat(ctx.db, channel.id)) ?? 0);
+    lastheart = Math.max(lastheart, (await ctx.repos.monitors.lastHeartbeat(channel.id)) ?? 0);
     if (await ctx.provider(channel).isAvailable?.(now)) online = true;
   }
-  const lastpay = await lastPaymentAt(ctx.db, monitored.flatMap((c) => (c ? [c.id] : [])));
+  const lastpay = await ctx.repos.payments.lastPaymentAt(monitored.flatMap((c) => (c ? [c.id] : [])));
   const seconds = (ms: number | null) => String(Math.floor((ms ?? 0) / 1000));
   return { lastheart: seconds(lastheart), lastpay: seconds(lastpay), jkstate: online ? "1" : "0" };
 }

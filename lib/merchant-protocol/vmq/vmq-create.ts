@@ -6,8 +6,8 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { requestUrlProblem } from "@/lib/merchant-notify/url-guard";
 import { parseYuan } from "@/lib/money";
-import { placeOrder } from "@/lib/orders/place-order";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import { placeOrder } from "@/lib/orders/create-order";
+import type { Order } from "@/lib/storage/records";
 import { createOrderSign, payTypeFromVmq } from "./vmq-sign";
 import { createOrderParams, missing, VmqError } from "./vmq-wire";
 
@@ -31,7 +31,7 @@ function perRequestUrl(name: string, value: string | undefined): string | null {
  * fields, then the one order service (channel choice, unique amount, idempotency per payId). Per-request
  * notifyUrl/returnUrl pass the URL guard's input check here and its address check at every send.
  */
-export async function createVmqOrder(ctx: AppContext, appkey: string, params: Record<string, string>): Promise<OrderRow> {
+export async function createVmqOrder(ctx: AppContext, appkey: string, params: Record<string, string>): Promise<Order> {
   const merchant = vmqMerchant(ctx, appkey);
   const parsed = createOrderParams.safeParse(params);
   if (!parsed.success) throw missing(parsed.error);

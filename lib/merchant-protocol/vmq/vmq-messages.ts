@@ -1,6 +1,7 @@
+import "server-only";
 import type { Merchant } from "@/lib/config";
 import { formatYuan } from "@/lib/money";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 import { resultSign, vmqTypeCode } from "./vmq-sign";
 
 /**
@@ -8,12 +9,12 @@ import { resultSign, vmqTypeCode } from "./vmq-sign";
  * (PROTOCOLS §6): `payId, param, type, price, reallyPrice, sign`. `price` is the shop's own string, as it signed it;
  * `reallyPrice` the amount actually paid.
  */
-export function vmqResultQuery(key: string, order: OrderRow): URLSearchParams {
+export function vmqResultQuery(key: string, order: Order): URLSearchParams {
   const paid = order.real_fen ?? order.pay_amount_fen;
   const fields = {
     payId: order.out_order_id,
     param: order.custom,
-    type: vmqTypeCode(order.type),
+    type: vmqTypeCode(order.type ?? ""),
     price: order.price_raw,
     reallyPrice: formatYuan(paid),
   };
@@ -30,14 +31,14 @@ export function withQuery(base: string, query: URLSearchParams): string {
 }
 
 /** The notify GET: to the order's own notifyUrl, else the merchant's configured notify_url (vmqphp's own default). */
-export function vmqNotification(merchant: Merchant, order: OrderRow): { url: string; body: string; method: "GET" } | null {
+export function vmqNotification(merchant: Merchant, order: Order): { url: string; body: string; method: "GET" } | null {
   const target = order.notify_url ?? merchant.notify_url;
   if (!target || !merchant.vmq) return null;
   return { url: withQuery(target, vmqResultQuery(merchant.vmq.key, order)), body: "", method: "GET" };
 }
 
 /** The signed return URL the payer's browser goes to: the order's returnUrl, else the merchant's return_url. */
-export function vmqReturnUrl(merchant: Merchant, order: OrderRow): string | undefined {
+export function vmqReturnUrl(merchant: Merchant, order: Order): string | undefined {
   const target = order.return_url ?? merchant.return_url;
   if (!target || !merchant.vmq) return undefined;
   return withQuery(target, vmqResultQuery(merchant.vmq.key, order));

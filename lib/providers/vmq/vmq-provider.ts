@@ -11,8 +11,6 @@ import {
   type ProviderDefinition,
   type ProviderDeps,
 } from "@/lib/providers/types";
-import { findAmountHolder, reserveAmount } from "@/lib/storage/amount-reservations-repo";
-import { lastHeartbeat } from "@/lib/storage/channel-monitors-repo";
 import { vmqChannelSchema, type VmqChannel, type VmqWallet } from "./config";
 import { WALLET_BY_CODE, heartSign, parseJavaYuan, parseMillis, pushSign, signMatches, vmqAck } from "./vmq-wire";
 
@@ -48,7 +46,7 @@ async function createPayment(channel: VmqChannel, deps: ProviderDeps, input: Cre
     const amountFen = input.amountFen + step * k;
     if (amountFen <= 0) break;
     const claim = { channelId: channel.id, type, amountFen, orderId: input.orderId, now: input.now, reservedUntil };
-    if (!(await reserveAmount(deps.db, claim))) continue;
+    if (!(await deps.amounts.reserveAmount(claim))) continue;
     const code = codeFor(channel, type, amountFen);
     if (!code) throw new UpstreamError(`V免签：未配置 codes.${type}`);
     return { payload: code.content, payAmountFen: amountFen, providerOrderId: null, expiresAt: null, freeAmount: code.freeAmount };
@@ -77,7 +75,7 @@ async function push(channel: VmqChannel, deps: ProviderDeps, q: URLSearchParams)
   const wallet = WALLET_BY_CODE[typeCode];
   const amountFen = parseJavaYuan(price);
   if (!wallet || amountFen === null || amountFen <= 0) return { kind: "rejected", reason: "bad vmq push type or price", ack: vmqAck(-1, "参数错误") };
-  const holder = isWallet(channel, wallet) ? await findAmountHolder(deps.db, channel.id, wallet, amountFen) : undefined;
+  const holder = isWallet(channel, wallet) ? await deps.amounts.findAmountHolder(channel.id, wallet, amountFen) : undefined;
   return {
     kind: "payment",
     // The app has no transaction number. Its own send time with the wallet and amount is what a re-sent push repeats
@@ -107,7 +105,7 @@ export const vmqProvider: ProviderDefinition<typeof vmqChannelSchema> = {
       createPayment: (input) => createPayment(channel, deps, input),
       parseNotify: (request) => parseNotify(channel, deps, request),
       async isAvailable(now) {
-        const last = await lastHeartbeat(deps.db, channel.id);
+        const last = await deps.monitors.lastHeartbeat(channel.id);
         return last !== null && now - last <= channel.offline_after_seconds * 1000;
       },
     };

@@ -3,11 +3,7 @@ import { configFileSchema } from "@/lib/config";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
 import { createOrder } from "@/lib/orders/create-order";
 import { closeOrder } from "@/lib/orders/merchant-queries";
-import { reserveAmount } from "@/lib/storage/amount-reservations-repo";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findNotificationByOrder } from "@/lib/storage/notifications-repo";
-import { findOrderById } from "@/lib/storage/orders-repo";
-import { findPayment, listPaymentsForOrder } from "@/lib/storage/payments-repo";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
@@ -95,7 +91,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect(refused.map((e) => e.code)).toEqual([204, 204]);
     const byChannel = new Map<string, string[]>();
     for (const o of ok) {
-      const row = await findOrderById(ctx.db, o.order_id);
+      const row = await ctx.repos.orders.findOrderById(o.order_id);
       byChannel.set(row!.channel_id, [...(byChannel.get(row!.channel_id) ?? []), o.pay_amount].sort());
     }
     expect(byChannel.get("vmq1")).toEqual(["10.00", "10.01", "10.02"]);
@@ -118,13 +114,13 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     const pushed = await app.push("wxpay", 2001);
     expect(pushed.price).toBe("20.01");
     expect(pushed.answer).toMatchObject({ status: 200, code: 1 });
-    expect((await findOrderById(ctx.db, b.order_id))?.status).toBe("paid");
-    expect((await findOrderById(ctx.db, a.order_id))?.status).toBe("pending");
-    expect(await findNotificationByOrder(ctx.db, b.order_id)).toBeDefined();
+    expect((await ctx.repos.orders.findOrderById(b.order_id))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("pending");
+    expect(await ctx.repos.notifications.findNotificationByOrder(b.order_id)).toBeDefined();
 
     // The app posting the same notification twice re-sends the same URL: recorded once, credited once.
     expect((await app.resend()).code).toBe(1);
-    expect(await listPaymentsForOrder(ctx.db, b.order_id)).toHaveLength(1);
+    expect(await ctx.repos.payments.listPaymentsForOrder(b.order_id)).toHaveLength(1);
   });
 
   it.skipIf(skip)("Java-style amounts: 20.0 is 20.00 fen-exact", async () => {
@@ -132,19 +128,19 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     const a = await create("20.00", "alipay", ONE);
     const pushed = await app.push("alipay", 2000);
     expect(pushed.price).toBe("20.0");
-    expect((await findOrderById(ctx.db, a.order_id))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("paid");
   });
 
   it.skipIf(skip)("a fixed-amount code is used when the amount matches it exactly: nothing to type", async () => {
     await freshStart();
     const fixed = await create("6.66", "alipay", ONE);
     expect(fixed.qr_content).toBe("https://qr.alipay.com/fixed666");
-    expect((await findOrderById(ctx.db, fixed.order_id))?.free_amount).toBe(0);
+    expect((await ctx.repos.orders.findOrderById(fixed.order_id))?.free_amount).toBe(false);
     // The next 6.66 order gets 6.67, which has no fixed code: the free-amount code, and the payer types 6.67.
     const next = await create("6.66", "alipay", ONE);
     expect(next.pay_amount).toBe("6.67");
     expect(next.qr_content).toBe(ALI_CODE);
-    expect((await findOrderById(ctx.db, next.order_id))?.free_amount).toBe(1);
+    expect((await ctx.repos.orders.findOrderById(next.order_id))?.free_amount).toBe(true);
   });
 
   it.skipIf(skip)("a late push within the grace still credits the expired order (late), and its amount stays held", async () => {
@@ -155,8 +151,8 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     const other = await create("30.00", "wxpay", ONE);
     expect(other.pay_amount).toBe("30.01"); // 30.00 still belongs to the expired order
     await app.push("wxpay", 3000);
-    const paid = await findOrderById(ctx.db, order.order_id);
-    expect(paid).toMatchObject({ status: "paid", late: 1 });
+    const paid = await ctx.repos.orders.findOrderById(order.order_id);
+    expect(paid).toMatchObject({ status: "paid", late: true });
   });
 
   it.skipIf(skip)("after the grace the amount goes to a new order, which the next push credits", async () => {
@@ -167,15 +163,15 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     const fresh = await create("40.00", "wxpay", ONE);
     expect(fresh.pay_amount).toBe("40.00");
     await app.push("wxpay", 4000);
-    expect((await findOrderById(ctx.db, fresh.order_id))?.status).toBe("paid");
-    expect((await findOrderById(ctx.db, old.order_id))?.status).not.toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(fresh.order_id))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(old.order_id))?.status).not.toBe("paid");
   });
 
   it.skipIf(skip)("a paid order frees its amount for the next order", async () => {
     await freshStart();
     const first = await create("50.00", "wxpay", ONE);
     await app.push("wxpay", 5000);
-    expect((await findOrderById(ctx.db, first.order_id))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(first.order_id))?.status).toBe("paid");
     expect((await create("50.00", "wxpay", ONE)).pay_amount).toBe("50.00");
   });
 
@@ -183,7 +179,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     await freshStart();
     const first = await create("55.00", "wxpay", ONE);
     await closeOrder(ctx, signedLookupParams(`${dialect}-${seq}`, ONE));
-    expect((await findOrderById(ctx.db, first.order_id))?.status).toBe("closed");
+    expect((await ctx.repos.orders.findOrderById(first.order_id))?.status).toBe("closed");
     expect((await create("55.00", "wxpay", ONE)).pay_amount).toBe("55.00");
   });
 
@@ -191,7 +187,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     await freshStart();
     const pushed = await app.push("alipay", 777);
     expect(pushed.answer.code).toBe(1);
-    const payment = await findPayment(ctx.db, "vmq1", `push:${pushed.t}:alipay:777`);
+    const payment = await ctx.repos.payments.findPayment("vmq1", `push:${pushed.t}:alipay:777`);
     expect(payment).toMatchObject({ status: "unmatched", order_id: null, amount_fen: 777 });
   });
 
@@ -200,8 +196,8 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     const order = await create("60.00", "wxpay", ONE);
     const pushed = await app.push("wxpay", 6000, { badSign: true });
     expect(pushed.answer).toMatchObject({ code: -1, msg: "签名校验不通过" });
-    expect((await findOrderById(ctx.db, order.order_id))?.status).toBe("pending");
-    expect(await findPayment(ctx.db, "vmq1", `push:${pushed.t}:wxpay:6000`)).toBeUndefined();
+    expect((await ctx.repos.orders.findOrderById(order.order_id))?.status).toBe("pending");
+    expect(await ctx.repos.payments.findPayment("vmq1", `push:${pushed.t}:wxpay:6000`)).toBeUndefined();
 
     ctx.clock.advance(61_000);
     expect((await app.heartbeat({ badSign: true })).code).toBe(-1);
@@ -211,17 +207,17 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
   it.skipIf(skip)("an offline channel is skipped for new orders but still credits pushes", async () => {
     await freshStart();
     const order = await create("70.00", "wxpay", SHOP);
-    const row = await findOrderById(ctx.db, order.order_id);
+    const row = await ctx.repos.orders.findOrderById(order.order_id);
     const monitor = row!.channel_id === "vmq1" ? app : app2;
     const other = row!.channel_id === "vmq1" ? app2 : app;
     ctx.clock.advance(61_000); // both apps now silent for more than offline_after_seconds (60)
     await other.heartbeat();
     for (let i = 0; i < 2; i++) {
       const next = await create("70.00", "wxpay", SHOP);
-      expect((await findOrderById(ctx.db, next.order_id))?.channel_id).not.toBe(row!.channel_id);
+      expect((await ctx.repos.orders.findOrderById(next.order_id))?.channel_id).not.toBe(row!.channel_id);
     }
     await monitor.push("wxpay", 7000);
-    expect((await findOrderById(ctx.db, order.order_id))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(order.order_id))?.status).toBe("paid");
   });
 
   it.skipIf(skip)("refuses a heartbeat from a clock far off (a replayed URL)", async () => {
@@ -240,7 +236,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
   it.skipIf(skip)("storage: of many racing claims on one amount exactly one wins, also when taking over a stale one", async () => {
     const now = ctx.clock.now();
     const claim = (i: number, at: number) =>
-      reserveAmount(ctx.db, { channelId: "race", type: "wxpay", amountFen: 123, orderId: `o${i}`, now: at, reservedUntil: at + 1000 });
+      ctx.repos.amounts.reserveAmount({ channelId: "race", type: "wxpay", amountFen: 123, orderId: `o${i}`, now: at, reservedUntil: at + 1000 });
     const first = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(i, now)));
     expect(first.filter(Boolean)).toHaveLength(1);
     // After its 1 s the reservation has run out: of 20 racing takeovers, one wins.
