@@ -36,12 +36,28 @@ export const merchantSchema = z
   })
   .strict();
 
+/** `scrypt$N$r$p$salt$hash` (base64url parts), as `npm run admin -- hash-password` prints it. */
+export const PASSWORD_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}$/;
+
+/** A merchant-console operator: which merchants' orders they may see and act on (`"*"`: all of them). */
+export const consoleUserSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "must be 1–64 letters, digits, '_', '.', '@' or '-'"),
+    password_hash: z.string().regex(PASSWORD_HASH_PATTERN, "must be a scrypt hash from `npm run admin -- hash-password`"),
+    merchants: z.union([z.literal("*"), z.array(z.string().min(1)).min(1)]),
+  })
+  .strict();
+
+export const consoleSchema = z.object({ users: z.array(consoleUserSchema).default([]) }).strict();
+
 export const configFileSchema = z
   .object({
     merchants: z.array(merchantSchema).min(1),
     channels: z.array(channelSchema).min(1),
     /** Serve the built-in demo shop (/demo/…) with a real config file too (tests, staging). Off by default. */
     demo_shop: z.boolean().default(false),
+    /** The merchant console's users (/console); absent: nobody can log in. */
+    console: consoleSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -58,9 +74,19 @@ export const configFileSchema = z
         if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
+    const names = new Set<string>();
+    cfg.console?.users.forEach((u, i) => {
+      if (names.has(u.name)) ctx.addIssue({ code: "custom", path: ["console", "users", i, "name"], message: `duplicate console user "${u.name}"` });
+      names.add(u.name);
+      if (u.merchants === "*") return;
+      u.merchants.forEach((appkey, j) => {
+        if (!appkeys.has(appkey)) ctx.addIssue({ code: "custom", path: ["console", "users", i, "merchants", j], message: `unknown merchant "${appkey}"` });
+      });
+    });
   });
 
 export type Merchant = z.infer<typeof merchantSchema>;
+export type ConsoleUser = z.infer<typeof consoleUserSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
 const envSchema = z.object({
@@ -99,6 +125,8 @@ export interface AppConfig {
   demoShop: boolean;
   merchants: Merchant[];
   channels: ChannelConfig[];
+  /** Who may log in to the merchant console (config file `console.users`). */
+  consoleUsers: ConsoleUser[];
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -192,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     demoShop: demo || file.demo_shop,
     merchants: file.merchants,
     channels: file.channels,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 

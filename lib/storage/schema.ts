@@ -36,8 +36,11 @@ export interface OrdersTable {
   reconcile_asked_at: number | null;
 }
 
-/** applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order. */
-export type PaymentStatus = "applied" | "mismatched" | "unmatched";
+/**
+ * applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order ·
+ * dismissed: an operator looked at it and decided not to credit it (merchant console, with a reason in the audit log).
+ */
+export type PaymentStatus = "applied" | "mismatched" | "unmatched" | "dismissed";
 
 export interface PaymentsTable {
   id: Generated<number>;
@@ -110,6 +113,22 @@ export interface QrCacheTable {
   created_at: number;
 }
 
+/** One operator action in the merchant console (migration 007). */
+export interface ConsoleAuditTable {
+  id: Generated<number>;
+  at: number;
+  user_name: string;
+  action: "login" | "logout" | "resend" | "credit" | "dismiss";
+  /** The merchant the action concerned, when there is one (scopes who may read the entry). */
+  appkey: string | null;
+  order_id: string | null;
+  payment_id: number | null;
+  /** What the operator typed (credit and dismiss require one). */
+  reason: string | null;
+  /** A short machine-written note, e.g. the outcome. */
+  detail: string | null;
+}
+
 export interface Database {
   orders: OrdersTable;
   payments: PaymentsTable;
@@ -117,4 +136,5 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
+  console_audit: ConsoleAuditTable;
 }
