@@ -22,7 +22,7 @@ export async function listAuditEntries(
 ): Promise<{ rows: AuditRow[]; total: number }> {
   let q = db.selectFrom("console_audit");
   if (scope.appkeys !== null) {
-    const keys = scope.appkeys.length ? [...scope.appkeys] : ["\u0000"];
+    const keys = scope.appkeys.length ? [...scope.appkeys] : [""];
     q = q.where((eb) => eb.or([eb("appkey", "in", keys), eb.and([eb("appkey", "is", null), eb("user_name", "=", scope.userName)])]));
   }
   const [rows, count] = await Promise.all([

@@ -9,8 +9,8 @@ import type { OrderRow } from "./orders-repo";
  */
 type Appkeys = readonly string[] | null;
 
-// `IN ()` is not valid SQL: an empty scope becomes a key no merchant can have.
-const keysOf = (a: readonly string[]) => (a.length ? [...a] : ["\u0000"]);
+// `IN ()` is not valid SQL: an empty scope becomes "", which no appkey or channel id can be (both need a character).
+const keysOf = (a: readonly string[]) => (a.length ? [...a] : [""]);
 
 /** Milliseconds from UTC to Asia/Shanghai (no DST): days in the console are Beijing days. */
 export const SHANGHAI_OFFSET_MS = 8 * 3600_000;

@@ -89,8 +89,8 @@ export async function listReviewPaymentsInScope(
 ): Promise<PaymentRow[]> {
   let q = db.selectFrom("payments").selectAll().where("status", "in", ["mismatched", "unmatched"]);
   if (scope.appkeys !== null && scope.channelIds !== null) {
-    const keys = scope.appkeys.length ? [...scope.appkeys] : ["\u0000"];
-    const channels = scope.channelIds.length ? [...scope.channelIds] : ["\u0000"];
+    const keys = scope.appkeys.length ? [...scope.appkeys] : [""];
+    const channels = scope.channelIds.length ? [...scope.channelIds] : [""];
     q = q.where((eb) =>
       eb.or([
         eb("order_id", "in", eb.selectFrom("orders").select("orders.id").where("orders.appkey", "in", keys)),
