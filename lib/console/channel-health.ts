@@ -3,9 +3,8 @@ import { channelBreaker, type CircuitBreaker } from "@/lib/channels/circuit-brea
 import type { AppContext } from "@/lib/context";
 import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import type { ChannelConfig } from "@/lib/providers/registry";
-import { channelActivitySince, lastAppliedPaymentAt, lastMonitorSignalAt, SHANGHAI_OFFSET_MS } from "@/lib/storage/console-repo";
 import type { ConsoleScope } from "./console-scope";
-import { shanghaiDay } from "./overview";
+import { shanghaiDay, shanghaiDayStartMs } from "@/lib/beijing-day";
 
 /** A monitor heard from within this window counts as online (三网 pushes each payment and serves each code). */
 export const MONITOR_ONLINE_MS = 10 * 60_000;
@@ -39,13 +38,13 @@ export function monitorState(lastSeenAt: number | undefined, now: number): { onl
  */
 export async function loadChannelHealth(ctx: AppContext, scope: ConsoleScope, breaker: CircuitBreaker = channelBreaker()): Promise<ChannelHealth[]> {
   const now = ctx.now();
-  const since = shanghaiDay(now) * 86_400_000 - SHANGHAI_OFFSET_MS;
+  const since = shanghaiDayStartMs(shanghaiDay(now));
   const ids = scope.channels.map((c) => c.id);
   const monitorIds = scope.channels.filter(isMonitorChannel).map((c) => c.id);
   const [activity, lastPaid, lastSignal] = await Promise.all([
-    channelActivitySince(ctx.db, scope.appkeys, ids, since),
-    lastAppliedPaymentAt(ctx.db, ids),
-    monitorIds.length ? lastMonitorSignalAt(ctx.db, monitorIds) : Promise.resolve(new Map<string, number>()),
+    ctx.repos.consoleQueries.channelActivitySince(scope.appkeys, ids, since),
+    ctx.repos.consoleQueries.lastAppliedPaymentAt(ids),
+    monitorIds.length ? ctx.repos.consoleQueries.lastMonitorSignalAt(monitorIds) : Promise.resolve(new Map<string, number>()),
   ]);
   const byId = new Map(activity.map((a) => [a.channel_id, a]));
   return scope.channels.map((c) => {

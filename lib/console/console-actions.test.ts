@@ -6,7 +6,6 @@ import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { createOrder } from "@/lib/orders/create-order";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById } from "@/lib/storage/orders-repo";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
@@ -61,10 +60,10 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     const body = new URLSearchParams({ order_id: orderId, amount, trade_no: tradeNo, sign: md5(orderId + amount + tradeNo + "sandbox") });
     const res = await handleNotify(new Request("http://paydesk.test/api/notify/sandbox", { method: "POST", body }), "sandbox", () => Promise.resolve(ctx));
     expect(await res.text()).toBe("success");
-    return ctx.db.selectFrom("payments").selectAll().where("channel_id", "=", "sandbox").where("trade_no", "=", tradeNo).executeTakeFirstOrThrow();
+    return db.db.selectFrom("payments").selectAll().where("channel_id", "=", "sandbox").where("trade_no", "=", tradeNo).executeTakeFirstOrThrow();
   }
-  const dispatch = () => dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
-  const audit = (orderId: string) => ctx.db.selectFrom("console_audit").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const audit = (orderId: string) => db.db.selectFrom("console_audit").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
 
   it.skipIf(skip)("credits a wrong-amount payment once: order paid, the shop notified exactly once, audit logged", async () => {
     const orderId = await newOrder("10.00");
@@ -76,7 +75,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     const again = await creditFromConsole(ctx, scope("ops"), { paymentId: payment.id, orderId, reason: "double click" });
     expect(again).toEqual({ outcome: "payment_settled" });
 
-    expect(await findOrderById(ctx.db, orderId)).toMatchObject({ status: "paid", real_fen: 990 });
+    expect(await ctx.repos.orders.findOrderById(orderId)).toMatchObject({ status: "paid", real_fen: 990 });
     expect(await dispatch()).toBe(1);
     expect(await dispatch()).toBe(0);
     const got = shop.verifiedFor(orderId);
@@ -94,9 +93,9 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     const b = await pay(orderId, "450", `B-${orderId}`);
     expect(await creditFromConsole(ctx, scope("ops"), { paymentId: a.id, orderId, reason: "ok" })).toEqual({ outcome: "credited" });
     expect(await creditFromConsole(ctx, scope("ops"), { paymentId: b.id, orderId, reason: "ok" })).toEqual({ outcome: "order_paid" });
-    const stillInReview = await ctx.db.selectFrom("payments").select("status").where("id", "=", b.id).executeTakeFirstOrThrow();
+    const stillInReview = await db.db.selectFrom("payments").select("status").where("id", "=", b.id).executeTakeFirstOrThrow();
     expect(stillInReview.status).toBe("mismatched");
-    expect(await ctx.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute()).toHaveLength(1);
+    expect(await db.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute()).toHaveLength(1);
   });
 
   it.skipIf(skip)("racing credits of one payment to two orders: exactly one wins", async () => {
@@ -108,7 +107,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
       creditFromConsole(ctx, scope("ops"), { paymentId: p.id, orderId: o2, reason: "r2" }),
     ]);
     expect(results.map((r) => r.outcome).sort()).toEqual(["credited", "payment_settled"]);
-    const paid = await ctx.db.selectFrom("orders").select("id").where("id", "in", [o1, o2]).where("status", "=", "paid").execute();
+    const paid = await db.db.selectFrom("orders").select("id").where("id", "in", [o1, o2]).where("status", "=", "paid").execute();
     expect(paid).toHaveLength(1);
   });
 
@@ -118,7 +117,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(await creditFromConsole(ctx, scope("k2-only"), { paymentId: payment.id, orderId, reason: "x" })).toEqual({ outcome: "forbidden" });
     expect(await dismissFromConsole(ctx, scope("k2-only"), { paymentId: payment.id, reason: "x" })).toEqual({ outcome: "forbidden" });
     expect(await resendFromConsole(ctx, scope("k2-only"), orderId)).toEqual({ outcome: "forbidden" });
-    expect((await findOrderById(ctx.db, orderId))!.status).toBe("pending");
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("pending");
     expect(await audit(orderId)).toHaveLength(0);
   });
 
@@ -134,17 +133,17 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
   it.skipIf(skip)("resend requeues a notification that is failing now and logs it", async () => {
     const orderId = await newOrder("1.00");
     await pay(orderId, "100", `OK-${orderId}`);
-    await ctx.db.updateTable("notifications").set({ status: "delivered" }).where("order_id", "!=", orderId).execute();
+    await db.db.updateTable("notifications").set({ status: "delivered" }).where("order_id", "!=", orderId).execute();
     shop.behaviour = "fail";
     try {
       expect(await dispatch()).toBe(1);
-      const before = await ctx.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirstOrThrow();
+      const before = await db.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirstOrThrow();
       expect(before).toMatchObject({ status: "pending", attempts: 1 });
       expect(before.next_attempt_at).toBeGreaterThan(ctx.now());
       expect(await resendFromConsole(ctx, scope("ops"), orderId)).toEqual({ outcome: "queued" });
       shop.behaviour = "success";
       expect(await dispatch()).toBe(1);
-      const after = await ctx.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirstOrThrow();
+      const after = await db.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirstOrThrow();
       expect(after.status).toBe("delivered");
       expect(await resendFromConsole(ctx, scope("ops"), orderId)).toEqual({ outcome: "nothing_to_resend" });
       expect((await audit(orderId)).map((e) => e.action)).toEqual(["resend", "resend"]);

@@ -1,10 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { creditReviewedPayment, dismissReviewedPayment, type CreditResult } from "@/lib/orders/credit-reviewed-payment";
-import { insertAuditEntry } from "@/lib/storage/console-audit-repo";
-import { requeueNotificationNow } from "@/lib/storage/notifications-repo";
-import { findOrderById } from "@/lib/storage/orders-repo";
-import { findPaymentById, type PaymentRow } from "@/lib/storage/payments-repo";
+import type { Payment } from "@/lib/storage/records";
 import { canSeeChannel, canSeeMerchant, type ConsoleScope } from "./console-scope";
 
 /**
@@ -23,13 +20,13 @@ export function cleanReason(input: unknown): string | null {
 }
 
 export async function resendFromConsole(ctx: AppContext, scope: ConsoleScope, orderId: string): Promise<ActionResult<"queued" | "nothing_to_resend">> {
-  const order = await findOrderById(ctx.db, orderId);
+  const order = await ctx.repos.orders.findOrderById(orderId);
   if (!order) return { outcome: "not_found" };
   if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const queued = await requeueNotificationNow(tx, orderId, now);
-    await insertAuditEntry(tx, {
+  return ctx.withTransaction(async (tx) => {
+    const queued = await tx.notifications.requeueNotificationNow(orderId, now);
+    await tx.consoleAudit.insertAuditEntry({
       at: now,
       user_name: scope.userName,
       action: "resend",
@@ -44,10 +41,10 @@ export async function resendFromConsole(ctx: AppContext, scope: ConsoleScope, or
 }
 
 /** Whether an operator may see a payment kept for review: by its order's merchant, else by the channel it came in on. */
-export async function paymentVisible(ctx: AppContext, scope: ConsoleScope, payment: PaymentRow): Promise<boolean> {
+export async function paymentVisible(ctx: AppContext, scope: ConsoleScope, payment: Payment): Promise<boolean> {
   if (scope.appkeys === null) return true;
   if (payment.order_id) {
-    const order = await findOrderById(ctx.db, payment.order_id);
+    const order = await ctx.repos.orders.findOrderById(payment.order_id);
     return order !== undefined && canSeeMerchant(scope, order.appkey);
   }
   return canSeeChannel(scope, payment.channel_id);
@@ -58,10 +55,10 @@ export async function creditFromConsole(
   scope: ConsoleScope,
   input: { paymentId: number; orderId: string; reason: string },
 ): Promise<ActionResult<CreditResult["outcome"]>> {
-  const payment = await findPaymentById(ctx.db, input.paymentId);
+  const payment = await ctx.repos.payments.findPaymentById(input.paymentId);
   if (!payment) return { outcome: "not_found" };
   if (!(await paymentVisible(ctx, scope, payment))) return { outcome: "forbidden" };
-  const order = await findOrderById(ctx.db, input.orderId);
+  const order = await ctx.repos.orders.findOrderById(input.orderId);
   if (!order) return { outcome: "order_not_found" };
   if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
   const result = await creditReviewedPayment(ctx, { ...input, userName: scope.userName });
@@ -74,10 +71,10 @@ export async function dismissFromConsole(
   scope: ConsoleScope,
   input: { paymentId: number; reason: string },
 ): Promise<ActionResult<"dismissed" | "payment_settled">> {
-  const payment = await findPaymentById(ctx.db, input.paymentId);
+  const payment = await ctx.repos.payments.findPaymentById(input.paymentId);
   if (!payment) return { outcome: "not_found" };
   if (!(await paymentVisible(ctx, scope, payment))) return { outcome: "forbidden" };
-  const order = payment.order_id ? await findOrderById(ctx.db, payment.order_id) : undefined;
+  const order = payment.order_id ? await ctx.repos.orders.findOrderById(payment.order_id) : undefined;
   const outcome = await dismissReviewedPayment(ctx, { ...input, userName: scope.userName, appkey: order?.appkey ?? null });
   return { outcome };
 }

@@ -116,7 +116,7 @@ describe("login", () => {
       if (!limited.ok && limited.reason === "rate_limited") expect(limited.retryAfterMs).toBe(60_000);
       ctx.clock.advance(60_001);
       expect((await consoleLogin(ctx, { name: "ops", password: PASSWORD, clientIp: "3.3.3.3" }, limiters)).ok).toBe(true);
-      const logins = await ctx.db.selectFrom("console_audit").selectAll().where("action", "=", "login").execute();
+      const logins = await db.db.selectFrom("console_audit").selectAll().where("action", "=", "login").execute();
       expect(logins.map((l) => l.user_name)).toEqual(["ops", "ops"]);
     } finally {
       await db.close();

@@ -1,6 +1,5 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { insertAuditEntry } from "@/lib/storage/console-audit-repo";
 import { loginLimiters, type LoginLimiters } from "./login-limiter";
 import { DUMMY_HASH, verifyPassword } from "./password";
 import { sealConsoleSession } from "./console-session";
@@ -35,6 +34,6 @@ export async function consoleLogin(
   }
   limiters.byUser.reset(userKey[0]!);
   const { sealed } = await sealConsoleSession(ctx.config, user, now);
-  await insertAuditEntry(ctx.db, { at: now, user_name: user.name, action: "login", appkey: null, order_id: null, payment_id: null, reason: null, detail: `from ${input.clientIp}` });
+  await ctx.repos.consoleAudit.insertAuditEntry({ at: now, user_name: user.name, action: "login", appkey: null, order_id: null, payment_id: null, reason: null, detail: `from ${input.clientIp}` });
   return { ok: true, sealed };
 }

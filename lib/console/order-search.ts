@@ -2,12 +2,11 @@ import "server-only";
 import { z } from "zod";
 import type { AppContext } from "@/lib/context";
 import { PAY_TYPES } from "@/lib/pay-types";
-import { searchOrders, SHANGHAI_OFFSET_MS } from "@/lib/storage/console-repo";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import { DAY_MS, SHANGHAI_OFFSET_MS } from "@/lib/beijing-day";
+import type { Order } from "@/lib/storage/records";
 import type { ConsoleScope } from "./console-scope";
 
 export const PAGE_SIZE = 25;
-const DAY_MS = 86_400_000;
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
@@ -44,7 +43,7 @@ export function shanghaiDayStart(day: string): number {
 }
 
 export interface OrderSearchPage {
-  rows: OrderRow[];
+  rows: Order[];
   total: number;
   page: number;
   pages: number;
@@ -53,8 +52,7 @@ export interface OrderSearchPage {
 /** One page of the operator's orders matching the search (only their merchants', whatever the query asks). */
 export async function findConsoleOrders(ctx: AppContext, scope: ConsoleScope, p: OrderSearchParams): Promise<OrderSearchPage> {
   const page = p.page ?? 1;
-  const { rows, total } = await searchOrders(
-    ctx.db,
+  const { rows, total } = await ctx.repos.consoleQueries.searchOrders(
     {
       appkeys: scope.appkeys,
       orderId: p.order_id,

@@ -1,10 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { effectiveStatus, type PublicStatus } from "@/lib/orders/lifecycle";
-import { listAuditForOrder } from "@/lib/storage/console-audit-repo";
-import { findNotificationByOrder, listAttempts, type NotificationRow } from "@/lib/storage/notifications-repo";
-import { findOrderById, type OrderRow } from "@/lib/storage/orders-repo";
-import { listPaymentsForOrder } from "@/lib/storage/payments-repo";
+import type { Notification, Order } from "@/lib/storage/records";
 import { canSeeMerchant, type ConsoleScope } from "./console-scope";
 
 /** One line of an order's history, oldest first. `detail` is shown as-is (already cut to a readable length). */
@@ -17,9 +14,9 @@ export type TimelineEvent =
   | { at: number; kind: "operator"; action: string; user: string; reason: string | null; detail: string | null };
 
 export interface OrderTimeline {
-  order: OrderRow;
+  order: Order;
   status: PublicStatus | null;
-  notification: NotificationRow | undefined;
+  notification: Notification | undefined;
   events: TimelineEvent[];
 }
 
@@ -35,15 +32,15 @@ export type TimelineResult = { outcome: "ok"; timeline: OrderTimeline } | { outc
 
 /** Everything that happened to one order, for an operator allowed to see its merchant. */
 export async function loadOrderTimeline(ctx: AppContext, scope: ConsoleScope, orderId: string): Promise<TimelineResult> {
-  const order = await findOrderById(ctx.db, orderId);
+  const order = await ctx.repos.orders.findOrderById(orderId);
   if (!order || order.status === "creating") return { outcome: "not_found" };
   if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
   const [payments, notification, audit] = await Promise.all([
-    listPaymentsForOrder(ctx.db, order.id),
-    findNotificationByOrder(ctx.db, order.id),
-    listAuditForOrder(ctx.db, order.id),
+    ctx.repos.payments.listPaymentsForOrder(order.id),
+    ctx.repos.notifications.findNotificationByOrder(order.id),
+    ctx.repos.consoleAudit.listAuditForOrder(order.id),
   ]);
-  const attempts = notification ? await listAttempts(ctx.db, notification.id) : [];
+  const attempts = notification ? await ctx.repos.notifications.listAttempts(notification.id) : [];
   const now = ctx.now();
   const status = effectiveStatus(order, now);
   const events: TimelineEvent[] = [
@@ -52,9 +49,9 @@ export async function loadOrderTimeline(ctx: AppContext, scope: ConsoleScope, or
   for (const p of payments) {
     events.push({ at: p.received_at, kind: "payment", amountFen: p.amount_fen, status: p.status, reason: p.reason, tradeNo: p.trade_no, channel: p.channel_id });
   }
-  if (status === "expired" || order.late === 1) events.push({ at: order.expires_at, kind: "state", status: "expired" });
+  if (status === "expired" || order.late) events.push({ at: order.expires_at, kind: "state", status: "expired" });
   if (order.closed_at !== null) events.push({ at: order.closed_at, kind: "state", status: "closed" });
-  if (order.paid_at !== null) events.push({ at: order.paid_at, kind: "state", status: "paid", late: order.late === 1 });
+  if (order.paid_at !== null) events.push({ at: order.paid_at, kind: "state", status: "paid", late: order.late });
   if (notification) events.push({ at: notification.created_at, kind: "notify_queued", url: notification.url });
   for (const a of attempts) {
     events.push({ at: a.started_at, kind: "attempt", attemptNo: a.attempt_no, outcome: a.outcome, httpStatus: a.http_status, body: excerpt(a.error ?? a.response_body), durationMs: a.duration_ms });

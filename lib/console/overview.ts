@@ -1,10 +1,10 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { listFailingNotifications, paidTotalsByDay, SHANGHAI_OFFSET_MS, type FailingNotification } from "@/lib/storage/console-repo";
-import { listReviewPaymentsInScope, type PaymentRow } from "@/lib/storage/payments-repo";
+import { DAY_MS, shanghaiDay, shanghaiDayStartMs } from "@/lib/beijing-day";
+import type { FailingNotification } from "@/lib/storage/console-repo";
+import type { Payment } from "@/lib/storage/records";
 import { channelIdsInScope, type ConsoleScope } from "./console-scope";
 
-const DAY_MS = 86_400_000;
 export const OVERVIEW_DAYS = 14;
 
 /** Paid count and fen for one merchant or channel: today, and per day over the last 14 days (oldest first). */
@@ -21,12 +21,7 @@ export interface Overview {
   byMerchant: PaidSeries[];
   byChannel: PaidSeries[];
   failing: FailingNotification[];
-  review: PaymentRow[];
-}
-
-/** Today's Beijing day number (days since the epoch, Asia/Shanghai). */
-export function shanghaiDay(at: number): number {
-  return Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS);
+  review: Payment[];
 }
 
 function series(keys: { key: string; label: string }[], buckets: Map<string, Map<number, { count: number; fen: number }>>, firstDay: number): PaidSeries[] {
@@ -48,11 +43,11 @@ function add(map: Map<string, Map<number, { count: number; fen: number }>>, key:
 export async function loadOverview(ctx: AppContext, scope: ConsoleScope): Promise<Overview> {
   const today = shanghaiDay(ctx.now());
   const firstDay = today - (OVERVIEW_DAYS - 1);
-  const since = firstDay * DAY_MS - SHANGHAI_OFFSET_MS;
+  const since = shanghaiDayStartMs(firstDay);
   const [buckets, failing, review] = await Promise.all([
-    paidTotalsByDay(ctx.db, scope.appkeys, since),
-    listFailingNotifications(ctx.db, scope.appkeys, 20),
-    listReviewPaymentsInScope(ctx.db, { appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) }, 20),
+    ctx.repos.consoleQueries.paidTotalsByDay(scope.appkeys, since),
+    ctx.repos.consoleQueries.listFailingNotifications(scope.appkeys, 20),
+    ctx.repos.payments.listReviewPaymentsInScope({ appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) }, 20),
   ]);
   const merchants = new Map<string, Map<number, { count: number; fen: number }>>();
   const channels = new Map<string, Map<number, { count: number; fen: number }>>();

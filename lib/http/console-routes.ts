@@ -4,7 +4,6 @@ import { cleanReason, creditFromConsole, dismissFromConsole, resendFromConsole }
 import { consoleLogin } from "@/lib/console/console-login";
 import { CONSOLE_LANG_COOKIE, safeConsolePath } from "@/lib/console/console-locale";
 import { sessionCookie } from "@/lib/console/console-session";
-import { insertAuditEntry } from "@/lib/storage/console-audit-repo";
 import { backTo, consoleAction, sameOrigin } from "./console-handler";
 
 /** The console's form-post endpoints (app/console/auth/*, app/console/act/*), each a thin wrapper over lib/console. */
@@ -37,7 +36,7 @@ export async function loginRoute(request: Request): Promise<Response> {
 }
 
 export const logoutRoute = consoleAction(async ({ ctx, session, request }) => {
-  await insertAuditEntry(ctx.db, { at: ctx.now(), user_name: session.user, action: "logout", appkey: null, order_id: null, payment_id: null, reason: null, detail: null });
+  await ctx.repos.consoleAudit.insertAuditEntry({ at: ctx.now(), user_name: session.user, action: "logout", appkey: null, order_id: null, payment_id: null, reason: null, detail: null });
   const res = backTo(request, "/console/login", { out: "1" });
   res.headers.append("Set-Cookie", sessionCookie(ctx.config, null));
   return res;

@@ -11,16 +11,7 @@ import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
 import { UpstreamError } from "@/lib/providers/types";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import {
-  activateOrder,
-  collectedSince,
-  countOrdersSince,
-  deleteCreatingOrder,
-  findOrderByMerchantRef,
-  insertCreatingOrder,
-  lastPaidChannel,
-  type OrderRow,
-} from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 
 /**
  * Fields a shop may not send: everything that would let a request override what the merchant configured in
@@ -65,7 +56,7 @@ const requiredCreate = z.object({
   custom: z.string().max(MAX_CUSTOM).default(""),
 });
 
-export function orderData(ctx: AppContext, order: OrderRow): CreateOrderData {
+export function orderData(ctx: AppContext, order: Order): CreateOrderData {
   const base = ctx.config.baseUrl;
   return {
     pay_url: `${base}/pay/${order.id}`,
@@ -119,7 +110,7 @@ export async function createOrder(ctx: AppContext, params: Record<string, string
   const request = { price_raw: p.price, type, custom: p.custom, request_sign: params.sign ?? "" };
   const deadline = ctx.now() + CONCURRENT_WAIT_MS;
   for (;;) {
-    const existing = await findOrderByMerchantRef(ctx.db, merchant.appkey, p.out_order_id);
+    const existing = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, p.out_order_id);
     if (existing) {
       if (existing.price_raw !== request.price_raw || existing.type !== type || existing.custom !== p.custom) {
         throw new MerchantError(MerchantCode.UNKNOWN, "商户订单号已存在");
@@ -142,16 +133,16 @@ async function createFresh(
   outOrderId: string,
   priceFen: number,
   request: { price_raw: string; type: PayType; custom: string; request_sign: string },
-): Promise<OrderRow | null> {
+): Promise<Order | null> {
   const now = ctx.now();
   if (merchant.daily_order_limit !== undefined) {
-    const today = await countOrdersSince(ctx.db, merchant.appkey, shanghaiDayStart(now));
+    const today = await ctx.repos.orders.countOrdersSince(merchant.appkey, shanghaiDayStart(now));
     if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
   }
   const channel = await selectChannel(ctx, merchant, request.type, priceFen, now);
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
-  const row: OrderRow = {
+  const row: Order = {
     id,
     appkey: merchant.appkey,
     out_order_id: outOrderId,
@@ -160,13 +151,13 @@ async function createFresh(
     price_raw: request.price_raw,
     price_fen: priceFen,
     pay_amount_fen: priceFen,
-    free_amount: 0,
+    free_amount: false,
     request_sign: request.request_sign,
     channel_id: channel.id,
     provider_order_id: null,
     payload: "",
     status: "creating",
-    late: 0,
+    late: false,
     real_fen: null,
     created_at: now,
     expires_at: ttlExpiry,
@@ -175,7 +166,7 @@ async function createFresh(
     reconcile_asked_at: null,
     updated_at: now,
   };
-  if (!(await insertCreatingOrder(ctx.db, row))) return null;
+  if (!(await ctx.repos.orders.insertCreatingOrder(row))) return null;
 
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
   const breaker = channelBreaker();
@@ -208,7 +199,7 @@ async function createFresh(
       expiresAt,
       freeAmount: result.freeAmount,
     };
-    await activateOrder(ctx.db, id, activated, ctx.now());
+    await ctx.repos.orders.activateOrder(id, activated, ctx.now());
     return {
       ...row,
       status: "pending",
@@ -216,11 +207,11 @@ async function createFresh(
       pay_amount_fen: activated.payAmountFen,
       provider_order_id: activated.providerOrderId,
       expires_at: expiresAt,
-      free_amount: activated.freeAmount ? 1 : 0,
+      free_amount: activated.freeAmount,
     };
   } catch (err) {
     breaker.recordFailure(channel.id, ctx.now());
-    await deleteCreatingOrder(ctx.db, id);
+    await ctx.repos.orders.deleteCreatingOrder(id);
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
     ctx.log.warn({ err, channel: channel.id, orderId: id }, "upstream create failed");
     throw new MerchantError(MerchantCode.UPSTREAM_FAILED, message);
@@ -238,8 +229,8 @@ async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType,
   if (candidates.length === 1) return candidates[0]!;
   const ids = candidates.map((c) => c.id);
   const facts = {
-    lastPaidChannel: merchant.rotation === "smart" ? await lastPaidChannel(ctx.db, merchant.appkey) : undefined,
-    collectedToday: merchant.rotation === "uniform" ? await collectedSince(ctx.db, ids, shanghaiDayStart(now)) : new Map<string, number>(),
+    lastPaidChannel: merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
+    collectedToday: merchant.rotation === "uniform" ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now)) : new Map<string, number>(),
   };
   return rotate(candidates, merchant.rotation, facts, ctx.random);
 }

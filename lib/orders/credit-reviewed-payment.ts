@@ -1,8 +1,5 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { insertAuditEntry } from "@/lib/storage/console-audit-repo";
-import { findOrderById } from "@/lib/storage/orders-repo";
-import { findPaymentById, settleReviewedPayment } from "@/lib/storage/payments-repo";
 import { creditOrder } from "./apply-payment";
 
 export type CreditResult =
@@ -28,21 +25,21 @@ export async function creditReviewedPayment(
 ): Promise<CreditResult> {
   const now = ctx.now();
   try {
-    return await ctx.db.transaction().execute(async (tx): Promise<CreditResult> => {
-      const payment = await findPaymentById(tx, input.paymentId);
+    return await ctx.withTransaction(async (tx): Promise<CreditResult> => {
+      const payment = await tx.payments.findPaymentById(input.paymentId);
       if (!payment) return { outcome: "payment_not_found" };
       if (payment.status !== "mismatched" && payment.status !== "unmatched") return { outcome: "payment_settled" };
-      const order = await findOrderById(tx, input.orderId);
+      const order = await tx.orders.findOrderById(input.orderId);
       if (!order || order.status === "creating") return { outcome: "order_not_found" };
       if (order.status === "paid") return { outcome: "order_paid" };
-      if (!(await settleReviewedPayment(tx, payment.id, { status: "applied", orderId: order.id, reason: "credited" }))) {
+      if (!(await tx.payments.settleReviewedPayment(payment.id, { status: "applied", orderId: order.id, reason: "credited" }))) {
         return { outcome: "payment_settled" };
       }
       const late = now > order.expires_at;
       // An operator may credit an order the merchant closed: the customer paid it after all.
       const won = await creditOrder(ctx, tx, order, { amountFen: payment.amount_fen, late, now, from: ["pending", "expired", "closed"] });
       if (!won) throw new OrderAlreadyPaid();
-      await insertAuditEntry(tx, {
+      await tx.consoleAudit.insertAuditEntry({
         at: now,
         user_name: input.userName,
         action: "credit",
@@ -66,12 +63,12 @@ export async function dismissReviewedPayment(
   input: { paymentId: number; userName: string; reason: string; appkey: string | null },
 ): Promise<"dismissed" | "payment_settled"> {
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const payment = await findPaymentById(tx, input.paymentId);
-    if (!payment || !(await settleReviewedPayment(tx, payment.id, { status: "dismissed", orderId: payment.order_id, reason: "dismissed" }))) {
+  return ctx.withTransaction(async (tx) => {
+    const payment = await tx.payments.findPaymentById(input.paymentId);
+    if (!payment || !(await tx.payments.settleReviewedPayment(payment.id, { status: "dismissed", orderId: payment.order_id, reason: "dismissed" }))) {
       return "payment_settled";
     }
-    await insertAuditEntry(tx, {
+    await tx.consoleAudit.insertAuditEntry({
       at: now,
       user_name: input.userName,
       action: "dismiss",

@@ -2,7 +2,6 @@ import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findChannel } from "@/lib/config";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
-import { findOrderByProviderOrderId } from "@/lib/storage/orders-repo";
 import { applyPayment } from "./apply-payment";
 
 export type IngestResult =
@@ -32,7 +31,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
       const m = outcome.match;
       if (m.by === "order_id") return { kind: "redirect", orderId: m.orderId };
       if (m.by === "provider_order_id") {
-        const order = await findOrderByProviderOrderId(ctx.db, channelId, m.providerOrderId);
+        const order = await ctx.repos.orders.findOrderByProviderOrderId(channelId, m.providerOrderId);
         return { kind: "redirect", orderId: order?.id ?? null };
       }
       return { kind: "redirect", orderId: null };

@@ -1,13 +1,9 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
 import type { Db } from "./database";
-import type { ConsoleAuditTable } from "./schema";
-
-export type AuditRow = Selectable<ConsoleAuditTable>;
-export type NewAuditEntry = Insertable<ConsoleAuditTable>;
+import type { ConsoleAuditEntry } from "./records";
 
 /** Appends one operator action (call inside the action's own transaction, so the log and the change commit together). */
-export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<void> {
+export async function insertAuditEntry(db: Db, entry: Omit<ConsoleAuditEntry, "id">): Promise<void> {
   await db.insertInto("console_audit").values(entry).execute();
 }
 
@@ -19,7 +15,7 @@ export async function listAuditEntries(
   db: Db,
   scope: { appkeys: readonly string[] | null; userName: string },
   page: { limit: number; offset: number },
-): Promise<{ rows: AuditRow[]; total: number }> {
+): Promise<{ rows: ConsoleAuditEntry[]; total: number }> {
   let q = db.selectFrom("console_audit");
   if (scope.appkeys !== null) {
     const keys = scope.appkeys.length ? [...scope.appkeys] : [""];
@@ -33,6 +29,6 @@ export async function listAuditEntries(
 }
 
 /** One order's operator actions, oldest first (the order timeline). */
-export async function listAuditForOrder(db: Db, orderId: string): Promise<AuditRow[]> {
+export async function listAuditForOrder(db: Db, orderId: string): Promise<ConsoleAuditEntry[]> {
   return db.selectFrom("console_audit").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
 }

@@ -4,7 +4,9 @@ import { insertAuditEntry, listAuditEntries, listAuditForOrder } from "./console
 import { channelActivitySince, lastAppliedPaymentAt, lastMonitorSignalAt, listFailingNotifications, paidTotalsByDay, searchOrders } from "./console-repo";
 import type { DatabaseHandle } from "./database";
 import { insertNotification, requeueNotificationNow } from "./notifications-repo";
-import type { NewOrder } from "./orders-repo";
+import type { OrdersTable } from "./schema";
+
+type NewOrder = OrdersTable;
 import { insertPaymentOnce, listReviewPaymentsInScope, settleReviewedPayment } from "./payments-repo";
 
 const pgReason = await postgresUnavailableReason();

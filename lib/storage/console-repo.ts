@@ -1,7 +1,10 @@
 import "server-only";
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
+import { DAY_MS, SHANGHAI_OFFSET_MS } from "@/lib/beijing-day";
+import { isPayType } from "@/lib/pay-types";
 import type { Db } from "./database";
-import type { OrderRow } from "./orders-repo";
+import type { Order } from "./records";
+import type { OrdersTable } from "./schema";
 
 /**
  * The merchant console's read queries. Every one takes the operator's merchants (`appkeys`, null for "all") and
@@ -12,9 +15,11 @@ type Appkeys = readonly string[] | null;
 // `IN ()` is not valid SQL: an empty scope becomes "", which no appkey or channel id can be (both need a character).
 const keysOf = (a: readonly string[]) => (a.length ? [...a] : [""]);
 
-/** Milliseconds from UTC to Asia/Shanghai (no DST): days in the console are Beijing days. */
-export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 86_400_000;
+// The same conversion as orders-repo.ts's (kept private there so that module stays a set of repository functions).
+function toOrder(row: Selectable<OrdersTable>): Order {
+  if (!isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
+  return { ...row, type: row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
+}
 
 export interface OrderSearch {
   appkeys: Appkeys;
@@ -31,7 +36,7 @@ export interface OrderSearch {
 }
 
 /** Orders matching a search, newest first, one page of them plus the total count. */
-export async function searchOrders(db: Db, s: OrderSearch, page: { limit: number; offset: number }): Promise<{ rows: OrderRow[]; total: number }> {
+export async function searchOrders(db: Db, s: OrderSearch, page: { limit: number; offset: number }): Promise<{ rows: Order[]; total: number }> {
   let q = db.selectFrom("orders").where("status", "!=", "creating");
   if (s.appkeys !== null) q = q.where("appkey", "in", keysOf(s.appkeys));
   if (s.orderId) q = q.where("id", "=", s.orderId);
@@ -49,7 +54,7 @@ export async function searchOrders(db: Db, s: OrderSearch, page: { limit: number
     q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(page.limit).offset(page.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
   ]);
-  return { rows, total: Number(count?.n ?? 0) };
+  return { rows: rows.map(toOrder), total: Number(count?.n ?? 0) };
 }
 
 export interface PaidBucket {

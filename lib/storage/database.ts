@@ -56,13 +56,16 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = "postgres";
   }
-  await migrate(db, dialect);
+  await migrate(db, dialect, options.pgSchema);
   return { db, dialect, close: () => db.destroy() };
 }
 
-async function migrate(db: Db, dialect: Dialect): Promise<void> {
+async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its migration tables by name across every schema unless told which one: with several schemas
+  // in one database (parallel test suites, or instances sharing a server) it would find another schema's table,
+  // skip creating its own and fail with "relation kysely_migration_lock does not exist".
+  const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {

@@ -4,7 +4,6 @@ import { formatBeijing } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
-import { listAuditEntries } from "@/lib/storage/console-audit-repo";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const PAGE = 50;
@@ -22,7 +21,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const { ctx, scope, session, m, locale } = await requireConsoleUser();
   const raw = Number((await searchParams).page ?? 1);
   const page = Number.isSafeInteger(raw) && raw >= 1 ? raw : 1;
-  const { rows, total } = await listAuditEntries(ctx.db, { appkeys: scope.appkeys, userName: scope.userName }, { limit: PAGE, offset: (page - 1) * PAGE });
+  const { rows, total } = await ctx.repos.consoleAudit.listAuditEntries({ appkeys: scope.appkeys, userName: scope.userName }, { limit: PAGE, offset: (page - 1) * PAGE });
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (

@@ -6,7 +6,6 @@ import { channelIdsInScope } from "@/lib/console/console-scope";
 import { formatBeijing } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import { formatYuan } from "@/lib/money";
-import { listReviewPaymentsInScope } from "@/lib/storage/payments-repo";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const input = "mt-1 block w-full rounded-lg border border-gray-300 px-2 py-1.5";
@@ -15,7 +14,7 @@ const input = "mt-1 block w-full rounded-lg border border-gray-300 px-2 py-1.5";
 export default async function ReviewPage({ searchParams }: { searchParams: Search }) {
   const { ctx, scope, session, m, locale } = await requireConsoleUser();
   const q = await searchParams;
-  const payments = await listReviewPaymentsInScope(ctx.db, { appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) }, 100);
+  const payments = await ctx.repos.payments.listReviewPaymentsInScope({ appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) }, 100);
   return (
     <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="review" selfPath="/console/review">
       <h1 className="text-xl font-semibold text-gray-900">{m.reviewTitle}</h1>
