@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { CONSOLE_USERS, csrfOf, expectNoAxeViolations, login, NFAIL, receipts, sandboxPay } from "./support/console-kit";
 import { createOrder, DEMO } from "./support/merchant-api";
+import { PROVIDER_MERCHANT } from "./support/stack-constants";
 
 /**
  * The merchant console (/console) against the e2e stack: login, search, an order's timeline, resend, credit from
@@ -20,6 +21,7 @@ test("login: a wrong password is refused, the right one opens the overview, logo
   await login(page, CONSOLE_USERS.ops);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("概览");
   await expect(page.getByRole("img", { name: /Paydesk 演示商店 近 14 天每日成交金额/ })).toBeVisible();
+  await expect(page.getByTestId("total-today")).toContainText("今日 · 成交金额");
   await expectNoAxeViolations(page);
 
   await page.getByRole("button", { name: "退出登录" }).click();
@@ -69,6 +71,7 @@ test("a failing notification: every attempt in the timeline with HTTP status and
   await login(page, CONSOLE_USERS.ops);
   await page.goto(`/console/orders/${order.order_id}`);
   await expect(page.getByTestId("ev-payment")).toContainText("applied");
+  await expect(page.getByTestId("ev-payment")).toContainText('"amount":"150"');
   await expect(page.getByTestId("ev-state")).toContainText("订单已支付");
   await expect(async () => {
     await page.reload();
@@ -182,14 +185,17 @@ test("actions without the session's CSRF token, or from another site, are refuse
   await expect(page.getByTestId("ev-operator")).toHaveCount(1);
 });
 
-test("channels page: provider, wallets, today's orders, breaker and monitor state; English too", async ({ page }) => {
+test("channels page: provider, wallets, today's orders, breaker and monitor state; English too", async ({ page, request }) => {
+  // A WeChat order on the 三网 channel makes Paydesk ask the (emulated) monitor for a code: the monitor is heard from.
+  await createOrder(request, { price: "1.00", type: "wxpay" }, PROVIDER_MERCHANT);
   await login(page, CONSOLE_USERS.ops);
   await page.getByRole("link", { name: "通道" }).click();
   const sandbox = page.getByTestId("channel-sandbox");
   await expect(sandbox).toContainText("sandbox");
   await expect(sandbox).toContainText("alipay, wxpay, qqpay");
   await expect(sandbox).toContainText("正常");
-  await expect(page.getByTestId("channel-sw-wx").getByTestId("monitor-state")).not.toHaveText("—");
+  await expect(page.getByTestId("channel-sw-wx").getByTestId("monitor-state")).toContainText("在线");
+  await expect(page.getByTestId("channel-pj-ali").getByTestId("monitor-state")).toHaveText("—");
   await expectNoAxeViolations(page);
 
   await page.getByRole("link", { name: "English" }).click();

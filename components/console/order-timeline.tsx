@@ -9,7 +9,7 @@ function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: str
     case "created":
       return { text: fmt(m.evCreated, { channel: e.channel, amount: formatYuan(e.payAmountFen) }), extra: `${m.evPayload}: ${e.payload}`, tone: "bg-gray-400" };
     case "payment":
-      return { text: fmt(m.evPayment, { amount: formatYuan(e.amountFen), channel: e.channel, trade: e.tradeNo, status: e.reason ? `${e.status} (${e.reason})` : e.status }), tone: e.status === "applied" ? "bg-green-600" : "bg-amber-500" };
+      return { text: fmt(m.evPayment, { amount: formatYuan(e.amountFen), channel: e.channel, trade: e.tradeNo, status: e.reason ? `${e.status} (${e.reason})` : e.status }), extra: `${m.evProviderFields}: ${e.raw}`, tone: e.status === "applied" ? "bg-green-600" : "bg-amber-500" };
     case "state": {
       const text = e.status === "paid" ? (e.late ? m.evStatePaidLate : m.evStatePaid) : e.status === "expired" ? m.evStateExpired : m.evStateClosed;
       return { text, tone: e.status === "paid" ? "bg-green-600" : "bg-gray-500" };

@@ -87,6 +87,19 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(entries[0]).toMatchObject({ user_name: "ops", action: "credit", appkey: "k1", payment_id: payment.id, reason: "customer paid 9.90, accepted" });
   });
 
+  it.skipIf(skip)("credits a payment that matched no order to the order the operator names, even a closed one", async () => {
+    const orderId = await newOrder("7.00");
+    await ctx.repos.orders.transitionOrder(orderId, ["pending"], "closed", ctx.now(), { closed_at: ctx.now() });
+    const stray = await pay(`NO-SUCH-${orderId}`, "700", `STRAY-${orderId}`);
+    expect(stray).toMatchObject({ status: "unmatched", reason: "no_order", order_id: null });
+    expect(await creditFromConsole(ctx, scope("k2-only"), { paymentId: stray.id, orderId, reason: "x" })).toEqual({ outcome: "forbidden" });
+    expect(await creditFromConsole(ctx, scope("ops"), { paymentId: stray.id, orderId: "NOPE", reason: "x" })).toEqual({ outcome: "order_not_found" });
+    expect(await creditFromConsole(ctx, scope("ops"), { paymentId: stray.id, orderId, reason: "payer typed the wrong memo" })).toEqual({ outcome: "credited" });
+    expect(await ctx.repos.orders.findOrderById(orderId)).toMatchObject({ status: "paid", real_fen: 700 });
+    expect(await ctx.repos.payments.findPaymentById(stray.id)).toMatchObject({ status: "applied", order_id: orderId, reason: "credited" });
+    expect(await db.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute()).toHaveLength(1);
+  });
+
   it.skipIf(skip)("a second review payment cannot credit an order that is already paid", async () => {
     const orderId = await newOrder("5.00");
     const a = await pay(orderId, "400", `A-${orderId}`);

@@ -7,7 +7,7 @@ import { canSeeMerchant, type ConsoleScope } from "./console-scope";
 /** One line of an order's history, oldest first. `detail` is shown as-is (already cut to a readable length). */
 export type TimelineEvent =
   | { at: number; kind: "created"; payload: string; channel: string; payAmountFen: number }
-  | { at: number; kind: "payment"; amountFen: number; status: string; reason: string | null; tradeNo: string; channel: string }
+  | { at: number; kind: "payment"; amountFen: number; status: string; reason: string | null; tradeNo: string; channel: string; raw: string }
   | { at: number; kind: "state"; status: PublicStatus; late?: boolean }
   | { at: number; kind: "notify_queued"; url: string }
   | { at: number; kind: "attempt"; attemptNo: number; outcome: string; httpStatus: number | null; body: string; durationMs: number }
@@ -47,7 +47,7 @@ export async function loadOrderTimeline(ctx: AppContext, scope: ConsoleScope, or
     { at: order.created_at, kind: "created", payload: order.payload, channel: order.channel_id, payAmountFen: order.pay_amount_fen },
   ];
   for (const p of payments) {
-    events.push({ at: p.received_at, kind: "payment", amountFen: p.amount_fen, status: p.status, reason: p.reason, tradeNo: p.trade_no, channel: p.channel_id });
+    events.push({ at: p.received_at, kind: "payment", amountFen: p.amount_fen, status: p.status, reason: p.reason, tradeNo: p.trade_no, channel: p.channel_id, raw: excerpt(p.raw) });
   }
   if (status === "expired" || order.late) events.push({ at: order.expires_at, kind: "state", status: "expired" });
   if (order.closed_at !== null) events.push({ at: order.closed_at, kind: "state", status: "closed" });

@@ -78,6 +78,7 @@ export const consoleEn: ConsoleMessages = {
   timeline: "Timeline",
   evCreated: "Order created on channel {channel}, {amount} yuan to pay",
   evPayload: "Code payload",
+  evProviderFields: "Provider fields",
   evPayment: "Payment of {amount} yuan received ({channel} trade {trade}): {status}",
   evStatePaid: "Order paid",
   evStatePaidLate: "Order paid (arrived after expiry)",

@@ -79,6 +79,7 @@ export const consoleZhCN = {
   timeline: "时间线",
   evCreated: "创建订单，通道 {channel}，应付 {amount} 元",
   evPayload: "收款码内容",
+  evProviderFields: "服务商通知字段",
   evPayment: "收到付款 {amount} 元（{channel} 交易号 {trade}）：{status}",
   evStatePaid: "订单已支付",
   evStatePaidLate: "订单已支付（过期后到账）",

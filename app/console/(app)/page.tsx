@@ -1,7 +1,7 @@
 import { Card, Cell, Table } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { PaidChart } from "@/components/console/paid-chart";
-import { loadOverview, type PaidSeries } from "@/lib/console/overview";
+import { loadOverview, type Overview, type PaidSeries } from "@/lib/console/overview";
 import { formatBeijing } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
@@ -11,7 +11,7 @@ import { formatYuan } from "@/lib/money";
 function SeriesTable({ id, title, rows, days, m }: { id: string; title: string; rows: PaidSeries[]; days: string[]; m: ConsoleMessages }) {
   return (
     <Card title={title} id={id}>
-      <Table label={title} head={[title, `${m.today} · ${m.paidCount}`, `${m.today} · ${m.paidAmount}`, `${m.last14Days} · ${m.paidCount}`, m.last14Days]}>
+      <Table label={title} head={[title, `${m.today} · ${m.paidCount}`, `${m.today} · ${m.paidAmount}`, `${m.last14Days} · ${m.paidCount}`, `${m.last14Days} · ${m.paidAmount}`, m.last14Days]}>
         {rows.map((r) => {
           const total = r.days.reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), { count: 0, fen: 0 });
           return (
@@ -20,6 +20,7 @@ function SeriesTable({ id, title, rows, days, m }: { id: string; title: string; 
               <Cell>{r.today.count}</Cell>
               <Cell>¥{formatYuan(r.today.fen)}</Cell>
               <Cell>{total.count}</Cell>
+              <Cell>¥{formatYuan(total.fen)}</Cell>
               <Cell>
                 <PaidChart days={days} values={r.days} label={fmt(m.chartLabel, { name: r.label, amount: formatYuan(total.fen) })} />
               </Cell>
@@ -31,6 +32,30 @@ function SeriesTable({ id, title, rows, days, m }: { id: string; title: string; 
   );
 }
 
+/** Today's and 14 days' totals over every merchant the operator sees, plus what needs attention now. */
+function Totals({ o, m }: { o: Overview; m: ConsoleMessages }) {
+  const sum = (pick: (s: PaidSeries) => { count: number; fen: number }[]) =>
+    o.byMerchant.flatMap(pick).reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), { count: 0, fen: 0 });
+  const today = sum((s) => [s.today]);
+  const days = sum((s) => s.days);
+  const tiles: [string, string, string][] = [
+    ["today", `${m.today} · ${m.paidAmount}`, `¥${formatYuan(today.fen)} · ${today.count}`],
+    ["days", `${m.last14Days} · ${m.paidAmount}`, `¥${formatYuan(days.fen)} · ${days.count}`],
+    ["failing", m.failingNow, String(o.failing.length)],
+    ["review", m.waitingReview, String(o.review.length)],
+  ];
+  return (
+    <dl className="grid grid-cols-2 gap-4 md:grid-cols-4">
+      {tiles.map(([key, label, value]) => (
+        <div key={key} className="rounded-2xl bg-white p-4 shadow-sm" data-testid={`total-${key}`}>
+          <dt className="text-sm text-gray-600">{label}</dt>
+          <dd className="mt-1 text-xl font-semibold text-gray-900">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** Overview: paid today and over 14 days per merchant and channel, failing notifications, payments for review. */
 export default async function OverviewPage() {
   const { ctx, scope, session, m, locale } = await requireConsoleUser();
@@ -38,6 +63,7 @@ export default async function OverviewPage() {
   return (
     <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="overview" selfPath="/console">
       <h1 className="text-xl font-semibold text-gray-900">{m.navOverview}</h1>
+      <Totals o={o} m={m} />
       <SeriesTable id="by-merchant" title={m.byMerchant} rows={o.byMerchant} days={o.days} m={m} />
       <SeriesTable id="by-channel" title={m.byChannel} rows={o.byChannel} days={o.days} m={m} />
       <Card title={m.failingNow} id="failing">
