@@ -1,7 +1,8 @@
 import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { loadOrderForRead, publicOrderView, type PublicOrderView } from "@/lib/orders/order-views";
+import { loadOrderForRead, publicOrderView } from "@/lib/orders/order-views";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
 import type { PayType } from "@/lib/pay-types";
 import { planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";

@@ -1,4 +1,5 @@
 import type { Order } from "@/lib/storage/records";
+import type { PublicStatus } from "./public-order-view";
 
 /**
  * The order state machine (DESIGN §1.3), as pure functions of an order row and the time:
@@ -8,8 +9,6 @@ import type { Order } from "@/lib/storage/records";
  *   expired → paid      late=true, when the payment arrives within the grace period its code stays reserved
  * Everything else is terminal.
  */
-
-export type PublicStatus = "pending" | "paid" | "expired" | "closed";
 
 /** What the payer and the merchant see, with expiry applied from the clock even before the sweeper ran. */
 export function effectiveStatus(order: Pick<Order, "status" | "expires_at">, now: number): PublicStatus | null {

@@ -5,7 +5,8 @@ import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { canClose } from "./lifecycle";
-import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView, type PublicOrderView } from "./order-views";
+import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView } from "./order-views";
+import type { PublicOrderView } from "./public-order-view";
 
 const RECORDS_LIMIT = 100;
 

@@ -4,23 +4,13 @@ import type { AppContext } from "@/lib/context";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
 import { signedReturnUrl } from "@/lib/merchant-notify/messages";
-import { effectiveStatus, expiresIn, type PublicStatus } from "./lifecycle";
+import { effectiveStatus, expiresIn } from "./lifecycle";
+import type { PublicOrderView } from "./public-order-view";
 import { reconcileForView } from "./reconcile";
 import type { Notification, Order } from "@/lib/storage/records";
 
 /** After this long without the shop's `success`, the page may still go back to the shop (DESIGN §1.5). */
 export const RETURN_WITHOUT_ACK_MS = 10_000;
-
-/** What the payer's browser may see (`sign=nosign`): nothing secret, no merchant references. */
-export interface PublicOrderView {
-  order_id: string;
-  status: PublicStatus;
-  price: string;
-  pay_amount: string;
-  type: string;
-  expires_in: number;
-  return_url?: string;
-}
 
 /**
  * Loads an order for display and enforces expiry on read: a pending order past its time is stored as expired
