@@ -1,6 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { effectiveStatus, type PublicStatus } from "@/lib/orders/lifecycle";
+import { effectiveStatus } from "@/lib/orders/lifecycle";
+import type { PublicStatus } from "@/lib/orders/public-order-view";
 import type { Notification, Order } from "@/lib/storage/records";
 import { canSeeMerchant, type ConsoleScope } from "./console-scope";
 
