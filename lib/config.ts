@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { consoleSchema, refineConsoleUsers, type ConsoleUser } from "@/lib/console/console-config";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
 
@@ -36,20 +37,6 @@ export const merchantSchema = z
   })
   .strict();
 
-/** `scrypt$N$r$p$salt$hash` (base64url parts), as `npm run admin -- hash-password` prints it. */
-export const PASSWORD_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}$/;
-
-/** A merchant-console operator: which merchants' orders they may see and act on (`"*"`: all of them). */
-export const consoleUserSchema = z
-  .object({
-    name: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "must be 1–64 letters, digits, '_', '.', '@' or '-'"),
-    password_hash: z.string().regex(PASSWORD_HASH_PATTERN, "must be a scrypt hash from `npm run admin -- hash-password`"),
-    merchants: z.union([z.literal("*"), z.array(z.string().min(1)).min(1)]),
-  })
-  .strict();
-
-export const consoleSchema = z.object({ users: z.array(consoleUserSchema).default([]) }).strict();
-
 export const configFileSchema = z
   .object({
     merchants: z.array(merchantSchema).min(1),
@@ -74,19 +61,10 @@ export const configFileSchema = z
         if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
-    const names = new Set<string>();
-    cfg.console?.users.forEach((u, i) => {
-      if (names.has(u.name)) ctx.addIssue({ code: "custom", path: ["console", "users", i, "name"], message: `duplicate console user "${u.name}"` });
-      names.add(u.name);
-      if (u.merchants === "*") return;
-      u.merchants.forEach((appkey, j) => {
-        if (!appkeys.has(appkey)) ctx.addIssue({ code: "custom", path: ["console", "users", i, "merchants", j], message: `unknown merchant "${appkey}"` });
-      });
-    });
+    refineConsoleUsers(cfg.console?.users ?? [], appkeys, ctx);
   });
 
 export type Merchant = z.infer<typeof merchantSchema>;
-export type ConsoleUser = z.infer<typeof consoleUserSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
 const envSchema = z.object({

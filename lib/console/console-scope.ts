@@ -1,4 +1,5 @@
-import type { AppConfig, ConsoleUser, Merchant } from "@/lib/config";
+import type { AppConfig, Merchant } from "@/lib/config";
+import type { ConsoleUser } from "./console-config";
 import type { ChannelConfig } from "@/lib/providers/registry";
 
 /**

@@ -2,7 +2,8 @@ import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
-import type { AppConfig, ConsoleUser } from "@/lib/config";
+import type { AppConfig } from "@/lib/config";
+import type { ConsoleUser } from "./console-config";
 
 /**
  * The console operator's session: an iron-session seal in an HttpOnly, SameSite=Strict cookie scoped to /console.
