@@ -1,5 +1,5 @@
 import type { Generated } from "kysely";
-import type { DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
+import type { ConsoleAuditEntry, DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
 
 /**
  * The storage schema, shared by SQLite and PostgreSQL, derived from the domain records (./records.ts). Only what is
@@ -24,6 +24,8 @@ export type NotificationAttemptsTable = Omit<NotificationAttempt, "id"> & { id: 
 export type DemoReceiptsTable = Omit<DemoReceipt, "id" | "verified"> & { id: Generated<number>; verified: number };
 
 export type QrCacheTable = Omit<QrCode, "id"> & { id: Generated<number> };
+
+export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
 
 /**
  * An amount held by one order on one channel and wallet (V免签 channels): payments carry only wallet and amount, so
@@ -55,4 +57,5 @@ export interface Database {
   qr_cache: QrCacheTable;
   amount_reservations: AmountReservationsTable;
   channel_monitors: ChannelMonitorsTable;
+  console_audit: ConsoleAuditTable;
 }
