@@ -64,9 +64,11 @@ export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguag
         <span>{m.secureNote}</span>
         {!pc || embedded ? <LanguageLink href={otherLanguageHref} m={m} /> : null}
       </footer>
-      <noscript>
-        <p className="mt-2 text-center text-xs text-gray-600">{m.noscriptNote}</p>
-      </noscript>
+      {model.kind === "pay" ? (
+        <noscript>
+          <p className="mt-2 text-center text-xs text-gray-600">{m.noscriptNote}</p>
+        </noscript>
+      ) : null}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { formatCountdown } from "@/lib/cashier/countdown";
 import type { ChooserModel } from "@/lib/cashier/page-model";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { OrderDetails } from "./parts";
@@ -33,6 +34,10 @@ export function WalletChooser({ model, m, action, failed }: Props) {
         <p className="mt-1 text-4xl font-semibold tracking-tight text-gray-900" data-testid="amount">
           <span className="mr-0.5 text-2xl">¥</span>
           {model.view.price}
+        </p>
+        {/* The time left when the page was made (server clock); the code's own countdown starts after the choice. */}
+        <p className="mt-2 text-sm text-gray-600" data-testid="chooser-time-left">
+          {m.timeLeftLabel} <span className="font-mono font-semibold text-gray-900 tabular-nums">{formatCountdown(model.view.expires_in)}</span>
         </p>
       </section>
       <section className="border-t border-gray-100 px-6 py-6" aria-labelledby="choose-title">

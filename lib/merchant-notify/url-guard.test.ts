@@ -74,6 +74,12 @@ describe("SSRF guard at send time", () => {
     expect(hits.length).toBe(before);
   });
 
+  it.each(["2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:127.0.0.1]", "[::1]"])("refuses the loopback spelled %s", async (host) => {
+    const before = hits.length;
+    await expect(send(`http://${host}:${server.port}/n`)).rejects.toThrow(/^refused: address /);
+    expect(hits.length).toBe(before);
+  });
+
   it("reaches a listed host", async () => {
     await expect(send(`${server.url}/n?a=1`, ["127.0.0.1"])).resolves.toEqual({ status: 200, body: "success" });
     expect(hits.at(-1)).toBe("GET /n?a=1");

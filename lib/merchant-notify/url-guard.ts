@@ -101,6 +101,18 @@ export function hostAllowed(url: URL, policy: UrlGuardPolicy): boolean {
   });
 }
 
+/**
+ * What can be told about a URL before any DNS lookup: true when its host is a forbidden literal address (or
+ * `localhost`) that the policy does not list. Lets a protocol refuse such a URL when the order is made, with a clear
+ * message; the send-time check stays the real defence (names are only resolved then).
+ */
+export function obviouslyPrivate(raw: string, policy: UrlGuardPolicy): boolean {
+  const url = URL.parse(raw);
+  if (!url || hostAllowed(url, policy)) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || (net.isIP(host) !== 0 && isForbiddenAddress(host));
+}
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
 /** A socket lookup that resolves as usual, then refuses when any resolved address is forbidden. */

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { findEpayMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { requestUrlProblem } from "@/lib/merchant-notify/url-guard";
+import { obviouslyPrivate, requestUrlProblem } from "@/lib/merchant-notify/url-guard";
+import { merchantUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
 import { parseYuan } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/create-order";
@@ -60,6 +61,10 @@ export async function createEpayOrder(ctx: AppContext, params: Record<string, st
   for (const [field, url] of [["notify_url", p.notify_url], ["return_url", p.return_url]] as const) {
     const problem = url ? requestUrlProblem(url) : null;
     if (problem) throw new EpayError(`${field} ${problem}`);
+  }
+  // Paydesk itself fetches notify_url (return_url is only where the payer's browser goes).
+  if (obviouslyPrivate(p.notify_url, merchantUrlPolicy(merchant))) {
+    throw new EpayError("notify_url 指向本机或内网地址；如确需使用，请在商户配置的 epay.allowed_hosts 中列出该主机");
   }
   const priceFen = parseYuan(p.money);
   if (priceFen === null || priceFen <= 0) throw new EpayError(`金额 money 无效：${p.money}`);

@@ -257,9 +257,23 @@ describe("epay clients against Paydesk", () => {
       expect(await mapi(signedRequest("sdk", { ...req, return_url: `${shop.url}/other` }))).toMatchObject({ code: -1 });
     });
 
-    it("refuses to notify a private address the merchant did not allow, and logs why on the attempt", async () => {
-      const answer = await mapi(signedRequest("sdk", fields(), { pid: "1002", key: EPAY_MERCHANT.key }));
+    it.each(["http://127.0.0.1:8080/n", "http://localhost/n", "http://[::1]/n", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.8/n"])(
+      "refuses a notify_url at a private literal address (%s) when the order is made",
+      async (notifyUrl) => {
+        expect(await mapi(signedRequest("sdk", fields({ notify_url: notifyUrl }), { pid: "1002", key: EPAY_MERCHANT.key }))).toEqual({
+          code: -1,
+          msg: "notify_url 指向本机或内网地址；如确需使用，请在商户配置的 epay.allowed_hosts 中列出该主机",
+        });
+      },
+    );
+
+    it("refuses at send time what only resolves to a private address, and logs why on the attempt", async () => {
+      // Names are not resolved when the order is made, so a public-looking URL passes then; what counts is where the
+      // dispatcher connects. The stored URL is pointed at the test shop (127.0.0.1, not listed for merchant 1002) to
+      // stand for a name that now resolves there.
+      const answer = await mapi(signedRequest("sdk", fields({ notify_url: "https://shop.example/n" }), { pid: "1002", key: EPAY_MERCHANT.key }));
       const id = String(answer.trade_no);
+      await db.db.updateTable("orders").set({ notify_url: `${shop.url}/pay/yipay/notify_url` }).where("id", "=", id).execute();
       const before = shop.hits.length;
       expect(await payAndDispatch(id)).toBe(1);
       expect(shop.hits.length).toBe(before);
