@@ -5,7 +5,7 @@ import pg from "pg";
 import pino from "pino";
 import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { providerFor } from "@/lib/providers/registry";
+import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { ProviderDeps } from "@/lib/providers/types";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { storageAccess, type AmountReservationsRepository, type ChannelMonitorsRepository, type QrCacheRepository } from "@/lib/storage/repositories";
@@ -116,7 +116,7 @@ export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfi
     config,
     now: clock.now,
     random: Math.random,
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), qrCache: storage.repos.qrCache, amounts: storage.repos.amounts, monitors: storage.repos.monitors }),
+    provider: (channel) => providerFor(channel, providerDeps(storage.repos, (...args) => fetch(...args))),
     log: pino({ level: "silent" }),
     clock,
     ...overrides,
