@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
+import { loadChannelHealth } from "@/lib/console/channel-health";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
 import { createOrder } from "@/lib/orders/create-order";
 import { closeOrder } from "@/lib/orders/merchant-queries";
@@ -226,6 +227,16 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     const stale = await app.heartbeat({ t: ctx.clock.now() - 10 * 60_000 });
     expect(stale).toMatchObject({ code: -1, msg: "客户端时间错误" });
     await expect(create("80.00", "wxpay", ONE)).rejects.toMatchObject({ code: 204 });
+  });
+
+  it.skipIf(skip)("the console's channel health shows the app's heartbeat and whether the channel takes orders", async () => {
+    await freshStart();
+    const scope = { userName: "ops", appkeys: null, merchants: ctx.config.merchants, channels: ctx.config.channels };
+    const health = async () => new Map((await loadChannelHealth(ctx, scope)).map((h) => [h.id, h.monitor]));
+    expect((await health()).get("vmq1")).toEqual({ online: true, lastSeenAt: ctx.clock.now() });
+    const beatAt = ctx.clock.now();
+    ctx.clock.advance(61_000);
+    expect((await health()).get("vmq1")).toEqual({ online: false, lastSeenAt: beatAt });
   });
 
   it.skipIf(skip)("answers 404 on a channel that is not a vmq channel", async () => {
