@@ -1,20 +1,8 @@
 import "server-only";
-import type { Selectable } from "kysely";
-import { isPayType, type PayType } from "@/lib/pay-types";
+import type { PayType } from "@/lib/pay-types";
 import type { Db } from "./database";
 import type { Order, OrderStatus } from "./records";
-import type { OrdersTable } from "./schema";
-
-/** The stored row → the domain record. An unknown wallet is corrupt data, not something to guess ("alipay") about. */
-function toOrder(row: Selectable<OrdersTable>): Order {
-  // "" is an order still waiting for the payer's choice of wallet; anything else unknown is corrupt data.
-  if (row.type !== "" && !isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
-  return { ...row, type: row.type === "" ? null : row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
-}
-
-function toRow(order: Order): OrdersTable {
-  return { ...order, type: order.type ?? "", free_amount: order.free_amount ? 1 : 0, late: order.late ? 1 : 0 };
-}
+import { toOrder, toRow } from "./order-rows";
 
 /**
  * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
@@ -122,17 +110,21 @@ export async function claimReconcileSlot(db: Db, id: string, now: number, interv
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** pending|expired → paid, guarded so that only one of two racing payments can win. */
+/**
+ * pending|expired → paid, guarded so that only one of two racing payments can win. An operator's credit from review
+ * (merchant console) may also pay a closed order: `from` widens the guard, never to `paid`.
+ */
 export async function markOrderPaid(
   db: Db,
   id: string,
   p: { realFen: number; paidAt: number; late: boolean },
+  from: readonly Exclude<OrderStatus, "paid" | "creating">[] = ["pending", "expired"],
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
     .set({ status: "paid", real_fen: p.realFen, paid_at: p.paidAt, late: p.late ? 1 : 0, updated_at: p.paidAt })
     .where("id", "=", id)
-    .where("status", "in", ["pending", "expired"])
+    .where("status", "in", from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
