@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { vmqMerchantSchema } from "@/lib/merchant-protocol/vmq/vmq-config";
 import { consoleSchema, refineConsoleUsers, type ConsoleUser } from "@/lib/console/console-config";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
@@ -23,18 +24,6 @@ export const epayMerchantSchema = z
   .object({
     pid: z.string().regex(/^\d{1,16}$/, "must be digits, like \"1000\""),
     key: z.string().min(32, "must be at least 32 characters").max(128),
-    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
-  })
-  .strict();
-
-/**
- * The V免签 merchant API of a merchant (PROTOCOLS §6, `/vmq/{appkey}/…`); absent = off for that merchant. `key` is
- * the communication key the shop signs with; `allowed_hosts` as for epay: hosts the shop's per-request
- * `notifyUrl`/`returnUrl` may reach although they are loopback or private.
- */
-export const vmqMerchantSchema = z
-  .object({
-    key: z.string().min(16, "must be at least 16 characters").max(128),
     allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
   })
   .strict();

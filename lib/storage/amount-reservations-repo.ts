@@ -55,7 +55,7 @@ export async function findAmountHolder(db: Db, channelId: string, type: string, 
   return row?.order_id;
 }
 
-/** Frees whatever amount an order holds: it was paid, closed, or never made it past creation. */
+/** Frees whatever amount an order holds: it was paid or closed. */
 export async function releaseAmountsOf(db: Db, orderId: string): Promise<void> {
   await db.deleteFrom("amount_reservations").where("order_id", "=", orderId).execute();
 }

@@ -1,21 +1,9 @@
 import "server-only";
-import type { Selectable } from "kysely";
-import { isPayType, type PayType } from "@/lib/pay-types";
+import type { PayType } from "@/lib/pay-types";
 import { releaseAmountsOf } from "./amount-reservations-repo";
 import type { Db } from "./database";
 import type { Order, OrderStatus } from "./records";
-import type { OrdersTable } from "./schema";
-
-/** The stored row → the domain record. An unknown wallet is corrupt data, not something to guess ("alipay") about. */
-function toOrder(row: Selectable<OrdersTable>): Order {
-  // "" is an order still waiting for the payer's choice of wallet; anything else unknown is corrupt data.
-  if (row.type !== "" && !isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
-  return { ...row, type: row.type === "" ? null : row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
-}
-
-function toRow(order: Order): OrdersTable {
-  return { ...order, type: order.type ?? "", free_amount: order.free_amount ? 1 : 0, late: order.late ? 1 : 0 };
-}
+import { toOrder, toRow } from "./order-rows";
 
 /**
  * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
@@ -64,7 +52,6 @@ export async function reassignCreatingOrder(db: Db, id: string, channelId: strin
 /** Drops an order whose creation failed upstream, so nothing half-made stays behind and the shop may retry. */
 export async function deleteCreatingOrder(db: Db, id: string): Promise<void> {
   await db.deleteFrom("orders").where("id", "=", id).where("status", "=", "creating").execute();
-  await releaseAmountsOf(db, id);
 }
 
 export async function findOrderById(db: Db, id: string): Promise<Order | undefined> {
@@ -111,10 +98,9 @@ export async function transitionOrder(
     .where("id", "=", id)
     .where("status", "in", from)
     .executeTakeFirst();
-  const moved = Number(result.numUpdatedRows) === 1;
-  // A closed order waits for no money: its amount (V免签 channels) is free for the next order at once.
-  if (moved && to === "closed") await releaseAmountsOf(db, id);
-  return moved;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (to === "closed") await releaseAmountsOf(db, id); // it waits for no money: its V免签 amount is free at once
+  return true;
 }
 
 /**
@@ -148,10 +134,7 @@ export async function markOrderPaid(
     .where("id", "=", id)
     .where("status", "in", from)
     .executeTakeFirst();
-  const won = Number(result.numUpdatedRows) === 1;
-  // Same transaction as the payment: once paid, the order's amount may be handed to the next order.
-  if (won) await releaseAmountsOf(db, id);
-  return won;
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /**

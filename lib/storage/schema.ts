@@ -30,7 +30,7 @@ export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<
 /**
  * An amount held by one order on one channel and wallet (V免签 channels): payments carry only wallet and amount, so
  * the holder is the order a payment of that amount credits. Free again once `reserved_until` (the order's expiry
- * plus the late grace) passed or the holder is paid, closed or gone.
+ * plus the late grace) passed, or at once when the holder is paid or closed.
  */
 export interface AmountReservationsTable {
   id: Generated<number>;
