@@ -222,7 +222,7 @@ async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest)
   } else {
     try {
       const request = { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now };
-      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) => ctx.repos.orders.reassignCreatingOrder(id, next.id));
+      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) => ctx.repos.orders.reassignCodelessOrder(id, next.id));
       activated = got.code;
       row.channel_id = got.channel.id;
     } catch (err) {

@@ -44,9 +44,9 @@ export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now
     .execute();
 }
 
-/** Moves a `creating` claim to another channel (the first one had no room for it). */
-export async function reassignCreatingOrder(db: Db, id: string, channelId: string): Promise<void> {
-  await db.updateTable("orders").set({ channel_id: channelId }).where("id", "=", id).where("status", "=", "creating").execute();
+/** Moves an order that has no code yet to another channel (the first one had no room for it). */
+export async function reassignCodelessOrder(db: Db, id: string, channelId: string): Promise<void> {
+  await db.updateTable("orders").set({ channel_id: channelId }).where("id", "=", id).where("payload", "=", "").execute();
 }
 
 /** Drops an order whose creation failed upstream, so nothing half-made stays behind and the shop may retry. */

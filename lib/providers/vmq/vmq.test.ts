@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { loadChannelHealth } from "@/lib/console/channel-health";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
-import { createOrder } from "@/lib/orders/create-order";
+import { chooseType } from "@/lib/orders/choose-type";
+import { createOrder, placeOrder } from "@/lib/orders/create-order";
 import { closeOrder } from "@/lib/orders/merchant-queries";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
@@ -97,6 +98,20 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     }
     expect(byChannel.get("vmq1")).toEqual(["10.00", "10.01", "10.02"]);
     expect(byChannel.get("vmq2")).toEqual(["10.00", "9.99"]);
+  });
+
+  it.skipIf(skip)("the cashier's wallet choice moves on from a full channel too", async () => {
+    await freshStart();
+    for (let i = 0; i < 3; i++) await create("90.00", "wxpay", ONE); // vmq1 full at 90.00–90.02
+    const merchant = ctx.config.merchants.find((m) => m.appkey === SHOP.appkey)!;
+    const waiting = await placeOrder(ctx, merchant, {
+      protocol: "epay", outOrderId: `${dialect}-${++seq}`, priceRaw: "90.00", priceFen: 9000, type: null,
+      custom: "", name: "", notifyUrl: null, returnUrl: null, requestSign: "", digest: null,
+    });
+    ctx.random = () => 0; // rotation picks vmq1 first when both are candidates
+    expect(await chooseType(ctx, waiting.id, "wxpay")).toEqual({ outcome: "chosen" });
+    const chosen = await ctx.repos.orders.findOrderById(waiting.id);
+    expect(chosen).toMatchObject({ channel_id: "vmq2", pay_amount_fen: 9000, payload: "wxp://second" });
   });
 
   it.skipIf(skip)("keeps one amount per wallet: the same amount may be held on WeChat and on Alipay at once", async () => {
