@@ -121,7 +121,15 @@ export default tseslint.config(
   // Each provider's files (and tests) may import their own folder, never another provider's.
   ...PROVIDER_DIRS.map((dir) => ({
     files: [`lib/providers/${dir}/**`],
-    rules: { "no-restricted-imports": restrict(providerFolderPattern([dir]), siblingProvider, e2eFromLib, uiFromLib, nextFromLib) },
+    rules: {
+      "no-restricted-imports": restrict(
+        providerFolderPattern([dir]),
+        siblingProvider,
+        e2eFromLib,
+        uiFromLib,
+        nextFromLib,
+      ),
+    },
   })),
   {
     // Tests may be long (one scenario per file reads better than an arbitrary split).

@@ -13,12 +13,20 @@ describe("planPayment", () => {
 
   it("desktop gets the PC layout", () => expect(plan("alipay", ali, UA.desktop).layout).toBe("pc"));
   it("iPhone wakes Alipay with the scheme", () =>
-    expect(plan("alipay", ali, UA.iphone)).toEqual({ layout: "h5", phone: { kind: "wake", href: alipaySchemeLink(ali), label: "wakeAlipay" } }));
+    expect(plan("alipay", ali, UA.iphone)).toEqual({
+      layout: "h5",
+      phone: { kind: "wake", href: alipaySchemeLink(ali), label: "wakeAlipay" },
+    }));
   it("Android Chrome wakes Alipay with an intent", () =>
-    expect(plan("alipay", ali, UA.androidChrome).phone).toEqual({ kind: "wake", href: alipayIntentLink(ali), label: "wakeAlipay" }));
+    expect(plan("alipay", ali, UA.androidChrome).phone).toEqual({
+      kind: "wake",
+      href: alipayIntentLink(ali),
+      label: "wakeAlipay",
+    }));
   it("QQ Browser is an ordinary browser: scheme link", () =>
     expect(plan("alipay", ali, UA.qqBrowser).phone).toMatchObject({ kind: "wake", href: alipaySchemeLink(ali) }));
-  it("inside Alipay: straight to the code", () => expect(plan("alipay", ali, UA.alipay).phone).toMatchObject({ kind: "direct", href: ali }));
+  it("inside Alipay: straight to the code", () =>
+    expect(plan("alipay", ali, UA.alipay).phone).toMatchObject({ kind: "direct", href: ali }));
   it("Alipay inside WeChat or QQ: overlay", () => {
     expect(plan("alipay", ali, UA.wechat).phone).toEqual({ kind: "open-in-browser", app: "wechat" });
     expect(plan("alipay", ali, UA.qq).phone).toEqual({ kind: "open-in-browser", app: "qq" });
@@ -31,6 +39,8 @@ describe("planPayment", () => {
   it("WeChat personal vs Native codes", () => {
     expect(plan("wxpay", "wxp://f2f0abc", UA.iphone).phone).toEqual({ kind: "wechat-album", inWechat: false });
     expect(plan("wxpay", "wxp://f2f0abc", UA.wechat).phone).toEqual({ kind: "wechat-album", inWechat: true });
-    expect(plan("wxpay", "weixin://wxpay/bizpayurl?pr=x", UA.androidChrome).phone).toEqual({ kind: "wechat-other-device" });
+    expect(plan("wxpay", "weixin://wxpay/bizpayurl?pr=x", UA.androidChrome).phone).toEqual({
+      kind: "wechat-other-device",
+    });
   });
 });

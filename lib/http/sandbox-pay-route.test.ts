@@ -17,13 +17,29 @@ describe("sandbox pay route", () => {
   afterAll(() => db.close());
 
   it("needs the same origin and the session nonce, then pays the order", async () => {
-    const id = (await createOrder(ctx, signedCreateParams({ price: "1.00", type: "alipay", out_order_id: "sbx-route-1" }))).order_id;
+    const id = (
+      await createOrder(ctx, signedCreateParams({ price: "1.00", type: "alipay", out_order_id: "sbx-route-1" }))
+    ).order_id;
     const pay = payerRouteFor(ctx, sandboxPayRoute);
     const { cookie, token } = await openPayerSession(ctx, id);
     const post = (body: string, headers: Record<string, string> = {}) =>
-      pay(new Request(`${PAYER_BASE}/api/sandbox/pay`, { method: "POST", body, headers: { "content-type": "application/json", cookie, [CSRF_HEADER]: token, ...headers } }));
-    await expectPayerError(await post(JSON.stringify({ order_id: id }), { origin: "https://evil.example" }), 403, "cross_origin");
-    await expectPayerError(await post(JSON.stringify({ order_id: id }), { [CSRF_HEADER]: "" }), 403, "session_required");
+      pay(
+        new Request(`${PAYER_BASE}/api/sandbox/pay`, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json", cookie, [CSRF_HEADER]: token, ...headers },
+        }),
+      );
+    await expectPayerError(
+      await post(JSON.stringify({ order_id: id }), { origin: "https://evil.example" }),
+      403,
+      "cross_origin",
+    );
+    await expectPayerError(
+      await post(JSON.stringify({ order_id: id }), { [CSRF_HEADER]: "" }),
+      403,
+      "session_required",
+    );
     await expectPayerError(await post("{not json"), 400, "bad_request");
     await expectPayerError(await post(JSON.stringify({ order: id })), 400, "bad_request");
     await expectPayerError(await post(JSON.stringify({ order_id: "nosuchorder000000000000" })), 404, "not_found");
@@ -31,7 +47,9 @@ describe("sandbox pay route", () => {
     expect(sandboxPayResponseSchema.parse(await sent.json()).data.result).toBe("sent");
     expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("paid");
     // A form body works too; the second payment is acknowledged but kept for review, not credited again.
-    const form = await post(new URLSearchParams({ order_id: id }).toString(), { "content-type": "application/x-www-form-urlencoded" });
+    const form = await post(new URLSearchParams({ order_id: id }).toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(form.status).toBe(200);
     const payments = await ctx.repos.payments.listPaymentsForOrder(id);
     expect(payments.map((p) => p.status).sort()).toEqual(["applied", "unmatched"]);

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
 import type { DatabaseHandle } from "./database";
 import { T0 } from "@/test/support/order-fixture";
-import { claimNotification, dueNotificationIds, finishAttempt, findNotificationByOrder, insertNotification, listAttempts, resendNotification } from "./notifications-repo";
+import {
+  claimNotification,
+  dueNotificationIds,
+  finishAttempt,
+  findNotificationByOrder,
+  insertNotification,
+  listAttempts,
+  resendNotification,
+} from "./notifications-repo";
 
 const pgReason = await postgresUnavailableReason();
 if (pgReason) console.warn(`[notifications-repo] PostgreSQL suite skipped: ${pgReason}`);
@@ -29,12 +37,31 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notifications repository on 
     expect(await dueNotificationIds(h.db, T0 + 999, 100)).not.toContain(n.id);
     // A's lease ran out and B took over: A's late result must not overwrite B's.
     expect(await claimNotification(h.db, n.id, "B", T0 + 1001, 1000)).toBeDefined();
-    const attempt = { started_at: T0, duration_ms: 5, http_status: 200, response_body: "fail", error: null, outcome: "failed" as const };
-    expect(await finishAttempt(h.db, n.id, "A", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } })).toBe(false);
-    expect(await finishAttempt(h.db, n.id, "B", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } })).toBe(true);
-    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({ status: "failed", attempts: 1, lease_owner: null });
+    const attempt = {
+      started_at: T0,
+      duration_ms: 5,
+      http_status: 200,
+      response_body: "fail",
+      error: null,
+      outcome: "failed" as const,
+    };
+    expect(
+      await finishAttempt(h.db, n.id, "A", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } }),
+    ).toBe(false);
+    expect(
+      await finishAttempt(h.db, n.id, "B", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } }),
+    ).toBe(true);
+    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lease_owner: null,
+    });
     expect(await listAttempts(h.db, n.id)).toHaveLength(1);
     expect(await resendNotification(h.db, orderId, T0 + 5000)).toBe(true);
-    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: T0 + 5000 });
+    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: T0 + 5000,
+    });
   });
 });

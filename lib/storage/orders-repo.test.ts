@@ -2,7 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
 import type { DatabaseHandle } from "./database";
 import { insertPendingOrder, T0, testOrder } from "@/test/support/order-fixture";
-import { activateOrder, claimReconcileSlot, collectedSince, countOrdersSince, deleteCreatingOrder, findOrderById, findOrderByMerchantRef, findOrderByProviderOrderId, insertCreatingOrder, lastPaidChannel, listPaidOrdersByCustom, markOrderPaid, sweepOrders, transitionOrder } from "./orders-repo";
+import {
+  activateOrder,
+  claimReconcileSlot,
+  collectedSince,
+  countOrdersSince,
+  deleteCreatingOrder,
+  findOrderById,
+  findOrderByMerchantRef,
+  findOrderByProviderOrderId,
+  insertCreatingOrder,
+  lastPaidChannel,
+  listPaidOrdersByCustom,
+  markOrderPaid,
+  sweepOrders,
+  transitionOrder,
+} from "./orders-repo";
 
 const pgReason = await postgresUnavailableReason();
 if (pgReason) console.warn(`[orders-repo] PostgreSQL suite skipped: ${pgReason}`);
@@ -17,20 +32,29 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     if (!skip) await h.close();
   });
 
-  it.skipIf(skip)("the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried", async () => {
-    const o = testOrder({ out_order_id: "same" });
-    expect(await insertCreatingOrder(h.db, o)).toBe(true);
-    expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(false);
-    expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same", appkey: "k2" }))).toBe(true);
-    await deleteCreatingOrder(h.db, o.id);
-    expect(await findOrderByMerchantRef(h.db, "k1", "same")).toBeUndefined();
-    expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(true);
-  });
+  it.skipIf(skip)(
+    "the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried",
+    async () => {
+      const o = testOrder({ out_order_id: "same" });
+      expect(await insertCreatingOrder(h.db, o)).toBe(true);
+      expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(false);
+      expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same", appkey: "k2" }))).toBe(true);
+      await deleteCreatingOrder(h.db, o.id);
+      expect(await findOrderByMerchantRef(h.db, "k1", "same")).toBeUndefined();
+      expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(true);
+    },
+  );
 
   it.skipIf(skip)("activation stores the provider's answer; lookups by id, merchant ref and provider id", async () => {
     const o = await insertPendingOrder(h.db, { provider_order_id: "P-1", channel_id: "cx", pay_amount_fen: 101 });
     const stored = await findOrderById(h.db, o.id);
-    expect(stored).toMatchObject({ status: "pending", payload: "qr", pay_amount_fen: 101, price_fen: 100, created_at: T0 });
+    expect(stored).toMatchObject({
+      status: "pending",
+      payload: "qr",
+      pay_amount_fen: 101,
+      price_fen: 100,
+      created_at: T0,
+    });
     expect(typeof stored!.created_at).toBe("number");
     expect((await findOrderByProviderOrderId(h.db, "cx", "P-1"))?.id).toBe(o.id);
     expect(await findOrderByProviderOrderId(h.db, "other", "P-1")).toBeUndefined();
@@ -40,7 +64,12 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
   it.skipIf(skip)("orders come back as domain records: booleans, a pay type, fen and times as numbers", async () => {
     const o = testOrder({ type: "qqpay" });
     await insertCreatingOrder(h.db, o);
-    await activateOrder(h.db, o.id, { payload: "qr", payAmountFen: 99, providerOrderId: null, expiresAt: T0 + 1, freeAmount: true }, T0);
+    await activateOrder(
+      h.db,
+      o.id,
+      { payload: "qr", payAmountFen: 99, providerOrderId: null, expiresAt: T0 + 1, freeAmount: true },
+      T0,
+    );
     await markOrderPaid(h.db, o.id, { realFen: 99, paidAt: T0 + 2, late: true });
     const stored = await findOrderById(h.db, o.id);
     expect(stored).toMatchObject({ type: "qqpay", free_amount: true, late: true, real_fen: 99, paid_at: T0 + 2 });

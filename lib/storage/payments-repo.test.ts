@@ -18,7 +18,16 @@ describe.each<TestDialect>(["sqlite", "postgres"])("payments repository on %s", 
   });
 
   it.skipIf(skip)("payments are unique per channel and trade number", async () => {
-    const p = { channel_id: "c1", trade_no: `T-${dialect}`, order_id: null, amount_fen: 100, status: "unmatched" as const, reason: null, raw: "{}", received_at: T0 };
+    const p = {
+      channel_id: "c1",
+      trade_no: `T-${dialect}`,
+      order_id: null,
+      amount_fen: 100,
+      status: "unmatched" as const,
+      reason: null,
+      raw: "{}",
+      received_at: T0,
+    };
     const id = await insertPaymentOnce(h.db, p);
     expect(id).toEqual(expect.any(Number));
     expect(await insertPaymentOnce(h.db, p)).toBeNull();

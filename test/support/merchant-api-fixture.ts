@@ -37,16 +37,27 @@ const file = configFileSchema.parse({
   ],
 });
 
-export type Envelope = { code: number; msg: string; data?: Record<string, unknown> & { order_id?: string; pay_url?: string } };
+export type Envelope = {
+  code: number;
+  msg: string;
+  data?: Record<string, unknown> & { order_id?: string; pay_url?: string };
+};
 
 export interface MerchantApiFixture {
   /** A fresh context per test (its clock starts over), on a database shared by the suite. */
   ctx: TestContext;
   /** How the `broken` channel's provider fails: an upstream error, or no answer at all. */
   brokenMode: "error" | "hang";
-  call(run: Parameters<typeof merchantHandler>[0], params: Record<string, string>, init?: { json?: boolean; method?: string }): Promise<Envelope>;
+  call(
+    run: Parameters<typeof merchantHandler>[0],
+    params: Record<string, string>,
+    init?: { json?: boolean; method?: string },
+  ): Promise<Envelope>;
   create(params: Record<string, string>, json?: boolean): Promise<Envelope>;
-  signedFor(appkey: string, p: { price: string; type: string; out_order_id: string; custom?: string }): Record<string, string>;
+  signedFor(
+    appkey: string,
+    p: { price: string; type: string; out_order_id: string; custom?: string },
+  ): Record<string, string>;
 }
 
 /**
@@ -91,7 +102,10 @@ export function useMerchantApi(dialect: TestDialect): MerchantApiFixture {
         if (channel.id !== "broken") return base.provider(channel);
         const failing: PaymentProvider = {
           retryAck: { status: 200, body: "fail" },
-          createPayment: () => (f.brokenMode === "error" ? Promise.reject(new UpstreamError("金额变动无法支付")) : new Promise(() => undefined)),
+          createPayment: () =>
+            f.brokenMode === "error"
+              ? Promise.reject(new UpstreamError("金额变动无法支付"))
+              : new Promise(() => undefined),
           parseNotify: () => Promise.resolve({ kind: "rejected", reason: "n/a", ack: { status: 200, body: "fail" } }),
         };
         return failing;

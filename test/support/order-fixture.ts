@@ -42,6 +42,17 @@ export function testOrder(over: Partial<Order> = {}): Order {
 export async function insertPendingOrder(db: Db, over: Partial<Order> = {}): Promise<Order> {
   const o = testOrder(over);
   expect(await insertCreatingOrder(db, o)).toBe(true);
-  await activateOrder(db, o.id, { payload: "qr", payAmountFen: o.pay_amount_fen, providerOrderId: o.provider_order_id ?? null, expiresAt: o.expires_at, freeAmount: false }, T0);
+  await activateOrder(
+    db,
+    o.id,
+    {
+      payload: "qr",
+      payAmountFen: o.pay_amount_fen,
+      providerOrderId: o.provider_order_id ?? null,
+      expiresAt: o.expires_at,
+      freeAmount: false,
+    },
+    T0,
+  );
   return o;
 }

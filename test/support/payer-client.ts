@@ -24,7 +24,10 @@ export async function expectPayerError(res: Response, status: number, code: stri
 
 /** Opens a payer session for order `id`: the sealed cookie and the nonce the page would send back. */
 export async function openPayerSession(ctx: AppContext, id: string): Promise<{ cookie: string; token: string }> {
-  const res = await payerRouteFor(ctx, sessionRoute)(new Request(`${PAYER_BASE}/pay/${id}/session`, { method: "POST" }), withOrderId(id));
+  const res = await payerRouteFor(ctx, sessionRoute)(
+    new Request(`${PAYER_BASE}/pay/${id}/session`, { method: "POST" }),
+    withOrderId(id),
+  );
   expect(res.status).toBe(200);
   const { token } = sessionResponseSchema.parse(await res.json());
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";

@@ -5,16 +5,26 @@ import { sandboxNotifySign, sandboxProvider } from "./sandbox-provider";
 
 describe("sandbox provider", () => {
   const channel = sandboxChannelSchema.parse({ id: "sbx", provider: "sandbox", types: ["alipay"], key: "k-sbx" });
-  const provider = sandboxProvider.create(channel, statelessProviderDeps(() => Promise.reject(new Error("no network"))));
+  const provider = sandboxProvider.create(
+    channel,
+    statelessProviderDeps(() => Promise.reject(new Error("no network"))),
+  );
 
   it("signs notifications md5(order_id+amount+trade_no+key)", () => {
     // printf '%s' 'ORD11000T1sandbox' | md5sum
-    expect(sandboxNotifySign({ order_id: "ORD1", amount: "1000", trade_no: "T1" }, "sandbox")).toBe("076fd1b072af4af440fca3f9fafe7713");
+    expect(sandboxNotifySign({ order_id: "ORD1", amount: "1000", trade_no: "T1" }, "sandbox")).toBe(
+      "076fd1b072af4af440fca3f9fafe7713",
+    );
   });
 
   it("accepts the notification it builds for the simulate button, and nothing forged", async () => {
     const rawBody = provider.simulatedNotifyBody!({ orderId: "ORD1", amountFen: 1234, tradeNo: "SBX1" });
-    const request = (body: string) => ({ method: "POST", url: new URL("http://x/api/notify/sbx"), headers: new Headers(), rawBody: body });
+    const request = (body: string) => ({
+      method: "POST",
+      url: new URL("http://x/api/notify/sbx"),
+      headers: new Headers(),
+      rawBody: body,
+    });
     expect(await provider.parseNotify(request(rawBody))).toMatchObject({
       kind: "payment",
       tradeNo: "SBX1",
