@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // Native and Node-only drivers stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "pino", "qrcode"],
   poweredByHeader: false,
+  // forbidden() (HTTP 403) for a console operator opening another merchant's order.
+  experimental: { authInterrupts: true },
   // `/pay/{id}` gets its frame-ancestors from the merchant's embed_origins (proxy.ts); everything else refuses framing.
   async headers() {
     return [

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { consoleSchema, refineConsoleUsers, type ConsoleUser } from "@/lib/console/console-config";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
 
@@ -42,6 +43,8 @@ export const configFileSchema = z
     channels: z.array(channelSchema).min(1),
     /** Serve the built-in demo shop (/demo/…) with a real config file too (tests, staging). Off by default. */
     demo_shop: z.boolean().default(false),
+    /** The merchant console's users (/console); absent: nobody can log in. */
+    console: consoleSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -58,6 +61,7 @@ export const configFileSchema = z
         if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
+    refineConsoleUsers(cfg.console?.users ?? [], appkeys, ctx);
   });
 
 export type Merchant = z.infer<typeof merchantSchema>;
@@ -99,6 +103,8 @@ export interface AppConfig {
   demoShop: boolean;
   merchants: Merchant[];
   channels: ChannelConfig[];
+  /** Who may log in to the merchant console (config file `console.users`). */
+  consoleUsers: ConsoleUser[];
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -192,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     demoShop: demo || file.demo_shop,
     merchants: file.merchants,
     channels: file.channels,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 

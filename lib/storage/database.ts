@@ -62,8 +62,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 
 async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  // With a schema of its own, the migrator must be told: it looks for its tables among every schema's, and would
-  // otherwise take another schema's lock table (another test suite starting at the same moment) for its own.
+  // Kysely looks for its migration tables by name across every schema unless told which one: with several schemas
+  // in one database (parallel test suites, or instances sharing a server) it would find another schema's table,
+  // skip creating its own and fail with "relation kysely_migration_lock does not exist".
   const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

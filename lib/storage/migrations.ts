@@ -141,5 +141,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("orders").dropColumn("reconcile_asked_at").execute();
       },
     },
+    "007_console_audit": {
+      // Every merchant-console operator action (resend, credit, dismiss, login), kept for the console's audit page.
+      async up(db: Kysely<unknown>) {
+        await serialId(db, "console_audit")
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("user_name", "varchar(64)", (c) => c.notNull())
+          .addColumn("action", "varchar(32)", (c) => c.notNull())
+          .addColumn("appkey", "varchar(64)")
+          .addColumn("order_id", "varchar(32)")
+          .addColumn("payment_id", "bigint")
+          .addColumn("reason", "text")
+          .addColumn("detail", "text")
+          .execute();
+        await db.schema.createIndex("console_audit_at").on("console_audit").column("at").execute();
+        await db.schema.createIndex("console_audit_order").on("console_audit").column("order_id").execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("console_audit").ifExists().execute();
+      },
+    },
   };
 }

@@ -130,3 +130,17 @@ export async function resendNotification(db: Db, orderId: string, now: number): 
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * The console's "resend": a failed delivery, or one waiting for its next retry, is sent again now with a fresh
+ * schedule. A delivery in flight (leased) is left alone, so the shop never gets two attempts at once.
+ */
+export async function requeueNotificationNow(db: Db, orderId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_until: 0, lease_owner: null, updated_at: now })
+    .where("order_id", "=", orderId)
+    .where((eb) => eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("lease_until", "<", now)])]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

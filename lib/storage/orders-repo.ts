@@ -121,17 +121,21 @@ export async function claimReconcileSlot(db: Db, id: string, now: number, interv
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** pending|expired → paid, guarded so that only one of two racing payments can win. */
+/**
+ * pending|expired → paid, guarded so that only one of two racing payments can win. An operator's credit from review
+ * (merchant console) may also pay a closed order: `from` widens the guard, never to `paid`.
+ */
 export async function markOrderPaid(
   db: Db,
   id: string,
   p: { realFen: number; paidAt: number; late: boolean },
+  from: readonly Exclude<OrderStatus, "paid" | "creating">[] = ["pending", "expired"],
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
     .set({ status: "paid", real_fen: p.realFen, paid_at: p.paidAt, late: p.late ? 1 : 0, updated_at: p.paidAt })
     .where("id", "=", id)
-    .where("status", "in", ["pending", "expired"])
+    .where("status", "in", from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

@@ -40,8 +40,11 @@ export interface Order {
   reconcile_asked_at: number | null;
 }
 
-/** applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order. */
-export type PaymentStatus = "applied" | "mismatched" | "unmatched";
+/**
+ * applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order ·
+ * dismissed: an operator looked at it and decided not to credit it (merchant console, with a reason in the audit log).
+ */
+export type PaymentStatus = "applied" | "mismatched" | "unmatched" | "dismissed";
 
 /** One provider transaction, kept whether or not it could be credited. */
 export interface Payment {
@@ -118,4 +121,22 @@ export interface QrCode {
   order_id: string | null;
   locked_at: number;
   created_at: number;
+}
+
+export type ConsoleAction = "login" | "logout" | "resend" | "credit" | "dismiss";
+
+/** One operator action in the merchant console (migration 007). */
+export interface ConsoleAuditEntry {
+  id: number;
+  at: number;
+  user_name: string;
+  action: ConsoleAction;
+  /** The merchant the action concerned, when there is one (scopes who may read the entry). */
+  appkey: string | null;
+  order_id: string | null;
+  payment_id: number | null;
+  /** What the operator typed (credit and dismiss require one). */
+  reason: string | null;
+  /** A short machine-written note, e.g. the outcome. */
+  detail: string | null;
 }

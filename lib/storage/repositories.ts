@@ -1,5 +1,7 @@
 import "server-only";
 import type { Db } from "./database";
+import * as consoleAudit from "./console-audit-repo";
+import * as consoleQueries from "./console-repo";
 import * as demoReceipts from "./demo-receipts-repo";
 import * as notifications from "./notifications-repo";
 import * as orders from "./orders-repo";
@@ -27,6 +29,8 @@ export type NotificationsRepository = BoundModule<typeof notifications>;
 export type QrCacheRepository = BoundModule<typeof qrCache>;
 export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
 export type HealthRepository = BoundModule<typeof health>;
+export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
+export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -36,6 +40,10 @@ export interface Repositories {
   qrCache: QrCacheRepository;
   demoReceipts: DemoReceiptsRepository;
   health: HealthRepository;
+  /** The merchant console's audit log (migration 007). */
+  consoleAudit: ConsoleAuditRepository;
+  /** The merchant console's scoped read queries. */
+  consoleQueries: ConsoleQueriesRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -46,6 +54,8 @@ export function createRepositories(db: Db): Repositories {
     qrCache: bind(db, qrCache),
     demoReceipts: bind(db, demoReceipts),
     health: bind(db, health),
+    consoleAudit: bind(db, consoleAudit),
+    consoleQueries: bind(db, consoleQueries),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Generated } from "kysely";
-import type { DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
+import type { ConsoleAuditEntry, DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
 
 /**
  * The storage schema, shared by SQLite and PostgreSQL, derived from the domain records (./records.ts). Only what is
@@ -24,6 +24,8 @@ export type DemoReceiptsTable = Omit<DemoReceipt, "id" | "verified"> & { id: Gen
 
 export type QrCacheTable = Omit<QrCode, "id"> & { id: Generated<number> };
 
+export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
+
 export interface Database {
   orders: OrdersTable;
   payments: PaymentsTable;
@@ -31,4 +33,5 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
+  console_audit: ConsoleAuditTable;
 }

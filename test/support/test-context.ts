@@ -91,6 +91,7 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     demoShop: false,
     merchants: file.merchants,
     channels: file.channels,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 
