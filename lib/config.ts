@@ -14,6 +14,19 @@ import { PAY_TYPES } from "@/lib/pay-types";
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/**
+ * The 彩虹易支付 (epay) credentials of a merchant (PROTOCOLS §5); absent = epay off for that merchant. `allowed_hosts`
+ * lists hosts the shop's per-request notify URLs may reach although they are loopback or private (the SSRF guard,
+ * lib/merchant-notify/url-guard.ts), e.g. `127.0.0.1` for local testing or a shop on the same private network.
+ */
+export const epayMerchantSchema = z
+  .object({
+    pid: z.string().regex(/^\d{1,16}$/, "must be digits, like \"1000\""),
+    key: z.string().min(32, "must be at least 32 characters").max(128),
+    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
+  })
+  .strict();
+
 export const merchantSchema = z
   .object({
     appkey: z.string().min(1).max(64),
@@ -34,6 +47,7 @@ export const merchantSchema = z
     daily_order_limit: z.number().int().min(1).optional(),
     /** Turns the whole merchant API off for this appkey (answered 107). */
     api_enabled: z.boolean().default(true),
+    epay: epayMerchantSchema.optional(),
   })
   .strict();
 
@@ -54,9 +68,14 @@ export const configFileSchema = z
       channelIds.add(c.id);
     });
     const appkeys = new Set<string>();
+    const pids = new Set<string>();
     cfg.merchants.forEach((m, i) => {
       if (appkeys.has(m.appkey)) ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
       appkeys.add(m.appkey);
+      if (m.epay) {
+        if (pids.has(m.epay.pid)) ctx.addIssue({ code: "custom", path: ["merchants", i, "epay", "pid"], message: `duplicate epay pid "${m.epay.pid}"` });
+        pids.add(m.epay.pid);
+      }
       m.channels.forEach((id, j) => {
         if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
@@ -217,6 +236,11 @@ export function setConfigForTests(config: AppConfig): void {
 
 export function findMerchant(config: AppConfig, appkey: string): Merchant | undefined {
   return config.merchants.find((m) => m.appkey === appkey);
+}
+
+/** The merchant whose epay `pid` this is (PROTOCOLS §5). */
+export function findEpayMerchant(config: AppConfig, pid: string): Merchant | undefined {
+  return config.merchants.find((m) => m.epay?.pid === pid);
 }
 
 export function findChannel(config: AppConfig, id: string): ChannelConfig | undefined {

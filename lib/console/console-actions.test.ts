@@ -2,6 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { createOrder } from "@/lib/orders/create-order";
@@ -62,7 +63,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(await res.text()).toBe("success");
     return db.db.selectFrom("payments").selectAll().where("channel_id", "=", "sandbox").where("trade_no", "=", tradeNo).executeTakeFirstOrThrow();
   }
-  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
   const audit = (orderId: string) => db.db.selectFrom("console_audit").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
 
   it.skipIf(skip)("credits a wrong-amount payment once: order paid, the shop notified exactly once, audit logged", async () => {

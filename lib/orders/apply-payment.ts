@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findMerchant } from "@/lib/config";
-import { buildNotifyBody } from "@/lib/merchant-notify/messages";
+import { notificationFor } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
@@ -98,11 +98,13 @@ export async function creditOrder(
   const won = await tx.orders.markOrderPaid(order.id, { realFen: p.amountFen, paidAt: p.now, late: p.late }, p.from);
   if (!won) return false;
   const merchant = findMerchant(ctx.config, order.appkey);
-  if (merchant?.notify_url) {
-    const paid: Order = { ...order, status: "paid", real_fen: p.amountFen, paid_at: p.now, late: p.late };
-    await tx.notifications.insertNotification({ orderId: order.id, url: merchant.notify_url, body: buildNotifyBody(merchant, paid), now: p.now });
+  const paid: Order = { ...order, status: "paid", real_fen: p.amountFen, paid_at: p.now, late: p.late };
+  // In the format of the protocol that made the order (云端 form POST, epay GET with the signed query).
+  const message = merchant ? notificationFor(merchant, paid) : null;
+  if (message) {
+    await tx.notifications.insertNotification({ orderId: order.id, ...message, now: p.now });
   } else {
-    ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order's merchant has no notify_url; no notification queued");
+    ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order has no notify URL; no notification queued");
   }
   return true;
 }

@@ -50,6 +50,17 @@ export async function queryOrder(
   return merchantOrderView(ctx, await signedLookup(ctx, params));
 }
 
+/** The 云端 vendor's check answer (PROTOCOLS §7): the signed merchant view plus `order_status`, its name for status. */
+export interface OrderCheckView extends MerchantOrderView {
+  order_status: MerchantOrderView["status"];
+}
+
+/** `GET /api/order/check` (`appkey`, `out_order_id`, `sign` as the merchant query): the vendor clients' status check. */
+export async function checkOrder(ctx: AppContext, params: Record<string, string>): Promise<OrderCheckView> {
+  const view = await merchantOrderView(ctx, await signedLookup(ctx, params));
+  return { ...view, order_status: view.status };
+}
+
 /** `/api/cloudpay/close`: closes a pending order; closing a closed order again is a no-op success. */
 export async function closeOrder(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView> {
   const order = await signedLookup(ctx, params);

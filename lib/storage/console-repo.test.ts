@@ -48,6 +48,11 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
       closed_at: null,
       reconcile_asked_at: null,
       updated_at: created,
+      protocol: "cloudpay",
+      name: "",
+      notify_url: null,
+      return_url: null,
+      request_digest: null,
       ...over,
     };
   }

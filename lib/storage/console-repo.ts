@@ -1,10 +1,9 @@
 import "server-only";
-import { sql, type Selectable } from "kysely";
+import { sql } from "kysely";
 import { DAY_MS, SHANGHAI_OFFSET_MS } from "@/lib/beijing-day";
-import { isPayType } from "@/lib/pay-types";
 import type { Db } from "./database";
+import { toOrder } from "./order-rows";
 import type { Order } from "./records";
-import type { OrdersTable } from "./schema";
 
 /**
  * The merchant console's read queries. Every one takes the operator's merchants (`appkeys`, null for "all") and
@@ -14,12 +13,6 @@ type Appkeys = readonly string[] | null;
 
 // `IN ()` is not valid SQL: an empty scope becomes "", which no appkey or channel id can be (both need a character).
 const keysOf = (a: readonly string[]) => (a.length ? [...a] : [""]);
-
-// The same conversion as orders-repo.ts's (kept private there so that module stays a set of repository functions).
-function toOrder(row: Selectable<OrdersTable>): Order {
-  if (!isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
-  return { ...row, type: row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
-}
 
 export interface OrderSearch {
   appkeys: Appkeys;

@@ -1,11 +1,14 @@
 import "server-only";
 import type { Db } from "./database";
-import type { Notification, NotificationAttempt } from "./records";
+import type { Notification, NotificationAttempt, NotificationMethod } from "./records";
 
-/** Writes the outbox row for a paid order (call inside the transaction that marks it paid). */
+/**
+ * Writes the outbox row for a paid order (call inside the transaction that marks it paid). A GET notification
+ * carries its signed query in `url` and an empty `body`.
+ */
 export async function insertNotification(
   db: Db,
-  n: { orderId: string; url: string; body: string; now: number },
+  n: { orderId: string; url: string; body: string; now: number; method?: NotificationMethod },
 ): Promise<void> {
   await db
     .insertInto("notifications")
@@ -13,6 +16,7 @@ export async function insertNotification(
       order_id: n.orderId,
       url: n.url,
       body: n.body,
+      method: n.method ?? "POST",
       status: "pending",
       attempts: 0,
       next_attempt_at: n.now,

@@ -9,6 +9,7 @@ import type { ConsoleAuditEntry, DemoReceipt, Notification, NotificationAttempt,
  */
 
 export type OrdersTable = Omit<Order, "type" | "free_amount" | "late"> & {
+  /** "" while no wallet was chosen (the record's null). */
   type: string;
   free_amount: number;
   late: number;

@@ -5,6 +5,7 @@ import { alipayQrContent, isMonitorCode } from "./sanwang-codes";
 import { sanwangFailureAck, sanwangKeyMatches, sanwangSuccessAck } from "./sanwang-provider";
 import { type SanwangEmulator, startSanwangEmulator } from "@/test/support/emulators";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
@@ -92,7 +93,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     return (await res.json()) as CreateAnswer;
   }
   const status = async (orderId: string) => (await ctx.repos.orders.findOrderById(orderId))?.status;
-  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it.each([
     ["alipay", "12.30"],

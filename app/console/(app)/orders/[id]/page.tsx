@@ -26,7 +26,7 @@ export default async function OrderPage({ params, searchParams }: { params: Para
     [m.colMerchant, order.appkey],
     [m.colOutOrder, order.out_order_id],
     [m.colChannel, order.channel_id],
-    [m.colType, order.type],
+    [m.colType, order.type ?? m.notApplicable],
     [m.priceLabel, `¥${formatYuan(order.price_fen)}`],
     [m.payAmountLabel, `¥${formatYuan(order.pay_amount_fen)}`],
     [m.realLabel, order.real_fen === null ? m.notApplicable : `¥${formatYuan(order.real_fen)}`],
