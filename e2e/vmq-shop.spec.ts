@@ -5,14 +5,20 @@ import { CONTROL_PORT, VMQ_E2E } from "./support/stack-constants";
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 const control = `http://127.0.0.1:${CONTROL_PORT}`;
 
-test("a V免签 shop: isHtml=1 order → cashier with the exact amount to type → monitor app push → verified return and notify", async ({ page, request }) => {
+test("a V免签 shop: isHtml=1 order → cashier with the exact amount to type → monitor app push → verified return and notify", async ({
+  page,
+  request,
+}) => {
   // The monitor app beats every 2 s from the stack's start; wait until Paydesk counts it as online.
   await expect
-    .poll(async () => {
-      const t = String(Date.now());
-      const res = await request.get(`/vmq/${VMQ_E2E.appkey}/getState?t=${t}&sign=${md5(t + VMQ_E2E.shopKey)}`);
-      return ((await res.json()) as { data?: { jkstate?: string } }).data?.jkstate;
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        const t = String(Date.now());
+        const res = await request.get(`/vmq/${VMQ_E2E.appkey}/getState?t=${t}&sign=${md5(t + VMQ_E2E.shopKey)}`);
+        return ((await res.json()) as { data?: { jkstate?: string } }).data?.jkstate;
+      },
+      { timeout: 15_000 },
+    )
     .toBe("1");
 
   const shop = ((await (await request.get(`${control}/vmq/shop`)).json()) as { url: string }).url;

@@ -11,18 +11,36 @@ import { md5 } from "@/lib/merchant-protocol/sign";
 import { createOrder } from "@/lib/orders/create-order";
 import { javaYuan } from "@/test/support/emulators";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestDialect } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  postgresUnavailableReason,
+  testAppConfig,
+  testContext,
+  type TestDialect,
+} from "@/test/support/test-context";
 
 const N = 100;
 const CONCURRENCY = 20;
 const KEY = "bench-app-key";
 
 const file = configFileSchema.parse({
-  merchants: [{ appkey: "k1", appsecret: "s1secret", name: "Bench", notify_url: "http://127.0.0.1:9/n", return_url: "https://shop.example/r", channels: ["vmq1"] }],
-  channels: [{ id: "vmq1", provider: "vmq", types: ["wxpay"], key: KEY, codes: { wxpay: "wxp://bench" }, max_offsets: N }],
+  merchants: [
+    {
+      appkey: "k1",
+      appsecret: "s1secret",
+      name: "Bench",
+      notify_url: "http://127.0.0.1:9/n",
+      return_url: "https://shop.example/r",
+      channels: ["vmq1"],
+    },
+  ],
+  channels: [
+    { id: "vmq1", provider: "vmq", types: ["wxpay"], key: KEY, codes: { wxpay: "wxp://bench" }, max_offsets: N },
+  ],
 });
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function bench(dialect: TestDialect): Promise<void> {
   const db = await openTestDatabase(dialect);
@@ -40,14 +58,19 @@ async function bench(dialect: TestDialect): Promise<void> {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < N) {
         const i = next++;
-        const order = await createOrder(ctx, signedCreateParams({ price: "10.00", type: "wxpay", out_order_id: `bv-${dialect}-${i}` }));
+        const order = await createOrder(
+          ctx,
+          signedCreateParams({ price: "10.00", type: "wxpay", out_order_id: `bv-${dialect}-${i}` }),
+        );
         amounts.push(Math.round(Number(order.pay_amount) * 100));
       }
     }),
   );
   const createMs = performance.now() - started;
   const distinct = new Set(amounts).size;
-  console.log(`${dialect.padEnd(8)} ${N} creates of 10.00, ${CONCURRENCY} at a time: ${createMs.toFixed(0)} ms, ${distinct} distinct amounts (${Math.min(...amounts)}–${Math.max(...amounts)} fen)`);
+  console.log(
+    `${dialect.padEnd(8)} ${N} creates of 10.00, ${CONCURRENCY} at a time: ${createMs.toFixed(0)} ms, ${distinct} distinct amounts (${Math.min(...amounts)}–${Math.max(...amounts)} fen)`,
+  );
 
   const latencies: number[] = [];
   let credited = 0;
@@ -61,7 +84,9 @@ async function bench(dialect: TestDialect): Promise<void> {
     if (((await res.json()) as { code: number }).code === 1) credited++;
   }
   latencies.sort((a, b) => a - b);
-  const paid = await Promise.all(Array.from({ length: N }, (_, i) => ctx.repos.orders.findOrderByMerchantRef("k1", `bv-${dialect}-${i}`)));
+  const paid = await Promise.all(
+    Array.from({ length: N }, (_, i) => ctx.repos.orders.findOrderByMerchantRef("k1", `bv-${dialect}-${i}`)),
+  );
   console.log(
     `${dialect.padEnd(8)} ${N} pushes: answer p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms; ${credited} acknowledged, ${paid.filter((o) => o?.status === "paid").length} orders paid`,
   );

@@ -23,7 +23,8 @@ export async function startVmqShop(opts: { host: string; key: string; port?: num
   let seq = 0;
   let selfUrl = "";
   const verifies = (q: URLSearchParams) =>
-    q.get("sign") === md5Hex(`${q.get("payId")}${q.get("param")}${q.get("type")}${q.get("price")}${q.get("reallyPrice")}${opts.key}`);
+    q.get("sign") ===
+    md5Hex(`${q.get("payId")}${q.get("param")}${q.get("type")}${q.get("price")}${q.get("reallyPrice")}${opts.key}`);
 
   const server = await startEmulatorServer(
     async (req): Promise<EmulatorResponse> => {

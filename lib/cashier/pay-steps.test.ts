@@ -5,7 +5,12 @@ import { albumSteps, insistOnAmount, scanSteps } from "./pay-steps";
 
 describe("cashier steps for free-amount and fixed-amount codes", () => {
   it("a free-amount code makes typing the exact amount a step of its own", () => {
-    expect(scanSteps(zhCN, "微信", true, "10.01")).toEqual(["打开微信", "点击“扫一扫”，扫描二维码", "输入金额 10.01 元（必须一分不差）", "确认付款"]);
+    expect(scanSteps(zhCN, "微信", true, "10.01")).toEqual([
+      "打开微信",
+      "点击“扫一扫”，扫描二维码",
+      "输入金额 10.01 元（必须一分不差）",
+      "确认付款",
+    ]);
     expect(scanSteps(en, "Alipay", true, "0.99")[2]).toBe("Type the amount ¥0.99 (exactly, to the cent)");
   });
 

@@ -1,6 +1,12 @@
 import "server-only";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import { checkVmqOrder, closeVmqOrder, getVmqOrder, getVmqState, vmqOrderData } from "@/lib/merchant-protocol/vmq/vmq-api";
+import {
+  checkVmqOrder,
+  closeVmqOrder,
+  getVmqOrder,
+  getVmqState,
+  vmqOrderData,
+} from "@/lib/merchant-protocol/vmq/vmq-api";
 import { createVmqOrder, vmqMerchant } from "@/lib/merchant-protocol/vmq/vmq-create";
 import { vmqFail, vmqOk, VmqError } from "@/lib/merchant-protocol/vmq/vmq-wire";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
@@ -17,7 +23,10 @@ const ACTIONS: Record<string, (ctx: AppContext, appkey: string, params: Params) 
     const order = await createVmqOrder(ctx, appkey, params);
     // isHtml=1: the shop sends its payer here expecting a payment page; Paydesk's is the cashier.
     if (params.isHtml === "1") {
-      return new Response(null, { status: 302, headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" } });
+      return new Response(null, {
+        status: 302,
+        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" },
+      });
     }
     return json(vmqOk(vmqOrderData(ctx, order, vmqMerchant(ctx, appkey).order_ttl_seconds)));
   },

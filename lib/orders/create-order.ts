@@ -7,7 +7,7 @@ import { newOrderId } from "@/lib/ids";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import { isPayType, type PayType } from "@/lib/pay-types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
 import type { Order, OrderProtocol } from "@/lib/storage/records";
 import { assertTypeOpen, availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
@@ -98,8 +98,8 @@ export async function createOrder(ctx: AppContext, params: Record<string, string
 
   if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
   if (!merchant.notify_url) throw new MerchantError(MerchantCode.NOTIFY_URL_MISSING);
-  if (!(PAY_TYPES as readonly string[]).includes(p.type)) throw new MerchantError(MerchantCode.TYPE_INVALID);
-  const type = p.type as PayType;
+  if (!isPayType(p.type)) throw new MerchantError(MerchantCode.TYPE_INVALID);
+  const type = p.type;
   const priceFen = parseYuan(p.price);
   if (priceFen === null || priceFen <= 0) throw new MerchantError(MerchantCode.PRICE_INVALID);
   assertTypeOpen(ctx, merchant, type);

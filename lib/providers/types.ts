@@ -118,6 +118,11 @@ export interface PaymentProvider {
    * selection skips a channel answering false; its notifications are still accepted.
    */
   isAvailable?(now: number): Promise<boolean>;
+  /**
+   * Only the sandbox has this: the form body of a notification it would accept for that payment, which the cashier's
+   * "simulate payment" button feeds through the ordinary ingestion path.
+   */
+  simulatedNotifyBody?(payment: { orderId: string; amountFen: number; tradeNo: string }): string;
 }
 
 /** What a provider factory receives besides its channel config. */

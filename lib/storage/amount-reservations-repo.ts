@@ -44,7 +44,12 @@ export async function reserveAmount(db: Db, c: AmountClaim): Promise<boolean> {
 }
 
 /** The order currently holding an amount on (channel, wallet): the one a payment of exactly that amount credits. */
-export async function findAmountHolder(db: Db, channelId: string, type: string, amountFen: number): Promise<string | undefined> {
+export async function findAmountHolder(
+  db: Db,
+  channelId: string,
+  type: string,
+  amountFen: number,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom("amount_reservations")
     .select("order_id")

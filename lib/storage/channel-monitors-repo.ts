@@ -3,7 +3,11 @@ import type { Db } from "./database";
 
 /** When the channel's monitor app last called in (ms), or null when it never did. */
 export async function lastHeartbeat(db: Db, channelId: string): Promise<number | null> {
-  const row = await db.selectFrom("channel_monitors").select("last_heart_at").where("channel_id", "=", channelId).executeTakeFirst();
+  const row = await db
+    .selectFrom("channel_monitors")
+    .select("last_heart_at")
+    .where("channel_id", "=", channelId)
+    .executeTakeFirst();
   return row?.last_heart_at ?? null;
 }
 

@@ -8,7 +8,15 @@ import type { Order } from "@/lib/storage/records";
 import { vmqMerchant } from "./vmq-create";
 import { vmqReturnUrl } from "./vmq-messages";
 import { closeOrderSign, stateSign, vmqTypeCode } from "./vmq-sign";
-import { closeOrderParams, missing, orderIdParams, stateParams, VmqError, type VmqOrderData, type VmqStateData } from "./vmq-wire";
+import {
+  closeOrderParams,
+  missing,
+  orderIdParams,
+  stateParams,
+  VmqError,
+  type VmqOrderData,
+  type VmqStateData,
+} from "./vmq-wire";
 
 /** An order as V免签 describes it (createOrder, getOrder). */
 export function vmqOrderData(ctx: AppContext, order: Order, ttlSeconds: number): VmqOrderData {
@@ -37,7 +45,11 @@ async function merchantOrder(ctx: AppContext, appkey: string, orderId: string): 
 }
 
 /** `getOrder?orderId=`: public (the order id is the payer's capability), for a shop's own page to poll. */
-export async function getVmqOrder(ctx: AppContext, appkey: string, params: Record<string, string>): Promise<VmqOrderData> {
+export async function getVmqOrder(
+  ctx: AppContext,
+  appkey: string,
+  params: Record<string, string>,
+): Promise<VmqOrderData> {
   const merchant = vmqMerchant(ctx, appkey);
   const parsed = orderIdParams.safeParse(params);
   if (!parsed.success) throw missing(parsed.error);
@@ -67,22 +79,31 @@ export async function closeVmqOrder(ctx: AppContext, appkey: string, params: Rec
   const merchant = vmqMerchant(ctx, appkey);
   const parsed = closeOrderParams.safeParse(params);
   if (!parsed.success) throw missing(parsed.error);
-  if (!signaturesEqual(closeOrderSign(parsed.data.orderId, merchant.vmq.key), parsed.data.sign)) throw new VmqError("签名校验不通过");
+  if (!signaturesEqual(closeOrderSign(parsed.data.orderId, merchant.vmq.key), parsed.data.sign))
+    throw new VmqError("签名校验不通过");
   const order = await merchantOrder(ctx, appkey, parsed.data.orderId);
   if (order.status === "closed") return null;
   const now = ctx.now();
-  if (!canClose(order, now) || !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))) {
+  if (
+    !canClose(order, now) ||
+    !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))
+  ) {
     throw new VmqError("订单状态不允许关闭");
   }
   return null;
 }
 
 /** `getState` with `sign = md5(t + key)`: the merchant's monitor apps, as vmqphp reports its one app. */
-export async function getVmqState(ctx: AppContext, appkey: string, params: Record<string, string>): Promise<VmqStateData> {
+export async function getVmqState(
+  ctx: AppContext,
+  appkey: string,
+  params: Record<string, string>,
+): Promise<VmqStateData> {
   const merchant = vmqMerchant(ctx, appkey);
   const parsed = stateParams.safeParse(params);
   if (!parsed.success) throw missing(parsed.error);
-  if (!signaturesEqual(stateSign(parsed.data.t, merchant.vmq.key), parsed.data.sign)) throw new VmqError("签名校验不通过");
+  if (!signaturesEqual(stateSign(parsed.data.t, merchant.vmq.key), parsed.data.sign))
+    throw new VmqError("签名校验不通过");
   const now = ctx.now();
   const monitored = merchant.channels.map((id) => findChannel(ctx.config, id)).filter((c) => c?.provider === "vmq");
   let lastheart = 0;

@@ -66,10 +66,13 @@ export async function createVmqOrder(ctx: AppContext, appkey: string, params: Re
   } catch (err) {
     if (err instanceof MerchantError && err.code === MerchantCode.NO_CHANNEL) {
       // vmqphp's own words: a monitor that stopped calling in, or every nearby amount held.
-      throw new VmqError(err.message.includes("占用") ? "订单超出负荷，请稍后重试" : "监控端状态异常，请检查监控端是否在线");
+      throw new VmqError(
+        err.message.includes("占用") ? "订单超出负荷，请稍后重试" : "监控端状态异常，请检查监控端是否在线",
+      );
     }
     // "未知错误: 商户订单号已存在" → the detail is the whole story for a V免签 shop.
-    if (err instanceof MerchantError) throw new VmqError(err.code === MerchantCode.UNKNOWN ? err.message.replace(/^[^:]*: /, "") : err.message);
+    if (err instanceof MerchantError)
+      throw new VmqError(err.code === MerchantCode.UNKNOWN ? err.message.replace(/^[^:]*: /, "") : err.message);
     throw err;
   }
 }

@@ -22,7 +22,10 @@ export function stateSign(t: string, key: string): string {
 }
 
 /** The notify and return query: `md5(payId + param + type + price + reallyPrice + key)`. */
-export function resultSign(p: { payId: string; param: string; type: string; price: string; reallyPrice: string }, key: string): string {
+export function resultSign(
+  p: { payId: string; param: string; type: string; price: string; reallyPrice: string },
+  key: string,
+): string {
   return md5(p.payId + p.param + p.type + p.price + p.reallyPrice + key);
 }
 

@@ -63,7 +63,11 @@ export interface VmqStateData {
   jkstate: "0" | "1";
 }
 
-const optionalText = z.string().max(2048).optional().transform((v) => (v ? v : undefined));
+const optionalText = z
+  .string()
+  .max(2048)
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 export const createOrderParams = z.object({
   payId: z.string().min(1).max(128),

@@ -6,7 +6,7 @@ import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 export const VMQ_WALLETS = ["wxpay", "alipay"] as const;
 export type VmqWallet = (typeof VMQ_WALLETS)[number];
 
-const yuan = z.string().refine((v) => (parseYuan(v) ?? 0) > 0, "must be a yuan amount like \"10.00\"");
+const yuan = z.string().refine((v) => (parseYuan(v) ?? 0) > 0, 'must be a yuan amount like "10.00"');
 
 /** A fixed-amount receiving code: when an order's amount to pay equals `price`, the payer scans it and types nothing. */
 const fixedCodeSchema = z
@@ -36,7 +36,11 @@ export const vmqChannelSchema = channelBaseSchema
   .superRefine((c, ctx) => {
     for (const [i, type] of c.types.entries()) {
       if (type === "qqpay") {
-        ctx.addIssue({ code: "custom", path: ["types", i], message: "the V免签 app reports WeChat (wxpay) and Alipay (alipay) only" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["types", i],
+          message: "the V免签 app reports WeChat (wxpay) and Alipay (alipay) only",
+        });
       } else if (!c.codes[type]) {
         ctx.addIssue({
           code: "custom",
@@ -47,7 +51,11 @@ export const vmqChannelSchema = channelBaseSchema
     }
     c.fixed_codes.forEach((f, i) => {
       if (!(c.types as readonly string[]).includes(f.type)) {
-        ctx.addIssue({ code: "custom", path: ["fixed_codes", i, "type"], message: `the channel does not serve ${f.type}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["fixed_codes", i, "type"],
+          message: `the channel does not serve ${f.type}`,
+        });
       }
     });
   });

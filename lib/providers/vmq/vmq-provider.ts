@@ -25,7 +25,11 @@ function isWallet(channel: VmqChannel, type: string): type is VmqWallet {
 }
 
 /** The code the payer scans: a fixed-amount code for exactly this amount when the merchant has one. */
-function codeFor(channel: VmqChannel, type: VmqWallet, amountFen: number): { content: string; freeAmount: boolean } | null {
+function codeFor(
+  channel: VmqChannel,
+  type: VmqWallet,
+  amountFen: number,
+): { content: string; freeAmount: boolean } | null {
   const fixed = channel.fixed_codes.find((f) => f.type === type && parseYuan(f.price) === amountFen);
   if (fixed) return { content: fixed.content, freeAmount: false };
   const free = channel.codes[type];
@@ -37,7 +41,11 @@ function codeFor(channel: VmqChannel, type: VmqWallet, amountFen: number): { con
  * `max_offsets` amounts, the first one no other open order of this channel and wallet holds. Each try is one atomic
  * claim in storage, so concurrent creates (on any instance) always end up with different amounts.
  */
-async function createPayment(channel: VmqChannel, deps: ProviderDeps, input: CreatePaymentInput): Promise<CreatePaymentResult> {
+async function createPayment(
+  channel: VmqChannel,
+  deps: ProviderDeps,
+  input: CreatePaymentInput,
+): Promise<CreatePaymentResult> {
   const type = input.type;
   if (!isWallet(channel, type)) throw new UpstreamError("V免签：该通道不支持此支付方式");
   const step = channel.offset === "up" ? 1 : -1;
@@ -49,7 +57,13 @@ async function createPayment(channel: VmqChannel, deps: ProviderDeps, input: Cre
     if (!(await deps.amounts.reserveAmount(claim))) continue;
     const code = codeFor(channel, type, amountFen);
     if (!code) throw new UpstreamError(`V免签：未配置 codes.${type}`);
-    return { payload: code.content, payAmountFen: amountFen, providerOrderId: null, expiresAt: null, freeAmount: code.freeAmount };
+    return {
+      payload: code.content,
+      payAmountFen: amountFen,
+      providerOrderId: null,
+      expiresAt: null,
+      freeAmount: code.freeAmount,
+    };
   }
   throw new ChannelBusyError(`V免签：${channel.max_offsets} 个付款金额均被占用（订单超出负荷）`);
 }
@@ -57,8 +71,10 @@ async function createPayment(channel: VmqChannel, deps: ProviderDeps, input: Cre
 function heartbeat(channel: VmqChannel, q: URLSearchParams): NotifyOutcome {
   const t = q.get("t");
   const sentAt = parseMillis(t);
-  if (t === null || sentAt === null) return { kind: "rejected", reason: "malformed vmq heartbeat", ack: vmqAck(-1, "参数错误") };
-  if (!signMatches(heartSign(t, channel.key), q.get("sign"))) return { kind: "rejected", reason: "bad vmq heartbeat sign", ack: BAD_SIGN };
+  if (t === null || sentAt === null)
+    return { kind: "rejected", reason: "malformed vmq heartbeat", ack: vmqAck(-1, "参数错误") };
+  if (!signMatches(heartSign(t, channel.key), q.get("sign")))
+    return { kind: "rejected", reason: "bad vmq heartbeat sign", ack: BAD_SIGN };
   const offlineAfterMs = channel.offline_after_seconds * 1000;
   return { kind: "heartbeat", sentAt, offlineAfterMs, ack: OK, clockAck: vmqAck(-1, "客户端时间错误") };
 }
@@ -74,8 +90,11 @@ async function push(channel: VmqChannel, deps: ProviderDeps, q: URLSearchParams)
   }
   const wallet = WALLET_BY_CODE[typeCode];
   const amountFen = parseJavaYuan(price);
-  if (!wallet || amountFen === null || amountFen <= 0) return { kind: "rejected", reason: "bad vmq push type or price", ack: vmqAck(-1, "参数错误") };
-  const holder = isWallet(channel, wallet) ? await deps.amounts.findAmountHolder(channel.id, wallet, amountFen) : undefined;
+  if (!wallet || amountFen === null || amountFen <= 0)
+    return { kind: "rejected", reason: "bad vmq push type or price", ack: vmqAck(-1, "参数错误") };
+  const holder = isWallet(channel, wallet)
+    ? await deps.amounts.findAmountHolder(channel.id, wallet, amountFen)
+    : undefined;
   return {
     kind: "payment",
     // The app has no transaction number. Its own send time with the wallet and amount is what a re-sent push repeats

@@ -11,13 +11,21 @@ describe("vmq channel config", () => {
   };
 
   it("defaults offset up, 10 amounts, offline after 60 s, no fixed codes", () => {
-    expect(vmqChannelSchema.parse(base)).toMatchObject({ offset: "up", max_offsets: 10, offline_after_seconds: 60, fixed_codes: [] });
+    expect(vmqChannelSchema.parse(base)).toMatchObject({
+      offset: "up",
+      max_offsets: 10,
+      offline_after_seconds: 60,
+      fixed_codes: [],
+    });
   });
 
   it.each([
     [{ types: ["alipay"] }, "codes.alipay: a vmq channel serving alipay needs codes.alipay"],
     [{ types: ["qqpay"], codes: {} }, "types.0: the V免签 app reports WeChat (wxpay) and Alipay (alipay) only"],
-    [{ fixed_codes: [{ type: "alipay", price: "1.00", content: "x" }] }, "fixed_codes.0.type: the channel does not serve alipay"],
+    [
+      { fixed_codes: [{ type: "alipay", price: "1.00", content: "x" }] },
+      "fixed_codes.0.type: the channel does not serve alipay",
+    ],
     [{ fixed_codes: [{ type: "wxpay", price: "1.005", content: "x" }] }, "fixed_codes.0.price: must be a yuan amount"],
     [{ offset: "sideways" }, "offset"],
     [{ max_offsets: 0 }, "max_offsets"],
@@ -44,7 +52,8 @@ describe("vmq monitor wire", () => {
   });
 
   it("the emulator's Java formatting round-trips through the parser", () => {
-    for (const fen of [1, 10, 99, 100, 101, 110, 1000, 1001, 1010, 123456]) expect(parseJavaYuan(javaYuan(fen))).toBe(fen);
+    for (const fen of [1, 10, 99, 100, 101, 110, 1000, 1001, 1010, 123456])
+      expect(parseJavaYuan(javaYuan(fen))).toBe(fen);
     expect([javaYuan(1000), javaYuan(1), javaYuan(1250), javaYuan(1005)]).toEqual(["10.0", "0.01", "12.5", "10.05"]);
   });
 

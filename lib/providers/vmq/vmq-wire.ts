@@ -43,5 +43,9 @@ export function parseMillis(input: string | null): number | null {
 
 /** vmqphp's answer envelope, which the app shows to its user: `{code: 1 | -1, msg, data}`. */
 export function vmqAck(code: 1 | -1, msg: string): ProviderAck {
-  return { status: 200, body: JSON.stringify({ code, msg, data: null }), contentType: "application/json; charset=utf-8" };
+  return {
+    status: 200,
+    body: JSON.stringify({ code, msg, data: null }),
+    contentType: "application/json; charset=utf-8",
+  };
 }

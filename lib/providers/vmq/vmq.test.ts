@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { loadChannelHealth } from "@/lib/console/channel-health";
-import { MerchantError } from "@/lib/merchant-protocol/codes";
+import type { MerchantError } from "@/lib/merchant-protocol/codes";
 import { chooseType } from "@/lib/orders/choose-type";
 import { createOrder, placeOrder } from "@/lib/orders/create-order";
 import { closeOrder } from "@/lib/orders/merchant-queries";
@@ -10,7 +10,14 @@ import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  postgresUnavailableReason,
+  testAppConfig,
+  testContext,
+  type TestContext,
+  type TestDialect,
+} from "@/test/support/test-context";
 
 const KEY = "vmq-app-key";
 const SHOP = { appkey: "vshop", appsecret: "vshop-secret" };
@@ -21,8 +28,22 @@ const ALI_CODE = "https://qr.alipay.com/fkx0free";
 const file = configFileSchema.parse({
   merchants: [
     // Two vmq channels: when one has no free amount left, the other takes the order.
-    { ...SHOP, name: "V Shop", notify_url: "http://127.0.0.1:9/notify", return_url: "https://shop.example/r", late_grace_seconds: 600, channels: ["vmq1", "vmq2"] },
-    { ...ONE, name: "One", notify_url: "http://127.0.0.1:9/notify", return_url: "https://shop.example/r", late_grace_seconds: 600, channels: ["vmq1"] },
+    {
+      ...SHOP,
+      name: "V Shop",
+      notify_url: "http://127.0.0.1:9/notify",
+      return_url: "https://shop.example/r",
+      late_grace_seconds: 600,
+      channels: ["vmq1", "vmq2"],
+    },
+    {
+      ...ONE,
+      name: "One",
+      notify_url: "http://127.0.0.1:9/notify",
+      return_url: "https://shop.example/r",
+      late_grace_seconds: 600,
+      channels: ["vmq1"],
+    },
   ],
   channels: [
     {
@@ -34,7 +55,15 @@ const file = configFileSchema.parse({
       fixed_codes: [{ type: "alipay", price: "6.66", content: "https://qr.alipay.com/fixed666" }],
       max_offsets: 3,
     },
-    { id: "vmq2", provider: "vmq", types: ["wxpay"], key: "other-key", codes: { wxpay: "wxp://second" }, offset: "down", max_offsets: 2 },
+    {
+      id: "vmq2",
+      provider: "vmq",
+      types: ["wxpay"],
+      key: "other-key",
+      codes: { wxpay: "wxp://second" },
+      offset: "down",
+      max_offsets: 2,
+    },
   ],
 });
 
@@ -83,30 +112,42 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect(order.qr_content).toBe(WX_CODE);
   });
 
-  it.skipIf(skip)("gives concurrent orders of one price different amounts, then the next channel, then 204", async () => {
-    await freshStart();
-    // vmq1 has 3 amounts going up (10.00, 10.01, 10.02); vmq2 has 2 going down (10.00, 9.99).
-    const results = await Promise.allSettled(Array.from({ length: 7 }, () => create("10.00")));
-    const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as MerchantError] : []));
-    expect(ok).toHaveLength(5);
-    expect(refused.map((e) => e.code)).toEqual([204, 204]);
-    const byChannel = new Map<string, string[]>();
-    for (const o of ok) {
-      const row = await ctx.repos.orders.findOrderById(o.order_id);
-      byChannel.set(row!.channel_id, [...(byChannel.get(row!.channel_id) ?? []), o.pay_amount].sort());
-    }
-    expect(byChannel.get("vmq1")).toEqual(["10.00", "10.01", "10.02"]);
-    expect(byChannel.get("vmq2")).toEqual(["10.00", "9.99"]);
-  });
+  it.skipIf(skip)(
+    "gives concurrent orders of one price different amounts, then the next channel, then 204",
+    async () => {
+      await freshStart();
+      // vmq1 has 3 amounts going up (10.00, 10.01, 10.02); vmq2 has 2 going down (10.00, 9.99).
+      const results = await Promise.allSettled(Array.from({ length: 7 }, () => create("10.00")));
+      const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as MerchantError] : []));
+      expect(ok).toHaveLength(5);
+      expect(refused.map((e) => e.code)).toEqual([204, 204]);
+      const byChannel = new Map<string, string[]>();
+      for (const o of ok) {
+        const row = await ctx.repos.orders.findOrderById(o.order_id);
+        byChannel.set(row!.channel_id, [...(byChannel.get(row!.channel_id) ?? []), o.pay_amount].sort());
+      }
+      expect(byChannel.get("vmq1")).toEqual(["10.00", "10.01", "10.02"]);
+      expect(byChannel.get("vmq2")).toEqual(["10.00", "9.99"]);
+    },
+  );
 
   it.skipIf(skip)("the cashier's wallet choice moves on from a full channel too", async () => {
     await freshStart();
     for (let i = 0; i < 3; i++) await create("90.00", "wxpay", ONE); // vmq1 full at 90.00–90.02
     const merchant = ctx.config.merchants.find((m) => m.appkey === SHOP.appkey)!;
     const waiting = await placeOrder(ctx, merchant, {
-      protocol: "epay", outOrderId: `${dialect}-${++seq}`, priceRaw: "90.00", priceFen: 9000, type: null,
-      custom: "", name: "", notifyUrl: null, returnUrl: null, requestSign: "", digest: null,
+      protocol: "epay",
+      outOrderId: `${dialect}-${++seq}`,
+      priceRaw: "90.00",
+      priceFen: 9000,
+      type: null,
+      custom: "",
+      name: "",
+      notifyUrl: null,
+      returnUrl: null,
+      requestSign: "",
+      digest: null,
     });
     ctx.random = () => 0; // rotation picks vmq1 first when both are candidates
     expect(await chooseType(ctx, waiting.id, "wxpay")).toEqual({ outcome: "chosen" });
@@ -114,30 +155,36 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect(chosen).toMatchObject({ channel_id: "vmq2", pay_amount_fen: 9000, payload: "wxp://second" });
   });
 
-  it.skipIf(skip)("keeps one amount per wallet: the same amount may be held on WeChat and on Alipay at once", async () => {
-    await freshStart();
-    const wx = await create("3.00", "wxpay", ONE);
-    const ali = await create("3.00", "alipay", ONE);
-    expect([wx.pay_amount, ali.pay_amount]).toEqual(["3.00", "3.00"]);
-    expect(ali.qr_content).toBe(ALI_CODE);
-  });
+  it.skipIf(skip)(
+    "keeps one amount per wallet: the same amount may be held on WeChat and on Alipay at once",
+    async () => {
+      await freshStart();
+      const wx = await create("3.00", "wxpay", ONE);
+      const ali = await create("3.00", "alipay", ONE);
+      expect([wx.pay_amount, ali.pay_amount]).toEqual(["3.00", "3.00"]);
+      expect(ali.qr_content).toBe(ALI_CODE);
+    },
+  );
 
-  it.skipIf(skip)("credits the order holding the pushed amount and wallet, once, and queues the shop's notification", async () => {
-    await freshStart();
-    const a = await create("20.00", "wxpay", ONE);
-    const b = await create("20.00", "wxpay", ONE);
-    expect(b.pay_amount).toBe("20.01");
-    const pushed = await app.push("wxpay", 2001);
-    expect(pushed.price).toBe("20.01");
-    expect(pushed.answer).toMatchObject({ status: 200, code: 1 });
-    expect((await ctx.repos.orders.findOrderById(b.order_id))?.status).toBe("paid");
-    expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("pending");
-    expect(await ctx.repos.notifications.findNotificationByOrder(b.order_id)).toBeDefined();
+  it.skipIf(skip)(
+    "credits the order holding the pushed amount and wallet, once, and queues the shop's notification",
+    async () => {
+      await freshStart();
+      const a = await create("20.00", "wxpay", ONE);
+      const b = await create("20.00", "wxpay", ONE);
+      expect(b.pay_amount).toBe("20.01");
+      const pushed = await app.push("wxpay", 2001);
+      expect(pushed.price).toBe("20.01");
+      expect(pushed.answer).toMatchObject({ status: 200, code: 1 });
+      expect((await ctx.repos.orders.findOrderById(b.order_id))?.status).toBe("paid");
+      expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("pending");
+      expect(await ctx.repos.notifications.findNotificationByOrder(b.order_id)).toBeDefined();
 
-    // The app posting the same notification twice re-sends the same URL: recorded once, credited once.
-    expect((await app.resend()).code).toBe(1);
-    expect(await ctx.repos.payments.listPaymentsForOrder(b.order_id)).toHaveLength(1);
-  });
+      // The app posting the same notification twice re-sends the same URL: recorded once, credited once.
+      expect((await app.resend()).code).toBe(1);
+      expect(await ctx.repos.payments.listPaymentsForOrder(b.order_id)).toHaveLength(1);
+    },
+  );
 
   it.skipIf(skip)("Java-style amounts: 20.0 is 20.00 fen-exact", async () => {
     await freshStart();
@@ -159,17 +206,20 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await ctx.repos.orders.findOrderById(next.order_id))?.free_amount).toBe(true);
   });
 
-  it.skipIf(skip)("a late push within the grace still credits the expired order (late), and its amount stays held", async () => {
-    await freshStart();
-    const order = await create("30.00", "wxpay", ONE);
-    ctx.clock.advance(300_000 + 60_000); // TTL 300 s passed, inside the 600 s grace
-    await app.heartbeat();
-    const other = await create("30.00", "wxpay", ONE);
-    expect(other.pay_amount).toBe("30.01"); // 30.00 still belongs to the expired order
-    await app.push("wxpay", 3000);
-    const paid = await ctx.repos.orders.findOrderById(order.order_id);
-    expect(paid).toMatchObject({ status: "paid", late: true });
-  });
+  it.skipIf(skip)(
+    "a late push within the grace still credits the expired order (late), and its amount stays held",
+    async () => {
+      await freshStart();
+      const order = await create("30.00", "wxpay", ONE);
+      ctx.clock.advance(300_000 + 60_000); // TTL 300 s passed, inside the 600 s grace
+      await app.heartbeat();
+      const other = await create("30.00", "wxpay", ONE);
+      expect(other.pay_amount).toBe("30.01"); // 30.00 still belongs to the expired order
+      await app.push("wxpay", 3000);
+      const paid = await ctx.repos.orders.findOrderById(order.order_id);
+      expect(paid).toMatchObject({ status: "paid", late: true });
+    },
+  );
 
   it.skipIf(skip)("after the grace the amount goes to a new order, which the next push credits", async () => {
     await freshStart();
@@ -244,29 +294,42 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     await expect(create("80.00", "wxpay", ONE)).rejects.toMatchObject({ code: 204 });
   });
 
-  it.skipIf(skip)("the console's channel health shows the app's heartbeat and whether the channel takes orders", async () => {
-    await freshStart();
-    const scope = { userName: "ops", appkeys: null, merchants: ctx.config.merchants, channels: ctx.config.channels };
-    const health = async () => new Map((await loadChannelHealth(ctx, scope)).map((h) => [h.id, h.monitor]));
-    expect((await health()).get("vmq1")).toEqual({ online: true, lastSeenAt: ctx.clock.now() });
-    const beatAt = ctx.clock.now();
-    ctx.clock.advance(61_000);
-    expect((await health()).get("vmq1")).toEqual({ online: false, lastSeenAt: beatAt });
-  });
+  it.skipIf(skip)(
+    "the console's channel health shows the app's heartbeat and whether the channel takes orders",
+    async () => {
+      await freshStart();
+      const scope = { userName: "ops", appkeys: null, merchants: ctx.config.merchants, channels: ctx.config.channels };
+      const health = async () => new Map((await loadChannelHealth(ctx, scope)).map((h) => [h.id, h.monitor]));
+      expect((await health()).get("vmq1")).toEqual({ online: true, lastSeenAt: ctx.clock.now() });
+      const beatAt = ctx.clock.now();
+      ctx.clock.advance(61_000);
+      expect((await health()).get("vmq1")).toEqual({ online: false, lastSeenAt: beatAt });
+    },
+  );
 
   it.skipIf(skip)("answers 404 on a channel that is not a vmq channel", async () => {
     const res = await fetch(`${paydesk.url}/api/vmq/nope/appHeart?t=1&sign=x`);
     expect(res.status).toBe(404);
   });
 
-  it.skipIf(skip)("storage: of many racing claims on one amount exactly one wins, also when taking over a stale one", async () => {
-    const now = ctx.clock.now();
-    const claim = (i: number, at: number) =>
-      ctx.repos.amounts.reserveAmount({ channelId: "race", type: "wxpay", amountFen: 123, orderId: `o${i}`, now: at, reservedUntil: at + 1000 });
-    const first = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(i, now)));
-    expect(first.filter(Boolean)).toHaveLength(1);
-    // After its 1 s the reservation has run out: of 20 racing takeovers, one wins.
-    const later = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(100 + i, now + 2000)));
-    expect(later.filter(Boolean)).toHaveLength(1);
-  });
+  it.skipIf(skip)(
+    "storage: of many racing claims on one amount exactly one wins, also when taking over a stale one",
+    async () => {
+      const now = ctx.clock.now();
+      const claim = (i: number, at: number) =>
+        ctx.repos.amounts.reserveAmount({
+          channelId: "race",
+          type: "wxpay",
+          amountFen: 123,
+          orderId: `o${i}`,
+          now: at,
+          reservedUntil: at + 1000,
+        });
+      const first = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(i, now)));
+      expect(first.filter(Boolean)).toHaveLength(1);
+      // After its 1 s the reservation has run out: of 20 racing takeovers, one wins.
+      const later = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(100 + i, now + 2000)));
+      expect(later.filter(Boolean)).toHaveLength(1);
+    },
+  );
 });

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { en } from "./en";
+import { zhCN } from "./zh-cn";
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("the English catalogue", () => {
+  it("en has exactly the zh-CN keys, none empty, with the same placeholders", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+    for (const key of Object.keys(zhCN) as (keyof typeof zhCN)[]) {
+      expect(zhCN[key].trim(), key).not.toBe("");
+      expect(en[key].trim(), key).not.toBe("");
+      expect(placeholders(en[key]), key).toEqual(placeholders(zhCN[key]));
+    }
+  });
+});
