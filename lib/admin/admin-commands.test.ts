@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { createOrder } from "@/lib/orders/create-order";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
+import { useTestContext } from "@/test/support/databases";
 import { notificationLog, resend, reviewPayments } from "./admin-commands";
 
 describe("operator commands", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  beforeAll(async () => {
-    db = await openTestDatabase("sqlite");
-    ctx = testContext(db);
-  });
-  afterAll(() => db.close());
+  const ctx = useTestContext();
 
   it("lists payments kept for review, shows a delivery log, and resends a failed delivery", async () => {
     expect(await reviewPayments(ctx)).toEqual(["no payments waiting for review"]);

@@ -1,5 +1,5 @@
 import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
@@ -9,33 +9,27 @@ import { createOrder } from "@/lib/orders/create-order";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
+import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
+import { describeOnDatabases } from "@/test/support/databases";
 import { creditFromConsole, dismissFromConsole, resendFromConsole } from "./console-actions";
 import { scopeFor } from "./console-scope";
 
 const HASH = `scrypt$16384$8$1$${"A".repeat(22)}$${"A".repeat(43)}`;
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[console actions] PostgreSQL suite skipped: ${pgReason}`);
-
-describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
+describeOnDatabases("console actions", (dialect) => {
   const shop = new FakeShop();
   let db: DatabaseHandle;
   let ctx: TestContext;
   let seq = 0;
 
   beforeAll(async () => {
-    if (skip) return;
     await shop.start();
     db = await openTestDatabase(dialect);
   });
   afterAll(async () => {
-    if (skip) return;
     await shop.stop();
     await db.close();
   });
   beforeEach(() => {
-    if (skip) return;
     const file = configFileSchema.parse({
       merchants: [
         { appkey: "k1", appsecret: "s1secret", name: "Shop 1", notify_url: shop.notifyUrl, return_url: "https://s1.example/r", channels: ["sandbox"] },
@@ -66,7 +60,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
   const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
   const audit = (orderId: string) => db.db.selectFrom("console_audit").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
 
-  it.skipIf(skip)("credits a wrong-amount payment once: order paid, the shop notified exactly once, audit logged", async () => {
+  it("credits a wrong-amount payment once: order paid, the shop notified exactly once, audit logged", async () => {
     const orderId = await newOrder("10.00");
     const payment = await pay(orderId, "990", `SHORT-${orderId}`);
     expect(payment.status).toBe("mismatched");
@@ -88,7 +82,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(entries[0]).toMatchObject({ user_name: "ops", action: "credit", appkey: "k1", payment_id: payment.id, reason: "customer paid 9.90, accepted" });
   });
 
-  it.skipIf(skip)("credits a payment that matched no order to the order the operator names, even a closed one", async () => {
+  it("credits a payment that matched no order to the order the operator names, even a closed one", async () => {
     const orderId = await newOrder("7.00");
     await ctx.repos.orders.transitionOrder(orderId, ["pending"], "closed", ctx.now(), { closed_at: ctx.now() });
     const stray = await pay(`NO-SUCH-${orderId}`, "700", `STRAY-${orderId}`);
@@ -101,7 +95,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(await db.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute()).toHaveLength(1);
   });
 
-  it.skipIf(skip)("a second review payment cannot credit an order that is already paid", async () => {
+  it("a second review payment cannot credit an order that is already paid", async () => {
     const orderId = await newOrder("5.00");
     const a = await pay(orderId, "400", `A-${orderId}`);
     const b = await pay(orderId, "450", `B-${orderId}`);
@@ -112,7 +106,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(await db.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute()).toHaveLength(1);
   });
 
-  it.skipIf(skip)("racing credits of one payment to two orders: exactly one wins", async () => {
+  it("racing credits of one payment to two orders: exactly one wins", async () => {
     const o1 = await newOrder("3.00");
     const o2 = await newOrder("3.00");
     const p = await pay(o1, "299", `RACE-${o1}`);
@@ -125,7 +119,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(paid).toHaveLength(1);
   });
 
-  it.skipIf(skip)("an operator scoped to another merchant is refused (forbidden), and nothing changes", async () => {
+  it("an operator scoped to another merchant is refused (forbidden), and nothing changes", async () => {
     const orderId = await newOrder("2.00");
     const payment = await pay(orderId, "150", `SCOPE-${orderId}`);
     expect(await creditFromConsole(ctx, scope("k2-only"), { paymentId: payment.id, orderId, reason: "x" })).toEqual({ outcome: "forbidden" });
@@ -135,7 +129,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect(await audit(orderId)).toHaveLength(0);
   });
 
-  it.skipIf(skip)("dismiss takes a payment out of review once, with the reason logged", async () => {
+  it("dismiss takes a payment out of review once, with the reason logged", async () => {
     const orderId = await newOrder("2.00");
     const payment = await pay(orderId, "199", `DIS-${orderId}`);
     expect(await dismissFromConsole(ctx, scope("ops"), { paymentId: payment.id, reason: "refunded by hand" })).toEqual({ outcome: "dismissed" });
@@ -144,7 +138,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console actions on %s", (dia
     expect((await audit(orderId)).map((e) => [e.action, e.reason])).toEqual([["dismiss", "refunded by hand"]]);
   });
 
-  it.skipIf(skip)("resend requeues a notification that is failing now and logs it", async () => {
+  it("resend requeues a notification that is failing now and logs it", async () => {
     const orderId = await newOrder("1.00");
     await pay(orderId, "100", `OK-${orderId}`);
     await db.db.updateTable("notifications").set({ status: "delivered" }).where("order_id", "!=", orderId).execute();

@@ -1,29 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
-import { openTestDatabase, testAppConfig, testContext } from "@/test/support/test-context";
+import { CONSOLE_PASSWORD as PASSWORD, consoleTestConfig as config } from "@/test/support/console-config";
+import { openTestDatabase, testContext } from "@/test/support/test-context";
 import { consoleLogin } from "./console-login";
 import { readConsoleSession } from "./console-session";
 import { memoryLoginLimiter } from "./login-limiter";
-import { hashPassword } from "./password";
-
-const PASSWORD = "correct horse battery";
-const hash = await hashPassword(PASSWORD);
-
-function config(
-  users: { name: string; password_hash: string; merchants: "*" | string[] }[] = [
-    { name: "ops", password_hash: hash, merchants: ["k1"] },
-  ],
-) {
-  const file = configFileSchema.parse({
-    merchants: [
-      { appkey: "k1", appsecret: "s1secret", name: "One", channels: ["a", "shared"] },
-      { appkey: "k2", appsecret: "s2secret", name: "Two", channels: ["b", "shared"] },
-    ],
-    channels: ["a", "b", "shared", "unused"].map((id) => ({ id, provider: "sandbox", types: ["alipay"] })),
-    console: { users },
-  });
-  return testAppConfig(file);
-}
 
 describe("login", () => {
   it("accepts the right password, refuses others without telling whether the user exists, and rate-limits", async () => {

@@ -1,27 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
-import { testAppConfig } from "@/test/support/test-context";
+import { consolePasswordHash as hash, consoleTestConfig as config } from "@/test/support/console-config";
 import { canSeeMerchant, channelIdsInScope, scopeFor } from "./console-scope";
-import { hashPassword } from "./password";
-
-const PASSWORD = "correct horse battery";
-const hash = await hashPassword(PASSWORD);
-
-function config(
-  users: { name: string; password_hash: string; merchants: "*" | string[] }[] = [
-    { name: "ops", password_hash: hash, merchants: ["k1"] },
-  ],
-) {
-  const file = configFileSchema.parse({
-    merchants: [
-      { appkey: "k1", appsecret: "s1secret", name: "One", channels: ["a", "shared"] },
-      { appkey: "k2", appsecret: "s2secret", name: "Two", channels: ["b", "shared"] },
-    ],
-    channels: ["a", "b", "shared", "unused"].map((id) => ({ id, provider: "sandbox", types: ["alipay"] })),
-    console: { users },
-  });
-  return testAppConfig(file);
-}
 
 describe("console scope", () => {
   it("a scoped user sees their merchants and those merchants' channels; '*' sees everything", () => {

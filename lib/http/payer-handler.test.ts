@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { expectPayerError, openPayerSession, PAYER_BASE, payerRouteFor } from "@/test/support/payer-client";
-import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
+import { useTestContext } from "@/test/support/databases";
 import { createOrder } from "@/lib/orders/create-order";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { PayerError, payerHandler, payerJson, type PayerRoute } from "./payer-handler";
 
 describe("payerHandler", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  beforeAll(async () => {
-    db = await openTestDatabase("sqlite");
-    ctx = testContext(db);
-  });
-  afterAll(() => db.close());
+  const ctx = useTestContext();
 
   const ran: string[] = [];
   const echo = (options: PayerRoute["options"]): PayerRoute<{ id: string }> => ({

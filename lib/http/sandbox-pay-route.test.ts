@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CSRF_HEADER, sandboxPayResponseSchema } from "@/lib/cashier/payer-dtos";
 import { createOrder } from "@/lib/orders/create-order";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { expectPayerError, openPayerSession, PAYER_BASE, payerRouteFor } from "@/test/support/payer-client";
-import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
+import { useTestContext } from "@/test/support/databases";
 import { sandboxPayRoute } from "./sandbox-pay-route";
 
 describe("sandbox pay route", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  beforeAll(async () => {
-    db = await openTestDatabase("sqlite");
-    ctx = testContext(db);
-  });
-  afterAll(() => db.close());
+  const ctx = useTestContext();
 
   it("needs the same origin and the session nonce, then pays the order", async () => {
     const id = (

@@ -1,33 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
-import type { DatabaseHandle } from "@/lib/storage/database";
-import type { RunningServer } from "@/test/support/http-server";
+import { usePaydeskServer } from "@/test/support/paydesk-server";
+import { testConfigFile } from "@/test/support/test-context";
 import pino from "pino";
 
 describe("payment loop over HTTP (sandbox)", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  let paydesk: RunningServer;
   const shop = new FakeShop();
-
-  beforeAll(async () => {
-    await shop.start();
-    db = await openTestDatabase("sqlite");
+  const { ctx, paydesk } = usePaydeskServer(shop, () => {
     const file = testConfigFile();
     file.merchants[0]!.notify_url = shop.notifyUrl;
-    ctx = testContext(db, testAppConfig(file));
-    paydesk = await startPaydeskServer(ctx);
-  });
-  afterAll(async () => {
-    await paydesk.close();
-    await shop.stop();
-    await db.close();
+    return file;
   });
 
   it("creates, pays through the notify endpoint, and notifies the shop once", async () => {

@@ -1,35 +1,21 @@
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { md5 } from "@/lib/merchant-protocol/sign";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
-import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
-import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, TEST_MERCHANT, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
+import { usePaydeskServer } from "@/test/support/paydesk-server";
+import { TEST_MERCHANT, testConfigFile } from "@/test/support/test-context";
 
 /** The 云端 vendor's own clients (PROTOCOLS §7): `appkey` in the notify, `GET /api/order/check`. */
 describe("云端 vendor client details", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  let paydesk: RunningServer;
   const shop = new FakeShop();
-
-  beforeAll(async () => {
-    await shop.start();
-    db = await openTestDatabase("sqlite");
+  const { ctx, paydesk } = usePaydeskServer(shop, () => {
     const file = testConfigFile();
     file.merchants[0]!.notify_url = shop.notifyUrl;
-    ctx = testContext(db, testAppConfig(file));
-    paydesk = await startPaydeskServer(ctx);
-  });
-  afterAll(async () => {
-    await paydesk.close();
-    await shop.stop();
-    await db.close();
+    return file;
   });
 
   const check = async (params: Record<string, string>) =>

@@ -4,12 +4,11 @@ import { merchantHandler } from "@/lib/http/merchant-handler";
 import { type Envelope, useMerchantApi } from "@/test/support/merchant-api-fixture";
 import {
   openTestDatabase,
-  postgresUnavailableReason,
   testAppConfig,
   testContext,
   type TestContext,
-  type TestDialect,
 } from "@/test/support/test-context";
+import { describeOnDatabases } from "@/test/support/databases";
 import { createOrder } from "./create-order";
 import { queryOrder } from "./merchant-queries";
 import { configFileSchema } from "@/lib/config";
@@ -18,11 +17,8 @@ import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { UpstreamError } from "@/lib/providers/types";
 import { applyPayment } from "./apply-payment";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[createOrder] PostgreSQL run skipped: ${pgReason}`);
-
-describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])(
-  "createOrder through the merchant API on %s",
+describeOnDatabases(
+  "createOrder through the merchant API",
   (dialect) => {
     const f = useMerchantApi(dialect);
     const { call, create, signedFor } = f;

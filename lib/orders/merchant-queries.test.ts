@@ -2,15 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createSign } from "@/lib/merchant-protocol/sign";
 import { signedCreateParams, signedLookupParams, signedRecordsParams } from "@/test/support/merchant-client";
 import { useMerchantApi } from "@/test/support/merchant-api-fixture";
-import { postgresUnavailableReason, TEST_MERCHANT, type TestDialect } from "@/test/support/test-context";
+import { describeOnDatabases } from "@/test/support/databases";
+import { TEST_MERCHANT } from "@/test/support/test-context";
 import { applyPayment } from "./apply-payment";
 import { closeOrder, listRecords, queryOrder } from "./merchant-queries";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[merchant queries] PostgreSQL run skipped: ${pgReason}`);
-
-describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])(
-  "merchant queries (query, close, records) on %s",
+describeOnDatabases(
+  "merchant queries (query, close, records)",
   (dialect) => {
     const f = useMerchantApi(dialect);
     const { call, create } = f;

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
+import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
+import { describeOnDatabases } from "@/test/support/databases";
 import { createOrder } from "./create-order";
 
 const file = configFileSchema.parse({
@@ -26,23 +27,19 @@ const file = configFileSchema.parse({
   ],
 });
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[notify ingestion] PostgreSQL suite skipped: ${pgReason}`);
-
-describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
+describeOnDatabases("notify ingestion", (dialect) => {
   let db: DatabaseHandle;
   let ctx: TestContext;
   let seq = 0;
 
   beforeAll(async () => {
-    if (!skip) db = await openTestDatabase(dialect);
+    db = await openTestDatabase(dialect);
   });
   afterAll(async () => {
-    if (!skip) await db.close();
+    await db.close();
   });
   beforeEach(() => {
-    if (!skip) ctx = testContext(db, testAppConfig(file));
+    ctx = testContext(db, testAppConfig(file));
   });
 
   async function newOrder(price = "10.00", type = "alipay"): Promise<string> {
@@ -67,7 +64,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     return n ? [n] : [];
   };
 
-  it.skipIf(skip)("a bad signature answers fail and changes nothing", async () => {
+  it("a bad signature answers fail and changes nothing", async () => {
     const id = await newOrder();
     const body = new URLSearchParams({ order_id: id, amount: "1000", trade_no: "BAD-1", sign: md5("forged") });
     const res = await handleNotify(new Request("http://x/api/notify/sandbox", { method: "POST", body }), "sandbox", () => Promise.resolve(ctx));
@@ -79,7 +76,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await ctx.repos.payments.findPayment("sandbox", "BAD-2")).toBeUndefined();
   });
 
-  it.skipIf(skip)("pays the order once for sequential duplicates", async () => {
+  it("pays the order once for sequential duplicates", async () => {
     const id = await newOrder();
     for (let i = 0; i < 3; i++) expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
     const order = await ctx.repos.orders.findOrderById(id);
@@ -88,7 +85,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await outbox(id)).toHaveLength(1);
   });
 
-  it.skipIf(skip)("pays the order once when identical notifies arrive at the same moment", async () => {
+  it("pays the order once when identical notifies arrive at the same moment", async () => {
     const id = await newOrder();
     const results = await Promise.all(Array.from({ length: 8 }, () => notify("sandbox", { order_id: id, amount: "1000", trade_no: `RACE-${id}` })));
     expect(results.every((r) => r.body === "success")).toBe(true);
@@ -97,7 +94,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("paid");
   });
 
-  it.skipIf(skip)("two different payments racing for one order: one credits it, the other is kept for review", async () => {
+  it("two different payments racing for one order: one credits it, the other is kept for review", async () => {
     const id = await newOrder();
     await Promise.all([
       notify("sandbox", { order_id: id, amount: "1000", trade_no: `TWICE-A-${id}` }),
@@ -109,7 +106,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await outbox(id)).toHaveLength(1);
   });
 
-  it.skipIf(skip)("a wrong amount keeps the order pending and the payment as mismatched", async () => {
+  it("a wrong amount keeps the order pending and the payment as mismatched", async () => {
     const id = await newOrder();
     expect((await notify("sandbox", { order_id: id, amount: "999", trade_no: `SHORT-${id}` })).body).toBe("success");
     expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
@@ -118,7 +115,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await outbox(id)).toHaveLength(0);
   });
 
-  it.skipIf(skip)("a late payment within the grace period pays the expired order with late=true", async () => {
+  it("a late payment within the grace period pays the expired order with late=true", async () => {
     const id = await newOrder();
     ctx.clock.advance(300_000 + 60_000);
     await ctx.repos.orders.sweepOrders(ctx.now(), 0);
@@ -128,7 +125,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await outbox(id)).toHaveLength(1);
   });
 
-  it.skipIf(skip)("a payment after the grace period is kept unmatched and the order stays expired", async () => {
+  it("a payment after the grace period is kept unmatched and the order stays expired", async () => {
     const id = await newOrder();
     ctx.clock.advance(300_000 + 600_001);
     await notify("sandbox", { order_id: id, amount: "1000", trade_no: `TOOLATE-${id}` });
@@ -138,7 +135,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await outbox(id)).toHaveLength(0);
   });
 
-  it.skipIf(skip)("a channel cannot pay another channel's order, and unknown orders are kept", async () => {
+  it("a channel cannot pay another channel's order, and unknown orders are kept", async () => {
     const wx = await newOrder("1.00", "wxpay"); // collected by sandbox-b
     expect((await notify("sandbox", { order_id: wx, amount: "100", trade_no: `CROSS-${wx}` })).body).toBe("success");
     expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("pending");
@@ -148,7 +145,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("paid");
   });
 
-  it.skipIf(skip)("an unknown channel is a 404", async () => {
+  it("an unknown channel is a 404", async () => {
     const res = await handleNotify(new Request("http://x/api/notify/nope", { method: "POST", body: "" }), "nope", () => Promise.resolve(ctx));
     expect(res.status).toBe(404);
   });

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeOnDatabases } from "@/test/support/databases";
+import { openTestDatabase } from "@/test/support/test-context";
 import { insertAuditEntry, listAuditEntries, listAuditForOrder } from "./console-audit-repo";
 import { channelActivitySince, lastAppliedPaymentAt, lastMonitorSignalAt, listFailingNotifications, paidTotalsByDay, searchOrders } from "./console-repo";
 import type { DatabaseHandle } from "./database";
@@ -9,16 +10,12 @@ import type { OrdersTable } from "./schema";
 type NewOrder = OrdersTable;
 import { insertPaymentOnce, listReviewPaymentsInScope, settleReviewedPayment } from "./payments-repo";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[console repositories] PostgreSQL suite skipped: ${pgReason}`);
-
 // 2027-01-15 00:00 Beijing = 2027-01-14 16:00 UTC.
 const DAY = 86_400_000;
 const BJ_MIDNIGHT = Date.UTC(2027, 0, 14, 16, 0, 0);
 const NOW = BJ_MIDNIGHT + 10 * 3600_000;
 
-describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
+describeOnDatabases("console repositories", (dialect) => {
   let h: DatabaseHandle;
   let seq = 0;
 
@@ -59,7 +56,6 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
   const paid = (fen: number, paidAt: number, over: Partial<NewOrder> = {}) => order({ status: "paid", real_fen: fen, paid_at: paidAt, created_at: paidAt - 30_000, ...over });
 
   beforeAll(async () => {
-    if (skip) return;
     h = await openTestDatabase(dialect);
     await h.db
       .insertInto("orders")
@@ -76,10 +72,10 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
       .execute();
   });
   afterAll(async () => {
-    if (!skip) await h.close();
+    await h.close();
   });
 
-  it.skipIf(skip)("searches within the operator's merchants, with public status by the clock, and paginates", async () => {
+  it("searches within the operator's merchants, with public status by the clock, and paginates", async () => {
     const page = { limit: 100, offset: 0 };
     const all = await searchOrders(h.db, { appkeys: null, now: NOW }, page);
     expect(all.total).toBe(7);
@@ -102,7 +98,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
     expect([p1.rows.length, p3.rows.length, p1.total]).toEqual([3, 1, 7]);
   });
 
-  it.skipIf(skip)("sums paid orders per merchant, channel and Beijing day", async () => {
+  it("sums paid orders per merchant, channel and Beijing day", async () => {
     const buckets = await paidTotalsByDay(h.db, null, BJ_MIDNIGHT - 13 * DAY);
     const todayNo = Math.floor((BJ_MIDNIGHT + 8 * 3600_000) / DAY);
     const find = (appkey: string, day: number) => buckets.find((b) => b.appkey === appkey && b.day === day);
@@ -113,7 +109,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
     expect((await paidTotalsByDay(h.db, ["k2"], BJ_MIDNIGHT - 13 * DAY)).map((b) => b.appkey)).toEqual(["k2"]);
   });
 
-  it.skipIf(skip)("counts today's activity per channel and finds the last payment and monitor signal", async () => {
+  it("counts today's activity per channel and finds the last payment and monitor signal", async () => {
     const act = await channelActivitySince(h.db, null, ["c1", "c2"], BJ_MIDNIGHT);
     const c1 = act.find((a) => a.channel_id === "c1")!;
     // c1 today: the paid one, the pending one, the expired one, the closed one (not the yesterday order, not `creating`).
@@ -127,7 +123,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
     expect([signal.get("m1"), signal.get("m2"), signal.get("m3")]).toEqual([NOW - 1000, NOW - 7000, undefined]);
   });
 
-  it.skipIf(skip)("lists payments for review in scope, and settles each one once", async () => {
+  it("lists payments for review in scope, and settles each one once", async () => {
     const [k1Order] = (await searchOrders(h.db, { appkeys: ["k1"], status: "pending", now: NOW }, { limit: 1, offset: 0 })).rows;
     const a = (await insertPaymentOnce(h.db, { channel_id: "c1", trade_no: "r1", order_id: k1Order!.id, amount_fen: 99, status: "mismatched", reason: "amount_mismatch", raw: "{}", received_at: NOW }))!;
     const b = (await insertPaymentOnce(h.db, { channel_id: "c2", trade_no: "r2", order_id: null, amount_fen: 5, status: "unmatched", reason: "no_order", raw: "{}", received_at: NOW }))!;
@@ -140,7 +136,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
     expect(await ids(null, null)).toEqual([b]);
   });
 
-  it.skipIf(skip)("lists failing notifications in scope and requeues one unless it is in flight", async () => {
+  it("lists failing notifications in scope and requeues one unless it is in flight", async () => {
     const [o1, o2] = (await searchOrders(h.db, { appkeys: null, status: "paid", now: NOW }, { limit: 2, offset: 0 })).rows;
     await insertNotification(h.db, { orderId: o1!.id, url: "http://s/n", body: "b", now: NOW - 1000 });
     await insertNotification(h.db, { orderId: o2!.id, url: "http://s/n", body: "b", now: NOW - 1000 });
@@ -155,7 +151,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("console repositories on %s",
     expect(row).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: NOW });
   });
 
-  it.skipIf(skip)("keeps the audit log and shows each operator only their merchants' entries and their own", async () => {
+  it("keeps the audit log and shows each operator only their merchants' entries and their own", async () => {
     const entry = (user: string, appkey: string | null, orderId: string | null) =>
       insertAuditEntry(h.db, { at: NOW, user_name: user, action: appkey ? "resend" : "login", appkey, order_id: orderId, payment_id: null, reason: null, detail: null });
     await entry("ops", "k1", "AUD1");

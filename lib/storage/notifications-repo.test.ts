@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
-import type { DatabaseHandle } from "./database";
+import { expect, it } from "vitest";
+import { describeOnDatabases, useTestDatabase } from "@/test/support/databases";
 import { T0 } from "@/test/support/order-fixture";
 import {
   claimNotification,
@@ -12,20 +11,10 @@ import {
   resendNotification,
 } from "./notifications-repo";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[notifications-repo] PostgreSQL suite skipped: ${pgReason}`);
+describeOnDatabases("notifications repository", (dialect) => {
+  const h = useTestDatabase(dialect);
 
-describe.each<TestDialect>(["sqlite", "postgres"])("notifications repository on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
-  let h: DatabaseHandle;
-  beforeAll(async () => {
-    if (!skip) h = await openTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    if (!skip) await h.close();
-  });
-
-  it.skipIf(skip)("notification leases: one claimant, owner-guarded finish, resend after failure", async () => {
+  it("notification leases: one claimant, owner-guarded finish, resend after failure", async () => {
     const orderId = `N-${dialect}`;
     await insertNotification(h.db, { orderId, url: "http://shop/n", body: "a=1", now: T0 });
     await insertNotification(h.db, { orderId, url: "http://shop/n", body: "a=2", now: T0 }); // one outbox row per order

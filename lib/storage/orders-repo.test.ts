@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
-import type { DatabaseHandle } from "./database";
+import { expect, it } from "vitest";
+import { describeOnDatabases, useTestDatabase } from "@/test/support/databases";
 import { insertPendingOrder, T0, testOrder } from "@/test/support/order-fixture";
 import {
   activateOrder,
@@ -19,20 +18,10 @@ import {
   transitionOrder,
 } from "./orders-repo";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[orders-repo] PostgreSQL suite skipped: ${pgReason}`);
+describeOnDatabases("orders repository", (dialect) => {
+  const h = useTestDatabase(dialect);
 
-describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
-  let h: DatabaseHandle;
-  beforeAll(async () => {
-    if (!skip) h = await openTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    if (!skip) await h.close();
-  });
-
-  it.skipIf(skip)(
+  it(
     "the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried",
     async () => {
       const o = testOrder({ out_order_id: "same" });
@@ -45,7 +34,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     },
   );
 
-  it.skipIf(skip)("activation stores the provider's answer; lookups by id, merchant ref and provider id", async () => {
+  it("activation stores the provider's answer; lookups by id, merchant ref and provider id", async () => {
     const o = await insertPendingOrder(h.db, { provider_order_id: "P-1", channel_id: "cx", pay_amount_fen: 101 });
     const stored = await findOrderById(h.db, o.id);
     expect(stored).toMatchObject({
@@ -61,7 +50,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     expect((await findOrderByMerchantRef(h.db, "k1", o.out_order_id))?.id).toBe(o.id);
   });
 
-  it.skipIf(skip)("orders come back as domain records: booleans, a pay type, fen and times as numbers", async () => {
+  it("orders come back as domain records: booleans, a pay type, fen and times as numbers", async () => {
     const o = testOrder({ type: "qqpay" });
     await insertCreatingOrder(h.db, o);
     await activateOrder(
@@ -79,7 +68,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     await expect(findOrderById(h.db, o.id)).rejects.toThrow(/unknown pay type/);
   });
 
-  it.skipIf(skip)("markOrderPaid wins once; transitions are guarded by the current state", async () => {
+  it("markOrderPaid wins once; transitions are guarded by the current state", async () => {
     const o = await insertPendingOrder(h.db);
     expect(await markOrderPaid(h.db, o.id, { realFen: 100, paidAt: T0 + 1, late: false })).toBe(true);
     expect(await markOrderPaid(h.db, o.id, { realFen: 100, paidAt: T0 + 2, late: false })).toBe(false);
@@ -87,7 +76,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     expect(await findOrderById(h.db, o.id)).toMatchObject({ status: "paid", paid_at: T0 + 1, real_fen: 100 });
   });
 
-  it.skipIf(skip)("reconcile claims: one winner per interval among racing callers, pending orders only", async () => {
+  it("reconcile claims: one winner per interval among racing callers, pending orders only", async () => {
     const o = await insertPendingOrder(h.db);
     const race = await Promise.all(Array.from({ length: 6 }, () => claimReconcileSlot(h.db, o.id, T0 + 1_000, 10_000)));
     expect(race.filter(Boolean)).toHaveLength(1);
@@ -98,7 +87,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     expect(await claimReconcileSlot(h.db, o.id, T0 + 60_000, 10_000)).toBe(false);
   });
 
-  it.skipIf(skip)("the sweeper expires overdue pending orders and drops stale creating claims", async () => {
+  it("the sweeper expires overdue pending orders and drops stale creating claims", async () => {
     const overdue = await insertPendingOrder(h.db, { expires_at: T0 + 10 });
     const fresh = await insertPendingOrder(h.db, { expires_at: T0 + 10_000_000 });
     const stale = testOrder({ created_at: T0 - 1_000_000 });
@@ -110,7 +99,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("orders repository on %s", (d
     expect(await findOrderById(h.db, stale.id)).toBeUndefined();
   });
 
-  it.skipIf(skip)("records, last paid channel, today's totals and quota counts", async () => {
+  it("records, last paid channel, today's totals and quota counts", async () => {
     const a = await insertPendingOrder(h.db, { appkey: "stats", custom: "u1", channel_id: "ch-a" });
     const b = await insertPendingOrder(h.db, { appkey: "stats", custom: "u1", channel_id: "ch-b" });
     await insertPendingOrder(h.db, { appkey: "stats", custom: "u1", channel_id: "ch-a" });

@@ -26,19 +26,23 @@ export interface ActivatedPayment {
   freeAmount: boolean;
 }
 
+/** The columns an activation writes from the provider's answer (a fresh order's, or a chosen wallet's code). */
+function activatedColumns(p: ActivatedPayment, now: number) {
+  return {
+    payload: p.payload,
+    pay_amount_fen: p.payAmountFen,
+    provider_order_id: p.providerOrderId,
+    expires_at: p.expiresAt,
+    free_amount: p.freeAmount ? 1 : 0,
+    updated_at: now,
+  };
+}
+
 /** creating → pending, once the provider gave a code. */
 export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<void> {
   await db
     .updateTable("orders")
-    .set({
-      status: "pending",
-      payload: p.payload,
-      pay_amount_fen: p.payAmountFen,
-      provider_order_id: p.providerOrderId,
-      expires_at: p.expiresAt,
-      free_amount: p.freeAmount ? 1 : 0,
-      updated_at: now,
-    })
+    .set({ status: "pending", ...activatedColumns(p, now) })
     .where("id", "=", id)
     .where("status", "=", "creating")
     .execute();
@@ -224,14 +228,7 @@ export async function claimTypeChoice(db: Db, id: string, type: PayType, channel
 export async function activateChosenOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<boolean> {
   const result = await db
     .updateTable("orders")
-    .set({
-      payload: p.payload,
-      pay_amount_fen: p.payAmountFen,
-      provider_order_id: p.providerOrderId,
-      expires_at: p.expiresAt,
-      free_amount: p.freeAmount ? 1 : 0,
-      updated_at: now,
-    })
+    .set(activatedColumns(p, now))
     .where("id", "=", id)
     .where("status", "=", "pending")
     .where("payload", "=", "")

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
-import type { DatabaseHandle } from "./database";
+import { expect, it } from "vitest";
+import { describeOnDatabases, useTestDatabase } from "@/test/support/databases";
 import { T0 } from "@/test/support/order-fixture";
 import { findPayment, insertPaymentOnce, listPaymentsForReview, setPaymentOutcome } from "./payments-repo";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[payments-repo] PostgreSQL suite skipped: ${pgReason}`);
+describeOnDatabases("payments repository", (dialect) => {
+  const h = useTestDatabase(dialect);
 
-describe.each<TestDialect>(["sqlite", "postgres"])("payments repository on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
-  let h: DatabaseHandle;
-  beforeAll(async () => {
-    if (!skip) h = await openTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    if (!skip) await h.close();
-  });
-
-  it.skipIf(skip)("payments are unique per channel and trade number", async () => {
+  it("payments are unique per channel and trade number", async () => {
     const p = {
       channel_id: "c1",
       trade_no: `T-${dialect}`,

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
-import type { DatabaseHandle } from "./database";
+import { expect, it } from "vitest";
+import { describeOnDatabases, useTestDatabase } from "@/test/support/databases";
 import { insertPendingOrder, T0 } from "@/test/support/order-fixture";
 import { createRepositories, runInTransaction } from "./repositories";
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[repositories] PostgreSQL suite skipped: ${pgReason}`);
+describeOnDatabases("bound repositories", (dialect) => {
+  const h = useTestDatabase(dialect);
 
-describe.each<TestDialect>(["sqlite", "postgres"])("bound repositories on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
-  let h: DatabaseHandle;
-  beforeAll(async () => {
-    if (!skip) h = await openTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    if (!skip) await h.close();
-  });
-
-  it.skipIf(skip)("runInTransaction binds the repositories to one transaction: a throw rolls every write back", async () => {
+  it("runInTransaction binds the repositories to one transaction: a throw rolls every write back", async () => {
     const o = await insertPendingOrder(h.db);
     const failed = runInTransaction(h.db, async (tx) => {
       expect(await tx.orders.markOrderPaid(o.id, { realFen: 100, paidAt: T0 + 1, late: false })).toBe(true);

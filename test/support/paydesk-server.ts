@@ -6,7 +6,11 @@ import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { createOrder } from "@/lib/orders/create-order";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
+import type { ConfigFile } from "@/lib/config";
+import type { DatabaseHandle } from "@/lib/storage/database";
+import { afterAll, beforeAll } from "vitest";
 import { serveFetch, type RunningServer } from "./http-server";
+import { openTestDatabase, testAppConfig, testContext, type TestContext } from "./test-context";
 
 /**
  * Paydesk's merchant API and notify endpoint over real HTTP, without Next.js: the same handler functions the app
@@ -38,4 +42,36 @@ export async function startPaydeskServer(ctx: AppContext): Promise<RunningServer
   });
   ctx.config.baseUrl = server.url;
   return server;
+}
+
+/** A shop-side server a suite starts before Paydesk (its notify URL goes into the config) and stops after it. */
+export interface SuiteShop {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * For the enclosing suite: starts `shop`, then Paydesk over HTTP on a fresh SQLite database with the config
+ * `makeFile` builds (called once the shop listens); stops all of it afterwards. The returned objects are filled in by
+ * the `beforeAll`, so tests use `ctx`, `paydesk.url` and `db.db` as usual.
+ */
+export function usePaydeskServer(
+  shop: SuiteShop,
+  makeFile: () => ConfigFile,
+): { db: DatabaseHandle; ctx: TestContext; paydesk: RunningServer } {
+  const db = {} as DatabaseHandle;
+  const ctx = {} as TestContext;
+  const paydesk = {} as RunningServer;
+  beforeAll(async () => {
+    await shop.start();
+    Object.assign(db, await openTestDatabase("sqlite"));
+    Object.assign(ctx, testContext(db, testAppConfig(makeFile())));
+    Object.assign(paydesk, await startPaydeskServer(ctx));
+  });
+  afterAll(async () => {
+    await paydesk.close();
+    await shop.stop();
+    await db.close();
+  });
+  return { db, ctx, paydesk };
 }

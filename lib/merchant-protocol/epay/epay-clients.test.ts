@@ -1,32 +1,25 @@
 import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { loadCashierModel } from "@/lib/cashier/page-model";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { chooseType } from "@/lib/orders/choose-type";
 import { publicOrderView } from "@/lib/orders/order-views";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { clientVerifies, EPAY_MERCHANT, EpayShop, sameMoney, signedRequest } from "@/test/support/epay-client";
-import type { RunningServer } from "@/test/support/http-server";
-import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
+import { usePaydeskServer } from "@/test/support/paydesk-server";
+import { testConfigFile } from "@/test/support/test-context";
 
 /**
  * The epay protocol as the shop software in the field speaks it (PROTOCOLS §5), over real HTTP against Paydesk's
  * handlers: each `describe` is one client family's behaviour, with the client written from the protocol facts.
  */
 describe("epay clients against Paydesk", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  let paydesk: RunningServer;
   const shop = new EpayShop("dujiaoka");
   let seq = 0;
   const nextNo = () => `E${Date.now()}${++seq}`;
 
-  beforeAll(async () => {
-    await shop.start();
-    db = await openTestDatabase("sqlite");
+  const { db, ctx, paydesk } = usePaydeskServer(shop, () => {
     const file = testConfigFile({
       channels: [
         { id: "sandbox", provider: "sandbox", key: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
@@ -40,13 +33,7 @@ describe("epay clients against Paydesk", () => {
       { ...file.merchants[0]!, appkey: "strict", name: "严格店", notify_url: "https://shop.example/n", epay: { pid: "1002", key: EPAY_MERCHANT.key, allowed_hosts: [] } },
       { ...file.merchants[0]!, appkey: "noepay", name: "无易支付", epay: undefined },
     );
-    ctx = testContext(db, testAppConfig(file));
-    paydesk = await startPaydeskServer(ctx);
-  });
-  afterAll(async () => {
-    await paydesk.close();
-    await shop.stop();
-    await db.close();
+    return file;
   });
   beforeEach(() => {
     shop.answer = "success";

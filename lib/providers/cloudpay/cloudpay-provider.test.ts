@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startCloudpayEmulator, type CloudpayEmulator } from "@/test/support/emulators";
 import { createSign, notifySign } from "@/lib/merchant-protocol/sign";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
-import { upstreamFailureCases } from "@/test/support/upstream-failure-cases";
+import { expectWrongKeyRefused, upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 
 const UP = { appkey: "upkey", appsecret: "upsecret" };
 
@@ -108,16 +108,12 @@ describe("cloudpay over HTTP (emulator)", () => {
 describe("cloudpay edge cases", () => {
   it("refuses a wrong appsecret upstream (104 无效的签名 → 208)", async () => {
     const emu = await startCloudpayEmulator({ ...UP });
-    const h = await startProviderHarness([{ id: "cp-bad", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, appkey: UP.appkey, appsecret: "wrong" }]);
-    try {
-      const res = await h.create({ price: "1.00", type: "alipay", out_order_id: "cp-bad-1" });
-      expect(res.code).toBe(208);
-      expect(res.msg).toContain("无效的签名");
-      expect(emu.orders[0]!.signatureValid).toBe(false);
-    } finally {
-      await h.close();
-      await emu.close();
-    }
+    await expectWrongKeyRefused(
+      emu,
+      { id: "cp-bad", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, appkey: UP.appkey, appsecret: "wrong" },
+      { price: "1.00", type: "alipay", out_order_id: "cp-bad-1" },
+      "无效的签名",
+    );
   });
 
   it("takes a Paydesk upstream's order_id and pay_amount", async () => {

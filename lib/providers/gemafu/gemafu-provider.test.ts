@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGemafuEmulator, type GemafuEmulator } from "@/test/support/emulators";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
-import { upstreamFailureCases } from "@/test/support/upstream-failure-cases";
+import { expectWrongKeyRefused, upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 
 const SECRET = "gm-secret-1";
 
@@ -118,17 +118,11 @@ describe("gemafu over HTTP (emulator)", () => {
 describe("gemafu with a wrong secret key", () => {
   it("is refused by the platform's signature check and answered 208", async () => {
     const emu = await startGemafuEmulator({ mId: 9999, secretKey: SECRET });
-    const h = await startProviderHarness([
+    await expectWrongKeyRefused(
+      emu,
       { id: "gm-bad", provider: "gemafu", types: ["wxpay"], base_url: emu.baseUrl, m_id: 9999, secret_key: "not-the-key", appname: "shop" },
-    ]);
-    try {
-      const res = await h.create({ price: "1.00", type: "wxpay", out_order_id: "gm-bad-1" });
-      expect(res.code).toBe(208);
-      expect(res.msg).toContain("签名错误");
-      expect(emu.orders[0]!.signatureValid).toBe(false);
-    } finally {
-      await h.close();
-      await emu.close();
-    }
+      { price: "1.00", type: "wxpay", out_order_id: "gm-bad-1" },
+      "签名错误",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { payjsEmulatorSign, startPayjsEmulator, type PayjsEmulator } from "@/test/support/emulators";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
-import { upstreamFailureCases } from "@/test/support/upstream-failure-cases";
+import { expectWrongKeyRefused, upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 
 const MCHID = "123456";
 const KEY = "pj-key-1";
@@ -114,15 +114,11 @@ describe("payjs over HTTP (emulator)", () => {
 describe("payjs with a wrong key", () => {
   it("is refused by the platform and answered 208", async () => {
     const emu = await startPayjsEmulator({ mchid: MCHID, key: KEY });
-    const h = await startProviderHarness([{ id: "pj-bad", provider: "payjs", types: ["wxpay"], base_url: emu.baseUrl, mchid: MCHID, key: "wrong" }]);
-    try {
-      const res = await h.create({ price: "1.00", type: "wxpay", out_order_id: "pj-bad-1" });
-      expect(res.code).toBe(208);
-      expect(res.msg).toContain("签名错误");
-      expect(emu.orders[0]!.signatureValid).toBe(false);
-    } finally {
-      await h.close();
-      await emu.close();
-    }
+    await expectWrongKeyRefused(
+      emu,
+      { id: "pj-bad", provider: "payjs", types: ["wxpay"], base_url: emu.baseUrl, mchid: MCHID, key: "wrong" },
+      { price: "1.00", type: "wxpay", out_order_id: "pj-bad-1" },
+      "签名错误",
+    );
   });
 });

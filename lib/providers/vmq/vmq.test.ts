@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { loadChannelHealth } from "@/lib/console/channel-health";
 import type { MerchantError } from "@/lib/merchant-protocol/codes";
@@ -12,12 +12,11 @@ import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-
 import { startPaydeskServer } from "@/test/support/paydesk-server";
 import {
   openTestDatabase,
-  postgresUnavailableReason,
   testAppConfig,
   testContext,
   type TestContext,
-  type TestDialect,
 } from "@/test/support/test-context";
+import { describeOnDatabases } from "@/test/support/databases";
 
 const KEY = "vmq-app-key";
 const SHOP = { appkey: "vshop", appsecret: "vshop-secret" };
@@ -67,11 +66,7 @@ const file = configFileSchema.parse({
   ],
 });
 
-const pgReason = await postgresUnavailableReason();
-if (pgReason) console.warn(`[vmq] PostgreSQL suite skipped: ${pgReason}`);
-
-describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dialect) => {
-  const skip = dialect === "postgres" && pgReason !== null;
+describeOnDatabases("V免签 channel", (dialect) => {
   let db: DatabaseHandle;
   let ctx: TestContext;
   let paydesk: RunningServer;
@@ -80,7 +75,6 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
   let seq = 0;
 
   beforeAll(async () => {
-    if (skip) return;
     db = await openTestDatabase(dialect);
     ctx = testContext(db, testAppConfig(file));
     paydesk = await startPaydeskServer(ctx);
@@ -88,7 +82,6 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     app2 = startVmqMonitor({ host: `${paydesk.url}/api/vmq/vmq2`, key: "other-key", clock: ctx.clock.now });
   });
   afterAll(async () => {
-    if (skip) return;
     await paydesk.close();
     await db.close();
   });
@@ -103,7 +96,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await app2.heartbeat()).code).toBe(1);
   }
 
-  it.skipIf(skip)("takes no order before its app has called in, then serves once a heartbeat arrives", async () => {
+  it("takes no order before its app has called in, then serves once a heartbeat arrives", async () => {
     await expect(create("1.00", "wxpay", ONE)).rejects.toMatchObject({ code: 204 });
     const beat = await app.heartbeat();
     expect(beat).toMatchObject({ status: 200, code: 1 });
@@ -112,7 +105,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect(order.qr_content).toBe(WX_CODE);
   });
 
-  it.skipIf(skip)(
+  it(
     "gives concurrent orders of one price different amounts, then the next channel, then 204",
     async () => {
       await freshStart();
@@ -132,7 +125,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     },
   );
 
-  it.skipIf(skip)("the cashier's wallet choice moves on from a full channel too", async () => {
+  it("the cashier's wallet choice moves on from a full channel too", async () => {
     await freshStart();
     for (let i = 0; i < 3; i++) await create("90.00", "wxpay", ONE); // vmq1 full at 90.00–90.02
     const merchant = ctx.config.merchants.find((m) => m.appkey === SHOP.appkey)!;
@@ -155,7 +148,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect(chosen).toMatchObject({ channel_id: "vmq2", pay_amount_fen: 9000, payload: "wxp://second" });
   });
 
-  it.skipIf(skip)(
+  it(
     "keeps one amount per wallet: the same amount may be held on WeChat and on Alipay at once",
     async () => {
       await freshStart();
@@ -166,7 +159,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     },
   );
 
-  it.skipIf(skip)(
+  it(
     "credits the order holding the pushed amount and wallet, once, and queues the shop's notification",
     async () => {
       await freshStart();
@@ -186,7 +179,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     },
   );
 
-  it.skipIf(skip)("Java-style amounts: 20.0 is 20.00 fen-exact", async () => {
+  it("Java-style amounts: 20.0 is 20.00 fen-exact", async () => {
     await freshStart();
     const a = await create("20.00", "alipay", ONE);
     const pushed = await app.push("alipay", 2000);
@@ -194,7 +187,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("paid");
   });
 
-  it.skipIf(skip)("a fixed-amount code is used when the amount matches it exactly: nothing to type", async () => {
+  it("a fixed-amount code is used when the amount matches it exactly: nothing to type", async () => {
     await freshStart();
     const fixed = await create("6.66", "alipay", ONE);
     expect(fixed.qr_content).toBe("https://qr.alipay.com/fixed666");
@@ -206,7 +199,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await ctx.repos.orders.findOrderById(next.order_id))?.free_amount).toBe(true);
   });
 
-  it.skipIf(skip)(
+  it(
     "a late push within the grace still credits the expired order (late), and its amount stays held",
     async () => {
       await freshStart();
@@ -221,7 +214,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     },
   );
 
-  it.skipIf(skip)("after the grace the amount goes to a new order, which the next push credits", async () => {
+  it("after the grace the amount goes to a new order, which the next push credits", async () => {
     await freshStart();
     const old = await create("40.00", "wxpay", ONE);
     ctx.clock.advance(300_000 + 600_000 + 1000);
@@ -233,7 +226,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await ctx.repos.orders.findOrderById(old.order_id))?.status).not.toBe("paid");
   });
 
-  it.skipIf(skip)("a paid order frees its amount for the next order", async () => {
+  it("a paid order frees its amount for the next order", async () => {
     await freshStart();
     const first = await create("50.00", "wxpay", ONE);
     await app.push("wxpay", 5000);
@@ -241,7 +234,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await create("50.00", "wxpay", ONE)).pay_amount).toBe("50.00");
   });
 
-  it.skipIf(skip)("a closed order frees its amount too", async () => {
+  it("a closed order frees its amount too", async () => {
     await freshStart();
     const first = await create("55.00", "wxpay", ONE);
     await closeOrder(ctx, signedLookupParams(`${dialect}-${seq}`, ONE));
@@ -249,7 +242,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await create("55.00", "wxpay", ONE)).pay_amount).toBe("55.00");
   });
 
-  it.skipIf(skip)("an amount no order holds is kept for review", async () => {
+  it("an amount no order holds is kept for review", async () => {
     await freshStart();
     const pushed = await app.push("alipay", 777);
     expect(pushed.answer.code).toBe(1);
@@ -257,7 +250,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect(payment).toMatchObject({ status: "unmatched", order_id: null, amount_fen: 777 });
   });
 
-  it.skipIf(skip)("refuses a bad signature on a push and on a heartbeat, changing nothing", async () => {
+  it("refuses a bad signature on a push and on a heartbeat, changing nothing", async () => {
     await freshStart();
     const order = await create("60.00", "wxpay", ONE);
     const pushed = await app.push("wxpay", 6000, { badSign: true });
@@ -270,7 +263,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     await expect(create("60.00", "wxpay", ONE)).rejects.toMatchObject({ code: 204 });
   });
 
-  it.skipIf(skip)("an offline channel is skipped for new orders but still credits pushes", async () => {
+  it("an offline channel is skipped for new orders but still credits pushes", async () => {
     await freshStart();
     const order = await create("70.00", "wxpay", SHOP);
     const row = await ctx.repos.orders.findOrderById(order.order_id);
@@ -286,7 +279,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     expect((await ctx.repos.orders.findOrderById(order.order_id))?.status).toBe("paid");
   });
 
-  it.skipIf(skip)("refuses a heartbeat from a clock far off (a replayed URL)", async () => {
+  it("refuses a heartbeat from a clock far off (a replayed URL)", async () => {
     await freshStart();
     ctx.clock.advance(61_000);
     const stale = await app.heartbeat({ t: ctx.clock.now() - 10 * 60_000 });
@@ -294,7 +287,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     await expect(create("80.00", "wxpay", ONE)).rejects.toMatchObject({ code: 204 });
   });
 
-  it.skipIf(skip)(
+  it(
     "the console's channel health shows the app's heartbeat and whether the channel takes orders",
     async () => {
       await freshStart();
@@ -307,12 +300,12 @@ describe.each<TestDialect>(["sqlite", "postgres"])("V免签 channel on %s", (dia
     },
   );
 
-  it.skipIf(skip)("answers 404 on a channel that is not a vmq channel", async () => {
+  it("answers 404 on a channel that is not a vmq channel", async () => {
     const res = await fetch(`${paydesk.url}/api/vmq/nope/appHeart?t=1&sign=x`);
     expect(res.status).toBe(404);
   });
 
-  it.skipIf(skip)(
+  it(
     "storage: of many racing claims on one amount exactly one wins, also when taking over a stale one",
     async () => {
       const now = ctx.clock.now();

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Card } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { CsrfField } from "@/components/console/csrf-field";
@@ -9,6 +10,30 @@ import { formatYuan } from "@/lib/money";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const input = "mt-1 block w-full rounded-lg border border-gray-300 px-2 py-1.5";
+
+/** One action on a payment under review: posts the payment id, the CSRF token, the way back and a reason. */
+function PaymentActionForm(props: {
+  action: string;
+  csrf: string;
+  paymentId: number;
+  reasonLabel: string;
+  fields?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <form method="post" action={props.action} className="space-y-2 rounded-xl border border-gray-200 p-3">
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="payment_id" value={props.paymentId} />
+      <input type="hidden" name="back" value="/console/review" />
+      {props.fields}
+      <label className="block">
+        <span className="text-gray-700">{props.reasonLabel}</span>
+        <input name="reason" required maxLength={500} className={input} />
+      </label>
+      {props.children}
+    </form>
+  );
+}
 
 /** Payments kept for review: each can be credited to an order or dismissed, both with a reason (audit-logged). */
 export default async function ReviewPage({ searchParams }: { searchParams: Search }) {
@@ -35,34 +60,27 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
               )}
             </p>
             <div className="grid gap-4 md:grid-cols-2">
-              <form method="post" action="/console/act/credit" className="space-y-2 rounded-xl border border-gray-200 p-3">
-                <CsrfField token={session.csrf} />
-                <input type="hidden" name="payment_id" value={p.id} />
-                <input type="hidden" name="back" value="/console/review" />
-                <label className="block">
-                  <span className="text-gray-700">{m.creditTo}</span>
-                  <input name="order_id" required defaultValue={p.order_id ?? ""} className={`${input} font-mono`} />
-                </label>
-                <label className="block">
-                  <span className="text-gray-700">{m.reasonLabel}</span>
-                  <input name="reason" required maxLength={500} className={input} />
-                </label>
+              <PaymentActionForm
+                action="/console/act/credit"
+                csrf={session.csrf}
+                paymentId={p.id}
+                reasonLabel={m.reasonLabel}
+                fields={
+                  <label className="block">
+                    <span className="text-gray-700">{m.creditTo}</span>
+                    <input name="order_id" required defaultValue={p.order_id ?? ""} className={`${input} font-mono`} />
+                  </label>
+                }
+              >
                 <button type="submit" className="rounded-lg bg-[#067a3e] px-4 py-1.5 font-medium text-white hover:bg-[#05632f]">
                   {m.credit}
                 </button>
-              </form>
-              <form method="post" action="/console/act/dismiss" className="space-y-2 rounded-xl border border-gray-200 p-3">
-                <CsrfField token={session.csrf} />
-                <input type="hidden" name="payment_id" value={p.id} />
-                <input type="hidden" name="back" value="/console/review" />
-                <label className="block">
-                  <span className="text-gray-700">{m.reasonLabel}</span>
-                  <input name="reason" required maxLength={500} className={input} />
-                </label>
+              </PaymentActionForm>
+              <PaymentActionForm action="/console/act/dismiss" csrf={session.csrf} paymentId={p.id} reasonLabel={m.reasonLabel}>
                 <button type="submit" className="rounded-lg border border-gray-300 px-4 py-1.5 text-gray-800 hover:bg-gray-50">
                   {m.dismiss}
                 </button>
-              </form>
+              </PaymentActionForm>
             </div>
           </div>
         </Card>
