@@ -5,6 +5,8 @@ import path from "node:path";
 import { z } from "zod";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
+import { DEFAULT_LIMITS, limitsSchema, type Limits } from "@/lib/config-limits";
+import { safetyIssues } from "@/lib/config-safety";
 
 /**
  * Configuration is read and validated here, once; nothing else in Paydesk reads `process.env` or the config file.
@@ -42,6 +44,8 @@ export const configFileSchema = z
     channels: z.array(channelSchema).min(1),
     /** Serve the built-in demo shop (/demo/…) with a real config file too (tests, staging). Off by default. */
     demo_shop: z.boolean().default(false),
+    /** Abuse limits (lib/config-limits.ts); every field has a default. */
+    limits: limitsSchema.default(DEFAULT_LIMITS),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -70,7 +74,8 @@ const envSchema = z.object({
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgres://")
     .default("file:./data/paydesk.db"),
-  PAYDESK_CONFIG: z.string().default("./paydesk.config.json"),
+  /** Set explicitly, the file must exist and be readable; only the default path may be absent (demo mode). */
+  PAYDESK_CONFIG: z.string().min(1).optional(),
   PAYDESK_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   PAYDESK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** How often the notification dispatcher and the expiry sweeper look for work. */
@@ -81,7 +86,12 @@ const envSchema = z.object({
   PAYDESK_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
   /** `off` starts no background work in this process (for a read-only replica or a test harness). */
   PAYDESK_BACKGROUND: z.enum(["on", "off"]).default("on"),
+  /** Bearer token for `GET /api/metrics`; the endpoint answers 404 when unset. */
+  PAYDESK_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
+
+/** Where the config file is looked for when PAYDESK_CONFIG is not set. */
+export const DEFAULT_CONFIG_PATH = "./paydesk.config.json";
 
 export interface AppConfig {
   port: number;
@@ -99,6 +109,9 @@ export interface AppConfig {
   demoShop: boolean;
   merchants: Merchant[];
   channels: ChannelConfig[];
+  limits: Limits;
+  /** Bearer token that opens `GET /api/metrics`; undefined = the endpoint is off. */
+  metricsToken?: string;
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -130,7 +143,8 @@ export function demoConfig(baseUrl: string): ConfigFile {
         channels: ["sandbox"],
       },
     ],
-    channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
+    // The key is the published default (DESIGN §1.2): fine for the demo, refused in a real config file.
+    channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "sandbox" }],
   });
 }
 
@@ -153,30 +167,45 @@ function sessionSecret(fromEnv: string | undefined, databaseUrl: string): string
   }
 }
 
+/** The config file's JSON, or undefined for demo mode (the default path absent). Refuses an unreadable file. */
+function readConfigJson(explicit: string | undefined, defaultPath: string): { json: unknown; name: string } | undefined {
+  const name = explicit ?? defaultPath;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(name), "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Only a missing file at the default path means demo: a set-but-wrong PAYDESK_CONFIG must not start the demo
+    // merchant with its published secret in place of the operator's merchants.
+    if (explicit === undefined && code === "ENOENT") return undefined;
+    throw new ConfigError(`PAYDESK_CONFIG: cannot read ${path.resolve(name)} (${code ?? (err as Error).message})`);
+  }
+  try {
+    return { json: JSON.parse(text), name };
+  } catch (err) {
+    throw new ConfigError(`${name}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
 /** Reads and validates env and the config file. Pure except for reading the config and the generated secret. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(env: Record<string, string | undefined>, defaultConfigPath = DEFAULT_CONFIG_PATH): AppConfig {
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(describe("environment", parsedEnv.error));
   const e = parsedEnv.data;
   const baseUrl = (e.PAYDESK_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
 
   let file: ConfigFile;
-  let demo = false;
-  const configPath = path.resolve(e.PAYDESK_CONFIG);
-  if (fs.existsSync(configPath)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(configPath, "utf8"));
-    } catch (err) {
-      throw new ConfigError(`${e.PAYDESK_CONFIG}: not valid JSON (${(err as Error).message})`);
-    }
-    const parsed = configFileSchema.safeParse(json);
-    if (!parsed.success) throw new ConfigError(describe(e.PAYDESK_CONFIG, parsed.error));
+  const read = readConfigJson(e.PAYDESK_CONFIG, defaultConfigPath);
+  const demo = read === undefined;
+  if (read) {
+    const parsed = configFileSchema.safeParse(read.json);
+    if (!parsed.success) throw new ConfigError(describe(read.name, parsed.error));
     file = parsed.data;
   } else {
     file = demoConfig(baseUrl);
-    demo = true;
   }
+  const unsafe = safetyIssues(file, { demo });
+  if (unsafe.length) throw new ConfigError(unsafe.map((i) => `${read?.name ?? "demo"}: ${i.path}: ${i.message}`).join("\n"));
 
   return {
     port: e.PORT,
@@ -192,6 +221,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     demoShop: demo || file.demo_shop,
     merchants: file.merchants,
     channels: file.channels,
+    limits: file.limits,
+    metricsToken: e.PAYDESK_METRICS_TOKEN,
   };
 }
 

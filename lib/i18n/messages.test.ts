@@ -15,6 +15,13 @@ describe("messages", () => {
     }
   });
 
+  it("a sandbox order's note says it is a test merchant, and demo mode has its own notice", () => {
+    expect(zhCN.sandboxNote).toContain("测试商户");
+    expect(en.sandboxNote).toContain("Test merchant");
+    expect(zhCN.demoModeTitle).toBe("演示模式");
+    expect(en.demoModeBody).toMatch(/demo merchant/);
+  });
+
   it("fills placeholders and leaves unknown ones visible", () => {
     expect(fmt("请务必付款 {amount} 元", { amount: "10.01" })).toBe("请务必付款 10.01 元");
     expect(fmt("{a}{b}", { a: 1 })).toBe("1{b}");

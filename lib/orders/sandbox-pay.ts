@@ -2,6 +2,7 @@ import "server-only";
 import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { randomBase62 } from "@/lib/ids";
+import { sandboxKey } from "@/lib/providers/sandbox/config";
 import { sandboxNotifySign } from "@/lib/providers/sandbox/sandbox-provider";
 import { findOrderById } from "@/lib/storage/orders-repo";
 import { ingestNotify } from "./provider-notify";
@@ -18,7 +19,7 @@ export async function simulateSandboxPayment(ctx: AppContext, orderId: string): 
   const channel = findChannel(ctx.config, order.channel_id);
   if (!channel || channel.provider !== "sandbox") return "not_sandbox";
   const fields = { order_id: order.id, amount: String(order.pay_amount_fen), trade_no: `SBX${randomBase62(20)}` };
-  const body = new URLSearchParams({ ...fields, sign: sandboxNotifySign(fields, channel.key) }).toString();
+  const body = new URLSearchParams({ ...fields, sign: sandboxNotifySign(fields, sandboxKey(channel)) }).toString();
   const result = await ingestNotify(ctx, channel.id, {
     method: "POST",
     url: new URL(`/api/notify/${channel.id}`, ctx.config.baseUrl),

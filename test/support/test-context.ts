@@ -89,6 +89,7 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     demoShop: false,
     merchants: file.merchants,
     channels: file.channels,
+    limits: file.limits,
   };
 }
 
