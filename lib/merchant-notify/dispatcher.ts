@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Db } from "@/lib/storage/database";
 import { claimNotification, dueNotificationIds, finishAttempt, type NotificationRow } from "@/lib/storage/notifications-repo";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
+import { recordNotificationAttempt } from "@/lib/metrics";
 
 export interface DispatcherOptions {
   /** This instance's name in lease_owner; unique per process. */
@@ -70,6 +71,7 @@ async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Pro
     },
     next: { status, nextAttemptAt: retryAt ?? finished },
   });
+  recordNotificationAttempt(status === "pending" ? "retry" : status);
   opts.log[result.delivered ? "info" : "warn"](
     { orderId: n.order_id, attempt: attemptNo, status, httpStatus: result.httpStatus, error: result.error, kept },
     "merchant notification attempt",

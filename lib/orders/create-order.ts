@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
+import { payloadFitsType } from "@/lib/cashier/payload-kind";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/channels/select-channel";
+import { channelsForType, shanghaiDayStart } from "@/lib/channels/select-channel";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { newOrderId } from "@/lib/ids";
@@ -11,16 +12,11 @@ import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
 import { UpstreamError } from "@/lib/providers/types";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import {
-  activateOrder,
-  collectedSince,
-  countOrdersSince,
-  deleteCreatingOrder,
-  findOrderByMerchantRef,
-  insertCreatingOrder,
-  lastPaidChannel,
-  type OrderRow,
-} from "@/lib/storage/orders-repo";
+import { observeProviderCall, recordOrderCreate } from "@/lib/metrics";
+import { releaseDailyOrder, reserveDailyOrder } from "@/lib/storage/daily-counts-repo";
+import { activateOrder, deleteCreatingOrder, findOrderByMerchantRef, insertCreatingOrder, type OrderRow } from "@/lib/storage/orders-repo";
+import { orderData, type CreateOrderData } from "./order-data";
+import { selectChannel } from "./select-order-channel";
 
 /**
  * Fields a shop may not send: everything that would let a request override what the merchant configured in
@@ -32,19 +28,6 @@ const MAX_OUT_ORDER_ID = 128;
 const MAX_CUSTOM = 255;
 /** How long a concurrent duplicate create waits for the first one to finish talking to the provider. */
 const CONCURRENT_WAIT_MS = 15_000;
-
-/** The `data` of a successful create (PROTOCOLS §1.1 plus Paydesk's additions). */
-export interface CreateOrderData {
-  pay_url: string;
-  qrcode_url: string;
-  params: { appkey: string; price: string; type: string; out_order_id: string; custom: string; sign: string };
-  order_id: string;
-  status: string;
-  price: string;
-  pay_amount: string;
-  expires_at: number;
-  qr_content: string;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,44 +41,41 @@ function authenticate(ctx: AppContext, params: Record<string, string>): Merchant
   return merchant;
 }
 
+/**
+ * Control characters (NUL included) are refused in the merchant's references with code 105, the code an over-long
+ * value already gets: they are stored, echoed in notifications and shown in the back office, and NUL cannot be
+ * stored by PostgreSQL at all. Shared with the lookups (query, close, records).
+ */
+export const printable = (max: number) =>
+  z.string().max(max).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters");
+
 const requiredCreate = z.object({
   price: z.string().min(1),
   type: z.string().min(1),
-  out_order_id: z.string().min(1).max(MAX_OUT_ORDER_ID),
-  custom: z.string().max(MAX_CUSTOM).default(""),
+  out_order_id: printable(MAX_OUT_ORDER_ID).pipe(z.string().min(1)),
+  custom: printable(MAX_CUSTOM).default(""),
 });
-
-export function orderData(ctx: AppContext, order: OrderRow): CreateOrderData {
-  const base = ctx.config.baseUrl;
-  return {
-    pay_url: `${base}/pay/${order.id}`,
-    qrcode_url: `${base}/pay/${order.id}/qrcode`,
-    params: {
-      appkey: order.appkey,
-      price: order.price_raw,
-      type: order.type,
-      out_order_id: order.out_order_id,
-      custom: order.custom,
-      sign: order.request_sign,
-    },
-    order_id: order.id,
-    status: order.status,
-    price: formatYuan(order.price_fen),
-    pay_amount: formatYuan(order.pay_amount_fen),
-    expires_at: Math.floor(order.expires_at / 1000),
-    qr_content: order.payload,
-  };
-}
 
 /**
  * `POST /api/cloudpay/create` (PROTOCOLS §1.1). Checks run in the order that tells a shop the most useful thing
  * without revealing anything before the signature is verified. Idempotent per (appkey, out_order_id).
  */
 export async function createOrder(ctx: AppContext, params: Record<string, string>): Promise<CreateOrderData> {
+  try {
+    const data = await createOrderUncounted(ctx, params);
+    recordOrderCreate(MerchantCode.OK);
+    return data;
+  } catch (err) {
+    recordOrderCreate(err instanceof MerchantError ? err.code : MerchantCode.UNKNOWN);
+    throw err;
+  }
+}
+
+async function createOrderUncounted(ctx: AppContext, params: Record<string, string>): Promise<CreateOrderData> {
   const merchant = authenticate(ctx, params);
   const parsed = requiredCreate.safeParse(params);
   if (!parsed.success) {
-    const missing = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
+    const missing = parsed.error.issues.map((i) => (i.code === "custom" ? `${i.path.join(".")} ${i.message}` : i.path.join("."))).join(", ");
     throw new MerchantError(MerchantCode.PARAM_MISSING, missing);
   }
   const forbidden = FORBIDDEN_PARAMS.filter((k) => k in params);
@@ -144,11 +124,19 @@ async function createFresh(
   request: { price_raw: string; type: PayType; custom: string; request_sign: string },
 ): Promise<OrderRow | null> {
   const now = ctx.now();
-  if (merchant.daily_order_limit !== undefined) {
-    const today = await countOrdersSince(ctx.db, merchant.appkey, shanghaiDayStart(now));
-    if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
+  const day = shanghaiDayStart(now);
+  if (merchant.daily_order_limit !== undefined && !(await reserveDailyOrder(ctx.db, merchant.appkey, day, merchant.daily_order_limit))) {
+    throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
   }
-  const channel = await selectChannel(ctx, merchant, request.type, priceFen, now);
+  // Every path below that makes no order gives the reservation back.
+  const release = () => (merchant.daily_order_limit !== undefined ? releaseDailyOrder(ctx.db, merchant.appkey, day) : Promise.resolve());
+  let channel: Awaited<ReturnType<typeof selectChannel>>;
+  try {
+    channel = await selectChannel(ctx, merchant, request.type, priceFen, now);
+  } catch (err) {
+    await release();
+    throw err;
+  }
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
   const row: OrderRow = {
@@ -175,10 +163,15 @@ async function createFresh(
     reconcile_asked_at: null,
     updated_at: now,
   };
-  if (!(await insertCreatingOrder(ctx.db, row))) return null;
+  if (!(await insertCreatingOrder(ctx.db, row))) {
+    await release();
+    return null;
+  }
 
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
   const breaker = channelBreaker();
+  const callStarted = performance.now();
+  const observe = (ok: boolean) => observeProviderCall(channel.id, "create", (performance.now() - callStarted) / 1000, ok);
   try {
     const result = await withTimeout(
       timeoutMs,
@@ -199,6 +192,10 @@ async function createFresh(
     if (!Number.isSafeInteger(result.payAmountFen) || result.payAmountFen <= 0 || !result.payload) {
       throw new UpstreamError("provider returned no usable code");
     }
+    if (!payloadFitsType(request.type, result.payload, `${ctx.config.baseUrl}/pay/${id}`)) {
+      throw new UpstreamError(`provider returned a code that is not a ${request.type} code`);
+    }
+    observe(true);
     breaker.recordSuccess(channel.id);
     const expiresAt = result.expiresAt !== null ? Math.min(ttlExpiry, result.expiresAt) : ttlExpiry;
     const activated = {
@@ -219,27 +216,12 @@ async function createFresh(
       free_amount: activated.freeAmount ? 1 : 0,
     };
   } catch (err) {
+    observe(false);
     breaker.recordFailure(channel.id, ctx.now());
     await deleteCreatingOrder(ctx.db, id);
+    await release();
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
     ctx.log.warn({ err, channel: channel.id, orderId: id }, "upstream create failed");
     throw new MerchantError(MerchantCode.UPSTREAM_FAILED, message);
   }
-}
-
-
-/** Rules, circuit breaker, then the merchant's rotation strategy (PROTOCOLS §1.6). */
-async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType, priceFen: number, now: number) {
-  const breaker = channelBreaker();
-  const candidates = channelsForType(ctx.config.channels, merchant.channels, type).filter(
-    (c) => rulesAllow(c.rules, priceFen, now) && !breaker.isOpen(c.id, now),
-  );
-  if (candidates.length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
-  if (candidates.length === 1) return candidates[0]!;
-  const ids = candidates.map((c) => c.id);
-  const facts = {
-    lastPaidChannel: merchant.rotation === "smart" ? await lastPaidChannel(ctx.db, merchant.appkey) : undefined,
-    collectedToday: merchant.rotation === "uniform" ? await collectedSince(ctx.db, ids, shanghaiDayStart(now)) : new Map<string, number>(),
-  };
-  return rotate(candidates, merchant.rotation, facts, ctx.random);
 }

@@ -134,3 +134,13 @@ export async function resendNotification(db: Db, orderId: string, now: number): 
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Notifications still to be delivered (status pending), for the queue-depth metric. */
+export async function countUndeliveredNotifications(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

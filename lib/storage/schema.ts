@@ -110,6 +110,14 @@ export interface QrCacheTable {
   created_at: number;
 }
 
+/** One merchant's orders created on one Asia/Shanghai day (the daily order limit, reserved atomically). */
+export interface DailyOrderCountsTable {
+  appkey: string;
+  /** The day's start, ms since the epoch. */
+  day: number;
+  count: number;
+}
+
 export interface Database {
   orders: OrdersTable;
   payments: PaymentsTable;
@@ -117,4 +125,5 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
+  daily_order_counts: DailyOrderCountsTable;
 }

@@ -1,3 +1,6 @@
 import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
 
-export const POST = handleSandboxPay;
+// Not `POST = handleSandboxPay`: Next passes the route context as the second argument.
+export async function POST(request: Request): Promise<Response> {
+  return handleSandboxPay(request);
+}

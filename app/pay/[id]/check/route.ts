@@ -1,4 +1,5 @@
 import { getAppContext } from "@/lib/context";
+import { payerRateLimit } from "@/lib/http/abuse-limits";
 import { publicOrderView } from "@/lib/orders/order-views";
 import { verifyNonce } from "@/lib/session/cashier-session";
 
@@ -10,7 +11,9 @@ import { verifyNonce } from "@/lib/session/cashier-session";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   const ctx = await getAppContext();
-  if (!(await verifyNonce(request, ctx.config.sessionSecret))) return Response.json({ error: "session required" }, { status: 403 });
+  const limited = await payerRateLimit(ctx, request);
+  if (limited) return limited;
+  if (!(await verifyNonce(request, ctx.config.sessionSecret, id))) return Response.json({ error: "session required" }, { status: 403 });
   const view = await publicOrderView(ctx, id);
   if (!view) return Response.json({ error: "not found" }, { status: 404 });
   return Response.json({ data: view }, { headers: { "Cache-Control": "no-store" } });

@@ -1,4 +1,5 @@
 import { getAppContext } from "@/lib/context";
+import { payerRateLimit } from "@/lib/http/abuse-limits";
 import { loadOrderForRead } from "@/lib/orders/order-views";
 import { issueNonce } from "@/lib/session/cashier-session";
 
@@ -9,12 +10,14 @@ import { issueNonce } from "@/lib/session/cashier-session";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   const ctx = await getAppContext();
+  const limited = await payerRateLimit(ctx, request);
+  if (limited) return limited;
   if (!(await loadOrderForRead(ctx, id))) return Response.json({ error: "not found" }, { status: 404 });
   const response = Response.json({}, { headers: { "Cache-Control": "no-store" } });
   const token = await issueNonce(request, response, {
     secret: ctx.config.sessionSecret,
     framed: new URL(request.url).searchParams.get("framed") === "1",
     https: ctx.config.baseUrl.startsWith("https:"),
-  });
+  }, id);
   return Response.json({ token }, { headers: response.headers });
 }
