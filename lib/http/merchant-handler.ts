@@ -83,7 +83,7 @@ export function merchantHandler<T>(
         return json(envelope(err.code, err.message, Date.now()));
       }
       // Path only: the query string carries `sign` and the payer's `custom`, which do not belong in logs.
-      getLogger().error({ err, method: request.method, path: new URL(request.url).pathname }, "merchant API request failed");
+      (ctx?.log ?? getLogger()).error({ err, method: request.method, path: new URL(request.url).pathname }, "merchant API request failed");
       return json(envelope(MerchantCode.UNKNOWN, MERCHANT_MESSAGES[MerchantCode.UNKNOWN], Date.now()));
     }
   };
