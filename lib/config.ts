@@ -1,5 +1,4 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -7,6 +6,7 @@ import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
 import { DEFAULT_LIMITS, limitsSchema, type Limits } from "@/lib/config-limits";
 import { safetyIssues } from "@/lib/config-safety";
+import { sessionSecret } from "@/lib/session-secret";
 
 /**
  * Configuration is read and validated here, once; nothing else in Paydesk reads `process.env` or the config file.
@@ -86,6 +86,8 @@ const envSchema = z.object({
   PAYDESK_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
   /** `off` starts no background work in this process (for a read-only replica or a test harness). */
   PAYDESK_BACKGROUND: z.enum(["on", "off"]).default("on"),
+  /** Set by Next.js itself; `development` relaxes the CSP for the dev server's eval-based tooling. */
+  NODE_ENV: z.string().optional(),
   /** Bearer token for `GET /api/metrics`; the endpoint answers 404 when unset. */
   PAYDESK_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
@@ -110,6 +112,8 @@ export interface AppConfig {
   merchants: Merchant[];
   channels: ChannelConfig[];
   limits: Limits;
+  /** `next dev` is serving (NODE_ENV=development). */
+  dev: boolean;
   /** Bearer token that opens `GET /api/metrics`; undefined = the endpoint is off. */
   metricsToken?: string;
 }
@@ -146,25 +150,6 @@ export function demoConfig(baseUrl: string): ConfigFile {
     // The key is the published default (DESIGN §1.2): fine for the demo, refused in a real config file.
     channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "sandbox" }],
   });
-}
-
-function databaseFolder(databaseUrl: string): string {
-  return databaseUrl.startsWith("file:") ? path.dirname(databaseUrl.slice("file:".length)) : "./data";
-}
-
-/** The session secret from env, else one generated once and kept beside the database (so restarts keep sessions). */
-function sessionSecret(fromEnv: string | undefined, databaseUrl: string): string {
-  if (fromEnv) return fromEnv;
-  const folder = databaseFolder(databaseUrl);
-  const file = path.join(folder, "session-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(folder, { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    fs.writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
-  }
 }
 
 /** The config file's JSON, or undefined for demo mode (the default path absent). Refuses an unreadable file. */
@@ -222,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, defaultConfi
     merchants: file.merchants,
     channels: file.channels,
     limits: file.limits,
+    dev: e.NODE_ENV === "development",
     metricsToken: e.PAYDESK_METRICS_TOKEN,
   };
 }

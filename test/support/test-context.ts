@@ -90,6 +90,7 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     merchants: file.merchants,
     channels: file.channels,
     limits: file.limits,
+    dev: false,
   };
 }
 
