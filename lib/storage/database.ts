@@ -69,13 +69,15 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     pools.set(db, pool);
     dialect = "postgres";
   }
-  await migrate(db, dialect);
+  await migrate(db, dialect, options.pgSchema);
   return { db, dialect, close: () => db.destroy() };
 }
 
-async function migrate(db: Db, dialect: Dialect): Promise<void> {
+async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // With a schema of its own, the migrator must look for its tables THERE: its existence check scans every schema,
+  // so another (test) schema's kysely_migration table made it skip creating this one ("relation does not exist").
+  const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
