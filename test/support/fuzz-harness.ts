@@ -1,0 +1,167 @@
+/**
+ * Property-based fuzzing of every Paydesk route through the same handler functions the app routes export (no
+ * Next.js): random methods, paths, query strings, bodies and headers, with real order ids and appkeys mixed in so the
+ * input gets past the first checks. Two oracles, counted rather than thrown so the script can print them:
+ *  - no answer is a 5xx;
+ *  - unsigned input changes no state (orders and their statuses, payments, notifications are compared before and
+ *    after every request; the clock is frozen so nothing expires on read).
+ * Used small by lib/http/fuzz.test.ts and at 100,000 requests by scripts/fuzz.ts.
+ */
+import fc from "fast-check";
+import { configFileSchema } from "@/lib/config";
+import { loadCashierModel } from "@/lib/cashier/page-model";
+import { handleMetrics } from "@/lib/http/metrics-handler";
+import { merchantHandler } from "@/lib/http/merchant-handler";
+import { payAliasRedirect } from "@/lib/http/pay-alias";
+import { handleNotify } from "@/lib/http/provider-notify-handler";
+import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
+import { createOrder } from "@/lib/orders/create-order";
+import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
+import { publicOrderView } from "@/lib/orders/order-views";
+import { signedCreateParams } from "./merchant-client";
+import { openTestDatabase, testAppConfig, testContext, type TestContext, type TestDialect } from "./test-context";
+
+const SECRET = "fuzz-secret-long-enough-for-a-real-config";
+const MERCHANTS = ["f1", "f2"];
+
+// Every provider's notify endpoint is fuzzed; the upstream URLs point nowhere (a notify never calls upstream).
+const file = configFileSchema.parse({
+  merchants: MERCHANTS.map((appkey, i) => ({
+    appkey,
+    appsecret: SECRET,
+    name: appkey,
+    notify_url: "http://127.0.0.1:9/notify",
+    return_url: "https://shop.example/return",
+    channels: i === 0 ? ["sandbox"] : ["gm", "pj", "jsj", "cp", "sw"],
+  })),
+  channels: [
+    { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "fuzz-sandbox-key" },
+    { id: "gm", provider: "gemafu", types: ["wxpay"], base_url: "http://127.0.0.1:9/gm", m_id: 1, secret_key: "gk", appname: "a" },
+    { id: "pj", provider: "payjs", types: ["alipay"], base_url: "http://127.0.0.1:9/pj", mchid: "1", key: "pk" },
+    { id: "jsj", provider: "jsj", types: ["qqpay"], base_url: "http://127.0.0.1:9/jsj", apiid: "1", apikey: "jk" },
+    { id: "cp", provider: "cloudpay", types: ["alipay"], base_url: "http://127.0.0.1:9/cp", appkey: "c", appsecret: "cs" },
+    { id: "sw", provider: "sanwang", types: ["wxpay"], key: "sk", return_flag: "#", monitor_url: "http://127.0.0.1:9/sw" },
+  ],
+  // Limits high enough that the fuzzer explores handlers rather than 429s (the limits have their own tests).
+  limits: { payer_per_ip_per_minute: 1_000_000, failed_signs_per_ip_per_minute: 1_000_000, failed_signs_per_appkey_per_minute: 1_000_000, rejected_notifies_per_ip_per_minute: 1_000_000, rejected_notify_logs_per_minute: 0, log_sample_every: 1_000_000 },
+});
+
+export interface FuzzReport {
+  requests: number;
+  fiveXX: number;
+  stateChanges: number;
+  /** A few failing inputs, for the report. */
+  examples: string[];
+  byRoute: Record<string, number>;
+}
+
+type Route = (ctx: TestContext, request: Request, segment: string) => Promise<Response>;
+
+const json = (body: unknown) => Response.json(body);
+
+const ROUTES: Record<string, Route> = {
+  "/api/cloudpay/create": (ctx, r) => merchantHandler(createOrder, () => Promise.resolve(ctx))(r),
+  "/api/cloudpay/query": (ctx, r) => merchantHandler(queryOrder, () => Promise.resolve(ctx))(r),
+  "/api/cloudpay/records": (ctx, r) => merchantHandler(listRecords, () => Promise.resolve(ctx))(r),
+  "/api/cloudpay/close": (ctx, r) => merchantHandler(closeOrder, () => Promise.resolve(ctx))(r),
+  "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
+  "/api/sandbox/pay": (ctx, r) => handleSandboxPay(r, () => Promise.resolve(ctx)),
+  "/api/metrics": (ctx, r) => handleMetrics(r, () => Promise.resolve({ ...ctx, config: { ...ctx.config, metricsToken: "fuzz-metrics-token-1234" } })),
+  "/pay/api": async (ctx, r) => payAliasRedirect(ctx, r),
+  // The page and its JSON reads: the lib functions behind app/pay/[id] (page, check, qrcode, code).
+  "/pay/{id}": async (ctx, r, id) => json((await loadCashierModel(ctx, id, { userAgent: r.headers.get("user-agent") })) ?? null),
+  "/pay/{id}/check": async (ctx, _r, id) => json((await publicOrderView(ctx, id)) ?? null),
+};
+
+async function digest(ctx: TestContext): Promise<string> {
+  const statuses = await ctx.db.selectFrom("orders").select(["id", "status", "updated_at"]).orderBy("id").execute();
+  const payments = await ctx.db.selectFrom("payments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  const notes = await ctx.db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  return `${JSON.stringify(statuses)}|${payments?.n}|${notes?.n}`;
+}
+
+function requestArbitrary(orderIds: string[]): fc.Arbitrary<FuzzInput> {
+  const known = fc.constantFrom(...orderIds, ...MERCHANTS, "nosign", "sandbox", "alipay", "wxpay", "qqpay", "1.00", "0", "-1", "1e9", "pending", "30", "");
+  const text = fc.oneof(known, fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 20 }));
+  const key = fc.oneof(fc.constantFrom("appkey", "sign", "order_id", "out_order_id", "price", "type", "custom", "status", "wait", "amount", "trade_no", "id", "lang"), fc.string({ maxLength: 10 }));
+  const params = fc.dictionary(key, text, { maxKeys: 8 });
+  const routeKey = fc.constantFrom(...Object.keys(ROUTES));
+  const segment = fc.oneof(fc.constantFrom(...orderIds, "sandbox", "gm", "pj", "jsj", "cp", "sw", "api", "nope"), fc.string({ maxLength: 12 }));
+  const body = fc.oneof(
+    params.map((p) => ({ type: "application/x-www-form-urlencoded", body: new URLSearchParams(p).toString() })),
+    params.map((p) => ({ type: "application/json", body: JSON.stringify(p) })),
+    fc.anything({ maxDepth: 2 }).map((v) => ({ type: "application/json", body: JSON.stringify(v) ?? "null" })),
+    fc.string({ maxLength: 200 }).map((s) => ({ type: "application/json", body: s })),
+    fc.record({ type: fc.constantFrom("text/plain", "application/xml", ""), body: fc.string({ unit: "binary", maxLength: 200 }) }),
+  );
+  const headers = fc.record({
+    "x-forwarded-for": fc.oneof(fc.ipV4(), fc.constant("")),
+    "user-agent": fc.oneof(fc.constantFrom("MicroMessenger/8.0", "QQ/9.0 MQQBrowser", "AlipayClient/10", "Mozilla/5.0 (iPhone)"), fc.string({ maxLength: 30 })),
+    "x-paydesk-csrf": fc.oneof(fc.constant(""), fc.string({ maxLength: 40 })),
+    authorization: fc.oneof(fc.constant(""), fc.constant("Bearer nope"), fc.string({ maxLength: 30 })),
+    origin: fc.oneof(fc.constant(""), fc.constant("https://evil.example"), fc.constant("http://paydesk.test")),
+  });
+  return fc.record({ method: fc.constantFrom("GET", "POST", "POST", "PUT", "HEAD"), routeKey, segment, query: params, body, headers });
+}
+
+interface FuzzInput {
+  method: string;
+  routeKey: string;
+  segment: string;
+  query: Record<string, string>;
+  body: { type: string; body: string };
+  headers: Record<string, string>;
+}
+
+function toRequest(input: FuzzInput): Request | null {
+  const path = input.routeKey.replace("{channel}", encodeURIComponent(input.segment)).replace("{id}", encodeURIComponent(input.segment));
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(input.headers)) if (v && /^[\t\x20-\x7e]*$/.test(v)) headers.set(k, v);
+  if (input.body.type) headers.set("content-type", input.body.type);
+  const url = `http://paydesk.test${path}?${new URLSearchParams(input.query)}`;
+  const hasBody = input.method !== "GET" && input.method !== "HEAD";
+  return new Request(url, { method: input.method, headers, body: hasBody ? input.body.body : undefined });
+}
+
+/** Runs `runs` random requests against a fresh database; `seed` makes a run repeatable. */
+export async function runFuzz(opts: { runs: number; dialect: TestDialect; seed?: number }): Promise<FuzzReport> {
+  const db = await openTestDatabase(opts.dialect);
+  const ctx = testContext(db, testAppConfig(file));
+  const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
+  const orderIds: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const body = new URLSearchParams(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: `seed-${i}` }, { appkey: "f1", appsecret: SECRET }));
+    const res = (await (await create(new Request("http://paydesk.test/api/cloudpay/create", { method: "POST", body }))).json()) as { data?: { order_id: string } };
+    if (res.data) orderIds.push(res.data.order_id);
+  }
+  const report: FuzzReport = { requests: 0, fiveXX: 0, stateChanges: 0, examples: [], byRoute: {} };
+  let before = await digest(ctx);
+  await fc.assert(
+    fc.asyncProperty(requestArbitrary(orderIds), async (input) => {
+      const request = toRequest(input);
+      if (!request) return;
+      report.requests += 1;
+      report.byRoute[input.routeKey] = (report.byRoute[input.routeKey] ?? 0) + 1;
+      let status: number;
+      try {
+        status = (await ROUTES[input.routeKey]!(ctx, request, input.segment)).status;
+      } catch (err) {
+        status = 599; // a handler that throws is a 5xx for the client
+        if (report.examples.length < 5) report.examples.push(`${input.routeKey} threw ${(err as Error).message}`);
+      }
+      if (status >= 500) {
+        report.fiveXX += 1;
+        if (report.examples.length < 5) report.examples.push(`${status} ${input.method} ${request.url}`);
+      }
+      const after = await digest(ctx);
+      if (after !== before) {
+        report.stateChanges += 1;
+        if (report.examples.length < 5) report.examples.push(`state changed by ${input.method} ${request.url}`);
+        before = after;
+      }
+    }),
+    { numRuns: opts.runs, seed: opts.seed, endOnFailure: true },
+  );
+  await db.close();
+  return report;
+}
