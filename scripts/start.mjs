@@ -6,40 +6,13 @@
  * `PAYDESK_FORCE_BUILD=1` rebuilds anyway (a deploy script that wants to be sure).
  */
 import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 
+import { buildReason } from "./build-freshness.mjs";
+
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const BUILD_ID = path.join(root, ".next", "BUILD_ID");
-// Everything that goes into the build. Data, tests and e2e do not.
-const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
-
-function newestMtime(entry) {
-  let stat;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs; // a deleted file changes its folder's mtime
-  for (const name of fs.readdirSync(entry)) {
-    if (name === "node_modules" || name.startsWith(".")) continue;
-    newest = Math.max(newest, newestMtime(path.join(entry, name)));
-  }
-  return newest;
-}
-
-function buildReason() {
-  if (process.env.PAYDESK_FORCE_BUILD === "1") return "PAYDESK_FORCE_BUILD=1";
-  if (!fs.existsSync(BUILD_ID)) return "no build yet";
-  const built = fs.statSync(BUILD_ID).mtimeMs;
-  const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
-  return newest > built ? "sources changed since the last build" : null;
-}
-
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const reason = buildReason();
+const reason = buildReason(root, process.env);
 if (reason) {
   console.log(`paydesk: building (${reason})…`);
   const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
