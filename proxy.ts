@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { frameAncestorsFor, NOT_FOUND_HEADER, NOT_FOUND_PATH } from "@/lib/cashier/page-model";
 import { getAppContext } from "@/lib/context";
-import { payerRateLimit } from "@/lib/http/abuse-limits";
+import { payerRateLimit } from "@/lib/http/payer-handler";
 import { hstsFor, newNonce, pageCsp } from "@/lib/http/security-headers";
 import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";
 

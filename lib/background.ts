@@ -3,7 +3,6 @@ import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
 import { getAppContext } from "@/lib/context";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { sweepOrders } from "@/lib/storage/orders-repo";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
@@ -28,8 +27,8 @@ export async function startBackground(): Promise<void> {
   const tick = async () => {
     try {
       const now = ctx.now();
-      await sweepOrders(ctx.db, now, now - STALE_CREATING_MS);
-      await dispatchDue(ctx.db, {
+      await ctx.repos.orders.sweepOrders(now, now - STALE_CREATING_MS);
+      await dispatchDue(ctx.repos.notifications, {
         owner,
         now: ctx.now,
         fetch: (...args) => fetch(...args),

@@ -4,14 +4,17 @@ import type { ChannelConfig } from "@/lib/providers/registry";
 import { getConfig, type AppConfig } from "@/lib/config";
 import { providerFor } from "@/lib/providers/registry";
 import type { PaymentProvider } from "@/lib/providers/types";
-import { getDatabase, type Db } from "@/lib/storage/database";
+import { getDatabase } from "@/lib/storage/database";
+import { storageAccess, type Repositories } from "@/lib/storage/repositories";
 
 /**
  * Everything the domain functions need from the outside world, passed explicitly so tests can swap the clock, the
- * randomness, the providers and the database without module mocks.
+ * randomness, the providers and the database without module mocks. Storage is reached only through repositories:
+ * `repos` for single statements, `withTransaction` for writes that must commit together.
  */
 export interface AppContext {
-  db: Db;
+  repos: Repositories;
+  withTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   config: AppConfig;
   now(): number;
   random(): number;
@@ -30,12 +33,13 @@ export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): 
 export async function getAppContext(): Promise<AppContext> {
   const config = getConfig();
   const { db } = await getDatabase(config.databaseUrl);
+  const storage = storageAccess(db);
   return {
-    db,
+    ...storage,
     config,
     now: () => Date.now(),
     random: () => Math.random(),
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db }),
+    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), qrCache: storage.repos.qrCache }),
     log: getLogger(config.logLevel),
   };
 }

@@ -2,7 +2,8 @@
 
 import { useCallback, useEffect, useRef } from "react";
 import useSWR from "swr";
-import type { PublicOrderView } from "@/lib/orders/order-views";
+import { statusQueryResponseSchema } from "@/lib/cashier/payer-dtos";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
 
 const POLL_MS = 2000;
 const MAX_BACKOFF_MS = 30_000;
@@ -11,7 +12,9 @@ const HIDDEN_POLL_MS = 60_000;
 
 async function fetchStatus(url: string): Promise<PublicOrderView> {
   const res = await fetch(url, { cache: "no-store" });
-  const body = (await res.json()) as { code: number; msg: string; data?: PublicOrderView };
+  const parsed = statusQueryResponseSchema.safeParse(await res.json());
+  if (!parsed.success) throw new Error("unexpected status answer");
+  const body = parsed.data;
   if (body.code !== 100 || !body.data) throw new Error(body.msg);
   return body.data;
 }

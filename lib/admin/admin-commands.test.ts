@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { createOrder } from "@/lib/orders/create-order";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { claimNotification, findNotificationByOrder, finishAttempt } from "@/lib/storage/notifications-repo";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
 import { notificationLog, resend, reviewPayments } from "./admin-commands";
@@ -27,9 +26,9 @@ describe("operator commands", () => {
     expect(review.join("\n")).toMatch(/unmatched\s+no_order\s+1\.00.*trade_no=STRAY order=-/);
 
     await applyPayment(ctx, { channelId: "sandbox", tradeNo: "FULL", amountFen: 300, match: { by: "order_id", orderId: order.order_id }, raw: {} });
-    const n = (await findNotificationByOrder(ctx.db, order.order_id))!;
-    await claimNotification(ctx.db, n.id, "op", ctx.now(), 1000);
-    await finishAttempt(ctx.db, n.id, "op", ctx.now(), {
+    const n = (await ctx.repos.notifications.findNotificationByOrder(order.order_id))!;
+    await ctx.repos.notifications.claimNotification(n.id, "op", ctx.now(), 1000);
+    await ctx.repos.notifications.finishAttempt(n.id, "op", ctx.now(), {
       attempt: { started_at: ctx.now(), duration_ms: 3, http_status: 500, response_body: "oops", error: null, outcome: "failed" },
       next: { status: "failed", nextAttemptAt: ctx.now() },
     });
@@ -37,7 +36,7 @@ describe("operator commands", () => {
     expect(log[0]).toContain("failed, 1 attempt(s)");
     expect(log[1]).toMatch(/#1 .* failed http=500 "oops"/);
     expect(await resend(ctx, order.order_id)).toEqual([`${order.order_id}: queued again with a fresh retry schedule`]);
-    expect((await findNotificationByOrder(ctx.db, order.order_id))!.status).toBe("pending");
+    expect((await ctx.repos.notifications.findNotificationByOrder(order.order_id))!.status).toBe("pending");
     expect((await resend(ctx, order.order_id))[0]).toContain("nothing to resend");
   });
 });

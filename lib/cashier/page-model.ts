@@ -1,8 +1,9 @@
 import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { loadOrderForRead, publicOrderView, type PublicOrderView } from "@/lib/orders/order-views";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import { loadOrderForRead, publicOrderView } from "@/lib/orders/order-views";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
+import type { PayType } from "@/lib/pay-types";
 import { planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";
 import { detectAgent } from "./user-agent";
@@ -45,7 +46,7 @@ export async function loadCashierModel(
   if (!view) return undefined;
   const merchant = findMerchant(ctx.config, order.appkey);
   const channel = findChannel(ctx.config, order.channel_id);
-  const type: PayType = (PAY_TYPES as readonly string[]).includes(order.type) ? (order.type as PayType) : "alipay";
+  const type = order.type;
   const kind = payloadKind(type, order.payload, `${ctx.config.baseUrl}/pay/${order.id}`);
   return {
     view,
@@ -54,7 +55,7 @@ export async function loadCashierModel(
     payload: order.payload,
     payloadKind: kind,
     plan: planPayment(type, kind, order.payload, detectAgent(request.userAgent)),
-    freeAmount: order.free_amount === 1,
+    freeAmount: order.free_amount,
     sandbox: channel?.provider === "sandbox",
     timeoutUrl: merchant?.timeout_url ?? null,
     shopHome: merchant?.return_url ? new URL(merchant.return_url).origin : null,

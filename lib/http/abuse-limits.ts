@@ -2,7 +2,6 @@ import "server-only";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Limits } from "@/lib/config-limits";
 import type { AppContext } from "@/lib/context";
-import { createRateLimiter } from "@/lib/storage/rate-limit-store";
 import { clientIp } from "./client-ip";
 
 /** The counters behind Paydesk's abuse limits (lib/config-limits.ts), all with one-minute windows. */
@@ -14,26 +13,17 @@ export interface AbuseLimiters {
   limits: Limits;
 }
 
-// One set per (database, limits) pair: a test that builds its own context gets fresh counters.
-const cache = new WeakMap<object, WeakMap<Limits, AbuseLimiters>>();
-
-export function abuseLimiters(ctx: Pick<AppContext, "db" | "config">): AbuseLimiters {
-  let byLimits = cache.get(ctx.db);
-  if (!byLimits) cache.set(ctx.db, (byLimits = new WeakMap()));
+/** The limiters for this context's configuration (cached in storage per database and limits object). */
+export function abuseLimiters(ctx: Pick<AppContext, "repos" | "config">): AbuseLimiters {
   const limits = ctx.config.limits;
-  let found = byLimits.get(limits);
-  if (!found) {
-    const make = (keyPrefix: string, points: number) => createRateLimiter(ctx.db, { keyPrefix, points, duration: 60 });
-    found = {
-      payerIp: make("payer_ip", limits.payer_per_ip_per_minute),
-      failedSignAppkey: make("bad_sign_appkey", limits.failed_signs_per_appkey_per_minute),
-      failedSignIp: make("bad_sign_ip", limits.failed_signs_per_ip_per_minute),
-      rejectedNotifyIp: make("bad_notify_ip", limits.rejected_notifies_per_ip_per_minute),
-      limits,
-    };
-    byLimits.set(limits, found);
-  }
-  return found;
+  const make = (keyPrefix: string, points: number) => ctx.repos.rateLimits.rateLimiter(limits, { keyPrefix, points, duration: 60 });
+  return {
+    payerIp: make("payer_ip", limits.payer_per_ip_per_minute),
+    failedSignAppkey: make("bad_sign_appkey", limits.failed_signs_per_appkey_per_minute),
+    failedSignIp: make("bad_sign_ip", limits.failed_signs_per_ip_per_minute),
+    rejectedNotifyIp: make("bad_notify_ip", limits.rejected_notifies_per_ip_per_minute),
+    limits,
+  };
 }
 
 export function requestIp(ctx: Pick<AppContext, "config">, request: Request): string {
@@ -64,13 +54,3 @@ export async function isOver(limiter: RateLimiterAbstract, key: string): Promise
 
 /** Seconds until a key's window ends, for `Retry-After`. */
 export const RETRY_AFTER_SECONDS = "60";
-
-/** Payer endpoints: one point per request per IP; a 429 with Retry-After when over. Null when allowed. */
-export async function payerRateLimit(ctx: Pick<AppContext, "db" | "config">, request: Request): Promise<Response | null> {
-  const ok = await consume(abuseLimiters(ctx).payerIp, requestIp(ctx, request));
-  if (ok) return null;
-  return Response.json(
-    { error: { code: "rate_limited", message: "请求过于频繁" } },
-    { status: 429, headers: { "Retry-After": RETRY_AFTER_SECONDS, "Cache-Control": "no-store" } },
-  );
-}

@@ -5,15 +5,16 @@ import { configFileSchema } from "@/lib/config";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { merchantHandler, readParams } from "@/lib/http/merchant-handler";
 import { handleMetrics } from "@/lib/http/metrics-handler";
-import { payAliasRedirect } from "@/lib/http/pay-alias";
+import { payerHandler } from "@/lib/http/payer-handler";
+import { payApiRoute } from "@/lib/http/payer-routes";
 import { BodyTooLarge, readBodyText } from "@/lib/http/read-body";
-import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
+import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
+import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
 import { createOrder } from "@/lib/orders/create-order";
 import { queryOrder } from "@/lib/orders/merchant-queries";
 import { sandboxNotifySign } from "@/lib/providers/sandbox/sandbox-provider";
-import { issueNonce, orderToken, CSRF_HEADER } from "@/lib/session/cashier-session";
+import { issueNonce, orderToken } from "@/lib/session/cashier-session";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById } from "@/lib/storage/orders-repo";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
 
@@ -174,7 +175,7 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("hard
     const sign = sandboxNotifySign(fields, "hardening-sandbox-key");
     const get = await handleNotify(new Request(`http://paydesk.test/api/notify/sandbox?${new URLSearchParams({ ...fields, sign })}`), "sandbox", () => Promise.resolve(ctx));
     expect(await get.text()).toBe("fail");
-    expect((await findOrderById(ctx.db, id))?.status).toBe("pending");
+    expect((await ctx.repos.orders.findOrderById(id))?.status).toBe("pending");
 
     const forged = () => handleNotify(form("http://paydesk.test/api/notify/sandbox", { ...fields, sign: "0".repeat(32) }, { "x-forwarded-for": "203.0.113.99" }), "sandbox", () => Promise.resolve(ctx));
     const statuses: number[] = [];
@@ -194,32 +195,43 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("hard
     const tokenA = await issueNonce(new Request("http://paydesk.test/"), issued, { secret: ctx.config.sessionSecret, framed: false, https: false }, a);
     const cookie = (issued.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const pay = (orderId: string, token: string) =>
-      handleSandboxPay(
+      payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(
         new Request("http://paydesk.test/api/sandbox/pay", {
           method: "POST",
           headers: { "content-type": "application/json", cookie, [CSRF_HEADER]: token },
           body: JSON.stringify({ order_id: orderId }),
         }),
-        () => Promise.resolve(ctx),
       );
     expect((await pay(b, tokenA)).status).toBe(403);
-    expect((await findOrderById(ctx.db, b))?.status).toBe("pending");
+    expect((await ctx.repos.orders.findOrderById(b))?.status).toBe("pending");
     expect(tokenA).not.toBe(orderToken("n", a));
-    const malformed = await handleSandboxPay(
+    const malformed = await payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(
       new Request("http://paydesk.test/api/sandbox/pay", { method: "POST", headers: { "content-type": "application/json", cookie, [CSRF_HEADER]: tokenA }, body: "{not json" }),
-      () => Promise.resolve(ctx),
     );
     expect(malformed.status).toBe(400);
     expect((await pay(a, tokenA)).status).toBe(200);
-    expect((await findOrderById(ctx.db, a))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(a))?.status).toBe("paid");
   });
 
-  it("/pay/api?id= redirects to the public base URL, not the internal request origin", () => {
-    const ctx = { config: { ...fresh().config, baseUrl: "https://pay.example.com" } };
-    const res = payAliasRedirect(ctx, new Request("http://localhost:3000/pay/api?id=AbC123"));
+  it("/pay/api?id= redirects to the public base URL, not the internal request origin", async () => {
+    const base = fresh();
+    const ctx = { ...base, config: { ...base.config, baseUrl: "https://pay.example.com" } };
+    const alias = payerHandler(payApiRoute, () => Promise.resolve(ctx));
+    const res = await alias(new Request("http://localhost:3000/pay/api?id=AbC123"));
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("https://pay.example.com/pay/AbC123");
-    expect(payAliasRedirect(ctx, new Request("http://localhost:3000/pay/api?id=../x")).status).toBe(404);
+    expect((await alias(new Request("http://localhost:3000/pay/api?id=../x"))).status).toBe(404);
+  });
+
+  it("every payer route is limited per IP (429 with Retry-After)", async () => {
+    const ctx = fresh();
+    const alias = payerHandler(payApiRoute, () => Promise.resolve(ctx));
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await alias(new Request("http://x/pay/api?id=AbC123", { headers: { "x-forwarded-for": "100.64.1.1" } }))).status);
+    expect(statuses.slice(0, 10).every((s) => s === 302)).toBe(true);
+    const limited = await alias(new Request("http://x/pay/api?id=AbC123", { headers: { "x-forwarded-for": "100.64.1.1" } }));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("60");
   });
 
   it("GET /api/metrics: off without a token, 401 with a wrong one, Prometheus text with the right one", async () => {

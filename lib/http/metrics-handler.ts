@@ -3,7 +3,6 @@ import { timingSafeEqual } from "node:crypto";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { metrics } from "@/lib/metrics";
-import { countUndeliveredNotifications } from "@/lib/storage/notifications-repo";
 
 function tokenMatches(header: string | null, token: string): boolean {
   const sent = Buffer.from(header?.replace(/^Bearer\s+/i, "") ?? "");
@@ -23,7 +22,7 @@ export async function handleMetrics(request: Request, contextFactory: () => Prom
     return new Response("unauthorized", { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="paydesk-metrics"' } });
   }
   const m = metrics();
-  m.notificationQueue.set(await countUndeliveredNotifications(ctx.db));
+  m.notificationQueue.set(await ctx.repos.notifications.countUndeliveredNotifications());
   const breaker = channelBreaker();
   const now = ctx.now();
   for (const c of ctx.config.channels) m.breakerOpen.set({ channel: c.id }, breaker.isOpen(c.id, now) ? 1 : 0);

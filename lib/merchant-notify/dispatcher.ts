@@ -1,7 +1,7 @@
 import "server-only";
 import type { Logger } from "pino";
-import type { Db } from "@/lib/storage/database";
-import { claimNotification, dueNotificationIds, finishAttempt, type NotificationRow } from "@/lib/storage/notifications-repo";
+import type { Notification } from "@/lib/storage/records";
+import type { NotificationsRepository } from "@/lib/storage/repositories";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
 import { recordNotificationAttempt } from "@/lib/metrics";
 
@@ -33,7 +33,7 @@ interface AttemptOutcome {
 }
 
 /** One form POST to the merchant; delivered only when the body, trimmed, is `success` (PROTOCOLS §1.2). */
-async function post(n: NotificationRow, opts: DispatcherOptions): Promise<AttemptOutcome> {
+async function post(n: Notification, opts: DispatcherOptions): Promise<AttemptOutcome> {
   try {
     const res = await opts.fetch(n.url, {
       method: "POST",
@@ -52,7 +52,7 @@ async function post(n: NotificationRow, opts: DispatcherOptions): Promise<Attemp
 }
 
 /** Delivers one claimed notification and records the attempt. */
-async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Promise<void> {
+async function deliver(outbox: NotificationsRepository, n: Notification, opts: DispatcherOptions): Promise<void> {
   const started = opts.now();
   const wallStart = Date.now();
   const result = await post(n, opts);
@@ -60,7 +60,7 @@ async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Pro
   const attemptNo = n.attempts + 1;
   const retryAt = result.delivered ? null : nextAttemptAfter(attemptNo, finished);
   const status = result.delivered ? "delivered" : retryAt === null || attemptNo >= MAX_ATTEMPTS ? "failed" : "pending";
-  const kept = await finishAttempt(db, n.id, opts.owner, finished, {
+  const kept = await outbox.finishAttempt(n.id, opts.owner, finished, {
     attempt: {
       started_at: started,
       duration_ms: Date.now() - wallStart,
@@ -82,14 +82,14 @@ async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Pro
  * One pass: claim what is due (each row by a conditional UPDATE, so concurrent instances split the work and never
  * send the same attempt twice) and deliver it. Returns how many deliveries this instance attempted.
  */
-export async function dispatchDue(db: Db, opts: DispatcherOptions): Promise<number> {
+export async function dispatchDue(outbox: NotificationsRepository, opts: DispatcherOptions): Promise<number> {
   const now = opts.now();
-  const ids = await dueNotificationIds(db, now, opts.batch ?? 20);
-  const claimed: NotificationRow[] = [];
+  const ids = await outbox.dueNotificationIds(now, opts.batch ?? 20);
+  const claimed: Notification[] = [];
   for (const id of ids) {
-    const row = await claimNotification(db, id, opts.owner, now, leaseMs(opts.timeoutMs));
+    const row = await outbox.claimNotification(id, opts.owner, now, leaseMs(opts.timeoutMs));
     if (row) claimed.push(row);
   }
-  await Promise.all(claimed.map((n) => deliver(db, n, opts)));
+  await Promise.all(claimed.map((n) => deliver(outbox, n, opts)));
   return claimed.length;
 }

@@ -6,10 +6,10 @@ import {
   notifySign,
   type MerchantNotifyFields,
 } from "@/lib/merchant-protocol/sign";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 
 /** The async notify form for a paid order (PROTOCOLS §1.2), signed, as the exact body every retry will send. */
-export function buildNotifyBody(merchant: Merchant, order: OrderRow): string {
+export function buildNotifyBody(merchant: Merchant, order: Order): string {
   if (order.real_fen === null || order.paid_at === null) throw new Error(`order ${order.id} is not paid`);
   const fields: MerchantNotifyFields = {
     order_id: order.id,
@@ -25,7 +25,7 @@ export function buildNotifyBody(merchant: Merchant, order: OrderRow): string {
 }
 
 /** The signed sync return URL for a paid order (PROTOCOLS §1.3); `product_id` carries `custom`. */
-export function signedReturnUrl(merchant: Merchant, order: OrderRow): string | undefined {
+export function signedReturnUrl(merchant: Merchant, order: Order): string | undefined {
   if (!merchant.return_url) return undefined;
   return buildReturnUrl(merchant.return_url, merchant.appkey, merchant.appsecret, {
     price: formatYuan(order.price_fen),

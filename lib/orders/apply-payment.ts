@@ -3,15 +3,8 @@ import type { AppContext } from "@/lib/context";
 import { findMerchant } from "@/lib/config";
 import { buildNotifyBody } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
-import type { Db } from "@/lib/storage/database";
-import { insertNotification } from "@/lib/storage/notifications-repo";
-import {
-  findOrderById,
-  findOrderByProviderOrderId,
-  markOrderPaid,
-  type OrderRow,
-} from "@/lib/storage/orders-repo";
-import { insertPaymentOnce, setPaymentOutcome } from "@/lib/storage/payments-repo";
+import type { Order } from "@/lib/storage/records";
+import type { Repositories } from "@/lib/storage/repositories";
 import { decidePayment } from "./lifecycle";
 
 /** A verified upstream payment, normalised by its provider. */
@@ -29,14 +22,14 @@ export type ApplyResult =
   | { outcome: "mismatched"; orderId: string }
   | { outcome: "unmatched"; orderId: string | null; reason: string };
 
-async function resolveOrder(db: Db, channelId: string, match: PaymentMatch): Promise<OrderRow | undefined> {
+async function resolveOrder(repos: Repositories, channelId: string, match: PaymentMatch): Promise<Order | undefined> {
   if (match.by === "order_id") {
-    const order = await findOrderById(db, match.orderId);
+    const order = await repos.orders.findOrderById(match.orderId);
     // A channel may only pay its own orders: a payment signed with one channel's key must never credit an order
     // that another channel (another provider, another key) is collecting.
     return order?.channel_id === channelId ? order : undefined;
   }
-  if (match.by === "provider_order_id") return findOrderByProviderOrderId(db, channelId, match.providerOrderId);
+  if (match.by === "provider_order_id") return repos.orders.findOrderByProviderOrderId(channelId, match.providerOrderId);
   return undefined;
 }
 
@@ -48,8 +41,8 @@ async function resolveOrder(db: Db, channelId: string, match: PaymentMatch): Pro
  */
 export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): Promise<ApplyResult> {
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx): Promise<ApplyResult> => {
-    const paymentId = await insertPaymentOnce(tx, {
+  return ctx.withTransaction(async (tx): Promise<ApplyResult> => {
+    const paymentId = await tx.payments.insertPaymentOnce({
       channel_id: payment.channelId,
       trade_no: payment.tradeNo,
       order_id: null,
@@ -63,7 +56,7 @@ export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): P
 
     const order = await resolveOrder(tx, payment.channelId, payment.match);
     if (!order) {
-      await setPaymentOutcome(tx, paymentId, { status: "unmatched", orderId: null, reason: "no_order" });
+      await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: null, reason: "no_order" });
       return { outcome: "unmatched", orderId: null, reason: "no_order" };
     }
     const merchant = findMerchant(ctx.config, order.appkey);
@@ -71,24 +64,24 @@ export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): P
     const decision = decidePayment(order, payment.amountFen, now, graceMs);
 
     if (decision.action === "mismatch") {
-      await setPaymentOutcome(tx, paymentId, { status: "mismatched", orderId: order.id, reason: "amount_mismatch" });
+      await tx.payments.setPaymentOutcome(paymentId, { status: "mismatched", orderId: order.id, reason: "amount_mismatch" });
       return { outcome: "mismatched", orderId: order.id };
     }
     if (decision.action === "reject") {
-      await setPaymentOutcome(tx, paymentId, { status: "unmatched", orderId: order.id, reason: decision.reason });
+      await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: order.id, reason: decision.reason });
       return { outcome: "unmatched", orderId: order.id, reason: decision.reason };
     }
 
-    const won = await markOrderPaid(tx, order.id, { realFen: payment.amountFen, paidAt: now, late: decision.late });
+    const won = await tx.orders.markOrderPaid(order.id, { realFen: payment.amountFen, paidAt: now, late: decision.late });
     if (!won) {
       // Another payment for the same order committed first (a payer who paid twice): keep this one for review.
-      await setPaymentOutcome(tx, paymentId, { status: "unmatched", orderId: order.id, reason: "order_paid" });
+      await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: order.id, reason: "order_paid" });
       return { outcome: "unmatched", orderId: order.id, reason: "order_paid" };
     }
-    await setPaymentOutcome(tx, paymentId, { status: "applied", orderId: order.id, reason: decision.late ? "late" : null });
+    await tx.payments.setPaymentOutcome(paymentId, { status: "applied", orderId: order.id, reason: decision.late ? "late" : null });
     if (merchant?.notify_url) {
-      const paid: OrderRow = { ...order, status: "paid", real_fen: payment.amountFen, paid_at: now, late: decision.late ? 1 : 0 };
-      await insertNotification(tx, { orderId: order.id, url: merchant.notify_url, body: buildNotifyBody(merchant, paid), now });
+      const paid: Order = { ...order, status: "paid", real_fen: payment.amountFen, paid_at: now, late: decision.late };
+      await tx.notifications.insertNotification({ orderId: order.id, url: merchant.notify_url, body: buildNotifyBody(merchant, paid), now });
     } else {
       ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order's merchant has no notify_url; no notification queued");
     }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById } from "@/lib/storage/orders-repo";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
@@ -25,7 +24,7 @@ describe("channel selection through create, with facts from storage", () => {
   let seq = 0;
   async function createAndMaybePay(ctx: TestContext, pay: boolean, price = "1.00") {
     const data = await createOrder(ctx, signedCreateParams({ price, type: "alipay", out_order_id: `sel-${++seq}` }));
-    const order = (await findOrderById(ctx.db, data.order_id))!;
+    const order = (await ctx.repos.orders.findOrderById(data.order_id))!;
     if (pay) await applyPayment(ctx, { channelId: order.channel_id, tradeNo: `T${seq}`, amountFen: order.pay_amount_fen, match: { by: "order_id", orderId: order.id }, raw: {} });
     ctx.clock.advance(1000);
     return order.channel_id;

@@ -13,8 +13,7 @@ import { formatYuan, parseYuan } from "@/lib/money";
 import { UpstreamError } from "@/lib/providers/types";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { observeProviderCall, recordOrderCreate } from "@/lib/metrics";
-import { releaseDailyOrder, reserveDailyOrder } from "@/lib/storage/daily-counts-repo";
-import { activateOrder, deleteCreatingOrder, findOrderByMerchantRef, insertCreatingOrder, type OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 import { orderData, type CreateOrderData } from "./order-data";
 import { selectChannel } from "./select-order-channel";
 
@@ -99,7 +98,7 @@ async function createOrderUncounted(ctx: AppContext, params: Record<string, stri
   const request = { price_raw: p.price, type, custom: p.custom, request_sign: params.sign ?? "" };
   const deadline = ctx.now() + CONCURRENT_WAIT_MS;
   for (;;) {
-    const existing = await findOrderByMerchantRef(ctx.db, merchant.appkey, p.out_order_id);
+    const existing = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, p.out_order_id);
     if (existing) {
       if (existing.price_raw !== request.price_raw || existing.type !== type || existing.custom !== p.custom) {
         throw new MerchantError(MerchantCode.UNKNOWN, "商户订单号已存在");
@@ -122,14 +121,14 @@ async function createFresh(
   outOrderId: string,
   priceFen: number,
   request: { price_raw: string; type: PayType; custom: string; request_sign: string },
-): Promise<OrderRow | null> {
+): Promise<Order | null> {
   const now = ctx.now();
   const day = shanghaiDayStart(now);
-  if (merchant.daily_order_limit !== undefined && !(await reserveDailyOrder(ctx.db, merchant.appkey, day, merchant.daily_order_limit))) {
+  if (merchant.daily_order_limit !== undefined && !(await ctx.repos.dailyCounts.reserveDailyOrder(merchant.appkey, day, merchant.daily_order_limit))) {
     throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
   }
   // Every path below that makes no order gives the reservation back.
-  const release = () => (merchant.daily_order_limit !== undefined ? releaseDailyOrder(ctx.db, merchant.appkey, day) : Promise.resolve());
+  const release = () => (merchant.daily_order_limit !== undefined ? ctx.repos.dailyCounts.releaseDailyOrder(merchant.appkey, day) : Promise.resolve());
   let channel: Awaited<ReturnType<typeof selectChannel>>;
   try {
     channel = await selectChannel(ctx, merchant, request.type, priceFen, now);
@@ -139,7 +138,7 @@ async function createFresh(
   }
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
-  const row: OrderRow = {
+  const row: Order = {
     id,
     appkey: merchant.appkey,
     out_order_id: outOrderId,
@@ -148,13 +147,13 @@ async function createFresh(
     price_raw: request.price_raw,
     price_fen: priceFen,
     pay_amount_fen: priceFen,
-    free_amount: 0,
+    free_amount: false,
     request_sign: request.request_sign,
     channel_id: channel.id,
     provider_order_id: null,
     payload: "",
     status: "creating",
-    late: 0,
+    late: false,
     real_fen: null,
     created_at: now,
     expires_at: ttlExpiry,
@@ -163,7 +162,7 @@ async function createFresh(
     reconcile_asked_at: null,
     updated_at: now,
   };
-  if (!(await insertCreatingOrder(ctx.db, row))) {
+  if (!(await ctx.repos.orders.insertCreatingOrder(row))) {
     await release();
     return null;
   }
@@ -205,7 +204,7 @@ async function createFresh(
       expiresAt,
       freeAmount: result.freeAmount,
     };
-    await activateOrder(ctx.db, id, activated, ctx.now());
+    await ctx.repos.orders.activateOrder(id, activated, ctx.now());
     return {
       ...row,
       status: "pending",
@@ -213,12 +212,12 @@ async function createFresh(
       pay_amount_fen: activated.payAmountFen,
       provider_order_id: activated.providerOrderId,
       expires_at: expiresAt,
-      free_amount: activated.freeAmount ? 1 : 0,
+      free_amount: activated.freeAmount,
     };
   } catch (err) {
     observe(false);
     breaker.recordFailure(channel.id, ctx.now());
-    await deleteCreatingOrder(ctx.db, id);
+    await ctx.repos.orders.deleteCreatingOrder(id);
     await release();
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
     ctx.log.warn({ err, channel: channel.id, orderId: id }, "upstream create failed");

@@ -5,7 +5,6 @@ import { merchantHandler } from "@/lib/http/merchant-handler";
 import { createSign } from "@/lib/merchant-protocol/sign";
 import { UpstreamError, type PaymentProvider } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderByMerchantRef } from "@/lib/storage/orders-repo";
 import { signedCreateParams, signedLookupParams, signedRecordsParams } from "@/test/support/merchant-client";
 import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, TEST_MERCHANT, type TestContext, type TestDialect } from "@/test/support/test-context";
 import { createOrder } from "./create-order";
@@ -144,13 +143,13 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
       brokenMode = "error";
       expect(res.code).toBe(208);
       expect(Date.now() - started).toBeLessThan(2000);
-      expect(await findOrderByMerchantRef(ctx.db, "k-broken", "hang-1")).toBeUndefined();
+      expect(await ctx.repos.orders.findOrderByMerchantRef("k-broken", "hang-1")).toBeUndefined();
     });
 
     it("208 leaves nothing pending, so the shop can retry the same out_order_id", async () => {
       const params = signedFor("k-broken", { price: "1.00", type: "alipay", out_order_id: "u2" });
       expect((await create(params)).code).toBe(208);
-      expect(await findOrderByMerchantRef(ctx.db, "k-broken", "u2")).toBeUndefined();
+      expect(await ctx.repos.orders.findOrderByMerchantRef("k-broken", "u2")).toBeUndefined();
     });
   });
 

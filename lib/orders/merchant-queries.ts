@@ -4,10 +4,10 @@ import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
-import { findOrderByMerchantRef, listPaidOrdersByCustom, transitionOrder } from "@/lib/storage/orders-repo";
 import { printable } from "./create-order";
 import { canClose } from "./lifecycle";
-import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView, type PublicOrderView } from "./order-views";
+import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView } from "./order-views";
+import type { PublicOrderView } from "./public-order-view";
 
 const RECORDS_LIMIT = 100;
 
@@ -28,7 +28,7 @@ async function signedLookup(ctx: AppContext, params: Record<string, string>) {
   if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "out_order_id");
   const expected = orderLookupSign({ appkey: merchant.appkey, out_order_id: parsed.data.out_order_id }, merchant.appsecret);
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
-  const found = await findOrderByMerchantRef(ctx.db, merchant.appkey, parsed.data.out_order_id);
+  const found = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, parsed.data.out_order_id);
   // Expiry is enforced on this read too.
   const order = found ? await loadOrderForRead(ctx, found.id) : undefined;
   if (!order) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
@@ -56,7 +56,7 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
   const order = await signedLookup(ctx, params);
   const now = ctx.now();
   if (order.status !== "closed") {
-    if (!canClose(order, now) || !(await transitionOrder(ctx.db, order.id, ["pending"], "closed", now, { closed_at: now }))) {
+    if (!canClose(order, now) || !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))) {
       throw new MerchantError(MerchantCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
     }
   }
@@ -73,6 +73,6 @@ export async function listRecords(ctx: AppContext, params: Record<string, string
   if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "custom");
   const expected = recordsSign({ appkey: merchant.appkey, custom: parsed.data.custom }, merchant.appsecret);
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
-  const orders = await listPaidOrdersByCustom(ctx.db, merchant.appkey, parsed.data.custom, RECORDS_LIMIT);
+  const orders = await ctx.repos.orders.listPaidOrdersByCustom(merchant.appkey, parsed.data.custom, RECORDS_LIMIT);
   return Promise.all(orders.map((o) => merchantOrderView(ctx, o)));
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { formatYuan } from "@/lib/money";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 
 /** The `data` of a successful create (PROTOCOLS §1.1 plus Paydesk's additions). */
 export interface CreateOrderData {
@@ -16,7 +16,7 @@ export interface CreateOrderData {
   qr_content: string;
 }
 
-export function orderData(ctx: AppContext, order: OrderRow): CreateOrderData {
+export function orderData(ctx: AppContext, order: Order): CreateOrderData {
   const base = ctx.config.baseUrl;
   return {
     pay_url: `${base}/pay/${order.id}`,

@@ -44,7 +44,7 @@ describe("payment loop over HTTP (sandbox)", () => {
     const ack = await fetch(`${paydesk.url}/api/notify/sandbox`, { method: "POST", body: form });
     expect(await ack.text()).toBe("success");
 
-    const delivered = await dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+    const delivered = await dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
     expect(delivered).toBe(1);
     const got = shop.verifiedFor(created.data.order_id);
     expect(got).toHaveLength(1);

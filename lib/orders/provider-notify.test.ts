@@ -3,7 +3,6 @@ import { configFileSchema } from "@/lib/config";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById, sweepOrders } from "@/lib/storage/orders-repo";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
 import { createOrder } from "./create-order";
@@ -61,8 +60,12 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     ).then(async (r) => ({ status: r.status, body: await r.text() }));
   }
 
-  const payments = (orderId: string) => ctx.db.selectFrom("payments").selectAll().where("order_id", "=", orderId).execute();
-  const outbox = (orderId: string) => ctx.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute();
+  const payments = (orderId: string) => ctx.repos.payments.listPaymentsForOrder(orderId);
+  // The outbox holds at most one row per order (a unique key): a list of it has zero or one element.
+  const outbox = async (orderId: string) => {
+    const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
+    return n ? [n] : [];
+  };
 
   it.skipIf(skip)("a bad signature answers fail and changes nothing", async () => {
     const id = await newOrder();
@@ -71,15 +74,16 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(await res.text()).toBe("fail");
     const wrongKey = await notify("sandbox", { order_id: id, amount: "1000", trade_no: "BAD-2" }, "not-the-key");
     expect(wrongKey.body).toBe("fail");
-    expect((await findOrderById(ctx.db, id))!.status).toBe("pending");
-    expect(await ctx.db.selectFrom("payments").selectAll().where("trade_no", "in", ["BAD-1", "BAD-2"]).execute()).toHaveLength(0);
+    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
+    expect(await ctx.repos.payments.findPayment("sandbox", "BAD-1")).toBeUndefined();
+    expect(await ctx.repos.payments.findPayment("sandbox", "BAD-2")).toBeUndefined();
   });
 
   it.skipIf(skip)("pays the order once for sequential duplicates", async () => {
     const id = await newOrder();
     for (let i = 0; i < 3; i++) expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
-    const order = await findOrderById(ctx.db, id);
-    expect(order).toMatchObject({ status: "paid", real_fen: 1000, late: 0 });
+    const order = await ctx.repos.orders.findOrderById(id);
+    expect(order).toMatchObject({ status: "paid", real_fen: 1000, late: false });
     expect(await payments(id)).toHaveLength(1);
     expect(await outbox(id)).toHaveLength(1);
   });
@@ -90,7 +94,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     expect(results.every((r) => r.body === "success")).toBe(true);
     expect(await payments(id)).toHaveLength(1);
     expect(await outbox(id)).toHaveLength(1);
-    expect((await findOrderById(ctx.db, id))!.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("paid");
   });
 
   it.skipIf(skip)("two different payments racing for one order: one credits it, the other is kept for review", async () => {
@@ -108,7 +112,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
   it.skipIf(skip)("a wrong amount keeps the order pending and the payment as mismatched", async () => {
     const id = await newOrder();
     expect((await notify("sandbox", { order_id: id, amount: "999", trade_no: `SHORT-${id}` })).body).toBe("success");
-    expect((await findOrderById(ctx.db, id))!.status).toBe("pending");
+    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
     const [p] = await payments(id);
     expect(p).toMatchObject({ status: "mismatched", amount_fen: 999, reason: "amount_mismatch" });
     expect(await outbox(id)).toHaveLength(0);
@@ -117,10 +121,10 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
   it.skipIf(skip)("a late payment within the grace period pays the expired order with late=true", async () => {
     const id = await newOrder();
     ctx.clock.advance(300_000 + 60_000);
-    await sweepOrders(ctx.db, ctx.now(), 0);
-    expect((await findOrderById(ctx.db, id))!.status).toBe("expired");
+    await ctx.repos.orders.sweepOrders(ctx.now(), 0);
+    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("expired");
     await notify("sandbox", { order_id: id, amount: "1000", trade_no: `LATE-${id}` });
-    expect(await findOrderById(ctx.db, id)).toMatchObject({ status: "paid", late: 1 });
+    expect(await ctx.repos.orders.findOrderById(id)).toMatchObject({ status: "paid", late: true });
     expect(await outbox(id)).toHaveLength(1);
   });
 
@@ -128,7 +132,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     const id = await newOrder();
     ctx.clock.advance(300_000 + 600_001);
     await notify("sandbox", { order_id: id, amount: "1000", trade_no: `TOOLATE-${id}` });
-    expect((await findOrderById(ctx.db, id))!.status).toBe("pending"); // stored; the view shows expired
+    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending"); // stored; the view shows expired
     const [p] = await payments(id);
     expect(p).toMatchObject({ status: "unmatched", reason: "grace_passed" });
     expect(await outbox(id)).toHaveLength(0);
@@ -137,11 +141,11 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
   it.skipIf(skip)("a channel cannot pay another channel's order, and unknown orders are kept", async () => {
     const wx = await newOrder("1.00", "wxpay"); // collected by sandbox-b
     expect((await notify("sandbox", { order_id: wx, amount: "100", trade_no: `CROSS-${wx}` })).body).toBe("success");
-    expect((await findOrderById(ctx.db, wx))!.status).toBe("pending");
-    const stray = await ctx.db.selectFrom("payments").selectAll().where("trade_no", "=", `CROSS-${wx}`).executeTakeFirst();
+    expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("pending");
+    const stray = await ctx.repos.payments.findPayment("sandbox", `CROSS-${wx}`);
     expect(stray).toMatchObject({ status: "unmatched", reason: "no_order", order_id: null });
     expect((await notify("sandbox-b", { order_id: wx, amount: "100", trade_no: `OWN-${wx}` }, "other-key")).body).toBe("success");
-    expect((await findOrderById(ctx.db, wx))!.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("paid");
   });
 
   it.skipIf(skip)("an unknown channel is a 404", async () => {

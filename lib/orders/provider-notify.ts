@@ -5,7 +5,6 @@ import type { Limits } from "@/lib/config-limits";
 import { LogSampler } from "@/lib/log-sampler";
 import { recordPayment } from "@/lib/metrics";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
-import { findOrderByProviderOrderId } from "@/lib/storage/orders-repo";
 import { applyPayment } from "./apply-payment";
 
 export type IngestResult =
@@ -53,7 +52,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
       const m = outcome.match;
       if (m.by === "order_id") return { kind: "redirect", orderId: m.orderId };
       if (m.by === "provider_order_id") {
-        const order = await findOrderByProviderOrderId(ctx.db, channelId, m.providerOrderId);
+        const order = await ctx.repos.orders.findOrderByProviderOrderId(channelId, m.providerOrderId);
         return { kind: "redirect", orderId: order?.id ?? null };
       }
       return { kind: "redirect", orderId: null };

@@ -4,7 +4,6 @@ import type { AppContext } from "@/lib/context";
 import { randomBase62 } from "@/lib/ids";
 import { sandboxKey } from "@/lib/providers/sandbox/config";
 import { sandboxNotifySign } from "@/lib/providers/sandbox/sandbox-provider";
-import { findOrderById } from "@/lib/storage/orders-repo";
 import { ingestNotify } from "./provider-notify";
 
 export type SandboxPayResult = "sent" | "not_found" | "not_sandbox" | "rejected";
@@ -14,7 +13,7 @@ export type SandboxPayResult = "sent" | "not_found" | "not_sandbox" | "rejected"
  * pay and feeds it through the same ingestion path a real provider's notification takes.
  */
 export async function simulateSandboxPayment(ctx: AppContext, orderId: string): Promise<SandboxPayResult> {
-  const order = await findOrderById(ctx.db, orderId);
+  const order = await ctx.repos.orders.findOrderById(orderId);
   if (!order || order.status === "creating") return "not_found";
   const channel = findChannel(ctx.config, order.channel_id);
   if (!channel || channel.provider !== "sandbox") return "not_sandbox";

@@ -5,7 +5,6 @@ import type { Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import type { PayType } from "@/lib/pay-types";
-import { collectedSince, lastPaidChannel } from "@/lib/storage/orders-repo";
 
 /** Rules, circuit breaker, then the merchant's rotation strategy (PROTOCOLS §1.6). */
 export async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType, priceFen: number, now: number) {
@@ -17,8 +16,8 @@ export async function selectChannel(ctx: AppContext, merchant: Merchant, type: P
   if (candidates.length === 1) return candidates[0]!;
   const ids = candidates.map((c) => c.id);
   const facts = {
-    lastPaidChannel: merchant.rotation === "smart" ? await lastPaidChannel(ctx.db, merchant.appkey) : undefined,
-    collectedToday: merchant.rotation === "uniform" ? await collectedSince(ctx.db, ids, shanghaiDayStart(now)) : new Map<string, number>(),
+    lastPaidChannel: merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
+    collectedToday: merchant.rotation === "uniform" ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now)) : new Map<string, number>(),
   };
   return rotate(candidates, merchant.rotation, facts, ctx.random);
 }

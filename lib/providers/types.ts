@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { PayType } from "@/lib/pay-types";
-import type { Db } from "@/lib/storage/database";
+import type { QrCacheRepository } from "@/lib/storage/repositories";
 
 
 /** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
@@ -108,8 +108,8 @@ export interface PaymentProvider {
 /** What a provider factory receives besides its channel config. */
 export interface ProviderDeps {
   fetch: typeof fetch;
-  /** For providers that keep state of their own (e.g. a QR-code cache), through repositories in lib/storage. */
-  db: Db;
+  /** For providers that keep state of their own (三网's QR-code cache), through its repository in lib/storage. */
+  qrCache: QrCacheRepository;
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getIronSession, type SessionOptions } from "iron-session";
+import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
 
 /**
  * The payer's sealed session (iron-session): it holds only a random CSRF nonce for the page's actions (sandbox
@@ -13,7 +14,6 @@ export interface CashierSessionData {
 }
 
 export const CASHIER_COOKIE = "paydesk_session";
-export const CSRF_HEADER = "x-paydesk-csrf";
 
 export interface SessionContext {
   secret: string;

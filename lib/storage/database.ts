@@ -75,8 +75,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 
 async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  // With a schema of its own, the migrator must look for its tables THERE: its existence check scans every schema,
-  // so another (test) schema's kysely_migration table made it skip creating this one ("relation does not exist").
+  // Kysely looks for its migration tables by name across every schema unless told which one: with several schemas
+  // in one database (parallel test suites, or instances sharing a server) it would find another schema's table,
+  // skip creating its own and fail with "relation kysely_migration_lock does not exist".
   const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

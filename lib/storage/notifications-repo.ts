@@ -1,10 +1,6 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
 import type { Db } from "./database";
-import type { NotificationAttemptsTable, NotificationsTable } from "./schema";
-
-export type NotificationRow = Selectable<NotificationsTable>;
-export type AttemptRow = Selectable<NotificationAttemptsTable>;
+import type { Notification, NotificationAttempt } from "./records";
 
 /** Writes the outbox row for a paid order (call inside the transaction that marks it paid). */
 export async function insertNotification(
@@ -54,7 +50,7 @@ export async function claimNotification(
   owner: string,
   now: number,
   leaseMs: number,
-): Promise<NotificationRow | undefined> {
+): Promise<Notification | undefined> {
   const result = await db
     .updateTable("notifications")
     .set({ lease_until: now + leaseMs, lease_owner: owner })
@@ -68,7 +64,7 @@ export async function claimNotification(
 }
 
 export interface AttemptResult {
-  attempt: Omit<Insertable<NotificationAttemptsTable>, "notification_id" | "attempt_no">;
+  attempt: Omit<NotificationAttempt, "id" | "notification_id" | "attempt_no">;
   /** The row's state after this attempt. */
   next: { status: "delivered" | "pending" | "failed"; nextAttemptAt: number };
 }
@@ -111,11 +107,11 @@ export async function finishAttempt(
   });
 }
 
-export async function findNotificationByOrder(db: Db, orderId: string): Promise<NotificationRow | undefined> {
+export async function findNotificationByOrder(db: Db, orderId: string): Promise<Notification | undefined> {
   return db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirst();
 }
 
-export async function listAttempts(db: Db, notificationId: number): Promise<AttemptRow[]> {
+export async function listAttempts(db: Db, notificationId: number): Promise<NotificationAttempt[]> {
   return db
     .selectFrom("notification_attempts")
     .selectAll()

@@ -1,19 +1,28 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
+import type { Selectable } from "kysely";
+import { isPayType } from "@/lib/pay-types";
 import type { Db } from "./database";
-import type { OrdersTable, OrderStatus } from "./schema";
+import type { Order, OrderStatus } from "./records";
+import type { OrdersTable } from "./schema";
 
-export type OrderRow = Selectable<OrdersTable>;
-export type NewOrder = Insertable<OrdersTable>;
+/** The stored row → the domain record. An unknown wallet is corrupt data, not something to guess ("alipay") about. */
+function toOrder(row: Selectable<OrdersTable>): Order {
+  if (!isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
+  return { ...row, type: row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
+}
+
+function toRow(order: Order): OrdersTable {
+  return { ...order, free_amount: order.free_amount ? 1 : 0, late: order.late ? 1 : 0 };
+}
 
 /**
  * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
  * shop's retry or a double click from ever creating two orders; returns false when that key already exists.
  */
-export async function insertCreatingOrder(db: Db, order: NewOrder): Promise<boolean> {
+export async function insertCreatingOrder(db: Db, order: Order): Promise<boolean> {
   const result = await db
     .insertInto("orders")
-    .values({ ...order, status: "creating" })
+    .values({ ...toRow(order), status: "creating" })
     .onConflict((oc) => oc.columns(["appkey", "out_order_id"]).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -50,30 +59,33 @@ export async function deleteCreatingOrder(db: Db, id: string): Promise<void> {
   await db.deleteFrom("orders").where("id", "=", id).where("status", "=", "creating").execute();
 }
 
-export async function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
-  return db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+export async function findOrderById(db: Db, id: string): Promise<Order | undefined> {
+  const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toOrder(row);
 }
 
-export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<OrderRow | undefined> {
-  return db
+export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<Order | undefined> {
+  const row = await db
     .selectFrom("orders")
     .selectAll()
     .where("appkey", "=", appkey)
     .where("out_order_id", "=", outOrderId)
     .executeTakeFirst();
+  return row && toOrder(row);
 }
 
 export async function findOrderByProviderOrderId(
   db: Db,
   channelId: string,
   providerOrderId: string,
-): Promise<OrderRow | undefined> {
-  return db
+): Promise<Order | undefined> {
+  const row = await db
     .selectFrom("orders")
     .selectAll()
     .where("channel_id", "=", channelId)
     .where("provider_order_id", "=", providerOrderId)
     .executeTakeFirst();
+  return row && toOrder(row);
 }
 
 /** Moves one order from `from` to `to` only if it is still in `from`; returns whether it moved. */
@@ -83,7 +95,7 @@ export async function transitionOrder(
   from: readonly OrderStatus[],
   to: OrderStatus,
   now: number,
-  extra: Partial<Pick<OrderRow, "closed_at">> = {},
+  extra: Partial<Pick<Order, "closed_at">> = {},
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
@@ -140,8 +152,8 @@ export async function sweepOrders(db: Db, now: number, staleBefore: number): Pro
 }
 
 /** A customer's paid orders for one merchant, newest first. */
-export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<OrderRow[]> {
-  return db
+export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<Order[]> {
+  const rows = await db
     .selectFrom("orders")
     .selectAll()
     .where("appkey", "=", appkey)
@@ -151,6 +163,7 @@ export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: str
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
+  return rows.map(toOrder);
 }
 
 /** The channel of the merchant's most recent paid order (smart rotation avoids it). */

@@ -1,16 +1,13 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
 import type { Db } from "./database";
-import type { PaymentsTable, PaymentStatus } from "./schema";
-
-export type PaymentRow = Selectable<PaymentsTable>;
+import type { Payment, PaymentStatus } from "./records";
 
 /**
  * Records a provider transaction unless (channel_id, trade_no) is already known. The unique key, not a prior
  * SELECT, decides: two identical notifications racing each other insert one row, and the loser learns it lost.
  * Returns the new row's id, or null for a duplicate.
  */
-export async function insertPaymentOnce(db: Db, payment: Insertable<PaymentsTable>): Promise<number | null> {
+export async function insertPaymentOnce(db: Db, payment: Omit<Payment, "id">): Promise<number | null> {
   const row = await db
     .insertInto("payments")
     .values(payment)
@@ -32,7 +29,7 @@ export async function setPaymentOutcome(
     .execute();
 }
 
-export async function findPayment(db: Db, channelId: string, tradeNo: string): Promise<PaymentRow | undefined> {
+export async function findPayment(db: Db, channelId: string, tradeNo: string): Promise<Payment | undefined> {
   return db
     .selectFrom("payments")
     .selectAll()
@@ -41,12 +38,12 @@ export async function findPayment(db: Db, channelId: string, tradeNo: string): P
     .executeTakeFirst();
 }
 
-export async function listPaymentsForOrder(db: Db, orderId: string): Promise<PaymentRow[]> {
+export async function listPaymentsForOrder(db: Db, orderId: string): Promise<Payment[]> {
   return db.selectFrom("payments").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
 }
 
 /** Payments kept for an operator's review: matched no payable order, or paid a different amount. */
-export async function listPaymentsForReview(db: Db, limit = 100): Promise<PaymentRow[]> {
+export async function listPaymentsForReview(db: Db, limit = 100): Promise<Payment[]> {
   return db
     .selectFrom("payments")
     .selectAll()

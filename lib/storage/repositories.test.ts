@@ -18,8 +18,9 @@ import {
   markOrderPaid,
   sweepOrders,
   transitionOrder,
-  type NewOrder,
 } from "./orders-repo";
+import type { Order } from "./records";
+import { createRepositories, runInTransaction } from "./repositories";
 import { findPayment, insertPaymentOnce, listPaymentsForReview, setPaymentOutcome } from "./payments-repo";
 
 const T0 = 1_800_000_000_000;
@@ -27,7 +28,7 @@ const pgReason = await postgresUnavailableReason();
 if (pgReason) console.warn(`[repositories] PostgreSQL suite skipped: ${pgReason}`);
 
 let seq = 0;
-function order(over: Partial<NewOrder> = {}): NewOrder {
+function order(over: Partial<Order> = {}): Order {
   seq += 1;
   return {
     id: `ORD${seq}${Math.random().toString(36).slice(2, 8)}`,
@@ -38,13 +39,13 @@ function order(over: Partial<NewOrder> = {}): NewOrder {
     price_raw: "1.00",
     price_fen: 100,
     pay_amount_fen: 100,
-    free_amount: 0,
+    free_amount: false,
     request_sign: "s",
     channel_id: "c1",
     provider_order_id: null,
     payload: "",
     status: "creating",
-    late: 0,
+    late: false,
     real_fen: null,
     created_at: T0,
     expires_at: T0 + 300_000,
@@ -66,7 +67,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
     if (!skip) await h.close();
   });
 
-  async function pendingOrder(over: Partial<NewOrder> = {}) {
+  async function pendingOrder(over: Partial<Order> = {}) {
     const o = order(over);
     expect(await insertCreatingOrder(h.db, o)).toBe(true);
     await activateOrder(h.db, o.id, { payload: "qr", payAmountFen: o.pay_amount_fen, providerOrderId: o.provider_order_id ?? null, expiresAt: o.expires_at, freeAmount: false }, T0);
@@ -91,6 +92,33 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
     expect((await findOrderByProviderOrderId(h.db, "cx", "P-1"))?.id).toBe(o.id);
     expect(await findOrderByProviderOrderId(h.db, "other", "P-1")).toBeUndefined();
     expect((await findOrderByMerchantRef(h.db, "k1", o.out_order_id))?.id).toBe(o.id);
+  });
+
+  it.skipIf(skip)("orders come back as domain records: booleans, a pay type, fen and times as numbers", async () => {
+    const o = order({ type: "qqpay" });
+    await insertCreatingOrder(h.db, o);
+    await activateOrder(h.db, o.id, { payload: "qr", payAmountFen: 99, providerOrderId: null, expiresAt: T0 + 1, freeAmount: true }, T0);
+    await markOrderPaid(h.db, o.id, { realFen: 99, paidAt: T0 + 2, late: true });
+    const stored = await findOrderById(h.db, o.id);
+    expect(stored).toMatchObject({ type: "qqpay", free_amount: true, late: true, real_fen: 99, paid_at: T0 + 2 });
+    expect(typeof stored!.pay_amount_fen).toBe("number");
+    // A wallet the code does not know is corrupt data: reading it fails instead of guessing one.
+    await h.db.updateTable("orders").set({ type: "unionpay" }).where("id", "=", o.id).execute();
+    await expect(findOrderById(h.db, o.id)).rejects.toThrow(/unknown pay type/);
+  });
+
+  it.skipIf(skip)("runInTransaction binds the repositories to one transaction: a throw rolls every write back", async () => {
+    const o = await pendingOrder();
+    const failed = runInTransaction(h.db, async (tx) => {
+      expect(await tx.orders.markOrderPaid(o.id, { realFen: 100, paidAt: T0 + 1, late: false })).toBe(true);
+      await tx.notifications.insertNotification({ orderId: o.id, url: "http://shop/n", body: "a=1", now: T0 });
+      throw new Error("boom");
+    });
+    await expect(failed).rejects.toThrow("boom");
+    const repos = createRepositories(h.db);
+    expect((await repos.orders.findOrderById(o.id))!.status).toBe("pending");
+    expect(await repos.notifications.findNotificationByOrder(o.id)).toBeUndefined();
+    await expect(repos.health.ping()).resolves.toBeUndefined();
   });
 
   it.skipIf(skip)("markOrderPaid wins once; transitions are guarded by the current state", async () => {
@@ -174,6 +202,6 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
 
   it.skipIf(skip)("demo receipts", async () => {
     await insertDemoReceipt(h.db, { orderId: "D1", outOrderId: "o", fields: { a: "1" }, verified: true, now: T0 });
-    expect(await listDemoReceipts(h.db, "D1")).toMatchObject([{ order_id: "D1", verified: 1, fields: '{"a":"1"}' }]);
+    expect(await listDemoReceipts(h.db, "D1")).toMatchObject([{ order_id: "D1", verified: true, fields: '{"a":"1"}' }]);
   });
 });

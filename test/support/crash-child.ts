@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   setInterval(() => {
     if (busy) return;
     busy = true;
-    dispatchDue(handle.db, opts)
+    dispatchDue(ctx.repos.notifications, opts)
       .catch(() => undefined)
       .finally(() => (busy = false));
   }, 50);

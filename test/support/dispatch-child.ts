@@ -6,11 +6,12 @@
 import pino from "pino";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { openDatabase } from "@/lib/storage/database";
+import { createRepositories } from "@/lib/storage/repositories";
 
 async function main(url: string | undefined): Promise<void> {
   if (!url) throw new Error("database url required");
   const handle = await openDatabase(url);
-  await dispatchDue(handle.db, { owner: "child", now: () => Date.now(), fetch, timeoutMs: 60_000, log: pino({ level: "silent" }) });
+  await dispatchDue(createRepositories(handle.db).notifications, { owner: "child", now: () => Date.now(), fetch, timeoutMs: 60_000, log: pino({ level: "silent" }) });
   await handle.close();
 }
 

@@ -12,9 +12,11 @@ import { configFileSchema } from "@/lib/config";
 import { loadCashierModel } from "@/lib/cashier/page-model";
 import { handleMetrics } from "@/lib/http/metrics-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { payAliasRedirect } from "@/lib/http/pay-alias";
+import { payerHandler } from "@/lib/http/payer-handler";
+import { checkRoute, payApiRoute, payloadPngRoute, payUrlPngRoute, sessionRoute } from "@/lib/http/payer-routes";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
+import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
+import type { Db } from "@/lib/storage/database";
 import { createOrder } from "@/lib/orders/create-order";
 import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
 import { publicOrderView } from "@/lib/orders/order-views";
@@ -65,18 +67,22 @@ const ROUTES: Record<string, Route> = {
   "/api/cloudpay/records": (ctx, r) => merchantHandler(listRecords, () => Promise.resolve(ctx))(r),
   "/api/cloudpay/close": (ctx, r) => merchantHandler(closeOrder, () => Promise.resolve(ctx))(r),
   "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
-  "/api/sandbox/pay": (ctx, r) => handleSandboxPay(r, () => Promise.resolve(ctx)),
+  "/api/sandbox/pay": (ctx, r) => payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(r),
   "/api/metrics": (ctx, r) => handleMetrics(r, () => Promise.resolve({ ...ctx, config: { ...ctx.config, metricsToken: "fuzz-metrics-token-1234" } })),
-  "/pay/api": async (ctx, r) => payAliasRedirect(ctx, r),
+  "/pay/api": (ctx, r) => payerHandler(payApiRoute, () => Promise.resolve(ctx))(r),
   // The page and its JSON reads: the lib functions behind app/pay/[id] (page, check, qrcode, code).
   "/pay/{id}": async (ctx, r, id) => json((await loadCashierModel(ctx, id, { userAgent: r.headers.get("user-agent") })) ?? null),
-  "/pay/{id}/check": async (ctx, _r, id) => json((await publicOrderView(ctx, id)) ?? null),
+  "/pay/{id}/check": (ctx, r, id) => payerHandler(checkRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/session": (ctx, r, id) => payerHandler(sessionRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/code": (ctx, r, id) => payerHandler(payloadPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/qrcode": (ctx, r, id) => payerHandler(payUrlPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/view": async (ctx, _r, id) => json((await publicOrderView(ctx, id)) ?? null),
 };
 
-async function digest(ctx: TestContext): Promise<string> {
-  const statuses = await ctx.db.selectFrom("orders").select(["id", "status", "updated_at"]).orderBy("id").execute();
-  const payments = await ctx.db.selectFrom("payments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
-  const notes = await ctx.db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+async function digest(db: Db): Promise<string> {
+  const statuses = await db.selectFrom("orders").select(["id", "status", "updated_at"]).orderBy("id").execute();
+  const payments = await db.selectFrom("payments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  const notes = await db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
   return `${JSON.stringify(statuses)}|${payments?.n}|${notes?.n}`;
 }
 
@@ -135,7 +141,7 @@ export async function runFuzz(opts: { runs: number; dialect: TestDialect; seed?:
     if (res.data) orderIds.push(res.data.order_id);
   }
   const report: FuzzReport = { requests: 0, fiveXX: 0, stateChanges: 0, examples: [], byRoute: {} };
-  let before = await digest(ctx);
+  let before = await digest(db.db);
   await fc.assert(
     fc.asyncProperty(requestArbitrary(orderIds), async (input) => {
       const request = toRequest(input);
@@ -153,7 +159,7 @@ export async function runFuzz(opts: { runs: number; dialect: TestDialect; seed?:
         report.fiveXX += 1;
         if (report.examples.length < 5) report.examples.push(`${status} ${input.method} ${request.url}`);
       }
-      const after = await digest(ctx);
+      const after = await digest(db.db);
       if (after !== before) {
         report.stateChanges += 1;
         if (report.examples.length < 5) report.examples.push(`state changed by ${input.method} ${request.url}`);

@@ -6,7 +6,9 @@ import pino from "pino";
 import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { providerFor } from "@/lib/providers/registry";
+import type { ProviderDeps } from "@/lib/providers/types";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
+import { storageAccess, type QrCacheRepository } from "@/lib/storage/repositories";
 
 /** PostgreSQL used by the suites: the machine's local server, database `test` (override with PAYDESK_TEST_PG_URL). */
 // Tests are the one place besides lib/config.ts that reads the environment: they choose their own databases.
@@ -109,14 +111,25 @@ export interface TestContext extends AppContext {
 
 export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfig(), overrides: Partial<AppContext> = {}): TestContext {
   const clock = new ManualClock();
+  const storage = storageAccess(db.db);
   return {
-    db: db.db,
+    ...storage,
     config,
     now: clock.now,
     random: Math.random,
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db: db.db }),
+    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), qrCache: storage.repos.qrCache }),
     log: pino({ level: "silent" }),
     clock,
     ...overrides,
   };
+}
+
+/** Deps for a stateless provider under test: any use of the QR-code cache fails the test loudly. */
+export function statelessProviderDeps(fetchImpl: typeof fetch): ProviderDeps {
+  const qrCache = new Proxy({} as QrCacheRepository, {
+    get(_target, name) {
+      throw new Error(`a stateless provider used qrCache.${String(name)}`);
+    },
+  });
+  return { fetch: fetchImpl, qrCache };
 }

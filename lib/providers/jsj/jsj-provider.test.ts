@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Db } from "@/lib/storage/database";
 import { UpstreamError, type CreatePaymentInput, type NotifyRequest } from "@/lib/providers/types";
 import { jsjChannelSchema } from "./config";
+import { statelessProviderDeps } from "@/test/support/test-context";
 import { jsjAddnum, jsjCallbackKey, jsjCodeWallet, jsjProvider, jsjRequestKey } from "./jsj-provider";
 
 // Vectors computed independently of this code, in the shell.
@@ -40,7 +40,7 @@ describe("jsj provider (no network)", () => {
     subject: "Shop", payerId: "u1", now: 0, signal: new AbortController().signal,
   });
   const withReply = (body: string) =>
-    jsjProvider.create(channel, { fetch: async () => new Response(body), db: undefined as unknown as Db });
+    jsjProvider.create(channel, statelessProviderDeps(async () => new Response(body)));
 
   it("refuses a code of the wrong wallet instead of showing it", async () => {
     const p = withReply("weixin://wxpay/bizpayurl?pr=abc");

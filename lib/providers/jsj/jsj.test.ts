@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJsjEmulator, type JsjEmulator } from "@/test/support/emulators";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById, findOrderByMerchantRef } from "@/lib/storage/orders-repo";
-import { listPaymentsForOrder } from "@/lib/storage/payments-repo";
 import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams } from "@/test/support/merchant-client";
@@ -63,11 +61,11 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
 
   /** The addnum Paydesk sent for an order (the emulator saw it; Paydesk stored it as the provider order id). */
   async function addnumOf(orderId: string): Promise<string> {
-    const order = await findOrderById(ctx.db, orderId);
+    const order = await ctx.repos.orders.findOrderById(orderId);
     return order!.provider_order_id!;
   }
 
-  const dispatch = () => dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it("creates a WeChat code, gets paid by the callback, and notifies the shop exactly once", async () => {
     const created = await create("jsj-1");
@@ -85,7 +83,7 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
 
     const [ack] = await wx.pay(addnum);
     expect(ack).toMatchObject({ status: 200, body: "success" });
-    expect((await findOrderById(ctx.db, orderId))!.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("paid");
 
     expect(await dispatch()).toBe(1);
     const got = shop.verifiedFor(orderId);
@@ -101,7 +99,7 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     await wx.pay(addnum, { method: "GET" });
     await wx.replayAll();
     for (const ack of acks) expect(ack.body).toBe("success");
-    expect(await listPaymentsForOrder(ctx.db, orderId)).toHaveLength(1);
+    expect(await ctx.repos.payments.listPaymentsForOrder(orderId)).toHaveLength(1);
     await dispatch();
     expect(shop.verifiedFor(orderId)).toHaveLength(1);
   });
@@ -111,8 +109,8 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     const orderId = created.data!.order_id;
     const [ack] = await wx.pay(await addnumOf(orderId), { badKey: true });
     expect(ack!.body).toBe("error");
-    expect((await findOrderById(ctx.db, orderId))!.status).toBe("pending");
-    expect(await listPaymentsForOrder(ctx.db, orderId)).toHaveLength(0);
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("pending");
+    expect(await ctx.repos.payments.listPaymentsForOrder(orderId)).toHaveLength(0);
   });
 
   it("keeps a short payment as mismatched and the order pending", async () => {
@@ -120,8 +118,8 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     const orderId = created.data!.order_id;
     const [ack] = await wx.pay(await addnumOf(orderId), { total: "12.00" });
     expect(ack!.body).toBe("success");
-    expect((await findOrderById(ctx.db, orderId))!.status).toBe("pending");
-    const payments = await listPaymentsForOrder(ctx.db, orderId);
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("pending");
+    const payments = await ctx.repos.payments.listPaymentsForOrder(orderId);
     expect(payments.map((p) => [p.status, p.amount_fen])).toEqual([["mismatched", 1200]]);
   });
 
@@ -133,13 +131,13 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     const unsigned = await wx.browserReturn(addnum);
     expect(unsigned.status).toBe(303);
     expect(unsigned.location).toBe(`${paydesk.url}/pay/${orderId}`);
-    expect((await findOrderById(ctx.db, orderId))!.status).toBe("pending");
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("pending");
 
     // A browser carrying a signed callback is credited (only JSJ can sign it) and then sent to the page.
     const signed = await wx.browserReturn(addnum, { signed: true });
     expect(signed.status).toBe(200);
     expect(signed.body).toContain(`url=?addnum=${addnum}`);
-    expect((await findOrderById(ctx.db, orderId))!.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("paid");
   });
 
   it("creates a QQ code on a QQ endpoint", async () => {
@@ -148,7 +146,7 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     expect(created.data!.qr_content).toMatch(/^https:\/\/qpay\.qq\.com\/qr\//);
     const [ack] = await qq.pay(await addnumOf(created.data!.order_id));
     expect(ack!.body).toBe("success");
-    expect((await findOrderById(ctx.db, created.data!.order_id))!.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(created.data!.order_id))!.status).toBe("paid");
   });
 
   it("passes the gateway's error text on as code 208 and leaves no order", async () => {
@@ -160,7 +158,7 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     } finally {
       wx.faults.errorText = null;
     }
-    expect(await findOrderByMerchantRef(ctx.db, "k1", "jsj-amount-changed")).toBeUndefined();
+    expect(await ctx.repos.orders.findOrderByMerchantRef("k1", "jsj-amount-changed")).toBeUndefined();
   });
 
   it("answers 208 within the channel timeout when the gateway is slow, leaving no order", async () => {
@@ -173,6 +171,6 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
       wx.faults.delayMs = 0;
     }
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
-    expect(await findOrderByMerchantRef(ctx.db, "k1", "jsj-slow")).toBeUndefined();
+    expect(await ctx.repos.orders.findOrderByMerchantRef("k1", "jsj-slow")).toBeUndefined();
   });
 });

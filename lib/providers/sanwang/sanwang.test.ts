@@ -3,9 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSanwangEmulator, type SanwangEmulator } from "@/test/support/emulators";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById, findOrderByMerchantRef } from "@/lib/storage/orders-repo";
-import { listPaymentsForOrder } from "@/lib/storage/payments-repo";
-import { listQrCodes } from "@/lib/storage/qr-cache-repo";
 import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams } from "@/test/support/merchant-client";
@@ -64,8 +61,8 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     });
     return (await res.json()) as CreateAnswer;
   }
-  const status = async (orderId: string) => (await findOrderById(ctx.db, orderId))?.status;
-  const dispatch = () => dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const status = async (orderId: string) => (await ctx.repos.orders.findOrderById(orderId))?.status;
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it.each([
     ["alipay", "12.30"],
@@ -105,7 +102,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     expect(ack!.acked).toBe(false);
     expect(ack!.body).not.toContain("#");
     expect(await status(created.data!.order_id)).toBe("pending");
-    expect(await listPaymentsForOrder(ctx.db, created.data!.order_id)).toHaveLength(0);
+    expect(await ctx.repos.payments.listPaymentsForOrder(created.data!.order_id)).toHaveLength(0);
   });
 
   it.each(["alipay", "wxpay", "qqpay"] as const)("%s: duplicates and re-pushes after a restart credit once", async (type) => {
@@ -114,7 +111,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     const acks = await emu.pay(created.data!.qr_content, { duplicates: 2 });
     const repushed = await emu.restart();
     for (const ack of [...acks, ...repushed]) expect(ack.acked).toBe(true);
-    expect(await listPaymentsForOrder(ctx.db, orderId)).toHaveLength(1);
+    expect(await ctx.repos.payments.listPaymentsForOrder(orderId)).toHaveLength(1);
     await dispatch();
     expect(shop.verifiedFor(orderId)).toHaveLength(1);
   });
@@ -124,7 +121,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     const [ack] = await emu.pay(created.data!.qr_content, { amountFen: 400 });
     expect(ack!.acked).toBe(true);
     expect(await status(created.data!.order_id)).toBe("pending");
-    const payments = await listPaymentsForOrder(ctx.db, created.data!.order_id);
+    const payments = await ctx.repos.payments.listPaymentsForOrder(created.data!.order_id);
     expect(payments.map((p) => [p.status, p.amount_fen])).toEqual([["mismatched", 400]]);
   });
 
@@ -148,7 +145,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     expect(emu.requests.length).toBe(before);
     await emu.pay(second.data!.qr_content);
     expect(await status(second.data!.order_id)).toBe("paid");
-    expect(await listPaymentsForOrder(ctx.db, first.data!.order_id)).toHaveLength(1);
+    expect(await ctx.repos.payments.listPaymentsForOrder(first.data!.order_id)).toHaveLength(1);
   });
 
   it("reuses an abandoned code once its lock and the late-payment grace passed", async () => {
@@ -172,11 +169,11 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     } finally {
       emu.faults.errorText = null;
     }
-    expect(await findOrderByMerchantRef(ctx.db, "k1", "sw-monitor-error")).toBeUndefined();
+    expect(await ctx.repos.orders.findOrderByMerchantRef("k1", "sw-monitor-error")).toBeUndefined();
   });
 
   it("answers 208 within the channel timeout when the monitor is slow, leaving no order and no code", async () => {
-    const codesBefore = (await listQrCodes(ctx.db, CHANNEL.qqpay)).length;
+    const codesBefore = (await ctx.repos.qrCache.listQrCodes(CHANNEL.qqpay)).length;
     emu.faults.delayMs = TIMEOUT_MS * 4;
     const started = Date.now();
     try {
@@ -186,7 +183,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
       emu.faults.delayMs = 0;
     }
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
-    expect(await findOrderByMerchantRef(ctx.db, "k1", "sw-slow")).toBeUndefined();
-    expect(await listQrCodes(ctx.db, CHANNEL.qqpay)).toHaveLength(codesBefore);
+    expect(await ctx.repos.orders.findOrderByMerchantRef("k1", "sw-slow")).toBeUndefined();
+    expect(await ctx.repos.qrCache.listQrCodes(CHANNEL.qqpay)).toHaveLength(codesBefore);
   });
 });

@@ -1,6 +1,4 @@
-import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
+import { payerHandler } from "@/lib/http/payer-handler";
+import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 
-// Not `POST = handleSandboxPay`: Next passes the route context as the second argument.
-export async function POST(request: Request): Promise<Response> {
-  return handleSandboxPay(request);
-}
+export const POST = payerHandler(sandboxPayRoute);
