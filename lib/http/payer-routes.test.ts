@@ -65,8 +65,9 @@ describe("payer routes behind payerHandler", () => {
     const ok = await check(new Request(url, { method: "POST", headers: { cookie, [CSRF_HEADER]: token } }), withId(id));
     expect(ok.headers.get("cache-control")).toBe("no-store");
     expect(checkResponseSchema.parse(await ok.json()).data).toMatchObject({ order_id: id, status: "pending", type: "alipay", price: "1.00" });
+    // The page token is bound to its order: the same session's token does not open another order's actions.
     const unknown = await check(new Request(`${BASE}/pay/${UNKNOWN}/check`, { method: "POST", headers: { cookie, [CSRF_HEADER]: token } }), withId(UNKNOWN));
-    await expectError(unknown, 404, "not_found");
+    await expectError(unknown, 403, "session_required");
   });
 
   it("code and qrcode: PNGs of the payload and of pay_url for real orders, the JSON error otherwise", async () => {
@@ -97,7 +98,8 @@ describe("payer routes behind payerHandler", () => {
     await expectError(await post(JSON.stringify({ order_id: id }), { [CSRF_HEADER]: "" }), 403, "session_required");
     await expectError(await post("{not json"), 400, "bad_request");
     await expectError(await post(JSON.stringify({ order: id })), 400, "bad_request");
-    await expectError(await post(JSON.stringify({ order_id: UNKNOWN })), 404, "not_found");
+    // A token is bound to its order (hardening): another order id is refused before it is even looked up.
+    await expectError(await post(JSON.stringify({ order_id: UNKNOWN })), 403, "session_required");
     const sent = await post(JSON.stringify({ order_id: id }), { origin: BASE });
     expect(sandboxPayResponseSchema.parse(await sent.json()).data.result).toBe("sent");
     expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("paid");
