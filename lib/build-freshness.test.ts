@@ -21,6 +21,11 @@ describe("npm start builds only when needed", () => {
     // Data, tests and dot-folders are not sources.
     fs.mkdirSync(path.join(root, "data"));
     fs.writeFileSync(path.join(root, "data", "paydesk.db"), "");
+    const unitTest = path.join(root, "lib", "orders", "x.test.ts");
+    fs.writeFileSync(unitTest, "");
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(unitTest, later, later);
+    fs.utimesSync(path.join(root, "lib", "orders"), past, past);
     expect(buildReason(root, {})).toBeNull();
     const future = new Date(Date.now() + 5_000);
     fs.utimesSync(source, future, future);

@@ -4,7 +4,7 @@ import path from "node:path";
 /** Everything that goes into the build (relative to the project root). Data, tests and e2e do not. */
 export const BUILD_SOURCES = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
 
-/** Newest modification time under `entry` (a file or a folder, recursively; node_modules and dot-entries skipped). */
+/** Newest modification time under `entry` (a file or a folder, recursively; node_modules, dot-entries and *.test.ts skipped). */
 export function newestMtime(entry) {
   let stat;
   try {
@@ -15,7 +15,8 @@ export function newestMtime(entry) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs; // a deleted file changes its folder's mtime
   for (const name of fs.readdirSync(entry)) {
-    if (name === "node_modules" || name.startsWith(".")) continue;
+    // Unit tests live beside the code but are not part of the build.
+    if (name === "node_modules" || name.startsWith(".") || /\.test\.tsx?$/.test(name)) continue;
     newest = Math.max(newest, newestMtime(path.join(entry, name)));
   }
   return newest;
