@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // Native and Node-only drivers stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "pino", "qrcode", "prom-client", "rate-limiter-flexible"],
   poweredByHeader: false,
+  // forbidden() (HTTP 403) for a console operator opening another merchant's order.
+  experimental: { authInterrupts: true },
   // Pages get their CSP (script nonce, per-merchant frame-ancestors on /pay/{id}) and HSTS from proxy.ts; these
   // are the headers that never vary.
   async headers() {

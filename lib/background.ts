@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
 import { getAppContext } from "@/lib/context";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
@@ -31,7 +32,7 @@ export async function startBackground(): Promise<void> {
       await dispatchDue(ctx.repos.notifications, {
         owner,
         now: ctx.now,
-        fetch: (...args) => fetch(...args),
+        urlPolicy: (n) => notificationUrlPolicy(ctx, n),
         timeoutMs: ctx.config.notifyTimeoutMs,
         log: ctx.log.child({ component: "dispatcher" }),
       });

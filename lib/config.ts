@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { consoleSchema, refineConsoleUsers, type ConsoleUser } from "@/lib/console/console-config";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
 import { DEFAULT_LIMITS, limitsSchema, type Limits } from "@/lib/config-limits";
@@ -14,6 +15,19 @@ import { sessionSecret } from "@/lib/session-secret";
  */
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * The 彩虹易支付 (epay) credentials of a merchant (PROTOCOLS §5); absent = epay off for that merchant. `allowed_hosts`
+ * lists hosts the shop's per-request notify URLs may reach although they are loopback or private (the SSRF guard,
+ * lib/merchant-notify/url-guard.ts), e.g. `127.0.0.1` for local testing or a shop on the same private network.
+ */
+export const epayMerchantSchema = z
+  .object({
+    pid: z.string().regex(/^\d{1,16}$/, "must be digits, like \"1000\""),
+    key: z.string().min(32, "must be at least 32 characters").max(128),
+    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
+  })
+  .strict();
 
 export const merchantSchema = z
   .object({
@@ -35,6 +49,7 @@ export const merchantSchema = z
     daily_order_limit: z.number().int().min(1).optional(),
     /** Turns the whole merchant API off for this appkey (answered 107). */
     api_enabled: z.boolean().default(true),
+    epay: epayMerchantSchema.optional(),
   })
   .strict();
 
@@ -46,6 +61,8 @@ export const configFileSchema = z
     demo_shop: z.boolean().default(false),
     /** Abuse limits (lib/config-limits.ts); every field has a default. */
     limits: limitsSchema.default(DEFAULT_LIMITS),
+    /** The merchant console's users (/console); absent: nobody can log in. */
+    console: consoleSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -55,13 +72,19 @@ export const configFileSchema = z
       channelIds.add(c.id);
     });
     const appkeys = new Set<string>();
+    const pids = new Set<string>();
     cfg.merchants.forEach((m, i) => {
       if (appkeys.has(m.appkey)) ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
       appkeys.add(m.appkey);
+      if (m.epay) {
+        if (pids.has(m.epay.pid)) ctx.addIssue({ code: "custom", path: ["merchants", i, "epay", "pid"], message: `duplicate epay pid "${m.epay.pid}"` });
+        pids.add(m.epay.pid);
+      }
       m.channels.forEach((id, j) => {
         if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
+    refineConsoleUsers(cfg.console?.users ?? [], appkeys, ctx);
   });
 
 export type Merchant = z.infer<typeof merchantSchema>;
@@ -116,6 +139,8 @@ export interface AppConfig {
   dev: boolean;
   /** Bearer token that opens `GET /api/metrics`; undefined = the endpoint is off. */
   metricsToken?: string;
+  /** Who may log in to the merchant console (config file `console.users`). */
+  consoleUsers: ConsoleUser[];
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -209,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined>, defaultConfi
     limits: file.limits,
     dev: e.NODE_ENV === "development",
     metricsToken: e.PAYDESK_METRICS_TOKEN,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 
@@ -227,6 +253,11 @@ export function setConfigForTests(config: AppConfig): void {
 
 export function findMerchant(config: AppConfig, appkey: string): Merchant | undefined {
   return config.merchants.find((m) => m.appkey === appkey);
+}
+
+/** The merchant whose epay `pid` this is (PROTOCOLS §5). */
+export function findEpayMerchant(config: AppConfig, pid: string): Merchant | undefined {
+  return config.merchants.find((m) => m.epay?.pid === pid);
 }
 
 export function findChannel(config: AppConfig, id: string): ChannelConfig | undefined {

@@ -32,9 +32,10 @@ export function Steps({ steps, ink, label }: { steps: string[]; ink: string; lab
   );
 }
 
-export function OrderDetails({ model, m }: { model: CashierModel; m: Messages }) {
+export function OrderDetails({ model, m }: { model: Pick<CashierModel, "merchantName" | "productName" | "view">; m: Messages }) {
   const rows: [string, string][] = [
     [m.merchantLabel, model.merchantName],
+    ...(model.productName ? ([[m.productLabel, model.productName]] as [string, string][]) : []),
     [m.orderNoLabel, model.view.order_id],
     [m.priceLabel, `¥${model.view.price}`],
   ];

@@ -12,6 +12,7 @@ import path from "node:path";
 import { startJsjEmulator } from "../emulators/jsj-emulator";
 import { startPayjsEmulator } from "../emulators/payjs-emulator";
 import { startSanwangEmulator } from "../emulators/sanwang-emulator";
+import { startEpayShop } from "./epay-shop";
 import { CONTROL_PORT, PROVIDER_MERCHANT } from "./stack-constants";
 
 async function main(): Promise<void> {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const sanwang = await startSanwangEmulator({ key: "e2e-sanwang-key", returnFlag: "#" });
   const jsj = await startJsjEmulator({ apiid: "10086", apikey: "e2e-jsj-key", wallet: "qqpay" });
   sanwang.notifyUrls.wxpay = `${base}/api/notify/sw-wx`;
+  const epayShop = await startEpayShop(base);
 
   const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as { merchants: unknown[]; channels: unknown[] };
   config.channels.push(
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
   const stop = () => {
     next.kill("SIGTERM");
     control.close();
-    void Promise.all([payjs.close(), sanwang.close(), jsj.close()]).finally(() => process.exit(0));
+    void Promise.all([payjs.close(), sanwang.close(), jsj.close(), epayShop.close()]).finally(() => process.exit(0));
   };
   next.on("exit", (code) => {
     console.error(`next start exited (${code})`);

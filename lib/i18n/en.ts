@@ -69,5 +69,11 @@ export const en: Messages = {
   errorTitle: "This page cannot be shown right now",
   errorBody: "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
   retry: "Reload",
+  productLabel: "Product",
+  chooseWalletTitle: "Choose how to pay",
+  chooseWalletHint: "The payment code for your choice comes next.",
+  chooseFailed: "The payment code could not be made. Try again or choose another way to pay.",
+  noWalletAvailable: "The merchant cannot take payments right now. Please try later or contact the merchant.",
+  generatingCode: "Making your payment code…",
   secureNote: "Checkout by Paydesk",
 };

@@ -71,6 +71,12 @@ export const zhCN = {
   errorBody: "请稍后刷新重试。如已付款，付款不会丢失，到账后商户会收到通知。",
   retry: "刷新重试",
   secureNote: "由 Paydesk 提供收银服务",
+  productLabel: "商品",
+  chooseWalletTitle: "请选择支付方式",
+  chooseWalletHint: "选择后将显示对应的付款码。",
+  chooseFailed: "付款码生成失败，请重试或选择其他支付方式。",
+  noWalletAvailable: "商户当前没有可用的支付方式，请稍后再试或联系商户。",
+  generatingCode: "正在生成付款码，请稍候…",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -13,6 +13,8 @@ import { dispatchDue, leaseMs, type DispatcherOptions } from "./dispatcher";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./schedule";
 
 const silent = pino({ level: "silent" });
+/** The fake shop listens on 127.0.0.1, which the SSRF guard refuses unless the host is allowed. */
+const LOCAL_SHOP = { allowedHosts: ["127.0.0.1"] };
 
 describe("merchant notification dispatcher", () => {
   const shop = new FakeShop();
@@ -21,7 +23,7 @@ describe("merchant notification dispatcher", () => {
   let clock: ManualClock;
   let seq = 0;
 
-  const opts = (over: Partial<DispatcherOptions> = {}): DispatcherOptions => ({ owner: "A", now: clock.now, fetch, timeoutMs: 300, log: silent, ...over });
+  const opts = (over: Partial<DispatcherOptions> = {}): DispatcherOptions => ({ owner: "A", now: clock.now, urlPolicy: () => LOCAL_SHOP, timeoutMs: 300, log: silent, ...over });
   const queue = async (url = shop.notifyUrl) => {
     const orderId = `ORDER${++seq}`;
     await insertNotification(db.db, { orderId, url, body: `order_id=${orderId}&sign=x`, now: clock.now() });

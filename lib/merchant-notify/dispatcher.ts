@@ -4,13 +4,16 @@ import type { Notification } from "@/lib/storage/records";
 import type { NotificationsRepository } from "@/lib/storage/repositories";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
 import { recordNotificationAttempt } from "@/lib/metrics";
+import { sendAttempt } from "./send-attempt";
+import type { UrlGuardPolicy } from "./url-guard";
 
 export interface DispatcherOptions {
   /** This instance's name in lease_owner; unique per process. */
   owner: string;
   /** Time source for schedules and leases (tests inject one; the HTTP timeout itself is real time). */
   now: () => number;
-  fetch: typeof fetch;
+  /** Which hosts a notification may reach besides public addresses (the SSRF guard's policy for its merchant). */
+  urlPolicy: (n: Notification) => UrlGuardPolicy | Promise<UrlGuardPolicy>;
   /** How long the merchant has to answer one attempt. */
   timeoutMs: number;
   /** Rows claimed per pass. */
@@ -18,44 +21,16 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
-const BODY_LOG_LIMIT = 1024;
-
 /** The lease outlives the HTTP timeout, so a live holder never loses its claim mid-request. */
 export function leaseMs(timeoutMs: number): number {
   return timeoutMs + 30_000;
-}
-
-interface AttemptOutcome {
-  delivered: boolean;
-  httpStatus: number | null;
-  body: string | null;
-  error: string | null;
-}
-
-/** One form POST to the merchant; delivered only when the body, trimmed, is `success` (PROTOCOLS §1.2). */
-async function post(n: Notification, opts: DispatcherOptions): Promise<AttemptOutcome> {
-  try {
-    const res = await opts.fetch(n.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "User-Agent": "Paydesk-Notify/1" },
-      body: n.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-    const text = (await res.text()).slice(0, BODY_LOG_LIMIT);
-    return { delivered: res.status < 300 && text.trim().toLowerCase() === "success", httpStatus: res.status, body: text, error: null };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const error = e.name === "TimeoutError" ? `timeout after ${opts.timeoutMs} ms` : (e.cause?.code ?? e.message);
-    return { delivered: false, httpStatus: null, body: null, error };
-  }
 }
 
 /** Delivers one claimed notification and records the attempt. */
 async function deliver(outbox: NotificationsRepository, n: Notification, opts: DispatcherOptions): Promise<void> {
   const started = opts.now();
   const wallStart = Date.now();
-  const result = await post(n, opts);
+  const result = await sendAttempt(n, { timeoutMs: opts.timeoutMs, policy: await opts.urlPolicy(n) });
   const finished = opts.now();
   const attemptNo = n.attempts + 1;
   const retryAt = result.delivered ? null : nextAttemptAfter(attemptNo, finished);

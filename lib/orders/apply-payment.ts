@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findMerchant } from "@/lib/config";
-import { buildNotifyBody } from "@/lib/merchant-notify/messages";
+import { notificationFor } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
@@ -72,19 +72,39 @@ export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): P
       return { outcome: "unmatched", orderId: order.id, reason: decision.reason };
     }
 
-    const won = await tx.orders.markOrderPaid(order.id, { realFen: payment.amountFen, paidAt: now, late: decision.late });
+    const won = await creditOrder(ctx, tx, order, { amountFen: payment.amountFen, late: decision.late, now });
     if (!won) {
       // Another payment for the same order committed first (a payer who paid twice): keep this one for review.
       await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: order.id, reason: "order_paid" });
       return { outcome: "unmatched", orderId: order.id, reason: "order_paid" };
     }
     await tx.payments.setPaymentOutcome(paymentId, { status: "applied", orderId: order.id, reason: decision.late ? "late" : null });
-    if (merchant?.notify_url) {
-      const paid: Order = { ...order, status: "paid", real_fen: payment.amountFen, paid_at: now, late: decision.late };
-      await tx.notifications.insertNotification({ orderId: order.id, url: merchant.notify_url, body: buildNotifyBody(merchant, paid), now });
-    } else {
-      ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order's merchant has no notify_url; no notification queued");
-    }
     return { outcome: "applied", orderId: order.id, late: decision.late };
   });
+}
+
+/**
+ * The one place an order becomes paid: the guarded state change plus the merchant-notification outbox row, inside
+ * the caller's transaction `tx`. Both a provider's payment (above) and an operator's credit from review
+ * (credit-reviewed-payment.ts) go through here, so the shop is told once, in the same signed form, either way.
+ * Returns false when the order was no longer payable (another payment won); nothing is written then.
+ */
+export async function creditOrder(
+  ctx: AppContext,
+  tx: Repositories,
+  order: Order,
+  p: { amountFen: number; late: boolean; now: number; from?: Parameters<Repositories["orders"]["markOrderPaid"]>[2] },
+): Promise<boolean> {
+  const won = await tx.orders.markOrderPaid(order.id, { realFen: p.amountFen, paidAt: p.now, late: p.late }, p.from);
+  if (!won) return false;
+  const merchant = findMerchant(ctx.config, order.appkey);
+  const paid: Order = { ...order, status: "paid", real_fen: p.amountFen, paid_at: p.now, late: p.late };
+  // In the format of the protocol that made the order (云端 form POST, epay GET with the signed query).
+  const message = merchant ? notificationFor(merchant, paid) : null;
+  if (message) {
+    await tx.notifications.insertNotification({ orderId: order.id, ...message, now: p.now });
+  } else {
+    ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order has no notify URL; no notification queued");
+  }
+  return true;
 }

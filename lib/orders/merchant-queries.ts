@@ -4,7 +4,7 @@ import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
-import { printable } from "./create-order";
+import { printable } from "./printable";
 import { canClose } from "./lifecycle";
 import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView } from "./order-views";
 import type { PublicOrderView } from "./public-order-view";
@@ -49,6 +49,17 @@ export async function queryOrder(
     return view;
   }
   return merchantOrderView(ctx, await signedLookup(ctx, params));
+}
+
+/** The 云端 vendor's check answer (PROTOCOLS §7): the signed merchant view plus `order_status`, its name for status. */
+export interface OrderCheckView extends MerchantOrderView {
+  order_status: MerchantOrderView["status"];
+}
+
+/** `GET /api/order/check` (`appkey`, `out_order_id`, `sign` as the merchant query): the vendor clients' status check. */
+export async function checkOrder(ctx: AppContext, params: Record<string, string>): Promise<OrderCheckView> {
+  const view = await merchantOrderView(ctx, await signedLookup(ctx, params));
+  return { ...view, order_status: view.status };
 }
 
 /** `/api/cloudpay/close`: closes a pending order; closing a closed order again is a no-op success. */

@@ -24,7 +24,7 @@ export function orderData(ctx: AppContext, order: Order): CreateOrderData {
     params: {
       appkey: order.appkey,
       price: order.price_raw,
-      type: order.type,
+      type: order.type ?? "",
       out_order_id: order.out_order_id,
       custom: order.custom,
       sign: order.request_sign,

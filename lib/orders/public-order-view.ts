@@ -14,7 +14,8 @@ export const publicOrderViewSchema = z.object({
   status: z.enum(PUBLIC_STATUSES),
   price: z.string(),
   pay_amount: z.string(),
-  type: z.enum(PAY_TYPES),
+  /** null while the payer has not chosen a wallet (an epay order without `type`). */
+  type: z.nullable(z.enum(PAY_TYPES)),
   expires_in: z.number(),
   return_url: z.optional(z.string()),
 });

@@ -166,5 +166,44 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("daily_order_counts").ifExists().execute();
       },
     },
+    "006_epay": {
+      // Merchant protocols beside 云端 (epay first): which protocol made an order, and what it brought per request —
+      // the product name, its own notify/return URLs, a digest of the request for idempotency. Notifications may be a
+      // GET whose URL carries the signed query (epay, V免签) instead of a form POST.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("orders").addColumn("protocol", "varchar(16)", (c) => c.notNull().defaultTo("cloudpay")).execute();
+        await db.schema.alterTable("orders").addColumn("name", "text", (c) => c.notNull().defaultTo("")).execute();
+        await db.schema.alterTable("orders").addColumn("notify_url", "text").execute();
+        await db.schema.alterTable("orders").addColumn("return_url", "text").execute();
+        await db.schema.alterTable("orders").addColumn("request_digest", "varchar(64)").execute();
+        await db.schema.alterTable("notifications").addColumn("method", "varchar(8)", (c) => c.notNull().defaultTo("POST")).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable("notifications").dropColumn("method").execute();
+        for (const c of ["request_digest", "return_url", "notify_url", "name", "protocol"]) {
+          await db.schema.alterTable("orders").dropColumn(c).execute();
+        }
+      },
+    },
+    "007_console_audit": {
+      // Every merchant-console operator action (resend, credit, dismiss, login), kept for the console's audit page.
+      async up(db: Kysely<unknown>) {
+        await serialId(db, "console_audit")
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("user_name", "varchar(64)", (c) => c.notNull())
+          .addColumn("action", "varchar(32)", (c) => c.notNull())
+          .addColumn("appkey", "varchar(64)")
+          .addColumn("order_id", "varchar(32)")
+          .addColumn("payment_id", "bigint")
+          .addColumn("reason", "text")
+          .addColumn("detail", "text")
+          .execute();
+        await db.schema.createIndex("console_audit_at").on("console_audit").column("at").execute();
+        await db.schema.createIndex("console_audit_order").on("console_audit").column("order_id").execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("console_audit").ifExists().execute();
+      },
+    },
   };
 }

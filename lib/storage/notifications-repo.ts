@@ -1,11 +1,14 @@
 import "server-only";
 import type { Db } from "./database";
-import type { Notification, NotificationAttempt } from "./records";
+import type { Notification, NotificationAttempt, NotificationMethod } from "./records";
 
-/** Writes the outbox row for a paid order (call inside the transaction that marks it paid). */
+/**
+ * Writes the outbox row for a paid order (call inside the transaction that marks it paid). A GET notification
+ * carries its signed query in `url` and an empty `body`.
+ */
 export async function insertNotification(
   db: Db,
-  n: { orderId: string; url: string; body: string; now: number },
+  n: { orderId: string; url: string; body: string; now: number; method?: NotificationMethod },
 ): Promise<void> {
   await db
     .insertInto("notifications")
@@ -13,6 +16,7 @@ export async function insertNotification(
       order_id: n.orderId,
       url: n.url,
       body: n.body,
+      method: n.method ?? "POST",
       status: "pending",
       attempts: 0,
       next_attempt_at: n.now,
@@ -139,4 +143,18 @@ export async function countUndeliveredNotifications(db: Db): Promise<number> {
     .where("status", "=", "pending")
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The console's "resend": a failed delivery, or one waiting for its next retry, is sent again now with a fresh
+ * schedule. A delivery in flight (leased) is left alone, so the shop never gets two attempts at once.
+ */
+export async function requeueNotificationNow(db: Db, orderId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_until: 0, lease_owner: null, updated_at: now })
+    .where("order_id", "=", orderId)
+    .where((eb) => eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("lease_until", "<", now)])]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

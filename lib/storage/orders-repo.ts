@@ -1,19 +1,8 @@
 import "server-only";
-import type { Selectable } from "kysely";
-import { isPayType } from "@/lib/pay-types";
+import type { PayType } from "@/lib/pay-types";
 import type { Db } from "./database";
 import type { Order, OrderStatus } from "./records";
-import type { OrdersTable } from "./schema";
-
-/** The stored row → the domain record. An unknown wallet is corrupt data, not something to guess ("alipay") about. */
-function toOrder(row: Selectable<OrdersTable>): Order {
-  if (!isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
-  return { ...row, type: row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
-}
-
-function toRow(order: Order): OrdersTable {
-  return { ...order, free_amount: order.free_amount ? 1 : 0, late: order.late ? 1 : 0 };
-}
+import { toOrder, toRow } from "./order-rows";
 
 /**
  * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
@@ -121,17 +110,21 @@ export async function claimReconcileSlot(db: Db, id: string, now: number, interv
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** pending|expired → paid, guarded so that only one of two racing payments can win. */
+/**
+ * pending|expired → paid, guarded so that only one of two racing payments can win. An operator's credit from review
+ * (merchant console) may also pay a closed order: `from` widens the guard, never to `paid`.
+ */
 export async function markOrderPaid(
   db: Db,
   id: string,
   p: { realFen: number; paidAt: number; late: boolean },
+  from: readonly Exclude<OrderStatus, "paid" | "creating">[] = ["pending", "expired"],
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
     .set({ status: "paid", real_fen: p.realFen, paid_at: p.paidAt, late: p.late ? 1 : 0, updated_at: p.paidAt })
     .where("id", "=", id)
-    .where("status", "in", ["pending", "expired"])
+    .where("status", "in", from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -202,4 +195,48 @@ export async function countOrdersSince(db: Db, appkey: string, since: number): P
     .where("created_at", ">=", since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The payer chose a wallet for an order that had none: takes the choice for one caller only (a double click or two
+ * tabs race here), recording the wallet and the channel that will be asked for the code.
+ */
+export async function claimTypeChoice(db: Db, id: string, type: PayType, channelId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ type, channel_id: channelId, updated_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("type", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The chosen wallet's code arrived: the order becomes an ordinary pending order with its code. */
+export async function activateChosenOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({
+      payload: p.payload,
+      pay_amount_fen: p.payAmountFen,
+      provider_order_id: p.providerOrderId,
+      expires_at: p.expiresAt,
+      free_amount: p.freeAmount ? 1 : 0,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("payload", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The provider failed for the chosen wallet: back to "choose", so the payer may try again or pick another. */
+export async function releaseTypeChoice(db: Db, id: string, now: number): Promise<void> {
+  await db
+    .updateTable("orders")
+    .set({ type: "", channel_id: "", updated_at: now })
+    .where("id", "=", id)
+    .where("payload", "=", "")
+    .execute();
 }

@@ -52,3 +52,48 @@ export async function listPaymentsForReview(db: Db, limit = 100): Promise<Paymen
     .limit(limit)
     .execute();
 }
+
+export async function findPaymentById(db: Db, id: number): Promise<Payment | undefined> {
+  return db.selectFrom("payments").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * An operator's decision on a payment kept for review: moves it out of review only if it is still there, so two
+ * operators (or a double click) cannot both credit or dismiss it. Returns whether this caller made the change.
+ */
+export async function settleReviewedPayment(
+  db: Db,
+  id: number,
+  outcome: { status: "applied" | "dismissed"; orderId: string | null; reason: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("payments")
+    .set({ status: outcome.status, order_id: outcome.orderId, reason: outcome.reason })
+    .where("id", "=", id)
+    .where("status", "in", ["mismatched", "unmatched"])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Payments waiting for review that concern some merchants: linked to one of their orders, or linked to no order and
+ * received on one of their channels. Null scopes read everything.
+ */
+export async function listReviewPaymentsInScope(
+  db: Db,
+  scope: { appkeys: readonly string[] | null; channelIds: readonly string[] | null },
+  limit = 100,
+): Promise<Payment[]> {
+  let q = db.selectFrom("payments").selectAll().where("status", "in", ["mismatched", "unmatched"]);
+  if (scope.appkeys !== null && scope.channelIds !== null) {
+    const keys = scope.appkeys.length ? [...scope.appkeys] : [""];
+    const channels = scope.channelIds.length ? [...scope.channelIds] : [""];
+    q = q.where((eb) =>
+      eb.or([
+        eb("order_id", "in", eb.selectFrom("orders").select("orders.id").where("orders.appkey", "in", keys)),
+        eb.and([eb("order_id", "is", null), eb("channel_id", "in", channels)]),
+      ]),
+    );
+  }
+  return q.orderBy("id", "desc").limit(limit).execute();
+}

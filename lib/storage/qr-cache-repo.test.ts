@@ -17,7 +17,8 @@ function orderRow(id: string, channel: string, createdAt: number, ttlMs = 5 * MI
     id, appkey: "k1", out_order_id: `out-${id}`, custom: "", type: "wxpay", price_raw: "1.00", price_fen: 100,
     pay_amount_fen: 100, free_amount: false, request_sign: "s", channel_id: channel, provider_order_id: null, payload: "",
     status: "creating", late: false, real_fen: null, created_at: createdAt, expires_at: createdAt + ttlMs, paid_at: null,
-    closed_at: null, reconcile_asked_at: null, updated_at: createdAt,
+    closed_at: null, reconcile_asked_at: null, updated_at: createdAt, protocol: "cloudpay", name: "", notify_url: null,
+    return_url: null, request_digest: null,
   };
 }
 

@@ -10,12 +10,16 @@ import type { PayType } from "@/lib/pay-types";
 /** `creating` is internal: the row claims (appkey, out_order_id) while the provider is asked for a code. */
 export type OrderStatus = "creating" | "pending" | "paid" | "expired" | "closed";
 
+/** Merchant protocols that create orders; the protocol decides the notify and return message formats. */
+export type OrderProtocol = "cloudpay" | "epay";
+
 export interface Order {
   id: string;
   appkey: string;
   out_order_id: string;
   custom: string;
-  type: PayType;
+  /** null while the payer has not chosen a wallet yet (an epay shop sent no `type`): no channel, no code. */
+  type: PayType | null;
   /** The price string exactly as the merchant sent and signed it (idempotency compares it, `params` echoes it). */
   price_raw: string;
   price_fen: number;
@@ -38,10 +42,21 @@ export interface Order {
   updated_at: number;
   /** When an instance last asked the provider about this pending order (reconciliation's shared rate limit). */
   reconcile_asked_at: number | null;
+  protocol: OrderProtocol;
+  /** Product name the shop sent (epay `name`), shown on the cashier; empty when none. */
+  name: string;
+  /** Per-order URLs the request supplied (epay); null means the merchant's configured ones. */
+  notify_url: string | null;
+  return_url: string | null;
+  /** sha256 of the protocol's request fields, for idempotency when a protocol has more than price/type/custom. */
+  request_digest: string | null;
 }
 
-/** applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order. */
-export type PaymentStatus = "applied" | "mismatched" | "unmatched";
+/**
+ * applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order ·
+ * dismissed: an operator looked at it and decided not to credit it (merchant console, with a reason in the audit log).
+ */
+export type PaymentStatus = "applied" | "mismatched" | "unmatched" | "dismissed";
 
 /** One provider transaction, kept whether or not it could be credited. */
 export interface Payment {
@@ -60,6 +75,9 @@ export interface Payment {
 
 export type NotificationStatus = "pending" | "delivered" | "failed";
 
+/** POST sends `body` as a form (云端); GET sends nothing, its URL carries the signed query (epay, V免签). */
+export type NotificationMethod = "POST" | "GET";
+
 /** The merchant-notification outbox: one record per paid order, written in the transaction that marks it paid. */
 export interface Notification {
   id: number;
@@ -76,6 +94,7 @@ export interface Notification {
   created_at: number;
   delivered_at: number | null;
   updated_at: number;
+  method: NotificationMethod;
 }
 
 export type AttemptOutcome = "delivered" | "retry" | "failed";
@@ -118,4 +137,22 @@ export interface QrCode {
   order_id: string | null;
   locked_at: number;
   created_at: number;
+}
+
+export type ConsoleAction = "login" | "logout" | "resend" | "credit" | "dismiss";
+
+/** One operator action in the merchant console (migration 007). */
+export interface ConsoleAuditEntry {
+  id: number;
+  at: number;
+  user_name: string;
+  action: ConsoleAction;
+  /** The merchant the action concerned, when there is one (scopes who may read the entry). */
+  appkey: string | null;
+  order_id: string | null;
+  payment_id: number | null;
+  /** What the operator typed (credit and dismiss require one). */
+  reason: string | null;
+  /** A short machine-written note, e.g. the outcome. */
+  detail: string | null;
 }

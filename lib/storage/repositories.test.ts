@@ -53,6 +53,11 @@ function order(over: Partial<Order> = {}): Order {
     closed_at: null,
     reconcile_asked_at: null,
     updated_at: T0,
+    protocol: "cloudpay",
+    name: "",
+    notify_url: null,
+    return_url: null,
+    request_digest: null,
     ...over,
   };
 }

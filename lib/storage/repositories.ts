@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "./database";
 import * as dailyCounts from "./daily-counts-repo";
+import * as consoleAudit from "./console-audit-repo";
+import * as consoleQueries from "./console-repo";
 import * as demoReceipts from "./demo-receipts-repo";
 import * as notifications from "./notifications-repo";
 import * as orders from "./orders-repo";
@@ -31,6 +33,8 @@ export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
 export type HealthRepository = BoundModule<typeof health>;
 export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
 export type RateLimitsRepository = BoundModule<typeof rateLimits>;
+export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
+export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -44,6 +48,10 @@ export interface Repositories {
   dailyCounts: DailyCountsRepository;
   /** Abuse-limit counters: PostgreSQL-backed across instances, in memory on SQLite. */
   rateLimits: RateLimitsRepository;
+  /** The merchant console's audit log (migration 007). */
+  consoleAudit: ConsoleAuditRepository;
+  /** The merchant console's scoped read queries. */
+  consoleQueries: ConsoleQueriesRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -56,6 +64,8 @@ export function createRepositories(db: Db): Repositories {
     health: bind(db, health),
     dailyCounts: bind(db, dailyCounts),
     rateLimits: bind(db, rateLimits),
+    consoleAudit: bind(db, consoleAudit),
+    consoleQueries: bind(db, consoleQueries),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Generated } from "kysely";
-import type { DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
+import type { ConsoleAuditEntry, DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
 
 /**
  * The storage schema, shared by SQLite and PostgreSQL, derived from the domain records (./records.ts). Only what is
@@ -9,6 +9,7 @@ import type { DemoReceipt, Notification, NotificationAttempt, Order, Payment, Qr
  */
 
 export type OrdersTable = Omit<Order, "type" | "free_amount" | "late"> & {
+  /** "" while no wallet was chosen (the record's null). */
   type: string;
   free_amount: number;
   late: number;
@@ -31,6 +32,7 @@ export interface DailyOrderCountsTable {
   day: number;
   count: number;
 }
+export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
 
 export interface Database {
   orders: OrdersTable;
@@ -40,4 +42,5 @@ export interface Database {
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
   daily_order_counts: DailyOrderCountsTable;
+  console_audit: ConsoleAuditTable;
 }

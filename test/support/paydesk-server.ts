@@ -1,8 +1,9 @@
 import type { AppContext } from "@/lib/context";
+import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { createOrder } from "@/lib/orders/create-order";
-import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
+import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
 import { serveFetch, type RunningServer } from "./http-server";
 
 /**
@@ -17,6 +18,10 @@ export async function startPaydeskServer(ctx: AppContext): Promise<RunningServer
     "/api/cloudpay/query": merchantHandler(queryOrder, factory),
     "/api/cloudpay/records": merchantHandler(listRecords, factory),
     "/api/cloudpay/close": merchantHandler(closeOrder, factory),
+    "/api/order/check": merchantHandler(checkOrder, factory),
+    "/submit.php": epaySubmitHandler(factory),
+    "/mapi.php": epayMapiHandler(factory),
+    "/api.php": epayApiHandler(factory),
   };
   const server = await serveFetch(async (request) => {
     const { pathname } = new URL(request.url);

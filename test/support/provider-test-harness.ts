@@ -1,6 +1,7 @@
 import pino from "pino";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
@@ -68,7 +69,7 @@ export async function startProviderHarness(channels: ChannelConfig[]): Promise<P
       const rows = await db.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute();
       return rows.length;
     },
-    dispatch: () => dispatchDue(ctx.repos.notifications, { owner: "test", now: ctx.now, fetch, timeoutMs: 2000, log }),
+    dispatch: () => dispatchDue(ctx.repos.notifications, { owner: "test", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log }),
     resetBreaker: (channelId) => channelBreaker().recordSuccess(channelId),
     async close() {
       await paydesk.close();

@@ -93,6 +93,7 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     channels: file.channels,
     limits: file.limits,
     dev: false,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 

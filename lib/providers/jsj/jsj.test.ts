@@ -1,6 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJsjEmulator, type JsjEmulator } from "@/test/support/emulators";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
@@ -65,7 +66,7 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     return order!.provider_order_id!;
   }
 
-  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it("creates a WeChat code, gets paid by the callback, and notifies the shop exactly once", async () => {
     const created = await create("jsj-1");

@@ -1,6 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSanwangEmulator, type SanwangEmulator } from "@/test/support/emulators";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
@@ -62,7 +63,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     return (await res.json()) as CreateAnswer;
   }
   const status = async (orderId: string) => (await ctx.repos.orders.findOrderById(orderId))?.status;
-  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () => dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it.each([
     ["alipay", "12.30"],
