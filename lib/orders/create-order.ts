@@ -5,7 +5,7 @@ import type { AppContext } from "@/lib/context";
 import { newOrderId } from "@/lib/ids";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
-import { formatYuan, parseYuan } from "@/lib/money";
+import { parseYuan } from "@/lib/money";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
 import { recordOrderCreate } from "@/lib/metrics";

@@ -148,6 +148,9 @@ export async function runCrash(opts: { orders: number; dialect: TestDialect; ins
     // Providers resend even after a success ack (lost acks, their own retries): must be a no-op.
     await sendUntil("/api/notify/sandbox", form, (a) => a === "success");
   });
+  // A short run may finish paying before the first kill: keep the killer going until it has killed at least once
+  // (the instances are then still delivering notifications, which is the other half of what a kill can break).
+  while (kills < 1) await sleep(20);
   paying = false;
   await killer;
 
