@@ -10,6 +10,7 @@
 import fc from "fast-check";
 import { configFileSchema } from "@/lib/config";
 import { loadCashierModel } from "@/lib/cashier/page-model";
+import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
 import { handleMetrics } from "@/lib/http/metrics-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { payerHandler } from "@/lib/http/payer-handler";
@@ -18,7 +19,7 @@ import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import type { Db } from "@/lib/storage/database";
 import { createOrder } from "@/lib/orders/create-order";
-import { closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
+import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
 import { publicOrderView } from "@/lib/orders/order-views";
 import { signedCreateParams } from "./merchant-client";
 import { openTestDatabase, testAppConfig, testContext, type TestContext, type TestDialect } from "./test-context";
@@ -35,6 +36,7 @@ const file = configFileSchema.parse({
     notify_url: "http://127.0.0.1:9/notify",
     return_url: "https://shop.example/return",
     channels: i === 0 ? ["sandbox"] : ["gm", "pj", "jsj", "cp", "sw"],
+    ...(i === 0 ? { epay: { pid: "1000", key: "fuzz-epay-key-0123456789abcdefghijkl" } } : {}),
   })),
   channels: [
     { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "fuzz-sandbox-key" },
@@ -66,6 +68,10 @@ const ROUTES: Record<string, Route> = {
   "/api/cloudpay/query": (ctx, r) => merchantHandler(queryOrder, () => Promise.resolve(ctx))(r),
   "/api/cloudpay/records": (ctx, r) => merchantHandler(listRecords, () => Promise.resolve(ctx))(r),
   "/api/cloudpay/close": (ctx, r) => merchantHandler(closeOrder, () => Promise.resolve(ctx))(r),
+  "/api/order/check": (ctx, r) => merchantHandler(checkOrder, () => Promise.resolve(ctx))(r),
+  "/submit.php": (ctx, r) => epaySubmitHandler(() => Promise.resolve(ctx))(r),
+  "/mapi.php": (ctx, r) => epayMapiHandler(() => Promise.resolve(ctx))(r),
+  "/api.php": (ctx, r) => epayApiHandler(() => Promise.resolve(ctx))(r),
   "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
   "/api/sandbox/pay": (ctx, r) => payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(r),
   "/api/metrics": (ctx, r) => handleMetrics(r, () => Promise.resolve({ ...ctx, config: { ...ctx.config, metricsToken: "fuzz-metrics-token-1234" } })),
@@ -87,9 +93,14 @@ async function digest(db: Db): Promise<string> {
 }
 
 function requestArbitrary(orderIds: string[]): fc.Arbitrary<FuzzInput> {
-  const known = fc.constantFrom(...orderIds, ...MERCHANTS, "nosign", "sandbox", "alipay", "wxpay", "qqpay", "1.00", "0", "-1", "1e9", "pending", "30", "");
+  const known = fc.constantFrom(...orderIds, ...MERCHANTS, "nosign", "sandbox", "alipay", "wxpay", "qqpay", "1.00", "0", "-1", "1e9", "pending", "30", "1000", "MD5", "");
   const text = fc.oneof(known, fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 20 }));
-  const key = fc.oneof(fc.constantFrom("appkey", "sign", "order_id", "out_order_id", "price", "type", "custom", "status", "wait", "amount", "trade_no", "id", "lang"), fc.string({ maxLength: 10 }));
+  const key = fc.oneof(
+    fc.constantFrom("appkey", "sign", "order_id", "out_order_id", "price", "type", "custom", "status", "wait", "amount", "trade_no", "id", "lang"),
+    // epay (PROTOCOLS §5)
+    fc.constantFrom("pid", "out_trade_no", "notify_url", "return_url", "name", "money", "sign_type", "act", "key", "trade_no", "param"),
+    fc.string({ maxLength: 10 }),
+  );
   const params = fc.dictionary(key, text, { maxKeys: 8 });
   const routeKey = fc.constantFrom(...Object.keys(ROUTES));
   const segment = fc.oneof(fc.constantFrom(...orderIds, "sandbox", "gm", "pj", "jsj", "cp", "sw", "api", "nope"), fc.string({ maxLength: 12 }));
