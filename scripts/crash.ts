@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   else runs.push(["postgres", 2]);
   for (const [dialect, instances] of runs) {
     const started = Date.now();
-    const r = await runCrash({ orders, dialect, instances, killEveryMs: [300, 1500], settleTimeoutMs: 120_000 });
+    const r = await runCrash({ orders, dialect, instances, killEveryMs: [100, 500], settleTimeoutMs: 120_000 });
     console.log(
       `${dialect}, ${instances} instance(s): ${r.orders} orders paid, ${r.kills} kill -9 → lost payments ${r.lostPayments}, lost notifications ${r.lostNotifications}, ` +
         `double applies ${r.doubleApplies}, double deliveries ${r.doubleDeliveries}; at-least-once re-sends after a kill mid-delivery ${r.crashResends}; ` +

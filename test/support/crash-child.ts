@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   });
   ctx.config.baseUrl = server.url;
   // The shop is on 127.0.0.1, which the notify URL guard refuses unless allowed.
-  const opts = { owner, now: () => Date.now(), urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }), timeoutMs: 1000, batch: 50, log: pino({ level: "silent" }) };
+  const opts = { owner, now: () => Date.now(), urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }), timeoutMs: 1000, log: pino({ level: "silent" }) };
   let busy = false;
   setInterval(() => {
     if (busy) return;
