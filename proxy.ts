@@ -26,7 +26,8 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (segments[1] === "api") return finish(NextResponse.next());
 
   let frameAncestors: string[] | undefined = [];
-  const cashierId = segments[1] === "pay" && segments.length === 3 && segments[2] !== "api" ? (segments[2] ?? "") : null;
+  const cashierId =
+    segments[1] === "pay" && segments.length === 3 && segments[2] !== "api" ? (segments[2] ?? "") : null;
   if (cashierId !== null) {
     const limited = await payerRateLimit(ctx, request);
     if (limited) return finish(new NextResponse(limited.body, { status: limited.status, headers: limited.headers }));
@@ -36,7 +37,10 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
       // Fail closed: if the order cannot be read, nobody may frame the page.
       frameAncestors = [];
     }
-    requestHeaders.set(LOCALE_HEADER, resolveLocale(request.nextUrl.searchParams.get("lang"), request.headers.get("accept-language")));
+    requestHeaders.set(
+      LOCALE_HEADER,
+      resolveLocale(request.nextUrl.searchParams.get("lang"), request.headers.get("accept-language")),
+    );
     // An unknown order goes to the root not-found page from here: a notFound() thrown by a dynamic page reaches the
     // browser as an empty shell filled in by JavaScript, and a payer without it (or on a slow phone) would see nothing.
     if (!frameAncestors) requestHeaders.set(NOT_FOUND_HEADER, "order");

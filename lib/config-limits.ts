@@ -8,7 +8,12 @@ import { z } from "zod";
 export const limitsSchema = z
   .object({
     /** Largest request body Paydesk reads, in bytes (merchant API, provider notifies, sandbox). Larger → 413. */
-    max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+    max_body_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024)
+      .default(64 * 1024),
     /** Requests per minute one IP may make to payer endpoints (cashier page, its actions, the nosign query). */
     payer_per_ip_per_minute: z.number().int().min(1).max(1_000_000).default(600),
     /** Wrong merchant signatures per minute for one appkey before further wrong ones are answered 429. */

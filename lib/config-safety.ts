@@ -35,7 +35,10 @@ export function safetyIssues(file: CheckedFile, options: { demo: boolean }): Saf
       );
     }
     if (!options.demo && m.appsecret.length < MIN_SECRET_LENGTH) {
-      add(["merchants", i, "appsecret"], `merchant "${m.appkey}": appsecret must be at least ${MIN_SECRET_LENGTH} characters`);
+      add(
+        ["merchants", i, "appsecret"],
+        `merchant "${m.appkey}": appsecret must be at least ${MIN_SECRET_LENGTH} characters`,
+      );
     }
   });
   file.channels.forEach((c, i) => {

@@ -34,7 +34,11 @@ function build() {
       help: "Merchant notifications not yet delivered and still being retried (read at scrape time).",
       registers,
     }),
-    heldPolls: new Gauge({ name: "paydesk_held_polls_open", help: "Held status polls currently open in this process.", registers }),
+    heldPolls: new Gauge({
+      name: "paydesk_held_polls_open",
+      help: "Held status polls currently open in this process.",
+      registers,
+    }),
     providerLatency: new Histogram({
       name: "paydesk_provider_request_duration_seconds",
       help: "Upstream provider call duration by channel and operation.",

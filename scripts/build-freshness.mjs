@@ -2,7 +2,19 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Everything that goes into the build (relative to the project root). Data, tests and e2e do not. */
-export const BUILD_SOURCES = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+export const BUILD_SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "postcss.config.mjs",
+];
 
 /** Newest modification time under `entry` (a file or a folder, recursively; node_modules, dot-entries and *.test.ts skipped). */
 export function newestMtime(entry) {

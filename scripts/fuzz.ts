@@ -9,7 +9,10 @@ import { postgresUnavailableReason } from "@/test/support/test-context";
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 100_000);
   const seed = Number(process.argv[3] ?? Date.now() % 2 ** 31);
-  for (const [dialect, n] of [["sqlite", runs], ["postgres", Math.ceil(runs / 5)]] as const) {
+  for (const [dialect, n] of [
+    ["sqlite", runs],
+    ["postgres", Math.ceil(runs / 5)],
+  ] as const) {
     if (dialect === "postgres") {
       const reason = await postgresUnavailableReason();
       if (reason) {
@@ -20,8 +23,14 @@ async function main(): Promise<void> {
     const started = Date.now();
     const r = await runFuzz({ runs: n, dialect, seed });
     const secs = ((Date.now() - started) / 1000).toFixed(0);
-    console.log(`${dialect}: ${r.requests} requests in ${secs} s (seed ${seed}) → 5xx: ${r.fiveXX}, state changes from unsigned input: ${r.stateChanges}`);
-    console.log(`  per route: ${Object.entries(r.byRoute).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(
+      `${dialect}: ${r.requests} requests in ${secs} s (seed ${seed}) → 5xx: ${r.fiveXX}, state changes from unsigned input: ${r.stateChanges}`,
+    );
+    console.log(
+      `  per route: ${Object.entries(r.byRoute)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
     for (const e of r.examples) console.log(`  example: ${e}`);
   }
 }

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { NoticePage } from "@/components/notice-page";
 import { consolePage } from "@/lib/console/page-auth";
 
@@ -10,9 +11,9 @@ export default async function ConsoleForbidden() {
       title={m.forbiddenTitle}
       body={m.forbiddenBody}
       action={
-        <a href="/console/orders" className="mt-6 inline-block text-sm text-[#1061d6] underline-offset-2 hover:underline">
+        <Link href="/console/orders" className="mt-6 inline-block text-sm text-[#1061d6] underline-offset-2 hover:underline">
           {m.navOrders}
-        </a>
+        </Link>
       }
     />
   );

@@ -61,6 +61,8 @@ export async function startEmulatorServer(
   faults: () => EmulatorFaults,
   port = 0,
 ): Promise<EmulatorServer> {
+  // The port is read once at listen: a delayed answer may run after close(), when server.address() is null.
+  let listening = port;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -72,10 +74,9 @@ export async function startEmulatorServer(
         if (f.httpStatus !== null) out = { status: f.httpStatus, body: "<html><body>Bad Gateway</body></html>", contentType: "text/html" };
         else if (f.garbage) out = { status: 200, body: "<?php echo $result; ?> Warning: mysql_connect()", contentType: "text/html" };
         else {
-          const address = server.address() as AddressInfo;
           out = await handler({
             method: req.method ?? "GET",
-            url: new URL(req.url ?? "/", `http://127.0.0.1:${address.port}`),
+            url: new URL(req.url ?? "/", `http://127.0.0.1:${listening}`),
             contentType: req.headers["content-type"] ?? "",
             body: Buffer.concat(chunks).toString("utf8"),
           }).catch((err: unknown) => ({ status: 500, body: String(err) }));
@@ -89,6 +90,7 @@ export async function startEmulatorServer(
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
+  listening = actual;
   return {
     url: `http://127.0.0.1:${actual}`,
     close: () =>

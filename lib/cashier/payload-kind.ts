@@ -1,3 +1,4 @@
+import { hasControlCharacter } from "@/lib/orders/printable";
 import type { PayType } from "@/lib/pay-types";
 
 /**
@@ -29,7 +30,7 @@ function httpsHost(payload: string): string | null {
  */
 export function payloadFitsType(type: PayType, payload: string, pageUrl: string): boolean {
   if (payload === pageUrl) return true;
-  if (payload.length > 2048 || /[\u0000-\u001f\u007f\s]/.test(payload)) return false;
+  if (payload.length > 2048 || /\s/.test(payload) || hasControlCharacter(payload)) return false;
   const lower = payload.toLowerCase();
   switch (type) {
     case "qqpay":

@@ -16,7 +16,8 @@ export interface AbuseLimiters {
 /** The limiters for this context's configuration (cached in storage per database and limits object). */
 export function abuseLimiters(ctx: Pick<AppContext, "repos" | "config">): AbuseLimiters {
   const limits = ctx.config.limits;
-  const make = (keyPrefix: string, points: number) => ctx.repos.rateLimits.rateLimiter(limits, { keyPrefix, points, duration: 60 });
+  const make = (keyPrefix: string, points: number) =>
+    ctx.repos.rateLimits.rateLimiter(limits, { keyPrefix, points, duration: 60 });
   return {
     payerIp: make("payer_ip", limits.payer_per_ip_per_minute),
     failedSignAppkey: make("bad_sign_appkey", limits.failed_signs_per_appkey_per_minute),

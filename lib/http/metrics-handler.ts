@@ -14,12 +14,18 @@ function tokenMatches(header: string | null, token: string): boolean {
  * `GET /api/metrics`: Prometheus text format. Off (404, as if absent) unless PAYDESK_METRICS_TOKEN is set; then it
  * needs `Authorization: Bearer <token>`. Gauges that are facts of the database or the breaker are read here.
  */
-export async function handleMetrics(request: Request, contextFactory: () => Promise<AppContext> = getAppContext): Promise<Response> {
+export async function handleMetrics(
+  request: Request,
+  contextFactory: () => Promise<AppContext> = getAppContext,
+): Promise<Response> {
   const ctx = await contextFactory();
   const token = ctx.config.metricsToken;
   if (!token) return new Response("not found", { status: 404 });
   if (!tokenMatches(request.headers.get("authorization"), token)) {
-    return new Response("unauthorized", { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="paydesk-metrics"' } });
+    return new Response("unauthorized", {
+      status: 401,
+      headers: { "WWW-Authenticate": 'Bearer realm="paydesk-metrics"' },
+    });
   }
   const m = metrics();
   m.notificationQueue.set(await ctx.repos.notifications.countUndeliveredNotifications());

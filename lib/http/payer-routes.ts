@@ -60,7 +60,9 @@ function orderQrPng(content: (ctx: AppContext, order: Order) => string, size?: n
     async run({ ctx, params }) {
       const order = await readableOrder(ctx, params.id);
       const png = await qrPng(content(ctx, order), size);
-      return new Response(new Uint8Array(png), { headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=300" } });
+      return new Response(new Uint8Array(png), {
+        headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=300" },
+      });
     },
   };
 }

@@ -11,6 +11,12 @@ describe.each(cases)("kill -9 while orders are paid: %s", (_name, dialect, insta
   it("nothing lost, nothing applied twice, nothing delivered again after it was recorded", async () => {
     const r = await runCrash({ orders: 25, dialect, instances, killEveryMs: [50, 150], settleTimeoutMs: 50_000 });
     expect(r.kills).toBeGreaterThanOrEqual(1);
-    expect(r).toMatchObject({ orders: 25, lostPayments: 0, lostNotifications: 0, doubleApplies: 0, doubleDeliveries: 0 });
+    expect(r).toMatchObject({
+      orders: 25,
+      lostPayments: 0,
+      lostNotifications: 0,
+      doubleApplies: 0,
+      doubleDeliveries: 0,
+    });
   }, 150_000);
 });

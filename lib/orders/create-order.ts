@@ -6,7 +6,7 @@ import { newOrderId } from "@/lib/ids";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseYuan } from "@/lib/money";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import { isPayType, type PayType } from "@/lib/pay-types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
 import { recordOrderCreate } from "@/lib/metrics";
 import type { Order, OrderProtocol } from "@/lib/storage/records";
@@ -77,8 +77,8 @@ async function createCloudpayOrder(ctx: AppContext, params: Record<string, strin
 
   if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
   if (!merchant.notify_url) throw new MerchantError(MerchantCode.NOTIFY_URL_MISSING);
-  if (!(PAY_TYPES as readonly string[]).includes(p.type)) throw new MerchantError(MerchantCode.TYPE_INVALID);
-  const type = p.type as PayType;
+  if (!isPayType(p.type)) throw new MerchantError(MerchantCode.TYPE_INVALID);
+  const type = p.type;
   const priceFen = parseYuan(p.price);
   if (priceFen === null || priceFen <= 0) throw new MerchantError(MerchantCode.PRICE_INVALID);
   assertTypeOpen(ctx, merchant, type);

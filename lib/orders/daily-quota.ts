@@ -9,10 +9,15 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
  * creates can never exceed it (the old count-then-insert could). Answers 110 when the day is full. Returns the undo
  * for a create that ends without an order (lost race, no channel, upstream failure).
  */
-export async function reserveDailyOrder(ctx: AppContext, merchant: Merchant, now: number): Promise<() => Promise<void>> {
+export async function reserveDailyOrder(
+  ctx: AppContext,
+  merchant: Merchant,
+  now: number,
+): Promise<() => Promise<void>> {
   const limit = merchant.daily_order_limit;
   if (limit === undefined) return () => Promise.resolve();
   const day = shanghaiDayStart(now);
-  if (!(await ctx.repos.dailyCounts.reserveDailyOrder(merchant.appkey, day, limit))) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
+  if (!(await ctx.repos.dailyCounts.reserveDailyOrder(merchant.appkey, day, limit)))
+    throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
   return () => ctx.repos.dailyCounts.releaseDailyOrder(merchant.appkey, day);
 }

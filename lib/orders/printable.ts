@@ -6,4 +6,16 @@ import { z } from "zod";
  * Refused with code 105, the code an over-long value already gets.
  */
 export const printable = (max: number) =>
-  z.string().max(max).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "must not contain control characters");
+  z
+    .string()
+    .max(max)
+    .refine((v) => !hasControlCharacter(v), "must not contain control characters");
+
+/** C0 controls (NUL … U+001F) and DEL. */
+export function hasControlCharacter(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}

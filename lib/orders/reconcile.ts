@@ -2,7 +2,7 @@ import "server-only";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import type { PaymentProvider, QueryOutcome } from "@/lib/providers/types";
+import type { PaymentProvider } from "@/lib/providers/types";
 import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
 import { applyPayment, type ApplyResult } from "./apply-payment";

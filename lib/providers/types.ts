@@ -103,6 +103,11 @@ export interface PaymentProvider {
   retryAck: ProviderAck;
   /** Optional upstream status query, used only as rate-limited reconciliation. */
   queryPayment?(input: QueryPaymentInput): Promise<QueryOutcome>;
+  /**
+   * Only the sandbox has this: the form body of a notification it would accept for that payment, which the cashier's
+   * "simulate payment" button feeds through the ordinary ingestion path.
+   */
+  simulatedNotifyBody?(payment: { orderId: string; amountFen: number; tradeNo: string }): string;
 }
 
 /** What a provider factory receives besides its channel config. */

@@ -16,7 +16,8 @@ import { testAppConfig, testContext } from "./test-context";
 
 async function main(): Promise<void> {
   const [url, schema, shopUrl, owner] = process.argv.slice(2);
-  if (!url || !schema || !shopUrl || !owner) throw new Error("usage: crash-child <db-url> <pg-schema|-> <shop-notify-url> <owner>");
+  if (!url || !schema || !shopUrl || !owner)
+    throw new Error("usage: crash-child <db-url> <pg-schema|-> <shop-notify-url> <owner>");
   const handle = await openDatabase(url, schema === "-" ? {} : { pgSchema: schema });
   const ctx = testContext(handle, testAppConfig(crashConfigFile(shopUrl)), { now: () => Date.now() });
   const factory = () => Promise.resolve(ctx);
@@ -30,7 +31,13 @@ async function main(): Promise<void> {
   });
   ctx.config.baseUrl = server.url;
   // The shop is on 127.0.0.1, which the notify URL guard refuses unless allowed.
-  const opts = { owner, now: () => Date.now(), urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }), timeoutMs: 1000, log: pino({ level: "silent" }) };
+  const opts = {
+    owner,
+    now: () => Date.now(),
+    urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }),
+    timeoutMs: 1000,
+    log: pino({ level: "silent" }),
+  };
   let busy = false;
   setInterval(() => {
     if (busy) return;

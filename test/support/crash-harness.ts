@@ -43,9 +43,13 @@ interface Instance {
 }
 
 function startInstance(dbUrl: string, schema: string, shopUrl: string, owner: string): Promise<Instance> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "test/support/crash-child.ts", dbUrl, schema, shopUrl, owner], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", "test/support/crash-child.ts", dbUrl, schema, shopUrl, owner],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const instance: Instance = { child, url: null };
   let errors = "";
   child.stderr?.on("data", (c: Buffer) => (errors += c.toString()));
@@ -66,7 +70,11 @@ function startInstance(dbUrl: string, schema: string, shopUrl: string, owner: st
 
 async function post(url: string, form: Record<string, string>): Promise<string | null> {
   try {
-    const res = await fetch(url, { method: "POST", body: new URLSearchParams(form), signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      signal: AbortSignal.timeout(5000),
+    });
     return await res.text();
   } catch {
     return null; // the instance died under us: the sender retries elsewhere
@@ -75,14 +83,25 @@ async function post(url: string, form: Record<string, string>): Promise<string |
 
 async function pool(n: number, concurrency: number, run: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await run(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await run(next++);
+    }),
+  );
 }
 
-export async function runCrash(opts: { orders: number; dialect: TestDialect; instances: number; killEveryMs: [number, number]; settleTimeoutMs: number }): Promise<CrashReport> {
+export async function runCrash(opts: {
+  orders: number;
+  dialect: TestDialect;
+  instances: number;
+  killEveryMs: [number, number];
+  settleTimeoutMs: number;
+}): Promise<CrashReport> {
   const schema = opts.dialect === "postgres" ? `paydesk_crash_${randomBytes(5).toString("hex")}` : "-";
-  const dbUrl = opts.dialect === "postgres" ? TEST_PG_URL : `file:${path.join(os.tmpdir(), `paydesk-crash-${randomBytes(6).toString("hex")}.db`)}`;
+  const dbUrl =
+    opts.dialect === "postgres"
+      ? TEST_PG_URL
+      : `file:${path.join(os.tmpdir(), `paydesk-crash-${randomBytes(6).toString("hex")}.db`)}`;
   const db: DatabaseHandle = await openDatabase(dbUrl, schema === "-" ? {} : { pgSchema: schema });
 
   const received = new Map<string, number>();
@@ -103,7 +122,11 @@ export async function runCrash(opts: { orders: number; dialect: TestDialect; ins
     return up[Math.floor(Math.random() * up.length)]?.url ?? null;
   };
   /** Sends to a live instance until `done(answer)`; instances come and go under the killer. */
-  const sendUntil = async (pathname: string, form: Record<string, string>, done: (a: string) => boolean): Promise<string> => {
+  const sendUntil = async (
+    pathname: string,
+    form: Record<string, string>,
+    done: (a: string) => boolean,
+  ): Promise<string> => {
     for (;;) {
       const base = live();
       const answer = base ? await post(`${base}${pathname}`, form) : null;
@@ -114,7 +137,11 @@ export async function runCrash(opts: { orders: number; dialect: TestDialect; ins
 
   const orderIds: string[] = [];
   await pool(opts.orders, 10, async (i) => {
-    const answer = await sendUntil("/api/cloudpay/create", signedCreateParams({ price: "1.00", type: "alipay", out_order_id: `c-${i}` }, CRASH_MERCHANT), (a) => a.includes('"code":100'));
+    const answer = await sendUntil(
+      "/api/cloudpay/create",
+      signedCreateParams({ price: "1.00", type: "alipay", out_order_id: `c-${i}` }, CRASH_MERCHANT),
+      (a) => a.includes('"code":100'),
+    );
     orderIds[i] = (JSON.parse(answer) as { data: { order_id: string } }).data.order_id;
   });
 
@@ -172,9 +199,14 @@ export async function runCrash(opts: { orders: number; dialect: TestDialect; ins
   // A send after Paydesk recorded the delivery (or two recorded deliveries) is a real double delivery. A send whose
   // success the instance did not live to record is re-sent by design (at-least-once; shops ignore repeats).
   const notes = await db.db.selectFrom("notifications").select(["id", "order_id", "delivered_at"]).execute();
-  const deliveredAttempts = await db.db.selectFrom("notification_attempts").select(["notification_id"]).where("outcome", "=", "delivered").execute();
+  const deliveredAttempts = await db.db
+    .selectFrom("notification_attempts")
+    .select(["notification_id"])
+    .where("outcome", "=", "delivered")
+    .execute();
   const attemptsPerNote = new Map<number, number>();
-  for (const a of deliveredAttempts) attemptsPerNote.set(a.notification_id, (attemptsPerNote.get(a.notification_id) ?? 0) + 1);
+  for (const a of deliveredAttempts)
+    attemptsPerNote.set(a.notification_id, (attemptsPerNote.get(a.notification_id) ?? 0) + 1);
   let doubleDeliveries = 0;
   for (const n of notes) {
     const late = deliveries.some((d) => d.id === n.order_id && n.delivered_at !== null && d.at > n.delivered_at);

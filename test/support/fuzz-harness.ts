@@ -40,14 +40,43 @@ const file = configFileSchema.parse({
   })),
   channels: [
     { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "fuzz-sandbox-key" },
-    { id: "gm", provider: "gemafu", types: ["wxpay"], base_url: "http://127.0.0.1:9/gm", m_id: 1, secret_key: "gk", appname: "a" },
+    {
+      id: "gm",
+      provider: "gemafu",
+      types: ["wxpay"],
+      base_url: "http://127.0.0.1:9/gm",
+      m_id: 1,
+      secret_key: "gk",
+      appname: "a",
+    },
     { id: "pj", provider: "payjs", types: ["alipay"], base_url: "http://127.0.0.1:9/pj", mchid: "1", key: "pk" },
     { id: "jsj", provider: "jsj", types: ["qqpay"], base_url: "http://127.0.0.1:9/jsj", apiid: "1", apikey: "jk" },
-    { id: "cp", provider: "cloudpay", types: ["alipay"], base_url: "http://127.0.0.1:9/cp", appkey: "c", appsecret: "cs" },
-    { id: "sw", provider: "sanwang", types: ["wxpay"], key: "sk", return_flag: "#", monitor_url: "http://127.0.0.1:9/sw" },
+    {
+      id: "cp",
+      provider: "cloudpay",
+      types: ["alipay"],
+      base_url: "http://127.0.0.1:9/cp",
+      appkey: "c",
+      appsecret: "cs",
+    },
+    {
+      id: "sw",
+      provider: "sanwang",
+      types: ["wxpay"],
+      key: "sk",
+      return_flag: "#",
+      monitor_url: "http://127.0.0.1:9/sw",
+    },
   ],
   // Limits high enough that the fuzzer explores handlers rather than 429s (the limits have their own tests).
-  limits: { payer_per_ip_per_minute: 1_000_000, failed_signs_per_ip_per_minute: 1_000_000, failed_signs_per_appkey_per_minute: 1_000_000, rejected_notifies_per_ip_per_minute: 1_000_000, rejected_notify_logs_per_minute: 0, log_sample_every: 1_000_000 },
+  limits: {
+    payer_per_ip_per_minute: 1_000_000,
+    failed_signs_per_ip_per_minute: 1_000_000,
+    failed_signs_per_appkey_per_minute: 1_000_000,
+    rejected_notifies_per_ip_per_minute: 1_000_000,
+    rejected_notify_logs_per_minute: 0,
+    log_sample_every: 1_000_000,
+  },
 });
 
 export interface FuzzReport {
@@ -74,51 +103,129 @@ const ROUTES: Record<string, Route> = {
   "/api.php": (ctx, r) => epayApiHandler(() => Promise.resolve(ctx))(r),
   "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
   "/api/sandbox/pay": (ctx, r) => payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(r),
-  "/api/metrics": (ctx, r) => handleMetrics(r, () => Promise.resolve({ ...ctx, config: { ...ctx.config, metricsToken: "fuzz-metrics-token-1234" } })),
+  "/api/metrics": (ctx, r) =>
+    handleMetrics(r, () =>
+      Promise.resolve({ ...ctx, config: { ...ctx.config, metricsToken: "fuzz-metrics-token-1234" } }),
+    ),
   "/pay/api": (ctx, r) => payerHandler(payApiRoute, () => Promise.resolve(ctx))(r),
   // The page and its JSON reads: the lib functions behind app/pay/[id] (page, check, qrcode, code).
-  "/pay/{id}": async (ctx, r, id) => json((await loadCashierModel(ctx, id, { userAgent: r.headers.get("user-agent") })) ?? null),
-  "/pay/{id}/check": (ctx, r, id) => payerHandler(checkRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/session": (ctx, r, id) => payerHandler(sessionRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/code": (ctx, r, id) => payerHandler(payloadPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/qrcode": (ctx, r, id) => payerHandler(payUrlPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}": async (ctx, r, id) =>
+    json((await loadCashierModel(ctx, id, { userAgent: r.headers.get("user-agent") })) ?? null),
+  "/pay/{id}/check": (ctx, r, id) =>
+    payerHandler(checkRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/session": (ctx, r, id) =>
+    payerHandler(sessionRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/code": (ctx, r, id) =>
+    payerHandler(payloadPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
+  "/pay/{id}/qrcode": (ctx, r, id) =>
+    payerHandler(payUrlPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
   "/pay/{id}/view": async (ctx, _r, id) => json((await publicOrderView(ctx, id)) ?? null),
 };
 
 async function digest(db: Db): Promise<string> {
   const statuses = await db.selectFrom("orders").select(["id", "status", "updated_at"]).orderBy("id").execute();
-  const payments = await db.selectFrom("payments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
-  const notes = await db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  const payments = await db
+    .selectFrom("payments")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  const notes = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
   return `${JSON.stringify(statuses)}|${payments?.n}|${notes?.n}`;
 }
 
 function requestArbitrary(orderIds: string[]): fc.Arbitrary<FuzzInput> {
-  const known = fc.constantFrom(...orderIds, ...MERCHANTS, "nosign", "sandbox", "alipay", "wxpay", "qqpay", "1.00", "0", "-1", "1e9", "pending", "30", "1000", "MD5", "");
-  const text = fc.oneof(known, fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 20 }));
+  const known = fc.constantFrom(
+    ...orderIds,
+    ...MERCHANTS,
+    "nosign",
+    "sandbox",
+    "alipay",
+    "wxpay",
+    "qqpay",
+    "1.00",
+    "0",
+    "-1",
+    "1e9",
+    "pending",
+    "30",
+    "1000",
+    "MD5",
+    "",
+  );
+  const text = fc.oneof(
+    known,
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: "grapheme", maxLength: 20 }),
+    fc.string({ unit: "binary", maxLength: 20 }),
+  );
   const key = fc.oneof(
-    fc.constantFrom("appkey", "sign", "order_id", "out_order_id", "price", "type", "custom", "status", "wait", "amount", "trade_no", "id", "lang"),
+    fc.constantFrom(
+      "appkey",
+      "sign",
+      "order_id",
+      "out_order_id",
+      "price",
+      "type",
+      "custom",
+      "status",
+      "wait",
+      "amount",
+      "trade_no",
+      "id",
+      "lang",
+    ),
     // epay (PROTOCOLS §5)
-    fc.constantFrom("pid", "out_trade_no", "notify_url", "return_url", "name", "money", "sign_type", "act", "key", "trade_no", "param"),
+    fc.constantFrom(
+      "pid",
+      "out_trade_no",
+      "notify_url",
+      "return_url",
+      "name",
+      "money",
+      "sign_type",
+      "act",
+      "key",
+      "trade_no",
+      "param",
+    ),
     fc.string({ maxLength: 10 }),
   );
   const params = fc.dictionary(key, text, { maxKeys: 8 });
   const routeKey = fc.constantFrom(...Object.keys(ROUTES));
-  const segment = fc.oneof(fc.constantFrom(...orderIds, "sandbox", "gm", "pj", "jsj", "cp", "sw", "api", "nope"), fc.string({ maxLength: 12 }));
+  const segment = fc.oneof(
+    fc.constantFrom(...orderIds, "sandbox", "gm", "pj", "jsj", "cp", "sw", "api", "nope"),
+    fc.string({ maxLength: 12 }),
+  );
   const body = fc.oneof(
     params.map((p) => ({ type: "application/x-www-form-urlencoded", body: new URLSearchParams(p).toString() })),
     params.map((p) => ({ type: "application/json", body: JSON.stringify(p) })),
     fc.anything({ maxDepth: 2 }).map((v) => ({ type: "application/json", body: JSON.stringify(v) ?? "null" })),
     fc.string({ maxLength: 200 }).map((s) => ({ type: "application/json", body: s })),
-    fc.record({ type: fc.constantFrom("text/plain", "application/xml", ""), body: fc.string({ unit: "binary", maxLength: 200 }) }),
+    fc.record({
+      type: fc.constantFrom("text/plain", "application/xml", ""),
+      body: fc.string({ unit: "binary", maxLength: 200 }),
+    }),
   );
   const headers = fc.record({
     "x-forwarded-for": fc.oneof(fc.ipV4(), fc.constant("")),
-    "user-agent": fc.oneof(fc.constantFrom("MicroMessenger/8.0", "QQ/9.0 MQQBrowser", "AlipayClient/10", "Mozilla/5.0 (iPhone)"), fc.string({ maxLength: 30 })),
+    "user-agent": fc.oneof(
+      fc.constantFrom("MicroMessenger/8.0", "QQ/9.0 MQQBrowser", "AlipayClient/10", "Mozilla/5.0 (iPhone)"),
+      fc.string({ maxLength: 30 }),
+    ),
     "x-paydesk-csrf": fc.oneof(fc.constant(""), fc.string({ maxLength: 40 })),
     authorization: fc.oneof(fc.constant(""), fc.constant("Bearer nope"), fc.string({ maxLength: 30 })),
     origin: fc.oneof(fc.constant(""), fc.constant("https://evil.example"), fc.constant("http://paydesk.test")),
   });
-  return fc.record({ method: fc.constantFrom("GET", "POST", "POST", "PUT", "HEAD"), routeKey, segment, query: params, body, headers });
+  return fc.record({
+    method: fc.constantFrom("GET", "POST", "POST", "PUT", "HEAD"),
+    routeKey,
+    segment,
+    query: params,
+    body,
+    headers,
+  });
 }
 
 interface FuzzInput {
@@ -131,7 +238,9 @@ interface FuzzInput {
 }
 
 function toRequest(input: FuzzInput): Request | null {
-  const path = input.routeKey.replace("{channel}", encodeURIComponent(input.segment)).replace("{id}", encodeURIComponent(input.segment));
+  const path = input.routeKey
+    .replace("{channel}", encodeURIComponent(input.segment))
+    .replace("{id}", encodeURIComponent(input.segment));
   const headers = new Headers();
   for (const [k, v] of Object.entries(input.headers)) if (v && /^[\t\x20-\x7e]*$/.test(v)) headers.set(k, v);
   if (input.body.type) headers.set("content-type", input.body.type);
@@ -147,8 +256,15 @@ export async function runFuzz(opts: { runs: number; dialect: TestDialect; seed?:
   const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
   const orderIds: string[] = [];
   for (let i = 0; i < 4; i++) {
-    const body = new URLSearchParams(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: `seed-${i}` }, { appkey: "f1", appsecret: SECRET }));
-    const res = (await (await create(new Request("http://paydesk.test/api/cloudpay/create", { method: "POST", body }))).json()) as { data?: { order_id: string } };
+    const body = new URLSearchParams(
+      signedCreateParams(
+        { price: "1.00", type: "alipay", out_order_id: `seed-${i}` },
+        { appkey: "f1", appsecret: SECRET },
+      ),
+    );
+    const res = (await (
+      await create(new Request("http://paydesk.test/api/cloudpay/create", { method: "POST", body }))
+    ).json()) as { data?: { order_id: string } };
     if (res.data) orderIds.push(res.data.order_id);
   }
   const report: FuzzReport = { requests: 0, fiveXX: 0, stateChanges: 0, examples: [], byRoute: {} };

@@ -5,7 +5,7 @@ import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition, QueryOutcome } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import { payjsChannelSchema, type PayjsChannel } from "./config";
+import { payjsChannelSchema } from "./config";
 import { payjsSign, withoutSign, type PayjsValue } from "./payjs-sign";
 
 const LABEL = "PAYJS";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
-import { sandboxChannelSchema, sandboxKey, type SandboxChannel } from "./config";
+import { sandboxChannelSchema, sandboxKey } from "./config";
 
 const SUCCESS = { status: 200, body: "success", contentType: "text/plain; charset=utf-8" };
 const FAIL = { status: 200, body: "fail", contentType: "text/plain; charset=utf-8" };
@@ -59,6 +59,10 @@ export const sandboxProvider: ProviderDefinition<typeof sandboxChannelSchema> = 
           ack: SUCCESS,
           raw: { order_id: f.order_id, amount: f.amount, trade_no: f.trade_no },
         };
+      },
+      simulatedNotifyBody({ orderId, amountFen, tradeNo }) {
+        const fields = { order_id: orderId, amount: String(amountFen), trade_no: tradeNo };
+        return new URLSearchParams({ ...fields, sign: sandboxNotifySign(fields, sandboxKey(channel)) }).toString();
       },
     };
   },
