@@ -8,76 +8,12 @@
  * Used small by lib/http/fuzz.test.ts and at 100,000 requests by scripts/fuzz.ts.
  */
 import fc from "fast-check";
-import { configFileSchema } from "@/lib/config";
-import { loadCashierModel } from "@/lib/cashier/page-model";
-import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
-import { handleMetrics } from "@/lib/http/metrics-handler";
-import { merchantHandler } from "@/lib/http/merchant-handler";
-import { payerHandler } from "@/lib/http/payer-handler";
-import { checkRoute, payApiRoute, payloadPngRoute, payUrlPngRoute, sessionRoute } from "@/lib/http/payer-routes";
-import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import type { Db } from "@/lib/storage/database";
 import { createOrder } from "@/lib/orders/create-order";
-import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
-import { publicOrderView } from "@/lib/orders/order-views";
+import { merchantHandler } from "@/lib/http/merchant-handler";
+import { FUZZ_MERCHANTS, FUZZ_SECRET, fuzzConfigFile, ROUTES } from "./fuzz-routes";
 import { signedCreateParams } from "./merchant-client";
-import { openTestDatabase, testAppConfig, testContext, type TestContext, type TestDialect } from "./test-context";
-
-const SECRET = "fuzz-secret-long-enough-for-a-real-config";
-const MERCHANTS = ["f1", "f2"];
-
-// Every provider's notify endpoint is fuzzed; the upstream URLs point nowhere (a notify never calls upstream).
-const file = configFileSchema.parse({
-  merchants: MERCHANTS.map((appkey, i) => ({
-    appkey,
-    appsecret: SECRET,
-    name: appkey,
-    notify_url: "http://127.0.0.1:9/notify",
-    return_url: "https://shop.example/return",
-    channels: i === 0 ? ["sandbox"] : ["gm", "pj", "jsj", "cp", "sw"],
-    ...(i === 0 ? { epay: { pid: "1000", key: "fuzz-epay-key-0123456789abcdefghijkl" } } : {}),
-  })),
-  channels: [
-    { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "fuzz-sandbox-key" },
-    {
-      id: "gm",
-      provider: "gemafu",
-      types: ["wxpay"],
-      base_url: "http://127.0.0.1:9/gm",
-      m_id: 1,
-      secret_key: "gk",
-      appname: "a",
-    },
-    { id: "pj", provider: "payjs", types: ["alipay"], base_url: "http://127.0.0.1:9/pj", mchid: "1", key: "pk" },
-    { id: "jsj", provider: "jsj", types: ["qqpay"], base_url: "http://127.0.0.1:9/jsj", apiid: "1", apikey: "jk" },
-    {
-      id: "cp",
-      provider: "cloudpay",
-      types: ["alipay"],
-      base_url: "http://127.0.0.1:9/cp",
-      appkey: "c",
-      appsecret: "cs",
-    },
-    {
-      id: "sw",
-      provider: "sanwang",
-      types: ["wxpay"],
-      key: "sk",
-      return_flag: "#",
-      monitor_url: "http://127.0.0.1:9/sw",
-    },
-  ],
-  // Limits high enough that the fuzzer explores handlers rather than 429s (the limits have their own tests).
-  limits: {
-    payer_per_ip_per_minute: 1_000_000,
-    failed_signs_per_ip_per_minute: 1_000_000,
-    failed_signs_per_appkey_per_minute: 1_000_000,
-    rejected_notifies_per_ip_per_minute: 1_000_000,
-    rejected_notify_logs_per_minute: 0,
-    log_sample_every: 1_000_000,
-  },
-});
+import { openTestDatabase, testAppConfig, testContext, type TestDialect } from "./test-context";
 
 export interface FuzzReport {
   requests: number;
@@ -87,40 +23,6 @@ export interface FuzzReport {
   examples: string[];
   byRoute: Record<string, number>;
 }
-
-type Route = (ctx: TestContext, request: Request, segment: string) => Promise<Response>;
-
-const json = (body: unknown) => Response.json(body);
-
-const ROUTES: Record<string, Route> = {
-  "/api/cloudpay/create": (ctx, r) => merchantHandler(createOrder, () => Promise.resolve(ctx))(r),
-  "/api/cloudpay/query": (ctx, r) => merchantHandler(queryOrder, () => Promise.resolve(ctx))(r),
-  "/api/cloudpay/records": (ctx, r) => merchantHandler(listRecords, () => Promise.resolve(ctx))(r),
-  "/api/cloudpay/close": (ctx, r) => merchantHandler(closeOrder, () => Promise.resolve(ctx))(r),
-  "/api/order/check": (ctx, r) => merchantHandler(checkOrder, () => Promise.resolve(ctx))(r),
-  "/submit.php": (ctx, r) => epaySubmitHandler(() => Promise.resolve(ctx))(r),
-  "/mapi.php": (ctx, r) => epayMapiHandler(() => Promise.resolve(ctx))(r),
-  "/api.php": (ctx, r) => epayApiHandler(() => Promise.resolve(ctx))(r),
-  "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
-  "/api/sandbox/pay": (ctx, r) => payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(r),
-  "/api/metrics": (ctx, r) =>
-    handleMetrics(r, () =>
-      Promise.resolve({ ...ctx, config: { ...ctx.config, metricsToken: "fuzz-metrics-token-1234" } }),
-    ),
-  "/pay/api": (ctx, r) => payerHandler(payApiRoute, () => Promise.resolve(ctx))(r),
-  // The page and its JSON reads: the lib functions behind app/pay/[id] (page, check, qrcode, code).
-  "/pay/{id}": async (ctx, r, id) =>
-    json((await loadCashierModel(ctx, id, { userAgent: r.headers.get("user-agent") })) ?? null),
-  "/pay/{id}/check": (ctx, r, id) =>
-    payerHandler(checkRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/session": (ctx, r, id) =>
-    payerHandler(sessionRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/code": (ctx, r, id) =>
-    payerHandler(payloadPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/qrcode": (ctx, r, id) =>
-    payerHandler(payUrlPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
-  "/pay/{id}/view": async (ctx, _r, id) => json((await publicOrderView(ctx, id)) ?? null),
-};
 
 async function digest(db: Db): Promise<string> {
   const statuses = await db.selectFrom("orders").select(["id", "status", "updated_at"]).orderBy("id").execute();
@@ -138,7 +40,7 @@ async function digest(db: Db): Promise<string> {
 function requestArbitrary(orderIds: string[]): fc.Arbitrary<FuzzInput> {
   const known = fc.constantFrom(
     ...orderIds,
-    ...MERCHANTS,
+    ...FUZZ_MERCHANTS,
     "nosign",
     "sandbox",
     "alipay",
@@ -252,14 +154,14 @@ function toRequest(input: FuzzInput): Request | null {
 /** Runs `runs` random requests against a fresh database; `seed` makes a run repeatable. */
 export async function runFuzz(opts: { runs: number; dialect: TestDialect; seed?: number }): Promise<FuzzReport> {
   const db = await openTestDatabase(opts.dialect);
-  const ctx = testContext(db, testAppConfig(file));
+  const ctx = testContext(db, testAppConfig(fuzzConfigFile));
   const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
   const orderIds: string[] = [];
   for (let i = 0; i < 4; i++) {
     const body = new URLSearchParams(
       signedCreateParams(
         { price: "1.00", type: "alipay", out_order_id: `seed-${i}` },
-        { appkey: "f1", appsecret: SECRET },
+        { appkey: "f1", appsecret: FUZZ_SECRET },
       ),
     );
     const res = (await (
