@@ -134,7 +134,7 @@ test("amount differs from the price: big red exact-amount warning", async ({ pag
   const o = await order(request, "alipay", SHOP.offset, "3.00");
   await page.goto(pagePath(o));
   await expect(page.getByTestId("amount")).toContainText("3.01");
-  await expect(page.getByTestId("amount-warning")).toContainText("请务必付款 3.01 元，一分不多一分不少");
+  await expect(page.getByTestId("amount-warning")).toContainText("请务必付款 3.01 元，否则无法到账");
 });
 
 test("languages: zh-CN by default, en from Accept-Language or ?lang=", async ({ browser, request }) => {

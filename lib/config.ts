@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { vmqMerchantSchema } from "@/lib/merchant-protocol/vmq/vmq-config";
 import { consoleSchema, refineConsoleUsers, type ConsoleUser } from "@/lib/console/console-config";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
@@ -50,6 +51,7 @@ export const merchantSchema = z
     /** Turns the whole merchant API off for this appkey (answered 107). */
     api_enabled: z.boolean().default(true),
     epay: epayMerchantSchema.optional(),
+    vmq: vmqMerchantSchema.optional(),
   })
   .strict();
 

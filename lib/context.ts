@@ -2,7 +2,7 @@ import "server-only";
 import pino, { type Logger } from "pino";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { getConfig, type AppConfig } from "@/lib/config";
-import { providerFor } from "@/lib/providers/registry";
+import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { PaymentProvider } from "@/lib/providers/types";
 import { getDatabase } from "@/lib/storage/database";
 import { storageAccess, type Repositories } from "@/lib/storage/repositories";
@@ -39,7 +39,7 @@ export async function getAppContext(): Promise<AppContext> {
     config,
     now: () => Date.now(),
     random: () => Math.random(),
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), qrCache: storage.repos.qrCache }),
+    provider: (channel) => providerFor(channel, providerDeps(storage.repos, (...args) => fetch(...args))),
     log: getLogger(config.logLevel),
   };
 }

@@ -37,6 +37,8 @@ export interface EmulatorResponse {
   status: number;
   body: string;
   contentType?: string;
+  /** For a redirect (a shop sending its payer on). */
+  location?: string;
 }
 
 export interface EmulatorServer {
@@ -83,7 +85,10 @@ export async function startEmulatorServer(
         }
         // The client may have given up already (a timeout test); writing to a destroyed socket is harmless.
         if (res.destroyed) return;
-        res.writeHead(out.status, { "Content-Type": out.contentType ?? "text/plain; charset=utf-8" });
+        res.writeHead(out.status, {
+          "Content-Type": out.contentType ?? "text/plain; charset=utf-8",
+          ...(out.location ? { Location: out.location } : {}),
+        });
         res.end(out.body);
       })();
     });

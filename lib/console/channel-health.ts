@@ -19,7 +19,7 @@ export interface ChannelHealth {
   successRate: number | null;
   lastPaymentAt: number | null;
   breaker: { open: boolean; failures: number; openUntil: number | null };
-  /** Only for channels run by a monitor program on the payee's phone or PC (三网 today). */
+  /** Only for channels run by a monitor program on the payee's phone or PC (三网, V免签). */
   monitor: { online: boolean; lastSeenAt: number | null } | null;
 }
 
@@ -47,6 +47,18 @@ export async function loadChannelHealth(ctx: AppContext, scope: ConsoleScope, br
     monitorIds.length ? ctx.repos.consoleQueries.lastMonitorSignalAt(monitorIds) : Promise.resolve(new Map<string, number>()),
   ]);
   const byId = new Map(activity.map((a) => [a.channel_id, a]));
+  // A V免签 app calls in by itself: its heartbeat (and the channel's own offline_after_seconds) says whether it is up.
+  const heartbeats = new Map(
+    await Promise.all(
+      scope.channels
+        .filter((c) => c.provider === "vmq")
+        .map(async (c) => {
+          const lastSeenAt = await ctx.repos.monitors.lastHeartbeat(c.id);
+          const online = (await ctx.provider(c).isAvailable?.(now)) ?? false;
+          return [c.id, { online, lastSeenAt }] as const;
+        }),
+    ),
+  );
   return scope.channels.map((c) => {
     const a = byId.get(c.id);
     const today = { created: a?.created ?? 0, paid: a?.paid ?? 0, paidFen: a?.paid_fen ?? 0 };
@@ -59,7 +71,7 @@ export async function loadChannelHealth(ctx: AppContext, scope: ConsoleScope, br
       successRate: today.created ? today.paid / today.created : null,
       lastPaymentAt: lastPaid.get(c.id) ?? null,
       breaker: breaker.state(c.id, now),
-      monitor: isMonitorChannel(c) ? monitorState(lastSignal.get(c.id), now) : null,
+      monitor: heartbeats.get(c.id) ?? (isMonitorChannel(c) ? monitorState(lastSignal.get(c.id), now) : null),
     };
   });
 }

@@ -7,6 +7,7 @@ import {
   type MerchantNotifyFields,
 } from "@/lib/merchant-protocol/sign";
 import { epayNotification, epayReturnUrl } from "@/lib/merchant-protocol/epay/messages";
+import { vmqNotification, vmqReturnUrl } from "@/lib/merchant-protocol/vmq/vmq-messages";
 import type { NotificationMethod, Order } from "@/lib/storage/records";
 
 /**
@@ -37,10 +38,12 @@ export interface OutboxMessage {
 
 /**
  * The notification a paid order sends, in the format of the protocol that created it: a 云端 form POST to the
- * merchant's configured notify_url, or an epay GET to the order's own notify_url. Null when there is nowhere to send.
+ * merchant's configured notify_url, an epay GET to the order's own notify_url, or a V免签 GET (the order's notifyUrl,
+ * else the merchant's notify_url). Null when there is nowhere to send.
  */
 export function notificationFor(merchant: Merchant, order: Order): OutboxMessage | null {
   if (order.protocol === "epay") return epayNotification(merchant, order);
+  if (order.protocol === "vmq") return vmqNotification(merchant, order);
   if (!merchant.notify_url) return null;
   return { url: merchant.notify_url, body: buildNotifyBody(merchant, order), method: "POST" };
 }
@@ -48,6 +51,7 @@ export function notificationFor(merchant: Merchant, order: Order): OutboxMessage
 /** The signed sync return URL for a paid order, in its protocol's format (云端: PROTOCOLS §1.3, `product_id` = `custom`). */
 export function signedReturnUrl(merchant: Merchant, order: Order): string | undefined {
   if (order.protocol === "epay") return epayReturnUrl(merchant, order);
+  if (order.protocol === "vmq") return vmqReturnUrl(merchant, order);
   if (!merchant.return_url) return undefined;
   return buildReturnUrl(merchant.return_url, merchant.appkey, merchant.appsecret, {
     price: formatYuan(order.price_fen),

@@ -97,6 +97,8 @@ export async function creditOrder(
 ): Promise<boolean> {
   const won = await tx.orders.markOrderPaid(order.id, { realFen: p.amountFen, paidAt: p.now, late: p.late }, p.from);
   if (!won) return false;
+  // Paid: an amount the order held (V免签 channels) may go to the next order.
+  await tx.amounts.releaseAmountsOf(order.id);
   const merchant = findMerchant(ctx.config, order.appkey);
   const paid: Order = { ...order, status: "paid", real_fen: p.amountFen, paid_at: p.now, late: p.late };
   // In the format of the protocol that made the order (云端 form POST, epay GET with the signed query).

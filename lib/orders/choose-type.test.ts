@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "@/lib/context";
 import type { PaymentProvider } from "@/lib/providers/types";
-import { providerFor } from "@/lib/providers/registry";
+import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { openTestDatabase, postgresUnavailableReason, testAppConfig, testConfigFile, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
 import { chooseType } from "./choose-type";
@@ -24,7 +24,7 @@ describe.each<TestDialect>(["sqlite", "postgres"])("wallet choice on %s", (diale
       const base = testContext(db, testAppConfig(testConfigFile()));
       // The sandbox provider, counted and slowed down so that concurrent choices really overlap; it can be told to fail.
       const provider: AppContext["provider"] = (channel) => {
-        const real: PaymentProvider = providerFor(channel, { fetch, qrCache: base.repos.qrCache });
+        const real: PaymentProvider = providerFor(channel, providerDeps(base.repos, fetch));
         return {
           ...real,
           async createPayment(input) {

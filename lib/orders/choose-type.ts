@@ -5,7 +5,7 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { effectiveStatus } from "./lifecycle";
 import { loadOrderForRead } from "./order-views";
-import { availableTypes, requestCode, selectChannel } from "./request-code";
+import { availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
 
 export type ChooseResult =
   | { outcome: "chosen" }
@@ -32,14 +32,11 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
     const channel = await selectChannel(ctx, merchant, type, order.price_fen, now);
     if (!(await ctx.repos.orders.claimTypeChoice(order.id, type, channel.id, now))) return { outcome: "unchanged" };
     try {
-      const code = await requestCode(ctx, merchant, channel, {
-        orderId: order.id,
-        priceFen: order.price_fen,
-        type,
-        custom: order.custom,
-        ttlExpiry: order.expires_at,
-        now,
-      });
+      const request = { orderId: order.id, priceFen: order.price_fen, type, custom: order.custom, ttlExpiry: order.expires_at, now };
+      // A full channel (every V免签 amount near the price held) hands the choice on to the next one.
+      const { code } = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) =>
+        ctx.repos.orders.reassignCodelessOrder(order.id, next.id),
+      );
       await ctx.repos.orders.activateChosenOrder(order.id, code, ctx.now());
       return { outcome: "chosen" };
     } catch (err) {

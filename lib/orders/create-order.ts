@@ -13,7 +13,7 @@ import type { Order, OrderProtocol } from "@/lib/storage/records";
 import { reserveDailyOrder } from "./daily-quota";
 import { orderData, type CreateOrderData } from "./order-data";
 import { printable } from "./printable";
-import { assertTypeOpen, availableTypes, requestCode, selectChannel } from "./request-code";
+import { assertTypeOpen, availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
 
 /**
  * Fields a shop may not send: everything that would let a request override what the merchant configured in
@@ -208,7 +208,10 @@ async function createReserved(ctx: AppContext, merchant: Merchant, r: OrderReque
     activated = { payload: "", payAmountFen: r.priceFen, providerOrderId: null, expiresAt: ttlExpiry, freeAmount: false };
   } else {
     try {
-      activated = await requestCode(ctx, merchant, channel, { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now });
+      const request = { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now };
+      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) => ctx.repos.orders.reassignCodelessOrder(id, next.id));
+      activated = got.code;
+      row.channel_id = got.channel.id;
     } catch (err) {
       await ctx.repos.orders.deleteCreatingOrder(id);
       throw err;

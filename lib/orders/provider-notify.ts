@@ -7,6 +7,12 @@ import { recordPayment } from "@/lib/metrics";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
 import { applyPayment } from "./apply-payment";
 
+/**
+ * How far a monitor app's clock may be from Paydesk's for its heartbeat to count: a heartbeat is a signed but
+ * replayable URL, so an old one must not keep a dead phone's channel taking orders.
+ */
+export const MONITOR_CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
+
 export type IngestResult =
   /** `rejected`: the notification failed verification (counted against the sender's IP by the HTTP layer). */
   | { kind: "ack"; ack: ProviderAck; rejected?: boolean }
@@ -44,6 +50,20 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
       const skipped = samplerFor(ctx.config.limits).take(channelId, ctx.now());
       if (skipped !== null) log.warn({ reason: outcome.reason, skipped }, "provider notification rejected");
       return { kind: "ack", ack: outcome.ack, rejected: true };
+    }
+    case "heartbeat": {
+      const now = ctx.now();
+      if (Math.abs(now - outcome.sentAt) > MONITOR_CLOCK_TOLERANCE_MS) {
+        log.warn({ sentAt: outcome.sentAt, now }, "monitor heartbeat refused: the app's clock is off (or the call is a replay)");
+        return { kind: "ack", ack: outcome.clockAck };
+      }
+      const previous = await ctx.repos.monitors.recordHeartbeat(channelId, now);
+      if (previous === null || now - previous > outcome.offlineAfterMs) {
+        log.info({ lastHeartbeatAt: previous }, "channel monitor online");
+      } else {
+        log.debug("channel monitor heartbeat");
+      }
+      return { kind: "ack", ack: outcome.ack };
     }
     case "ignored":
       log.info({ reason: outcome.reason }, "provider notification ignored");

@@ -7,7 +7,7 @@ import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
-import { UpstreamError } from "@/lib/providers/types";
+import { ChannelBusyError, UpstreamError } from "@/lib/providers/types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
 import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
@@ -36,9 +36,24 @@ export function availableTypes(ctx: AppContext, merchant: Merchant, priceFen: nu
   return PAY_TYPES.filter((t) => usableChannels(ctx, merchant, t, priceFen, now).length > 0);
 }
 
-/** Rules, circuit breaker, then the merchant's rotation strategy (PROTOCOLS §1.6). */
-export async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType, priceFen: number, now: number): Promise<ChannelConfig> {
-  const candidates = usableChannels(ctx, merchant, type, priceFen, now);
+/**
+ * Rules, circuit breaker, the provider's own availability (a monitor app that stopped calling in), then the
+ * merchant's rotation strategy (PROTOCOLS §1.6). `exclude` holds channels this order already found full.
+ */
+export async function selectChannel(
+  ctx: AppContext,
+  merchant: Merchant,
+  type: PayType,
+  priceFen: number,
+  now: number,
+  exclude: ReadonlySet<string> = new Set(),
+): Promise<ChannelConfig> {
+  const usable = usableChannels(ctx, merchant, type, priceFen, now).filter((c) => !exclude.has(c.id));
+  const available = await Promise.all(usable.map((c) => ctx.provider(c).isAvailable?.(now) ?? true));
+  const candidates = usable.filter((c, i) => {
+    if (!available[i]) ctx.log.warn({ channel: c.id, health: "offline" }, "channel skipped: its monitor is offline");
+    return available[i];
+  });
   if (candidates.length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
   if (candidates.length === 1) return candidates[0]!;
   const ids = candidates.map((c) => c.id);
@@ -82,6 +97,8 @@ export async function requestCode(ctx: AppContext, merchant: Merchant, channel: 
           subject: merchant.name,
           payerId: r.custom || r.orderId,
           now: r.now,
+          // The order stays payable (late) through the merchant's grace: whatever the provider holds for it, too.
+          holdUntil: r.ttlExpiry + merchant.late_grace_seconds * 1000,
           signal,
         }),
       () => new UpstreamError(`上游通道超时（${timeoutMs} ms）`),
@@ -103,10 +120,51 @@ export async function requestCode(ctx: AppContext, merchant: Merchant, channel: 
       freeAmount: result.freeAmount,
     };
   } catch (err) {
+    // No room on this channel right now is not an upstream failure: no breaker, and the caller tries the next one.
+    if (err instanceof ChannelBusyError) throw new ChannelFullError(channel.id, err.message);
     observe(false);
     breaker.recordFailure(channel.id, ctx.now());
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
     ctx.log.warn({ err, channel: channel.id, orderId: r.orderId }, "upstream create failed");
     throw new MerchantError(MerchantCode.UPSTREAM_FAILED, message);
+  }
+}
+
+/** A channel had no room for the order (code 204 with the provider's reason); another channel may have. */
+export class ChannelFullError extends MerchantError {
+  constructor(
+    readonly channelId: string,
+    reason: string,
+  ) {
+    super(MerchantCode.NO_CHANNEL, reason);
+  }
+}
+
+/**
+ * `requestCode` on the chosen channel, and on the next ones while a channel is full (every amount near the price
+ * held, on V免签 channels): `moveTo` records the order's new channel before it is asked. Returns the code and the
+ * channel that gave it; when none has room, the last channel's reason goes to the shop as code 204.
+ */
+export async function requestCodeOnSomeChannel(
+  ctx: AppContext,
+  merchant: Merchant,
+  first: ChannelConfig,
+  r: CodeRequest,
+  moveTo: (channel: ChannelConfig) => Promise<void>,
+): Promise<{ code: ActivatedPayment; channel: ChannelConfig }> {
+  const tried = new Set<string>();
+  let channel = first;
+  for (;;) {
+    try {
+      return { code: await requestCode(ctx, merchant, channel, r), channel };
+    } catch (err) {
+      if (!(err instanceof ChannelFullError)) throw err;
+      ctx.log.info({ channel: channel.id, orderId: r.orderId, reason: err.message }, "channel full; trying the next one");
+      tried.add(channel.id);
+      const next = await selectChannel(ctx, merchant, r.type, r.priceFen, r.now, tried).catch(() => null);
+      if (!next) throw err;
+      channel = next;
+      await moveTo(channel);
+    }
   }
 }

@@ -205,5 +205,31 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("console_audit").ifExists().execute();
       },
     },
+    "008_vmq": {
+      // V免签 channels (PROTOCOLS §6). A payment names only a wallet and an amount, so each open order holds an
+      // amount of its own: (channel_id, type, amount_fen) is unique, which is what keeps two concurrent creates from
+      // ever being handed the same amount. The monitor table keeps the app's last heartbeat (online or not).
+      async up(db: Kysely<unknown>) {
+        await serialId(db, "amount_reservations")
+          .addColumn("channel_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("type", "varchar(16)", (c) => c.notNull())
+          .addColumn("amount_fen", "bigint", (c) => c.notNull())
+          .addColumn("order_id", "varchar(32)", (c) => c.notNull())
+          .addColumn("reserved_until", "bigint", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("amount_reservations_unique", ["channel_id", "type", "amount_fen"])
+          .execute();
+        await db.schema.createIndex("amount_reservations_order").on("amount_reservations").column("order_id").execute();
+        await db.schema
+          .createTable("channel_monitors")
+          .addColumn("channel_id", "varchar(64)", (c) => c.primaryKey())
+          .addColumn("last_heart_at", "bigint")
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("channel_monitors").ifExists().execute();
+        await db.schema.dropTable("amount_reservations").ifExists().execute();
+      },
+    },
   };
 }

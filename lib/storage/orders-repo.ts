@@ -1,5 +1,6 @@
 import "server-only";
 import type { PayType } from "@/lib/pay-types";
+import { releaseAmountsOf } from "./amount-reservations-repo";
 import type { Db } from "./database";
 import type { Order, OrderStatus } from "./records";
 import { toOrder, toRow } from "./order-rows";
@@ -41,6 +42,11 @@ export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now
     .where("id", "=", id)
     .where("status", "=", "creating")
     .execute();
+}
+
+/** Moves an order that has no code yet to another channel (the first one had no room for it). */
+export async function reassignCodelessOrder(db: Db, id: string, channelId: string): Promise<void> {
+  await db.updateTable("orders").set({ channel_id: channelId }).where("id", "=", id).where("payload", "=", "").execute();
 }
 
 /** Drops an order whose creation failed upstream, so nothing half-made stays behind and the shop may retry. */
@@ -92,7 +98,9 @@ export async function transitionOrder(
     .where("id", "=", id)
     .where("status", "in", from)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (to === "closed") await releaseAmountsOf(db, id); // it waits for no money: its V免签 amount is free at once
+  return true;
 }
 
 /**

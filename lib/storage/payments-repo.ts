@@ -97,3 +97,14 @@ export async function listReviewPaymentsInScope(
   }
   return q.orderBy("id", "desc").limit(limit).execute();
 }
+
+/** When the last payment reached any of these channels (ms), or null. */
+export async function lastPaymentAt(db: Db, channelIds: readonly string[]): Promise<number | null> {
+  if (channelIds.length === 0) return null;
+  const row = await db
+    .selectFrom("payments")
+    .select((eb) => eb.fn.max("received_at").as("at"))
+    .where("channel_id", "in", channelIds)
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}

@@ -11,7 +11,7 @@ import type { PayType } from "@/lib/pay-types";
 export type OrderStatus = "creating" | "pending" | "paid" | "expired" | "closed";
 
 /** Merchant protocols that create orders; the protocol decides the notify and return message formats. */
-export type OrderProtocol = "cloudpay" | "epay";
+export type OrderProtocol = "cloudpay" | "epay" | "vmq";
 
 export interface Order {
   id: string;

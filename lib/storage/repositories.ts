@@ -10,6 +10,8 @@ import * as payments from "./payments-repo";
 import * as health from "./ping";
 import * as qrCache from "./qr-cache-repo";
 import * as rateLimits from "./rate-limit-store";
+import * as amounts from "./amount-reservations-repo";
+import * as monitors from "./channel-monitors-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -29,6 +31,8 @@ export type OrdersRepository = BoundModule<typeof orders>;
 export type PaymentsRepository = BoundModule<typeof payments>;
 export type NotificationsRepository = BoundModule<typeof notifications>;
 export type QrCacheRepository = BoundModule<typeof qrCache>;
+export type AmountReservationsRepository = BoundModule<typeof amounts>;
+export type ChannelMonitorsRepository = BoundModule<typeof monitors>;
 export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
 export type HealthRepository = BoundModule<typeof health>;
 export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
@@ -42,6 +46,10 @@ export interface Repositories {
   payments: PaymentsRepository;
   notifications: NotificationsRepository;
   qrCache: QrCacheRepository;
+  /** Amounts held by open orders on V免签 channels (unique per channel + wallet + amount). */
+  amounts: AmountReservationsRepository;
+  /** Monitor apps' heartbeats per channel. */
+  monitors: ChannelMonitorsRepository;
   demoReceipts: DemoReceiptsRepository;
   health: HealthRepository;
   /** The daily order limit's per-day counters (atomic reservation). */
@@ -60,6 +68,8 @@ export function createRepositories(db: Db): Repositories {
     payments: bind(db, payments),
     notifications: bind(db, notifications),
     qrCache: bind(db, qrCache),
+    amounts: bind(db, amounts),
+    monitors: bind(db, monitors),
     demoReceipts: bind(db, demoReceipts),
     health: bind(db, health),
     dailyCounts: bind(db, dailyCounts),

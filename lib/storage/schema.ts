@@ -34,6 +34,27 @@ export interface DailyOrderCountsTable {
 }
 export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
 
+/**
+ * An amount held by one order on one channel and wallet (V免签 channels): payments carry only wallet and amount, so
+ * the holder is the order a payment of that amount credits. Free again once `reserved_until` (the order's expiry
+ * plus the late grace) passed, or at once when the holder is paid or closed.
+ */
+export interface AmountReservationsTable {
+  id: Generated<number>;
+  channel_id: string;
+  type: string;
+  amount_fen: number;
+  order_id: string;
+  reserved_until: number;
+  created_at: number;
+}
+
+/** A monitor app's last heartbeat, per channel (ms): a channel whose heartbeat is too old takes no new orders. */
+export interface ChannelMonitorsTable {
+  channel_id: string;
+  last_heart_at: number | null;
+}
+
 export interface Database {
   orders: OrdersTable;
   payments: PaymentsTable;
@@ -42,5 +63,7 @@ export interface Database {
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
   daily_order_counts: DailyOrderCountsTable;
+  amount_reservations: AmountReservationsTable;
+  channel_monitors: ChannelMonitorsTable;
   console_audit: ConsoleAuditTable;
 }

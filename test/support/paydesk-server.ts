@@ -1,7 +1,9 @@
 import type { AppContext } from "@/lib/context";
 import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
+import { handleVmqMonitor } from "@/lib/http/monitor-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
+import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { createOrder } from "@/lib/orders/create-order";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
 import { serveFetch, type RunningServer } from "./http-server";
@@ -27,6 +29,10 @@ export async function startPaydeskServer(ctx: AppContext): Promise<RunningServer
     const { pathname } = new URL(request.url);
     const notify = /^\/api\/notify\/([^/]+)$/.exec(pathname);
     if (notify?.[1]) return handleNotify(request, decodeURIComponent(notify[1]), factory);
+    const monitor = /^\/api\/vmq\/([^/]+)\/(appHeart|appPush)$/.exec(pathname);
+    if (monitor?.[1]) return handleVmqMonitor(request, decodeURIComponent(monitor[1]), factory);
+    const vmqApi = /^\/vmq\/([^/]+)\/([A-Za-z]+)$/.exec(pathname);
+    if (vmqApi?.[1] && vmqApi[2]) return handleVmqApi(request, decodeURIComponent(vmqApi[1]), vmqApi[2], factory);
     const route = routes[pathname];
     return route ? route(request) : new Response("not found", { status: 404 });
   });

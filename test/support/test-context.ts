@@ -5,10 +5,10 @@ import pg from "pg";
 import pino from "pino";
 import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { providerFor } from "@/lib/providers/registry";
+import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { ProviderDeps } from "@/lib/providers/types";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
-import { storageAccess, type QrCacheRepository } from "@/lib/storage/repositories";
+import { storageAccess, type AmountReservationsRepository, type ChannelMonitorsRepository, type QrCacheRepository } from "@/lib/storage/repositories";
 
 /** PostgreSQL used by the suites: the machine's local server, database `test` (override with PAYDESK_TEST_PG_URL). */
 // Tests are the one place besides lib/config.ts that reads the environment: they choose their own databases.
@@ -118,19 +118,25 @@ export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfi
     config,
     now: clock.now,
     random: Math.random,
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), qrCache: storage.repos.qrCache }),
+    provider: (channel) => providerFor(channel, providerDeps(storage.repos, (...args) => fetch(...args))),
     log: pino({ level: "silent" }),
     clock,
     ...overrides,
   };
 }
 
-/** Deps for a stateless provider under test: any use of the QR-code cache fails the test loudly. */
+/** Deps for a stateless provider under test: any use of provider state (QR cache, amounts, monitors) fails loudly. */
 export function statelessProviderDeps(fetchImpl: typeof fetch): ProviderDeps {
-  const qrCache = new Proxy({} as QrCacheRepository, {
-    get(_target, name) {
-      throw new Error(`a stateless provider used qrCache.${String(name)}`);
-    },
-  });
-  return { fetch: fetchImpl, qrCache };
+  const refuse = <T extends object>(what: string): T =>
+    new Proxy({} as T, {
+      get(_target, name) {
+        throw new Error(`a stateless provider used ${what}.${String(name)}`);
+      },
+    });
+  return {
+    fetch: fetchImpl,
+    qrCache: refuse<QrCacheRepository>("qrCache"),
+    amounts: refuse<AmountReservationsRepository>("amounts"),
+    monitors: refuse<ChannelMonitorsRepository>("monitors"),
+  };
 }
