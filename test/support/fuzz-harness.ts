@@ -97,7 +97,22 @@ function requestArbitrary(orderIds: string[]): fc.Arbitrary<FuzzInput> {
   const params = fc.dictionary(key, text, { maxKeys: 8 });
   const routeKey = fc.constantFrom(...Object.keys(ROUTES));
   const segment = fc.oneof(
-    fc.constantFrom(...orderIds, "sandbox", "gm", "pj", "jsj", "cp", "sw", "api", "nope"),
+    fc.constantFrom(
+      ...orderIds,
+      "sandbox",
+      "gm",
+      "pj",
+      "jsj",
+      "cp",
+      "sw",
+      "api",
+      "nope",
+      "createOrder",
+      "getOrder",
+      "checkOrder",
+      "closeOrder",
+      "getState",
+    ),
     fc.string({ maxLength: 12 }),
   );
   const body = fc.oneof(
@@ -142,7 +157,8 @@ interface FuzzInput {
 function toRequest(input: FuzzInput): Request | null {
   const path = input.routeKey
     .replace("{channel}", encodeURIComponent(input.segment))
-    .replace("{id}", encodeURIComponent(input.segment));
+    .replace("{id}", encodeURIComponent(input.segment))
+    .replace("{action}", encodeURIComponent(input.segment));
   const headers = new Headers();
   for (const [k, v] of Object.entries(input.headers)) if (v && /^[\t\x20-\x7e]*$/.test(v)) headers.set(k, v);
   if (input.body.type) headers.set("content-type", input.body.type);

@@ -7,6 +7,7 @@ import { merchantHandler } from "@/lib/http/merchant-handler";
 import { payerHandler } from "@/lib/http/payer-handler";
 import { checkRoute, payApiRoute, payloadPngRoute, payUrlPngRoute, sessionRoute } from "@/lib/http/payer-routes";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
+import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import { createOrder } from "@/lib/orders/create-order";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
@@ -81,6 +82,7 @@ export const ROUTES: Record<string, Route> = {
   "/submit.php": (ctx, r) => epaySubmitHandler(() => Promise.resolve(ctx))(r),
   "/mapi.php": (ctx, r) => epayMapiHandler(() => Promise.resolve(ctx))(r),
   "/api.php": (ctx, r) => epayApiHandler(() => Promise.resolve(ctx))(r),
+  "/vmq/f1/{action}": (ctx, r, action) => handleVmqApi(r, "f1", action, () => Promise.resolve(ctx)),
   "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
   "/api/sandbox/pay": (ctx, r) => payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(r),
   "/api/metrics": (ctx, r) =>
