@@ -19,7 +19,10 @@ const nextConfig: NextConfig = {
       { source: "/:path*", headers: common },
       // Only `/pay/{id}` may be framed, and only by its merchant's embed_origins (proxy.ts).
       { source: "/((?!pay/).*)", headers: [{ key: "X-Frame-Options", value: "DENY" }] },
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }] },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
+      },
     ];
   },
 };

@@ -11,7 +11,11 @@ export default async function HomePage() {
   return (
     <main className="mx-auto max-w-md px-4 py-12">
       {config.demo ? (
-        <div role="note" data-testid="demo-mode" className="mb-6 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+        <div
+          role="note"
+          data-testid="demo-mode"
+          className="mb-6 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
+        >
           <strong className="font-semibold">{m.demoModeTitle}</strong>
           <p className="mt-1">{m.demoModeBody}</p>
         </div>

@@ -41,7 +41,8 @@ export async function payerRateLimit(ctx: AppContext, request: Request): Promise
 
 /** A page action's check: the session's token for THIS order (a token from another order's page does not work). */
 export async function requireOrderToken(ctx: AppContext, request: Request, orderId: string): Promise<void> {
-  if (!(await verifyNonce(request, ctx.config.sessionSecret, orderId))) throw new PayerError("session_required", "session required");
+  if (!(await verifyNonce(request, ctx.config.sessionSecret, orderId)))
+    throw new PayerError("session_required", "session required");
 }
 
 /** A JSON answer typed by its DTO (lib/cashier/payer-dtos.ts), never cached. */
@@ -101,7 +102,10 @@ export function payerHandler<P>(
     } catch (err) {
       if (err instanceof PayerError) return payerErrorResponse(err.code, err.message);
       // The path only: a query string is the payer's, not the log's.
-      (ctx?.log ?? getLogger()).error({ err, method: request.method, path: new URL(request.url).pathname }, "payer request failed");
+      (ctx?.log ?? getLogger()).error(
+        { err, method: request.method, path: new URL(request.url).pathname },
+        "payer request failed",
+      );
       return payerErrorResponse("internal", "internal error");
     }
   };

@@ -41,11 +41,16 @@ export const sessionRoute: PayerRoute<OrderParams> = {
   async run({ request, ctx, params }) {
     await readableOrder(ctx, params.id);
     const cookieCarrier = new Response(null);
-    const token = await issueNonce(request, cookieCarrier, {
-      secret: ctx.config.sessionSecret,
-      framed: new URL(request.url).searchParams.get("framed") === "1",
-      https: ctx.config.baseUrl.startsWith("https:"),
-    }, params.id);
+    const token = await issueNonce(
+      request,
+      cookieCarrier,
+      {
+        secret: ctx.config.sessionSecret,
+        framed: new URL(request.url).searchParams.get("framed") === "1",
+        https: ctx.config.baseUrl.startsWith("https:"),
+      },
+      params.id,
+    );
     const body: SessionResponse = { token };
     return payerJson(body, cookieCarrier.headers);
   },
