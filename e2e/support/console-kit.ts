@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { E2E_SANDBOX_KEY } from "./cashier-kit";
 
 /** The console users of e2e/paydesk.e2e.json (hashes made with `npm run admin -- hash-password`). */
 export const CONSOLE_USERS = {
@@ -10,7 +11,7 @@ export const CONSOLE_USERS = {
 } as const;
 
 /** A merchant whose notify_url always answers `fail` (the demo shop does not know it), so its deliveries retry. */
-export const NFAIL = { appkey: "nfail", appsecret: "nfail-secret-e2e" } as const;
+export const NFAIL = { appkey: "nfail", appsecret: "nfail-e2e-secret-at-least-32-characters" } as const;
 
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
@@ -25,7 +26,7 @@ export async function login(page: Page, user: { name: string; password: string }
 /** Pays an order the way the sandbox provider does: sign = md5(order_id + amount + trade_no + key), amount in fen. */
 export async function sandboxPay(request: APIRequestContext, orderId: string, amountFen: number, tradeNo: string): Promise<void> {
   const f = { order_id: orderId, amount: String(amountFen), trade_no: tradeNo };
-  const res = await request.post("/api/notify/sandbox", { form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") } });
+  const res = await request.post("/api/notify/sandbox", { form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + E2E_SANDBOX_KEY) } });
   expect(await res.text()).toBe("success");
 }
 

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   );
   config.merchants.push({
     appkey: VMQ_E2E.appkey,
-    appsecret: "vmq-shop-unused-cloudpay-secret",
+    appsecret: "vmq-shop-unused-cloudpay-secret-e2e",
     name: "V免签测试店",
     channels: [VMQ_E2E.channel],
     // The shop sends its own notifyUrl/returnUrl on 127.0.0.1: the operator allows that host for it.

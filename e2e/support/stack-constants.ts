@@ -1,6 +1,6 @@
 /** Shared between the e2e stack process and the specs. */
 export const CONTROL_PORT = 3299;
-export const PROVIDER_MERCHANT = { appkey: "prov", appsecret: "prov-secret-e2e" } as const;
+export const PROVIDER_MERCHANT = { appkey: "prov", appsecret: "prov-e2e-secret-at-least-32-characters" } as const;
 /** The V免签 shop and monitor app of the e2e stack (e2e/emulators/vmq-shop.ts, vmq-emulator.ts). */
 export const VMQ_E2E = {
   appkey: "vmqshop",

@@ -19,6 +19,8 @@ export const PAYER_ERROR_CODES = [
   "bad_request",
   "not_sandbox",
   "rejected",
+  "too_large",
+  "rate_limited",
   "internal",
 ] as const;
 export type PayerErrorCode = (typeof PAYER_ERROR_CODES)[number];
@@ -37,7 +39,7 @@ export const checkResponseSchema = z.object({ data: publicOrderViewSchema });
 export type CheckResponse = z.infer<typeof checkResponseSchema>;
 
 /** `POST /api/sandbox/pay` body, JSON or form: the order whose sandbox payment to simulate. */
-export const sandboxPayRequestSchema = z.object({ order_id: z.string().check(z.minLength(1)) });
+export const sandboxPayRequestSchema = z.object({ order_id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 /** `POST /api/sandbox/pay` success: the sandbox notification was sent and acknowledged. */
 export const sandboxPayResponseSchema = z.object({ data: z.object({ result: z.literal("sent") }) });

@@ -5,6 +5,7 @@ import { epayApi, mapiAnswer } from "@/lib/merchant-protocol/epay/api";
 import { EpayError, epayFailure } from "@/lib/merchant-protocol/epay/codes";
 import { createEpayOrder } from "@/lib/merchant-protocol/epay/create";
 import { readParams } from "./merchant-handler";
+import { BodyTooLarge } from "./read-body";
 
 type Handler = (request: Request) => Promise<Response>;
 type ContextFactory = () => Promise<AppContext>;
@@ -12,7 +13,9 @@ type ContextFactory = () => Promise<AppContext>;
 /** The message a caller may see: ours for known failures, a generic one otherwise (logged, never a stack trace). */
 function publicMessage(err: unknown, url: string): string {
   if (err instanceof EpayError || err instanceof MerchantError) return err.message;
-  getLogger().error({ err, url }, "epay request failed");
+  if (err instanceof BodyTooLarge) return "请求过大";
+  // The path only: epay's query string carries `sign` and the shop's `param`.
+  getLogger().error({ err, path: new URL(url).pathname }, "epay request failed");
   return "系统繁忙，请稍后重试";
 }
 
@@ -39,13 +42,13 @@ function json(body: unknown): Response {
 export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
     try {
-      const params = await readParams(request);
       const ctx = await contextFactory();
+      const params = await readParams(request, ctx.config.limits.max_body_bytes);
       const order = await createEpayOrder(ctx, params);
       return new Response(null, { status: 302, headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" } });
     } catch (err) {
       const known = err instanceof EpayError || err instanceof MerchantError;
-      return epayErrorPage(publicMessage(err, request.url), known ? 400 : 500);
+      return epayErrorPage(publicMessage(err, request.url), err instanceof BodyTooLarge ? 413 : known ? 400 : 500);
     }
   };
 }
@@ -54,8 +57,8 @@ export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext
 export function epayMapiHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
     try {
-      const params = await readParams(request);
       const ctx = await contextFactory();
+      const params = await readParams(request, ctx.config.limits.max_body_bytes);
       return json(mapiAnswer(ctx, await createEpayOrder(ctx, params)));
     } catch (err) {
       return json(epayFailure(publicMessage(err, request.url)));
@@ -67,8 +70,8 @@ export function epayMapiHandler(contextFactory: ContextFactory = getAppContext):
 export function epayApiHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
     try {
-      const params = await readParams(request);
-      return json(await epayApi(await contextFactory(), params));
+      const ctx = await contextFactory();
+      return json(await epayApi(ctx, await readParams(request, ctx.config.limits.max_body_bytes)));
     } catch (err) {
       return json(epayFailure(publicMessage(err, request.url)));
     }

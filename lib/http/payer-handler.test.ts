@@ -32,7 +32,8 @@ describe("payerHandler", () => {
     ).order_id;
     const { cookie, token } = await openPayerSession(ctx, id);
     const route = payerRouteFor(ctx, echo({ nonce: true }));
-    const params = { params: Promise.resolve({ id: "n1" }) };
+    // The token is bound to its order (hardening): the route's id must be the order the session was opened for.
+    const params = { params: Promise.resolve({ id }) };
     ran.length = 0;
     await expectPayerError(
       await route(new Request(`${PAYER_BASE}/x`, { method: "POST", headers: { cookie } }), params),
@@ -53,7 +54,7 @@ describe("payerHandler", () => {
         )
       ).status,
     ).toBe(200);
-    expect(ran).toEqual(["n1"]);
+    expect(ran).toEqual([id]);
   });
 
   it("sameOrigin: another site's Origin is refused; Paydesk's own or none passes", async () => {

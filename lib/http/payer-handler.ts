@@ -2,6 +2,7 @@ import "server-only";
 import type { PayerErrorBody, PayerErrorCode } from "@/lib/cashier/payer-dtos";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
 import { verifyNonce } from "@/lib/session/cashier-session";
+import { abuseLimiters, consume, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
 
 const STATUS: Record<PayerErrorCode, number> = {
   not_found: 404,
@@ -10,6 +11,8 @@ const STATUS: Record<PayerErrorCode, number> = {
   bad_request: 400,
   not_sandbox: 403,
   rejected: 409,
+  too_large: 413,
+  rate_limited: 429,
   internal: 500,
 };
 
@@ -25,7 +28,21 @@ export class PayerError extends Error {
 
 export function payerErrorResponse(code: PayerErrorCode, message: string): Response {
   const body: PayerErrorBody = { error: { code, message } };
-  return Response.json(body, { status: STATUS[code], headers: { "Cache-Control": "no-store" } });
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (code === "rate_limited") headers["Retry-After"] = RETRY_AFTER_SECONDS;
+  return Response.json(body, { status: STATUS[code], headers });
+}
+
+/** Payer endpoints (the cashier page in proxy.ts, and every payer route): one point per request per client IP. */
+export async function payerRateLimit(ctx: AppContext, request: Request): Promise<Response | null> {
+  if (await consume(abuseLimiters(ctx).payerIp, requestIp(ctx, request))) return null;
+  return payerErrorResponse("rate_limited", "请求过于频繁");
+}
+
+/** A page action's check: the session's token for THIS order (a token from another order's page does not work). */
+export async function requireOrderToken(ctx: AppContext, request: Request, orderId: string): Promise<void> {
+  if (!(await verifyNonce(request, ctx.config.sessionSecret, orderId)))
+    throw new PayerError("session_required", "session required");
 }
 
 /** A JSON answer typed by its DTO (lib/cashier/payer-dtos.ts), never cached. */
@@ -36,7 +53,7 @@ export function payerJson<T>(body: T, headers?: HeadersInit): Response {
 }
 
 export interface PayerRouteOptions {
-  /** A page action: the request must carry the payer's session nonce (lib/session), or it is refused. */
+  /** A page action on `/pay/{id}/…`: the request must carry the session's token for that order (lib/session). */
   nonce?: boolean;
   /** Refuse a browser POST whose Origin is another site's (the nonce already stops forgeries; this answers early). */
   sameOrigin?: boolean;
@@ -70,21 +87,25 @@ export function payerHandler<P>(
     let ctx: AppContext | undefined;
     try {
       ctx = await contextFactory();
+      const limited = await payerRateLimit(ctx, request);
+      if (limited) return limited;
       if (options.sameOrigin) {
         const origin = request.headers.get("origin");
         if (origin && origin !== new URL(ctx.config.baseUrl).origin && origin !== new URL(request.url).origin) {
           throw new PayerError("cross_origin", "cross-origin request");
         }
       }
-      if (options.nonce && !(await verifyNonce(request, ctx.config.sessionSecret))) {
-        throw new PayerError("session_required", "session required");
-      }
       // Next.js passes a dynamic route's params; a static route (P = no params) may get none.
       const params = next ? await next.params : ({} as P);
+      if (options.nonce) await requireOrderToken(ctx, request, (params as { id?: string }).id ?? "");
       return await route.run({ request, ctx, params });
     } catch (err) {
       if (err instanceof PayerError) return payerErrorResponse(err.code, err.message);
-      (ctx?.log ?? getLogger()).error({ err, url: request.url }, "payer request failed");
+      // The path only: a query string is the payer's, not the log's.
+      (ctx?.log ?? getLogger()).error(
+        { err, method: request.method, path: new URL(request.url).pathname },
+        "payer request failed",
+      );
       return payerErrorResponse("internal", "internal error");
     }
   };

@@ -62,11 +62,12 @@ describe("payer routes", () => {
       type: "alipay",
       price: "1.00",
     });
+    // The page token is bound to its order: the same session's token does not open another order's actions.
     const unknown = await check(
       new Request(`${PAYER_BASE}/pay/${UNKNOWN}/check`, { method: "POST", headers: { cookie, [CSRF_HEADER]: token } }),
       withOrderId(UNKNOWN),
     );
-    await expectPayerError(unknown, 404, "not_found");
+    await expectPayerError(unknown, 403, "session_required");
   });
 
   it("code and qrcode: PNGs of the payload and of pay_url for real orders, the JSON error otherwise", async () => {

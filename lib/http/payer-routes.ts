@@ -41,11 +41,16 @@ export const sessionRoute: PayerRoute<OrderParams> = {
   async run({ request, ctx, params }) {
     await readableOrder(ctx, params.id);
     const cookieCarrier = new Response(null);
-    const token = await issueNonce(request, cookieCarrier, {
-      secret: ctx.config.sessionSecret,
-      framed: new URL(request.url).searchParams.get("framed") === "1",
-      https: ctx.config.baseUrl.startsWith("https:"),
-    });
+    const token = await issueNonce(
+      request,
+      cookieCarrier,
+      {
+        secret: ctx.config.sessionSecret,
+        framed: new URL(request.url).searchParams.get("framed") === "1",
+        https: ctx.config.baseUrl.startsWith("https:"),
+      },
+      params.id,
+    );
     const body: SessionResponse = { token };
     return payerJson(body, cookieCarrier.headers);
   },
@@ -73,12 +78,14 @@ export const payloadPngRoute = orderQrPng((_ctx, order) => order.payload, 480);
 /** `GET /pay/{id}/qrcode`: the order's `pay_url` (the page), as the merchant API's `qrcode_url` promises. */
 export const payUrlPngRoute = orderQrPng((ctx, order) => `${ctx.config.baseUrl}/pay/${order.id}`);
 
-/** `GET /pay/api?id=…`: the seed platform's URL shape, sent on to the cashier page. */
+/**
+ * `GET /pay/api?id=…`: the seed platform's URL shape, sent on to the cashier page on Paydesk's PUBLIC origin
+ * (PAYDESK_BASE_URL): behind a reverse proxy the request URL is the internal `http://localhost:PORT/…`.
+ */
 export const payApiRoute: PayerRoute = {
-  async run({ request }) {
-    const url = new URL(request.url);
-    const id = url.searchParams.get("id") ?? "";
+  async run({ request, ctx }) {
+    const id = new URL(request.url).searchParams.get("id") ?? "";
     if (!ORDER_ID_PATTERN.test(id)) throw new PayerError("not_found", "order not found");
-    return Response.redirect(new URL(`/pay/${id}`, url), 302);
+    return Response.redirect(`${ctx.config.baseUrl}/pay/${id}`, 302);
   },
 };

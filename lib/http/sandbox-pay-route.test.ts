@@ -35,7 +35,12 @@ describe("sandbox pay route", () => {
     );
     await expectPayerError(await post("{not json"), 400, "bad_request");
     await expectPayerError(await post(JSON.stringify({ order: id })), 400, "bad_request");
-    await expectPayerError(await post(JSON.stringify({ order_id: "nosuchorder000000000000" })), 404, "not_found");
+    // The page token is bound to its order (hardening): another order id is refused before it is looked up.
+    await expectPayerError(
+      await post(JSON.stringify({ order_id: "nosuchorder000000000000" })),
+      403,
+      "session_required",
+    );
     const sent = await post(JSON.stringify({ order_id: id }), { origin: PAYER_BASE });
     expect(sandboxPayResponseSchema.parse(await sent.json()).data.result).toBe("sent");
     expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("paid");

@@ -1,7 +1,9 @@
 import "server-only";
 import { sandboxPayRequestSchema, type PayerErrorCode, type SandboxPayResponse } from "@/lib/cashier/payer-dtos";
 import { simulateSandboxPayment, type SandboxPayResult } from "@/lib/orders/sandbox-pay";
-import { PayerError, payerJson, type PayerRoute } from "./payer-handler";
+import type { AppContext } from "@/lib/context";
+import { PayerError, payerJson, requireOrderToken, type PayerRoute } from "./payer-handler";
+import { BodyTooLarge, readBodyText } from "./read-body";
 
 const FAILURES: Record<Exclude<SandboxPayResult, "sent">, { code: PayerErrorCode; message: string }> = {
   not_found: { code: "not_found", message: "order not found" },
@@ -10,8 +12,14 @@ const FAILURES: Record<Exclude<SandboxPayResult, "sent">, { code: PayerErrorCode
 };
 
 /** The order id from a JSON or form body. */
-async function readOrderId(request: Request): Promise<string> {
-  const raw = await request.text();
+async function readOrderId(ctx: AppContext, request: Request): Promise<string> {
+  let raw: string;
+  try {
+    raw = await readBodyText(request, ctx.config.limits.max_body_bytes);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new PayerError("too_large", "body too large");
+    throw err;
+  }
   let fields: unknown;
   if ((request.headers.get("content-type") ?? "").includes("json")) {
     try {
@@ -29,12 +37,15 @@ async function readOrderId(request: Request): Promise<string> {
 
 /**
  * `POST /api/sandbox/pay` with `order_id`. Cross-site posts are refused (Origin must be Paydesk's own), and the
- * request must carry the payer's session nonce (lib/session), so another site cannot press the button for a payer.
+ * request must carry the page token of THAT order (lib/session), so another site cannot press the button for a payer
+ * and a token from one order's page cannot pay another order. Malformed input is a 400, never a 500.
  */
 export const sandboxPayRoute: PayerRoute = {
-  options: { sameOrigin: true, nonce: true },
+  options: { sameOrigin: true },
   async run({ request, ctx }) {
-    const result = await simulateSandboxPayment(ctx, await readOrderId(request));
+    const orderId = await readOrderId(ctx, request);
+    await requireOrderToken(ctx, request, orderId);
+    const result = await simulateSandboxPayment(ctx, orderId);
     if (result !== "sent") throw new PayerError(FAILURES[result].code, FAILURES[result].message);
     const body: SandboxPayResponse = { data: { result } };
     return payerJson(body);

@@ -11,6 +11,7 @@ import { createVmqOrder, vmqMerchant } from "@/lib/merchant-protocol/vmq/vmq-cre
 import { vmqFail, vmqOk, VmqError } from "@/lib/merchant-protocol/vmq/vmq-wire";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
 import { readParams } from "./merchant-handler";
+import { BodyTooLarge } from "./read-body";
 
 type Params = Record<string, string>;
 
@@ -49,11 +50,14 @@ export async function handleVmqApi(
   const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
   if (!run) return json(vmqFail("未知接口"));
   try {
-    const params = await readParams(request);
-    return await run(await contextFactory(), appkey, params);
+    const ctx = await contextFactory();
+    const params = await readParams(request, ctx.config.limits.max_body_bytes);
+    return await run(ctx, appkey, params);
   } catch (err) {
     if (err instanceof VmqError || err instanceof MerchantError) return json(vmqFail(err.message));
-    getLogger().error({ err, url: request.url }, "vmq merchant API request failed");
+    if (err instanceof BodyTooLarge) return Response.json(vmqFail("请求过大"), { status: 413 });
+    // The path only: V免签's query string carries `sign` and the shop's `param`.
+    getLogger().error({ err, path: new URL(request.url).pathname }, "vmq merchant API request failed");
     return json(vmqFail("系统繁忙，请稍后重试"));
   }
 }

@@ -13,4 +13,11 @@ describe("the English catalogue", () => {
       expect(placeholders(en[key]), key).toEqual(placeholders(zhCN[key]));
     }
   });
+
+  it("a sandbox order's note says it is a test merchant, and demo mode has its own notice", () => {
+    expect(zhCN.sandboxNote).toContain("测试商户");
+    expect(en.sandboxNote).toContain("Test merchant");
+    expect(zhCN.demoModeTitle).toBe("演示模式");
+    expect(en.demoModeBody).toMatch(/demo merchant/);
+  });
 });

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Notification } from "@/lib/storage/records";
 import type { NotificationsRepository } from "@/lib/storage/repositories";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
+import { recordNotificationAttempt } from "@/lib/metrics";
 import { sendAttempt } from "./send-attempt";
 import type { UrlGuardPolicy } from "./url-guard";
 
@@ -45,6 +46,7 @@ async function deliver(outbox: NotificationsRepository, n: Notification, opts: D
     },
     next: { status, nextAttemptAt: retryAt ?? finished },
   });
+  recordNotificationAttempt(status === "pending" ? "retry" : status);
   opts.log[result.delivered ? "info" : "warn"](
     { orderId: n.order_id, attempt: attemptNo, status, httpStatus: result.httpStatus, error: result.error, kept },
     "merchant notification attempt",

@@ -1,15 +1,18 @@
 import "server-only";
 import { z } from "zod";
-import { shanghaiDayStart } from "@/lib/channels/select-channel";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { newOrderId } from "@/lib/ids";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { createSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
-import { formatYuan, parseYuan } from "@/lib/money";
+import { parseYuan } from "@/lib/money";
 import { isPayType, type PayType } from "@/lib/pay-types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
+import { recordOrderCreate } from "@/lib/metrics";
 import type { Order, OrderProtocol } from "@/lib/storage/records";
+import { reserveDailyOrder } from "./daily-quota";
+import { orderData, type CreateOrderData } from "./order-data";
+import { printable } from "./printable";
 import { assertTypeOpen, availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
 
 /**
@@ -22,19 +25,6 @@ const MAX_OUT_ORDER_ID = 128;
 const MAX_CUSTOM = 255;
 /** How long a concurrent duplicate create waits for the first one to finish talking to the provider. */
 const CONCURRENT_WAIT_MS = 15_000;
-
-/** The `data` of a successful create (PROTOCOLS §1.1 plus Paydesk's additions). */
-export interface CreateOrderData {
-  pay_url: string;
-  qrcode_url: string;
-  params: { appkey: string; price: string; type: string; out_order_id: string; custom: string; sign: string };
-  order_id: string;
-  status: string;
-  price: string;
-  pay_amount: string;
-  expires_at: number;
-  qr_content: string;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,41 +41,30 @@ function authenticate(ctx: AppContext, params: Record<string, string>): Merchant
 const requiredCreate = z.object({
   price: z.string().min(1),
   type: z.string().min(1),
-  out_order_id: z.string().min(1).max(MAX_OUT_ORDER_ID),
-  custom: z.string().max(MAX_CUSTOM).default(""),
+  out_order_id: printable(MAX_OUT_ORDER_ID).pipe(z.string().min(1)),
+  custom: printable(MAX_CUSTOM).default(""),
 });
-
-export function orderData(ctx: AppContext, order: Order): CreateOrderData {
-  const base = ctx.config.baseUrl;
-  return {
-    pay_url: `${base}/pay/${order.id}`,
-    qrcode_url: `${base}/pay/${order.id}/qrcode`,
-    params: {
-      appkey: order.appkey,
-      price: order.price_raw,
-      type: order.type ?? "",
-      out_order_id: order.out_order_id,
-      custom: order.custom,
-      sign: order.request_sign,
-    },
-    order_id: order.id,
-    status: order.status,
-    price: formatYuan(order.price_fen),
-    pay_amount: formatYuan(order.pay_amount_fen),
-    expires_at: Math.floor(order.expires_at / 1000),
-    qr_content: order.payload,
-  };
-}
 
 /**
  * `POST /api/cloudpay/create` (PROTOCOLS §1.1). Checks run in the order that tells a shop the most useful thing
  * without revealing anything before the signature is verified. Idempotent per (appkey, out_order_id).
  */
 export async function createOrder(ctx: AppContext, params: Record<string, string>): Promise<CreateOrderData> {
+  try {
+    const data = await createCloudpayOrder(ctx, params);
+    recordOrderCreate(MerchantCode.OK);
+    return data;
+  } catch (err) {
+    recordOrderCreate(err instanceof MerchantError ? err.code : MerchantCode.UNKNOWN);
+    throw err;
+  }
+}
+
+async function createCloudpayOrder(ctx: AppContext, params: Record<string, string>): Promise<CreateOrderData> {
   const merchant = authenticate(ctx, params);
   const parsed = requiredCreate.safeParse(params);
   if (!parsed.success) {
-    const missing = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
+    const missing = parsed.error.issues.map((i) => (i.code === "custom" ? `${i.path.join(".")} ${i.message}` : i.path.join("."))).join(", ");
     throw new MerchantError(MerchantCode.PARAM_MISSING, missing);
   }
   const forbidden = FORBIDDEN_PARAMS.filter((k) => k in params);
@@ -176,10 +155,18 @@ export async function placeOrder(ctx: AppContext, merchant: Merchant, r: OrderRe
 
 async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<Order | null> {
   const now = ctx.now();
-  if (merchant.daily_order_limit !== undefined) {
-    const today = await ctx.repos.orders.countOrdersSince(merchant.appkey, shanghaiDayStart(now));
-    if (today >= merchant.daily_order_limit) throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
+  const release = await reserveDailyOrder(ctx, merchant, now);
+  try {
+    const created = await createReserved(ctx, merchant, r, now);
+    if (!created) await release();
+    return created;
+  } catch (err) {
+    await release();
+    throw err;
   }
+}
+
+async function createReserved(ctx: AppContext, merchant: Merchant, r: OrderRequest, now: number): Promise<Order | null> {
   const channel = r.type === null ? null : await selectChannel(ctx, merchant, r.type, r.priceFen, now);
   if (r.type === null && availableTypes(ctx, merchant, r.priceFen, now).length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
   const id = newOrderId();

@@ -4,6 +4,7 @@ import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { printable } from "./printable";
 import { canClose } from "./lifecycle";
 import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView } from "./order-views";
 import type { PublicOrderView } from "./public-order-view";
@@ -19,7 +20,7 @@ function merchantFor(ctx: AppContext, params: Record<string, string>): Merchant 
   return merchant;
 }
 
-const lookupSchema = z.object({ out_order_id: z.string().min(1).max(128) });
+const lookupSchema = z.object({ out_order_id: printable(128).pipe(z.string().min(1)) });
 
 async function signedLookup(ctx: AppContext, params: Record<string, string>) {
   const merchant = merchantFor(ctx, params);
@@ -74,7 +75,7 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
   return merchantOrderView(ctx, closed ?? order);
 }
 
-const recordsSchema = z.object({ custom: z.string().min(1).max(255) });
+const recordsSchema = z.object({ custom: printable(255).pipe(z.string().min(1)) });
 
 /** `/api/cloudpay/records`: one customer's paid orders, newest first (the PAYJS plugin's "payment history"). */
 export async function listRecords(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView[]> {

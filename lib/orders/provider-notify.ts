@@ -1,6 +1,9 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findChannel } from "@/lib/config";
+import type { Limits } from "@/lib/config-limits";
+import { LogSampler } from "@/lib/log-sampler";
+import { recordPayment } from "@/lib/metrics";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
 import { applyPayment } from "./apply-payment";
 
@@ -11,9 +14,24 @@ import { applyPayment } from "./apply-payment";
 export const MONITOR_CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
 
 export type IngestResult =
-  | { kind: "ack"; ack: ProviderAck }
+  /** `rejected`: the notification failed verification (counted against the sender's IP by the HTTP layer). */
+  | { kind: "ack"; ack: ProviderAck; rejected?: boolean }
   | { kind: "redirect"; orderId: string | null }
   | { kind: "unknown_channel" };
+
+const samplers = new WeakMap<Limits, LogSampler>();
+
+function samplerFor(limits: Limits): LogSampler {
+  let s = samplers.get(limits);
+  if (!s) samplers.set(limits, (s = new LogSampler(limits.rejected_notify_logs_per_minute, limits.log_sample_every)));
+  return s;
+}
+
+/** The provider's "try again later" answer for a channel (a rate-limited or oversized notify gets it). */
+export function retryAckFor(ctx: AppContext, channelId: string): ProviderAck | undefined {
+  const channel = findChannel(ctx.config, channelId);
+  return channel ? ctx.provider(channel).retryAck : undefined;
+}
 
 /**
  * A provider notification: parse (the provider verifies first), apply once, answer the provider's own ack.
@@ -27,9 +45,12 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
   const log = ctx.log.child({ channel: channelId });
 
   switch (outcome.kind) {
-    case "rejected":
-      log.warn({ reason: outcome.reason }, "provider notification rejected");
-      return { kind: "ack", ack: outcome.ack };
+    case "rejected": {
+      // Forged notifies cost nothing to send: log a sample, not every one (2,000 forgeries wrote 2,008 lines).
+      const skipped = samplerFor(ctx.config.limits).take(channelId, ctx.now());
+      if (skipped !== null) log.warn({ reason: outcome.reason, skipped }, "provider notification rejected");
+      return { kind: "ack", ack: outcome.ack, rejected: true };
+    }
     case "heartbeat": {
       const now = ctx.now();
       if (Math.abs(now - outcome.sentAt) > MONITOR_CLOCK_TOLERANCE_MS) {
@@ -65,6 +86,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
           match: outcome.match,
           raw: outcome.raw,
         });
+        recordPayment(result.outcome, result.outcome === "unmatched" ? result.reason : result.outcome === "applied" && result.late ? "late" : "");
         log.info({ tradeNo: outcome.tradeNo, amountFen: outcome.amountFen, ...result }, "provider payment recorded");
         return { kind: "ack", ack: outcome.ack };
       } catch (err) {

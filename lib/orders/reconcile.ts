@@ -3,6 +3,7 @@ import type { ChannelConfig } from "@/lib/providers/registry";
 import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import type { PaymentProvider } from "@/lib/providers/types";
+import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
 import { applyPayment, type ApplyResult } from "./apply-payment";
 import type { Order } from "@/lib/storage/records";
@@ -49,10 +50,15 @@ async function ask(ctx: AppContext, channel: ChannelConfig, provider: PaymentPro
   const query = provider.queryPayment;
   if (!query) return { outcome: "skipped", reason: "no_query" };
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
+  const started = performance.now();
   const answer = await withTimeout(timeoutMs, (signal) =>
     query({ orderId: order.id, providerOrderId: order.provider_order_id, amountFen: order.pay_amount_fen, now, signal }),
     () => new Error(`reconciliation query timed out after ${timeoutMs} ms`),
-  );
+  ).catch((err: unknown) => {
+    observeProviderCall(channel.id, "query", (performance.now() - started) / 1000, false);
+    throw err;
+  });
+  observeProviderCall(channel.id, "query", (performance.now() - started) / 1000, true);
   if (!answer.paid) return { outcome: "unpaid" };
   const apply = await applyPayment(ctx, {
     channelId: channel.id,

@@ -1,4 +1,5 @@
 import "server-only";
+import { payloadFitsType } from "@/lib/cashier/payload-kind";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/channels/select-channel";
 import type { Merchant } from "@/lib/config";
@@ -8,6 +9,7 @@ import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { ChannelBusyError, UpstreamError } from "@/lib/providers/types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
+import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
 
 /** The channels of the merchant that pass the rules for this price now and whose breaker is closed. */
@@ -80,6 +82,8 @@ export interface CodeRequest {
 export async function requestCode(ctx: AppContext, merchant: Merchant, channel: ChannelConfig, r: CodeRequest): Promise<ActivatedPayment> {
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
   const breaker = channelBreaker();
+  const started = performance.now();
+  const observe = (ok: boolean) => observeProviderCall(channel.id, "create", (performance.now() - started) / 1000, ok);
   try {
     const result = await withTimeout(
       timeoutMs,
@@ -102,6 +106,11 @@ export async function requestCode(ctx: AppContext, merchant: Merchant, channel: 
     if (!Number.isSafeInteger(result.payAmountFen) || result.payAmountFen <= 0 || !result.payload) {
       throw new UpstreamError("provider returned no usable code");
     }
+    // A code must fit its wallet: a misbehaving upstream must not put an Alipay URL (or any site) behind the QQ button.
+    if (!payloadFitsType(r.type, result.payload, `${ctx.config.baseUrl}/pay/${r.orderId}`)) {
+      throw new UpstreamError(`provider returned a code that is not a ${r.type} code`);
+    }
+    observe(true);
     breaker.recordSuccess(channel.id);
     return {
       payload: result.payload,
@@ -113,6 +122,7 @@ export async function requestCode(ctx: AppContext, merchant: Merchant, channel: 
   } catch (err) {
     // No room on this channel right now is not an upstream failure: no breaker, and the caller tries the next one.
     if (err instanceof ChannelBusyError) throw new ChannelFullError(channel.id, err.message);
+    observe(false);
     breaker.recordFailure(channel.id, ctx.now());
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
     ctx.log.warn({ err, channel: channel.id, orderId: r.orderId }, "upstream create failed");

@@ -141,6 +141,31 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("orders").dropColumn("reconcile_asked_at").execute();
       },
     },
+    "005_hardening": {
+      // Per-day order counters make the daily order limit one atomic upsert (count-then-insert let concurrent creates
+      // exceed it); rate_limits is rate-limiter-flexible's PostgreSQL table (counters shared by all instances).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("daily_order_counts")
+          .addColumn("appkey", "varchar(64)", (c) => c.notNull())
+          .addColumn("day", "bigint", (c) => c.notNull())
+          .addColumn("count", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("daily_order_counts_pk", ["appkey", "day"])
+          .execute();
+        if (dialect === "postgres") {
+          await db.schema
+            .createTable("rate_limits")
+            .addColumn("key", "varchar(255)", (c) => c.primaryKey())
+            .addColumn("points", "integer", (c) => c.notNull().defaultTo(0))
+            .addColumn("expire", "bigint")
+            .execute();
+        }
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("rate_limits").ifExists().execute();
+        await db.schema.dropTable("daily_order_counts").ifExists().execute();
+      },
+    },
     "006_epay": {
       // Merchant protocols beside 云端 (epay first): which protocol made an order, and what it brought per request —
       // the product name, its own notify/return URLs, a digest of the request for idempotency. Notifications may be a

@@ -135,6 +135,16 @@ export async function resendNotification(db: Db, orderId: string, now: number): 
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Notifications still to be delivered (status pending), for the queue-depth metric. */
+export async function countUndeliveredNotifications(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /**
  * The console's "resend": a failed delivery, or one waiting for its next retry, is sent again now with a fresh
  * schedule. A delivery in flight (leased) is left alone, so the shop never gets two attempts at once.

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "./database";
+import * as dailyCounts from "./daily-counts-repo";
 import * as consoleAudit from "./console-audit-repo";
 import * as consoleQueries from "./console-repo";
 import * as demoReceipts from "./demo-receipts-repo";
@@ -8,6 +9,7 @@ import * as orders from "./orders-repo";
 import * as payments from "./payments-repo";
 import * as health from "./ping";
 import * as qrCache from "./qr-cache-repo";
+import * as rateLimits from "./rate-limit-store";
 import * as amounts from "./amount-reservations-repo";
 import * as monitors from "./channel-monitors-repo";
 
@@ -33,6 +35,8 @@ export type AmountReservationsRepository = BoundModule<typeof amounts>;
 export type ChannelMonitorsRepository = BoundModule<typeof monitors>;
 export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
 export type HealthRepository = BoundModule<typeof health>;
+export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
+export type RateLimitsRepository = BoundModule<typeof rateLimits>;
 export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
 export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
 
@@ -48,6 +52,10 @@ export interface Repositories {
   monitors: ChannelMonitorsRepository;
   demoReceipts: DemoReceiptsRepository;
   health: HealthRepository;
+  /** The daily order limit's per-day counters (atomic reservation). */
+  dailyCounts: DailyCountsRepository;
+  /** Abuse-limit counters: PostgreSQL-backed across instances, in memory on SQLite. */
+  rateLimits: RateLimitsRepository;
   /** The merchant console's audit log (migration 007). */
   consoleAudit: ConsoleAuditRepository;
   /** The merchant console's scoped read queries. */
@@ -64,6 +72,8 @@ export function createRepositories(db: Db): Repositories {
     monitors: bind(db, monitors),
     demoReceipts: bind(db, demoReceipts),
     health: bind(db, health),
+    dailyCounts: bind(db, dailyCounts),
+    rateLimits: bind(db, rateLimits),
     consoleAudit: bind(db, consoleAudit),
     consoleQueries: bind(db, consoleQueries),
   };

@@ -25,6 +25,13 @@ export type DemoReceiptsTable = Omit<DemoReceipt, "id" | "verified"> & { id: Gen
 
 export type QrCacheTable = Omit<QrCode, "id"> & { id: Generated<number> };
 
+/** One merchant's orders created on one Asia/Shanghai day (the daily order limit, reserved atomically). */
+export interface DailyOrderCountsTable {
+  appkey: string;
+  /** The day's start, ms since the epoch. */
+  day: number;
+  count: number;
+}
 export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
 
 /**
@@ -55,6 +62,7 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
+  daily_order_counts: DailyOrderCountsTable;
   amount_reservations: AmountReservationsTable;
   channel_monitors: ChannelMonitorsTable;
   console_audit: ConsoleAuditTable;

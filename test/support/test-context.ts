@@ -91,6 +91,8 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     demoShop: false,
     merchants: file.merchants,
     channels: file.channels,
+    limits: file.limits,
+    dev: false,
     consoleUsers: file.console?.users ?? [],
   };
 }
