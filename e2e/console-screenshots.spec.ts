@@ -12,7 +12,11 @@ test.use({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
 
 test("screenshots: console overview, orders, order timeline, review, channels, audit", async ({ page, request }) => {
   const paid = [];
-  for (const [price, type] of [["12.00", "alipay"], ["35.50", "wxpay"], ["8.80", "qqpay"]] as const) {
+  for (const [price, type] of [
+    ["12.00", "alipay"],
+    ["35.50", "wxpay"],
+    ["8.80", "qqpay"],
+  ] as const) {
     const o = await createOrder(request, { price, type, custom: "buyer-7" });
     await sandboxPay(request, o.order_id, Math.round(Number(price.replace(".", ""))), `SHOT-${o.order_id}`);
     paid.push(o);

@@ -1,5 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { CONSOLE_USERS, csrfOf, expectNoAxeViolations, login, NFAIL, receipts, sandboxPay } from "./support/console-kit";
+import {
+  CONSOLE_USERS,
+  csrfOf,
+  expectNoAxeViolations,
+  login,
+  NFAIL,
+  receipts,
+  sandboxPay,
+} from "./support/console-kit";
 import { createOrder, DEMO } from "./support/merchant-api";
 import { PROVIDER_MERCHANT } from "./support/stack-constants";
 
@@ -9,7 +17,9 @@ import { PROVIDER_MERCHANT } from "./support/stack-constants";
  */
 const uid = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
-test("login: a wrong password is refused, the right one opens the overview, logout ends the session", async ({ page }) => {
+test("login: a wrong password is refused, the right one opens the overview, logout ends the session", async ({
+  page,
+}) => {
   await page.goto("/console");
   await expect(page).toHaveURL(/\/console\/login$/);
   await expectNoAxeViolations(page);
@@ -36,7 +46,10 @@ test("login is rate-limited per user name", async ({ page }) => {
     const res = await page.request.post("/console/auth/login", { form: { name, password: "guess" }, maxRedirects: 0 });
     expect(res.headers().location).toBe("/console/login?error=invalid");
   }
-  const limited = await page.request.post("/console/auth/login", { form: { name, password: "guess" }, maxRedirects: 0 });
+  const limited = await page.request.post("/console/auth/login", {
+    form: { name, password: "guess" },
+    maxRedirects: 0,
+  });
   expect(limited.headers().location).toMatch(/error=rate/);
   expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
   await page.goto(limited.headers().location!);
@@ -65,7 +78,10 @@ test("search by out_order_id, open the order, see its timeline", async ({ page, 
   await expect(page.getByText("没有符合条件的订单。")).toBeVisible();
 });
 
-test("a failing notification: every attempt in the timeline with HTTP status and body, resend sends it again", async ({ page, request }) => {
+test("a failing notification: every attempt in the timeline with HTTP status and body, resend sends it again", async ({
+  page,
+  request,
+}) => {
   const order = await createOrder(request, { price: "1.50", type: "alipay" }, NFAIL);
   await sandboxPay(request, order.order_id, 150, `NF-${uid()}`);
   await login(page, CONSOLE_USERS.ops);
@@ -94,7 +110,10 @@ test("a failing notification: every attempt in the timeline with HTTP status and
   await expectNoAxeViolations(page);
 });
 
-test("credit a wrong-amount payment from review: the order is paid and the shop receives exactly one notification", async ({ page, request }) => {
+test("credit a wrong-amount payment from review: the order is paid and the shop receives exactly one notification", async ({
+  page,
+  request,
+}) => {
   const order = await createOrder(request, { price: "2.00", type: "alipay", custom: "short-payer" });
   const tradeNo = `SHORT-${uid()}`;
   await sandboxPay(request, order.order_id, 199, tradeNo);
@@ -114,11 +133,20 @@ test("credit a wrong-amount payment from review: the order is paid and the shop 
 
   await expect.poll(async () => (await receipts(request, order.order_id)).length, { timeout: 15_000 }).toBe(1);
   const [receipt] = await receipts(request, order.order_id);
-  expect(receipt).toMatchObject({ verified: true, fields: { order_id: order.order_id, price: "2.00", realprice: "1.99", extend: "short-payer" } });
+  expect(receipt).toMatchObject({
+    verified: true,
+    fields: { order_id: order.order_id, price: "2.00", realprice: "1.99", extend: "short-payer" },
+  });
 
   // A second credit of the same payment (a replayed form) changes nothing.
   const again = await page.request.post("/console/act/credit", {
-    form: { csrf: await csrfOf(page), payment_id: paymentId, order_id: order.order_id, reason: "again", back: "/console/review" },
+    form: {
+      csrf: await csrfOf(page),
+      payment_id: paymentId,
+      order_id: order.order_id,
+      reason: "again",
+      back: "/console/review",
+    },
     maxRedirects: 0,
   });
   expect(again.headers().location).toBe("/console/review?refused=payment_settled");
@@ -145,7 +173,10 @@ test("dismiss a payment from review with a reason", async ({ page, request }) =>
   await expect(page.locator(`[data-trade-no="${tradeNo}"]`)).toHaveCount(0);
 });
 
-test("a user scoped to one merchant gets 403 for another merchant's order and cannot act on it", async ({ page, request }) => {
+test("a user scoped to one merchant gets 403 for another merchant's order and cannot act on it", async ({
+  page,
+  request,
+}) => {
   const out = `console-scope-${uid()}`;
   const demoOrder = await createOrder(request, { price: "1.00", type: "alipay", out_order_id: out }, DEMO);
   await login(page, CONSOLE_USERS.nfailOp);
@@ -157,7 +188,10 @@ test("a user scoped to one merchant gets 403 for another merchant's order and ca
 
   await page.goto(`/console/orders?out_order_id=${out}&merchant=demo`);
   await expect(page.getByText("没有符合条件的订单。")).toBeVisible();
-  const resend = await page.request.post("/console/act/resend", { form: { csrf: await csrfOf(page), order_id: demoOrder.order_id }, maxRedirects: 0 });
+  const resend = await page.request.post("/console/act/resend", {
+    form: { csrf: await csrfOf(page), order_id: demoOrder.order_id },
+    maxRedirects: 0,
+  });
   expect(resend.status()).toBe(403);
 });
 
@@ -165,7 +199,10 @@ test("actions without the session's CSRF token, or from another site, are refuse
   const order = await createOrder(request, { price: "1.00", type: "alipay" }, NFAIL);
   await login(page, CONSOLE_USERS.ops);
   const token = await csrfOf(page);
-  const forms: Record<string, string>[] = [{ order_id: order.order_id }, { order_id: order.order_id, csrf: "forged-token-forged-token" }];
+  const forms: Record<string, string>[] = [
+    { order_id: order.order_id },
+    { order_id: order.order_id, csrf: "forged-token-forged-token" },
+  ];
   for (const form of forms) {
     const res = await page.request.post("/console/act/resend", { form, maxRedirects: 0 });
     expect(res.status()).toBe(403);
@@ -178,14 +215,20 @@ test("actions without the session's CSRF token, or from another site, are refuse
   });
   expect(crossSite.status()).toBe(403);
   // With the token, the same request goes through (to a redirect back to the order page).
-  const ok = await page.request.post("/console/act/resend", { form: { order_id: order.order_id, csrf: token }, maxRedirects: 0 });
+  const ok = await page.request.post("/console/act/resend", {
+    form: { order_id: order.order_id, csrf: token },
+    maxRedirects: 0,
+  });
   expect(ok.status()).toBe(303);
   // Nothing was logged for the refused attempts: only the accepted one.
   await page.goto(`/console/orders/${order.order_id}`);
   await expect(page.getByTestId("ev-operator")).toHaveCount(1);
 });
 
-test("channels page: provider, wallets, today's orders, breaker and monitor state; English too", async ({ page, request }) => {
+test("channels page: provider, wallets, today's orders, breaker and monitor state; English too", async ({
+  page,
+  request,
+}) => {
   // A WeChat order on the 三网 channel makes Paydesk ask the (emulated) monitor for a code: the monitor is heard from.
   await createOrder(request, { price: "1.00", type: "wxpay" }, PROVIDER_MERCHANT);
   await login(page, CONSOLE_USERS.ops);

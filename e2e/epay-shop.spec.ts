@@ -11,7 +11,9 @@ import { EPAY_SHOP_PORT } from "./support/stack-constants";
 const SHOP = `http://127.0.0.1:${EPAY_SHOP_PORT}`;
 const out = (prefix: string) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1000)}`;
 
-test("v2board link without type: choose the wallet, pay, return to the shop's #/order page verified", async ({ page }, testInfo) => {
+test("v2board link without type: choose the wallet, pay, return to the shop's #/order page verified", async ({
+  page,
+}, testInfo) => {
   const no = out("V");
   await page.goto(`${SHOP}/buy/v2board?out=${no}&money=10`);
   await page.waitForURL(/\/pay\/[A-Za-z0-9]{24}$/);
@@ -27,7 +29,9 @@ test("v2board link without type: choose the wallet, pay, return to the shop's #/
   await expect(page.getByTestId("order-details")).toContainText("Xboard 订阅");
   await page.getByRole("button", { name: /模拟支付/ }).click();
 
-  await page.waitForURL((u) => u.origin === SHOP && u.pathname === "/" && u.hash === `#/order/${no}`, { timeout: 20_000 });
+  await page.waitForURL((u) => u.origin === SHOP && u.pathname === "/" && u.hash === `#/order/${no}`, {
+    timeout: 20_000,
+  });
   await expect(page.getByTestId("shop-return")).toHaveText("验签通过");
   await expect(page.getByTestId("shop-order")).toHaveText(no);
   await expect(page.getByTestId("shop-notified")).toHaveText("1");
@@ -54,7 +58,10 @@ test("the wallet chooser works on a phone without JavaScript", async ({ browser 
   await page.waitForURL(/\/pay\/[A-Za-z0-9]{24}$/);
   await expect(page.getByTestId("wallet-chooser")).toBeVisible();
   // One column on a phone: the wallets stack.
-  const [a, w] = await Promise.all([page.getByTestId("choose-alipay").boundingBox(), page.getByTestId("choose-wxpay").boundingBox()]);
+  const [a, w] = await Promise.all([
+    page.getByTestId("choose-alipay").boundingBox(),
+    page.getByTestId("choose-wxpay").boundingBox(),
+  ]);
   expect(w!.y).toBeGreaterThan(a!.y + a!.height - 1);
   await page.screenshot({ path: testInfo.outputPath("chooser-phone.png"), fullPage: true });
   await page.getByTestId("choose-wxpay").click();
@@ -65,7 +72,9 @@ test("the wallet chooser works on a phone without JavaScript", async ({ browser 
 });
 
 test("submit.php with a bad signature shows a Chinese error page, not a stack trace", async ({ page }) => {
-  const res = await page.goto("/submit.php?pid=1000&type=bank&out_trade_no=x&notify_url=http://127.0.0.1/&money=1&sign=x");
+  const res = await page.goto(
+    "/submit.php?pid=1000&type=bank&out_trade_no=x&notify_url=http://127.0.0.1/&money=1&sign=x",
+  );
   expect(res?.status()).toBe(400);
   await expect(page.getByRole("heading", { name: "无法发起支付" })).toBeVisible();
   await expect(page.getByTestId("epay-error")).toHaveText("签名错误");

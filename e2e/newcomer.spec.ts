@@ -8,7 +8,9 @@ import { DEMO_BASE } from "../playwright.config";
  */
 test.use({ baseURL: DEMO_BASE });
 
-test("newcomer: home page → test order → 模拟支付 → demo shop's return page, notification verified", async ({ page }) => {
+test("newcomer: home page → test order → 模拟支付 → demo shop's return page, notification verified", async ({
+  page,
+}) => {
   await page.goto("/");
   // No config file: the page says so before anything else.
   await expect(page.getByTestId("demo-mode")).toContainText("演示模式");

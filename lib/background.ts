@@ -49,5 +49,8 @@ export async function startBackground(): Promise<void> {
       clearTimeout(timer);
     },
   };
-  ctx.log.info({ owner, intervalMs: ctx.config.dispatchIntervalMs }, "notification dispatcher and expiry sweeper started");
+  ctx.log.info(
+    { owner, intervalMs: ctx.config.dispatchIntervalMs },
+    "notification dispatcher and expiry sweeper started",
+  );
 }

@@ -13,10 +13,26 @@ function withConfig(json: unknown, env: Record<string, string> = {}) {
 
 const SECRET = "s1secret-long-enough-for-a-real-config";
 const good = {
-  merchants: [{ appkey: "k1", appsecret: SECRET, name: "Shop", notify_url: "https://s.example/n", return_url: "https://s.example/r", channels: ["sb"] }],
+  merchants: [
+    {
+      appkey: "k1",
+      appsecret: SECRET,
+      name: "Shop",
+      notify_url: "https://s.example/n",
+      return_url: "https://s.example/r",
+      channels: ["sb"],
+    },
+  ],
   channels: [{ id: "sb", provider: "sandbox", types: ["alipay"], key: "sb-key" }],
 };
-const realChannel = { id: "pj", provider: "payjs", types: ["wxpay"], base_url: "https://payjs.example", mchid: "1", key: "k" };
+const realChannel = {
+  id: "pj",
+  provider: "payjs",
+  types: ["wxpay"],
+  base_url: "https://payjs.example",
+  mchid: "1",
+  key: "k",
+};
 
 describe("configuration", () => {
   it("without a config file serves the demo merchant on the sandbox", () => {
@@ -25,38 +41,97 @@ describe("configuration", () => {
     const c = loadConfig({ PAYDESK_DATABASE_URL: `file:${dir}/p.db`, PORT: "3456" }, path.join(dir, "absent.json"));
     expect(c.demo).toBe(true);
     expect(c.baseUrl).toBe("http://localhost:3456");
-    expect(c.merchants[0]).toMatchObject({ appkey: "demo", notify_url: "http://localhost:3456/demo/notify", channels: ["sandbox"] });
+    expect(c.merchants[0]).toMatchObject({
+      appkey: "demo",
+      notify_url: "http://localhost:3456/demo/notify",
+      channels: ["sandbox"],
+    });
     // A session secret is generated once and kept beside the database.
     expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
-    expect(loadConfig({ PAYDESK_DATABASE_URL: `file:${dir}/p.db` }, path.join(dir, "absent.json")).sessionSecret).toBe(c.sessionSecret);
+    expect(loadConfig({ PAYDESK_DATABASE_URL: `file:${dir}/p.db` }, path.join(dir, "absent.json")).sessionSecret).toBe(
+      c.sessionSecret,
+    );
   });
 
   it("applies defaults from DESIGN §1.1", () => {
     const c = withConfig(good, { PAYDESK_BASE_URL: "https://pay.example/" })();
     expect(c.demo).toBe(false);
     expect(c.baseUrl).toBe("https://pay.example");
-    expect(c.merchants[0]).toMatchObject({ order_ttl_seconds: 300, rotation: "smart", late_grace_seconds: 600, embed_origins: [] });
+    expect(c.merchants[0]).toMatchObject({
+      order_ttl_seconds: 300,
+      rotation: "smart",
+      late_grace_seconds: 600,
+      embed_origins: [],
+    });
   });
 
   it.each([
-    ["a TTL out of range", { ...good, merchants: [{ ...good.merchants[0], order_ttl_seconds: 30 }] }, /merchants\.0\.order_ttl_seconds/],
-    ["an unknown rotation", { ...good, merchants: [{ ...good.merchants[0], rotation: "roundrobin" }] }, /merchants\.0\.rotation/],
-    ["an unknown channel reference", { ...good, merchants: [{ ...good.merchants[0], channels: ["nope"] }] }, /merchants\.0\.channels\.0: unknown channel "nope"/],
-    ["an unknown provider", { ...good, channels: [{ id: "sb", provider: "paypal", types: ["alipay"] }] }, /channels\.0\.provider/],
-    ["an unknown pay type", { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["unionpay"] }] }, /channels\.0\.types\.0/],
+    [
+      "a TTL out of range",
+      { ...good, merchants: [{ ...good.merchants[0], order_ttl_seconds: 30 }] },
+      /merchants\.0\.order_ttl_seconds/,
+    ],
+    [
+      "an unknown rotation",
+      { ...good, merchants: [{ ...good.merchants[0], rotation: "roundrobin" }] },
+      /merchants\.0\.rotation/,
+    ],
+    [
+      "an unknown channel reference",
+      { ...good, merchants: [{ ...good.merchants[0], channels: ["nope"] }] },
+      /merchants\.0\.channels\.0: unknown channel "nope"/,
+    ],
+    [
+      "an unknown provider",
+      { ...good, channels: [{ id: "sb", provider: "paypal", types: ["alipay"] }] },
+      /channels\.0\.provider/,
+    ],
+    [
+      "an unknown pay type",
+      { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["unionpay"] }] },
+      /channels\.0\.types\.0/,
+    ],
     [
       "a merchant mixing the sandbox with a real channel",
-      { ...good, merchants: [{ ...good.merchants[0], channels: ["sb", "pj"] }], channels: [...good.channels, realChannel] },
+      {
+        ...good,
+        merchants: [{ ...good.merchants[0], channels: ["sb", "pj"] }],
+        channels: [...good.channels, realChannel],
+      },
       /merchants\.0\.channels: merchant "k1" mixes the sandbox \(sb\) with real channels \(pj\)/,
     ],
-    ["a sandbox channel without a key", { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"] }] }, /channels\.0\.key: sandbox channel "sb" needs an explicit key/],
-    ["a short appsecret", { ...good, merchants: [{ ...good.merchants[0], appsecret: "s1secret" }] }, /merchants\.0\.appsecret: merchant "k1": appsecret must be at least 32/],
-    ["a javascript: return URL", { ...good, merchants: [{ ...good.merchants[0], return_url: "javascript:alert(1)" }] }, /merchants\.0\.return_url/],
+    [
+      "a sandbox channel without a key",
+      { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"] }] },
+      /channels\.0\.key: sandbox channel "sb" needs an explicit key/,
+    ],
+    [
+      "a short appsecret",
+      { ...good, merchants: [{ ...good.merchants[0], appsecret: "s1secret" }] },
+      /merchants\.0\.appsecret: merchant "k1": appsecret must be at least 32/,
+    ],
+    [
+      "a javascript: return URL",
+      { ...good, merchants: [{ ...good.merchants[0], return_url: "javascript:alert(1)" }] },
+      /merchants\.0\.return_url/,
+    ],
     ["a bad limit", { ...good, limits: { max_body_bytes: 10 } }, /limits\.max_body_bytes/],
     ["a misspelt key", { ...good, merchants: [{ ...good.merchants[0], notifyurl: "x" }] }, /merchants\.0.*notifyurl/],
-    ["a bad notify URL", { ...good, merchants: [{ ...good.merchants[0], notify_url: "ftp://x" }] }, /merchants\.0\.notify_url/],
-    ["a bad hours rule", { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"], rules: { hours: ["8-23"] } }] }, /channels\.0\.rules\.hours\.0/],
-    ["duplicate appkeys", { ...good, merchants: [good.merchants[0], good.merchants[0]] }, /merchants\.1\.appkey: duplicate appkey/],
+    [
+      "a bad notify URL",
+      { ...good, merchants: [{ ...good.merchants[0], notify_url: "ftp://x" }] },
+      /merchants\.0\.notify_url/,
+    ],
+    [
+      "a bad hours rule",
+      { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"], rules: { hours: ["8-23"] } }] },
+      /channels\.0\.rules\.hours\.0/,
+    ],
+    [
+      "duplicate appkeys",
+      { ...good, merchants: [good.merchants[0], good.merchants[0]] },
+      /merchants\.1\.appkey: duplicate appkey/,
+    ],
   ])("names the key for %s", (_name, json, pattern) => {
     const load = withConfig(json);
     expect(load).toThrow(ConfigError);

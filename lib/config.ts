@@ -24,7 +24,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })
  */
 export const epayMerchantSchema = z
   .object({
-    pid: z.string().regex(/^\d{1,16}$/, "must be digits, like \"1000\""),
+    pid: z.string().regex(/^\d{1,16}$/, 'must be digits, like "1000"'),
     key: z.string().min(32, "must be at least 32 characters").max(128),
     allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
   })
@@ -70,20 +70,28 @@ export const configFileSchema = z
   .superRefine((cfg, ctx) => {
     const channelIds = new Set<string>();
     cfg.channels.forEach((c, i) => {
-      if (channelIds.has(c.id)) ctx.addIssue({ code: "custom", path: ["channels", i, "id"], message: `duplicate channel id "${c.id}"` });
+      if (channelIds.has(c.id))
+        ctx.addIssue({ code: "custom", path: ["channels", i, "id"], message: `duplicate channel id "${c.id}"` });
       channelIds.add(c.id);
     });
     const appkeys = new Set<string>();
     const pids = new Set<string>();
     cfg.merchants.forEach((m, i) => {
-      if (appkeys.has(m.appkey)) ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
+      if (appkeys.has(m.appkey))
+        ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
       appkeys.add(m.appkey);
       if (m.epay) {
-        if (pids.has(m.epay.pid)) ctx.addIssue({ code: "custom", path: ["merchants", i, "epay", "pid"], message: `duplicate epay pid "${m.epay.pid}"` });
+        if (pids.has(m.epay.pid))
+          ctx.addIssue({
+            code: "custom",
+            path: ["merchants", i, "epay", "pid"],
+            message: `duplicate epay pid "${m.epay.pid}"`,
+          });
         pids.add(m.epay.pid);
       }
       m.channels.forEach((id, j) => {
-        if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
+        if (!channelIds.has(id))
+          ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
     refineConsoleUsers(cfg.console?.users ?? [], appkeys, ctx);
@@ -154,9 +162,7 @@ export class ConfigError extends Error {
 }
 
 function describe(source: string, error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${source}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-    .join("\n");
+  return error.issues.map((i) => `${source}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
 }
 
 /** The demo merchant: sandbox channel, notify/return/timeout on the built-in demo shop (app/demo). */
@@ -180,7 +186,10 @@ export function demoConfig(baseUrl: string): ConfigFile {
 }
 
 /** The config file's JSON, or undefined for demo mode (the default path absent). Refuses an unreadable file. */
-function readConfigJson(explicit: string | undefined, defaultPath: string): { json: unknown; name: string } | undefined {
+function readConfigJson(
+  explicit: string | undefined,
+  defaultPath: string,
+): { json: unknown; name: string } | undefined {
   const name = explicit ?? defaultPath;
   let text: string;
   try {
@@ -200,7 +209,10 @@ function readConfigJson(explicit: string | undefined, defaultPath: string): { js
 }
 
 /** Reads and validates env and the config file. Pure except for reading the config and the generated secret. */
-export function loadConfig(env: Record<string, string | undefined>, defaultConfigPath = DEFAULT_CONFIG_PATH): AppConfig {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  defaultConfigPath = DEFAULT_CONFIG_PATH,
+): AppConfig {
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(describe("environment", parsedEnv.error));
   const e = parsedEnv.data;
@@ -217,7 +229,8 @@ export function loadConfig(env: Record<string, string | undefined>, defaultConfi
     file = demoConfig(baseUrl);
   }
   const unsafe = safetyIssues(file, { demo });
-  if (unsafe.length) throw new ConfigError(unsafe.map((i) => `${read?.name ?? "demo"}: ${i.path}: ${i.message}`).join("\n"));
+  if (unsafe.length)
+    throw new ConfigError(unsafe.map((i) => `${read?.name ?? "demo"}: ${i.path}: ${i.message}`).join("\n"));
 
   return {
     port: e.PORT,

@@ -39,7 +39,11 @@ export async function getAppContext(): Promise<AppContext> {
     config,
     now: () => Date.now(),
     random: () => Math.random(),
-    provider: (channel) => providerFor(channel, providerDeps(storage.repos, (...args) => fetch(...args))),
+    provider: (channel) =>
+      providerFor(
+        channel,
+        providerDeps(storage.repos, (...args) => fetch(...args)),
+      ),
     log: getLogger(config.logLevel),
   };
 }

@@ -47,21 +47,34 @@ async function bench(dialect: Run): Promise<void> {
   ctx.now = () => Date.now();
   const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
   const ids: string[] = [];
-  for (const [label, concurrency] of [["sequential", 1], [`${CONCURRENCY} at a time`, CONCURRENCY]] as const) {
+  for (const [label, concurrency] of [
+    ["sequential", 1],
+    [`${CONCURRENCY} at a time`, CONCURRENCY],
+  ] as const) {
     const base = ids.length;
     const ms = await inBatches(N, concurrency, async (i) => {
-      const body = new URLSearchParams(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: `b-${label}-${i}` }));
-      const res = (await (await create(new Request("http://x/api", { method: "POST", body }))).json()) as { data: { order_id: string } };
+      const body = new URLSearchParams(
+        signedCreateParams({ price: "1.00", type: "alipay", out_order_id: `b-${label}-${i}` }),
+      );
+      const res = (await (await create(new Request("http://x/api", { method: "POST", body }))).json()) as {
+        data: { order_id: string };
+      };
       ids.push(res.data.order_id);
     });
-    console.log(`${dialect.padEnd(13)} create  ${label.padEnd(14)} ${(N / (ms / 1000)).toFixed(0).padStart(6)} orders/s  (${(ms / N).toFixed(2)} ms each)`);
+    console.log(
+      `${dialect.padEnd(13)} create  ${label.padEnd(14)} ${(N / (ms / 1000)).toFixed(0).padStart(6)} orders/s  (${(ms / N).toFixed(2)} ms each)`,
+    );
     const notifyMs = await inBatches(N, concurrency, async (i) => {
       const f = { order_id: ids[base + i]!, amount: "100", trade_no: `BT-${label}-${i}` };
       const body = new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }); // the test sandbox channel has no key: the demo default
-      await handleNotify(new Request("http://x/api/notify/sandbox", { method: "POST", body }), "sandbox", () => Promise.resolve(ctx));
+      await handleNotify(new Request("http://x/api/notify/sandbox", { method: "POST", body }), "sandbox", () =>
+        Promise.resolve(ctx),
+      );
     });
     notifyRates.set(`${dialect} ${label}`, N / (notifyMs / 1000));
-    console.log(`${dialect.padEnd(13)} notify  ${label.padEnd(14)} ${(N / (notifyMs / 1000)).toFixed(0).padStart(6)} payments/s (${(notifyMs / N).toFixed(2)} ms each)`);
+    console.log(
+      `${dialect.padEnd(13)} notify  ${label.padEnd(14)} ${(N / (notifyMs / 1000)).toFixed(0).padStart(6)} payments/s (${(notifyMs / N).toFixed(2)} ms each)`,
+    );
   }
   await db.close();
 }
@@ -73,7 +86,9 @@ async function main(): Promise<void> {
   for (const label of ["sequential", `${CONCURRENCY} at a time`]) {
     const normal = notifyRates.get(`sqlite NORMAL ${label}`) ?? 0;
     const full = notifyRates.get(`sqlite FULL ${label}`) ?? 0;
-    console.log(`synchronous=FULL costs ${(100 * (1 - full / normal)).toFixed(0)}% of notify throughput ${label} (${normal.toFixed(0)} → ${full.toFixed(0)} payments/s)`);
+    console.log(
+      `synchronous=FULL costs ${(100 * (1 - full / normal)).toFixed(0)}% of notify throughput ${label} (${normal.toFixed(0)} → ${full.toFixed(0)} payments/s)`,
+    );
   }
   const reason = await postgresUnavailableReason();
   if (reason) console.log(`postgres skipped: ${reason}`);

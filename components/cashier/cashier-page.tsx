@@ -9,9 +9,26 @@ import { PhoneLayout } from "./phone-layout";
 import { WalletChooser } from "./wallet-chooser";
 
 const LIVE_KEYS = [
-  "iHavePaid", "checking", "notYetPaid", "statusPending", "statusConfirming", "statusPaid", "statusExpired",
-  "statusClosed", "paidNotifying", "paidRedirecting", "paidReady", "backToShop", "expiredBody", "closedBody",
-  "redirectingTimeout", "simulatePay", "simulating", "simulateFailed", "amountLabel", "orderNoLabel",
+  "iHavePaid",
+  "checking",
+  "notYetPaid",
+  "statusPending",
+  "statusConfirming",
+  "statusPaid",
+  "statusExpired",
+  "statusClosed",
+  "paidNotifying",
+  "paidRedirecting",
+  "paidReady",
+  "backToShop",
+  "expiredBody",
+  "closedBody",
+  "redirectingTimeout",
+  "simulatePay",
+  "simulating",
+  "simulateFailed",
+  "amountLabel",
+  "orderNoLabel",
 ] as const satisfies readonly (keyof LiveText)[];
 
 function liveText(m: Messages): LiveText {
@@ -33,10 +50,23 @@ interface Props {
 }
 
 /** The whole cashier, server-rendered; only CashierLive and its small islands run in the browser. */
-export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguageHref, chooseAction, choiceFailed }: Props) {
+export function CashierPage({
+  model,
+  m,
+  locale,
+  embedded,
+  selfHref,
+  otherLanguageHref,
+  chooseAction,
+  choiceFailed,
+}: Props) {
   const pc = (model.kind === "choose" ? model.layout : model.plan.layout) === "pc";
   return (
-    <div id="paydesk-root" lang={locale} className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}>
+    <div
+      id="paydesk-root"
+      lang={locale}
+      className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}
+    >
       {pc && !embedded ? (
         <header className="mx-auto mb-5 flex w-full max-w-4xl items-end justify-between px-1">
           <p className="text-lg font-semibold text-gray-900">{model.merchantName}</p>
@@ -46,19 +76,19 @@ export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguag
       {model.kind === "choose" ? (
         <WalletChooser model={model} m={m} action={chooseAction} failed={choiceFailed} />
       ) : (
-      <CashierLive
-        initial={model.view}
-        merchantName={model.merchantName}
-        expiresAt={model.expiresAt}
-        serverNow={model.serverNow}
-        timeoutUrl={model.timeoutUrl}
-        shopHome={model.shopHome}
-        sandbox={model.sandbox}
-        embedOrigins={model.embedOrigins}
-        text={liveText(m)}
-      >
-        {pc ? <PcLayout model={model} m={m} selfHref={selfHref} /> : <PhoneLayout model={model} m={m} />}
-      </CashierLive>
+        <CashierLive
+          initial={model.view}
+          merchantName={model.merchantName}
+          expiresAt={model.expiresAt}
+          serverNow={model.serverNow}
+          timeoutUrl={model.timeoutUrl}
+          shopHome={model.shopHome}
+          sandbox={model.sandbox}
+          embedOrigins={model.embedOrigins}
+          text={liveText(m)}
+        >
+          {pc ? <PcLayout model={model} m={m} selfHref={selfHref} /> : <PhoneLayout model={model} m={m} />}
+        </CashierLive>
       )}
       <footer className="mx-auto mt-5 flex max-w-4xl items-center justify-center gap-4 text-xs text-gray-600">
         <span>{m.secureNote}</span>

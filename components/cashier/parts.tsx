@@ -12,8 +12,12 @@ export function AmountWarning({ model, m }: { model: CashierModel; m: Messages }
   return (
     <div className="rounded-xl border-2 border-red-600 bg-red-50 px-4 py-3 text-left" data-testid="amount-warning">
       {/* Only when the amount differs: a free-amount code at the price itself needs the typing hint, not the alarm. */}
-      {insist === "offset" ? <p className="text-lg font-bold leading-snug text-red-700">{fmt(m.amountWarning, { amount })}</p> : null}
-      <p className={insist === "offset" ? "mt-1 text-sm text-red-800" : "font-semibold text-red-800"}>{fmt(why, { amount, price })}</p>
+      {insist === "offset" ? (
+        <p className="text-lg font-bold leading-snug text-red-700">{fmt(m.amountWarning, { amount })}</p>
+      ) : null}
+      <p className={insist === "offset" ? "mt-1 text-sm text-red-800" : "font-semibold text-red-800"}>
+        {fmt(why, { amount, price })}
+      </p>
     </div>
   );
 }
@@ -24,7 +28,10 @@ export function Steps({ steps, ink, label }: { steps: string[]; ink: string; lab
     <ol className="space-y-2 text-left" aria-label={label}>
       {steps.map((step, i) => (
         <li key={step} className="flex items-start gap-3">
-          <span aria-hidden="true" className={`mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-sm font-semibold text-white ${ink}`}>
+          <span
+            aria-hidden="true"
+            className={`mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-sm font-semibold text-white ${ink}`}
+          >
             {i + 1}
           </span>
           <span className="text-gray-800">{step}</span>
@@ -34,7 +41,13 @@ export function Steps({ steps, ink, label }: { steps: string[]; ink: string; lab
   );
 }
 
-export function OrderDetails({ model, m }: { model: Pick<CashierModel, "merchantName" | "productName" | "view">; m: Messages }) {
+export function OrderDetails({
+  model,
+  m,
+}: {
+  model: Pick<CashierModel, "merchantName" | "productName" | "view">;
+  m: Messages;
+}) {
   const rows: [string, string][] = [
     [m.merchantLabel, model.merchantName],
     ...(model.productName ? ([[m.productLabel, model.productName]] as [string, string][]) : []),
@@ -55,7 +68,12 @@ export function OrderDetails({ model, m }: { model: Pick<CashierModel, "merchant
 
 export function LanguageLink({ href, m }: { href: string; m: Messages }) {
   return (
-    <a href={href} className="text-sm text-gray-600 underline-offset-2 hover:underline" lang={m.switchLanguage === "English" ? "en" : "zh-CN"} data-testid="switch-language">
+    <a
+      href={href}
+      className="text-sm text-gray-600 underline-offset-2 hover:underline"
+      lang={m.switchLanguage === "English" ? "en" : "zh-CN"}
+      data-testid="switch-language"
+    >
       {m.switchLanguage}
     </a>
   );

@@ -12,7 +12,10 @@ export function useCashierSession(orderId: string): () => Promise<string | null>
   const start = () => {
     // Framed pages need the SameSite=None; Secure; Partitioned flavour of the cookie.
     const framed = window.parent !== window;
-    pending.current ??= fetch(`/pay/${orderId}/session${framed ? "?framed=1" : ""}`, { method: "POST", credentials: "include" })
+    pending.current ??= fetch(`/pay/${orderId}/session${framed ? "?framed=1" : ""}`, {
+      method: "POST",
+      credentials: "include",
+    })
       .then(async (res) => (res.ok ? (sessionResponseSchema.safeParse(await res.json()).data?.token ?? null) : null))
       .catch(() => null);
     return pending.current;

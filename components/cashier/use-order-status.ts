@@ -45,10 +45,16 @@ export function useOrderStatus(initial: PublicOrderView) {
     document.addEventListener("visibilitychange", track);
     return () => document.removeEventListener("visibilitychange", track);
   }, []);
-  const active = useCallback(() => hiddenSince.current === null || Date.now() - hiddenSince.current < HIDDEN_POLL_MS, []);
+  const active = useCallback(
+    () => hiddenSince.current === null || Date.now() - hiddenSince.current < HIDDEN_POLL_MS,
+    [],
+  );
   // Stable identity matters: SWR restarts its timer whenever this function changes, and the page re-renders every
   // second for the countdown, so an inline function would postpone the next poll forever.
-  const refreshInterval = useCallback((latest: PublicOrderView | undefined) => (latest && isSettled(latest) ? 0 : POLL_MS), []);
+  const refreshInterval = useCallback(
+    (latest: PublicOrderView | undefined) => (latest && isSettled(latest) ? 0 : POLL_MS),
+    [],
+  );
   const swr = useSWR(`/api/cloudpay/query?order_id=${initial.order_id}&sign=nosign`, fetchStatus, {
     fallbackData: initial,
     refreshInterval,

@@ -22,7 +22,10 @@ export function WalletChooser({ model, m, action, failed }: Props) {
   const choice = model;
   const pc = model.layout === "pc";
   return (
-    <main className={`mx-auto w-full ${pc ? "max-w-2xl" : "max-w-md"} overflow-hidden bg-white shadow-sm sm:rounded-2xl`} data-testid="wallet-chooser">
+    <main
+      className={`mx-auto w-full ${pc ? "max-w-2xl" : "max-w-md"} overflow-hidden bg-white shadow-sm sm:rounded-2xl`}
+      data-testid="wallet-chooser"
+    >
       <section className="px-6 pb-4 pt-6 text-center">
         {!pc ? <p className="text-sm text-gray-600">{model.merchantName}</p> : null}
         {model.productName ? (
@@ -37,7 +40,10 @@ export function WalletChooser({ model, m, action, failed }: Props) {
         </p>
         {/* The time left when the page was made (server clock); the code's own countdown starts after the choice. */}
         <p className="mt-2 text-sm text-gray-600" data-testid="chooser-time-left">
-          {m.timeLeftLabel} <span className="font-mono font-semibold text-gray-900 tabular-nums">{formatCountdown(model.view.expires_in)}</span>
+          {m.timeLeftLabel}{" "}
+          <span className="font-mono font-semibold text-gray-900 tabular-nums">
+            {formatCountdown(model.view.expires_in)}
+          </span>
         </p>
       </section>
       <section className="border-t border-gray-100 px-6 py-6" aria-labelledby="choose-title">
@@ -45,7 +51,11 @@ export function WalletChooser({ model, m, action, failed }: Props) {
           {choice.generating ? m.generatingCode : m.chooseWalletTitle}
         </h1>
         {failed && !choice.generating ? (
-          <p role="alert" className="mt-3 rounded-xl bg-red-50 px-4 py-2 text-center text-sm text-red-800" data-testid="choice-failed">
+          <p
+            role="alert"
+            className="mt-3 rounded-xl bg-red-50 px-4 py-2 text-center text-sm text-red-800"
+            data-testid="choice-failed"
+          >
             {m.chooseFailed}
           </p>
         ) : null}
@@ -74,7 +84,9 @@ export function WalletChooser({ model, m, action, failed }: Props) {
             })}
           </form>
         ) : null}
-        {!choice.generating && choice.types.length > 0 ? <p className="mt-4 text-center text-xs text-gray-600">{m.chooseWalletHint}</p> : null}
+        {!choice.generating && choice.types.length > 0 ? (
+          <p className="mt-4 text-center text-xs text-gray-600">{m.chooseWalletHint}</p>
+        ) : null}
       </section>
       <section className="border-t border-gray-100 px-6 py-5">
         <h2 className="sr-only">{m.orderDetails}</h2>

@@ -1,7 +1,17 @@
 import type { ReactNode } from "react";
 
 /** A white panel with a heading, as on the cashier page. */
-export function Card({ title, id, children, action }: { title: string; id: string; children: ReactNode; action?: ReactNode }) {
+export function Card({
+  title,
+  id,
+  children,
+  action,
+}: {
+  title: string;
+  id: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="rounded-2xl bg-white p-5 shadow-sm">
       <div className="mb-3 flex items-baseline justify-between gap-4">

@@ -47,12 +47,19 @@ export function ConsoleShell(props: {
           </nav>
           <div className="ml-auto flex items-center gap-4 text-sm text-gray-600">
             <span data-testid="signed-in-as">{fmt(m.signedInAs, { user: props.user })}</span>
-            <a href={`/console/lang?to=${other}&back=${encodeURIComponent(props.selfPath)}`} lang={other} className="underline-offset-2 hover:underline">
+            <a
+              href={`/console/lang?to=${other}&back=${encodeURIComponent(props.selfPath)}`}
+              lang={other}
+              className="underline-offset-2 hover:underline"
+            >
               {m.switchLanguage}
             </a>
             <form method="post" action="/console/auth/logout">
               <CsrfField token={props.csrf} />
-              <button type="submit" className="rounded-md border border-gray-300 px-3 py-1 text-gray-700 hover:bg-gray-50">
+              <button
+                type="submit"
+                className="rounded-md border border-gray-300 px-3 py-1 text-gray-700 hover:bg-gray-50"
+              >
                 {m.logout}
               </button>
             </form>

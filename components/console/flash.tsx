@@ -8,7 +8,11 @@ const MESSAGE_KEYS: readonly MessageKey[] = ["resendQueued", "resendNothing", "c
 export function Flash({ m, msg, refused }: { m: ConsoleMessages; msg?: string; refused?: string }) {
   if (msg && (MESSAGE_KEYS as readonly string[]).includes(msg)) {
     return (
-      <p role="status" data-testid="flash" className="rounded-xl border border-green-300 bg-green-50 px-4 py-2 text-sm text-green-900">
+      <p
+        role="status"
+        data-testid="flash"
+        className="rounded-xl border border-green-300 bg-green-50 px-4 py-2 text-sm text-green-900"
+      >
         {m[msg as MessageKey]}
       </p>
     );
@@ -16,7 +20,11 @@ export function Flash({ m, msg, refused }: { m: ConsoleMessages; msg?: string; r
   if (refused) {
     const why = refused === "reason_required" ? m.reasonRequired : refused.replaceAll(/[^a-z_]/g, "");
     return (
-      <p role="alert" data-testid="flash" className="rounded-xl border border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900">
+      <p
+        role="alert"
+        data-testid="flash"
+        className="rounded-xl border border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900"
+      >
         {fmt(m.actionRefused, { why })}
       </p>
     );

@@ -5,7 +5,17 @@ import { PAY_TYPES } from "@/lib/pay-types";
 const input = "mt-1 block w-full rounded-lg border border-gray-300 px-2 py-1.5";
 
 /** The orders page's filters, a plain GET form (bookmarkable, works without JavaScript). */
-export function OrderSearchForm({ m, p, merchants, channels }: { m: ConsoleMessages; p: OrderSearchParams; merchants: { appkey: string; name: string }[]; channels: string[] }) {
+export function OrderSearchForm({
+  m,
+  p,
+  merchants,
+  channels,
+}: {
+  m: ConsoleMessages;
+  p: OrderSearchParams;
+  merchants: { appkey: string; name: string }[];
+  channels: string[];
+}) {
   const statuses: [string, string][] = [
     ["pending", m.statusPending],
     ["paid", m.statusPaid],
@@ -13,7 +23,13 @@ export function OrderSearchForm({ m, p, merchants, channels }: { m: ConsoleMessa
     ["closed", m.statusClosed],
   ];
   return (
-    <form method="get" action="/console/orders" role="search" aria-label={m.searchOrders} className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4">
+    <form
+      method="get"
+      action="/console/orders"
+      role="search"
+      aria-label={m.searchOrders}
+      className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4"
+    >
       <label>
         <span className="text-gray-700">{m.colOrder}</span>
         <input name="order_id" defaultValue={p.order_id} className={input} />

@@ -7,11 +7,31 @@ import { formatYuan } from "@/lib/money";
 function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: string; tone: string } {
   switch (e.kind) {
     case "created":
-      return { text: fmt(m.evCreated, { channel: e.channel, amount: formatYuan(e.payAmountFen) }), extra: `${m.evPayload}: ${e.payload}`, tone: "bg-gray-400" };
+      return {
+        text: fmt(m.evCreated, { channel: e.channel, amount: formatYuan(e.payAmountFen) }),
+        extra: `${m.evPayload}: ${e.payload}`,
+        tone: "bg-gray-400",
+      };
     case "payment":
-      return { text: fmt(m.evPayment, { amount: formatYuan(e.amountFen), channel: e.channel, trade: e.tradeNo, status: e.reason ? `${e.status} (${e.reason})` : e.status }), extra: `${m.evProviderFields}: ${e.raw}`, tone: e.status === "applied" ? "bg-green-600" : "bg-amber-500" };
+      return {
+        text: fmt(m.evPayment, {
+          amount: formatYuan(e.amountFen),
+          channel: e.channel,
+          trade: e.tradeNo,
+          status: e.reason ? `${e.status} (${e.reason})` : e.status,
+        }),
+        extra: `${m.evProviderFields}: ${e.raw}`,
+        tone: e.status === "applied" ? "bg-green-600" : "bg-amber-500",
+      };
     case "state": {
-      const text = e.status === "paid" ? (e.late ? m.evStatePaidLate : m.evStatePaid) : e.status === "expired" ? m.evStateExpired : m.evStateClosed;
+      const text =
+        e.status === "paid"
+          ? e.late
+            ? m.evStatePaidLate
+            : m.evStatePaid
+          : e.status === "expired"
+            ? m.evStateExpired
+            : m.evStateClosed;
       return { text, tone: e.status === "paid" ? "bg-green-600" : "bg-gray-500" };
     }
     case "notify_queued":
@@ -23,7 +43,11 @@ function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: str
         tone: e.outcome === "delivered" ? "bg-green-600" : "bg-red-600",
       };
     case "operator":
-      return { text: fmt(m.evOperator, { user: e.user, action: e.action }), extra: [e.reason, e.detail].filter(Boolean).join(" · "), tone: "bg-purple-600" };
+      return {
+        text: fmt(m.evOperator, { user: e.user, action: e.action }),
+        extra: [e.reason, e.detail].filter(Boolean).join(" · "),
+        tone: "bg-purple-600",
+      };
   }
 }
 
@@ -41,7 +65,11 @@ export function OrderTimelineList({ events, m }: { events: TimelineEvent[]; m: C
                 <time dateTime={new Date(e.at).toISOString()}>{formatBeijing(e.at)}</time>
               </p>
               <p className="text-gray-900">{l.text}</p>
-              {l.extra ? <pre className="mt-1 overflow-x-auto rounded-md bg-gray-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap break-all text-gray-800">{l.extra}</pre> : null}
+              {l.extra ? (
+                <pre className="mt-1 overflow-x-auto rounded-md bg-gray-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap break-all text-gray-800">
+                  {l.extra}
+                </pre>
+              ) : null}
             </div>
           </li>
         );

@@ -14,7 +14,21 @@ const NOTIFY: Record<string, { cls: string; label: (m: ConsoleMessages) => strin
 };
 
 /** An order's public status, or a notification's, as a coloured pill (text colours meet WCAG AA on their backgrounds). */
-export function StatusBadge({ status, m, kind = "order" }: { status: string; m: ConsoleMessages; kind?: "order" | "notify" }) {
+export function StatusBadge({
+  status,
+  m,
+  kind = "order",
+}: {
+  status: string;
+  m: ConsoleMessages;
+  kind?: "order" | "notify";
+}) {
   const s = (kind === "order" ? ORDER : NOTIFY)[status];
-  return <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${s?.cls ?? "bg-gray-200 text-gray-800"}`}>{s ? s.label(m) : status}</span>;
+  return (
+    <span
+      className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${s?.cls ?? "bg-gray-200 text-gray-800"}`}
+    >
+      {s ? s.label(m) : status}
+    </span>
+  );
 }

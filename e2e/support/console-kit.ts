@@ -24,15 +24,27 @@ export async function login(page: Page, user: { name: string; password: string }
 }
 
 /** Pays an order the way the sandbox provider does: sign = md5(order_id + amount + trade_no + key), amount in fen. */
-export async function sandboxPay(request: APIRequestContext, orderId: string, amountFen: number, tradeNo: string): Promise<void> {
+export async function sandboxPay(
+  request: APIRequestContext,
+  orderId: string,
+  amountFen: number,
+  tradeNo: string,
+): Promise<void> {
   const f = { order_id: orderId, amount: String(amountFen), trade_no: tradeNo };
-  const res = await request.post("/api/notify/sandbox", { form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + E2E_SANDBOX_KEY) } });
+  const res = await request.post("/api/notify/sandbox", {
+    form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + E2E_SANDBOX_KEY) },
+  });
   expect(await res.text()).toBe("success");
 }
 
 /** What the demo shop received and verified for an order. */
-export async function receipts(request: APIRequestContext, orderId: string): Promise<{ verified: boolean; fields: Record<string, string> }[]> {
-  const body = (await (await request.get(`/demo/api/receipts?order_id=${orderId}`)).json()) as { receipts: { verified: boolean; fields: Record<string, string> }[] };
+export async function receipts(
+  request: APIRequestContext,
+  orderId: string,
+): Promise<{ verified: boolean; fields: Record<string, string> }[]> {
+  const body = (await (await request.get(`/demo/api/receipts?order_id=${orderId}`)).json()) as {
+    receipts: { verified: boolean; fields: Record<string, string> }[];
+  };
   return body.receipts;
 }
 

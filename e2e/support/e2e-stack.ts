@@ -29,13 +29,34 @@ async function main(): Promise<void> {
   sanwang.notifyUrls.wxpay = `${base}/api/notify/sw-wx`;
   // V免签: a shop written for it, and the monitor app beating against Paydesk (errors until next is up are ignored).
   const vmqShop = await startVmqShop({ host: `${base}/vmq/${VMQ_E2E.appkey}`, key: VMQ_E2E.shopKey });
-  const vmqApp = startVmqMonitor({ host: `${base}/api/vmq/${VMQ_E2E.channel}`, key: VMQ_E2E.appKey, heartbeatMs: 2000 });
+  const vmqApp = startVmqMonitor({
+    host: `${base}/api/vmq/${VMQ_E2E.channel}`,
+    key: VMQ_E2E.appKey,
+    heartbeatMs: 2000,
+  });
   const epayShop = await startEpayShop(base);
 
-  const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as { merchants: unknown[]; channels: unknown[] };
+  const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as {
+    merchants: unknown[];
+    channels: unknown[];
+  };
   config.channels.push(
-    { id: "pj-ali", provider: "payjs", types: ["alipay"], base_url: payjs.baseUrl, mchid: "1560000001", key: "e2e-payjs-key" },
-    { id: "sw-wx", provider: "sanwang", types: ["wxpay"], key: "e2e-sanwang-key", return_flag: "#", monitor_url: sanwang.wxpayUrl },
+    {
+      id: "pj-ali",
+      provider: "payjs",
+      types: ["alipay"],
+      base_url: payjs.baseUrl,
+      mchid: "1560000001",
+      key: "e2e-payjs-key",
+    },
+    {
+      id: "sw-wx",
+      provider: "sanwang",
+      types: ["wxpay"],
+      key: "e2e-sanwang-key",
+      return_flag: "#",
+      monitor_url: sanwang.wxpayUrl,
+    },
     { id: "jsj-qq", provider: "jsj", types: ["qqpay"], base_url: jsj.url, apiid: "10086", apikey: "e2e-jsj-key" },
     { id: VMQ_E2E.channel, provider: "vmq", types: ["wxpay", "alipay"], key: VMQ_E2E.appKey, codes: VMQ_E2E.codes },
   );
@@ -70,8 +91,13 @@ async function main(): Promise<void> {
           if (!push.wallet || !push.fen) return { status: 400, answer: "wallet and fen required" };
           return { status: 200, answer: await vmqApp.push(push.wallet, push.fen) };
         }
-        const { wallet, order_id: orderId, qr } = JSON.parse(body || "{}") as { wallet?: string; order_id?: string; qr?: string };
-        if (req.url !== "/pay" || !wallet || !orderId || !qr) return { status: 400, answer: "wallet, order_id and qr required" };
+        const {
+          wallet,
+          order_id: orderId,
+          qr,
+        } = JSON.parse(body || "{}") as { wallet?: string; order_id?: string; qr?: string };
+        if (req.url !== "/pay" || !wallet || !orderId || !qr)
+          return { status: 400, answer: "wallet, order_id and qr required" };
         if (wallet === "alipay") return { status: 200, answer: await payjs.pay(orderId) };
         if (wallet === "wxpay") return { status: 200, answer: await sanwang.pay(qr) };
         const order = [...jsj.orders.values()].find((o) => o.qr === qr);
@@ -99,7 +125,14 @@ async function main(): Promise<void> {
   const stop = () => {
     next.kill("SIGTERM");
     control.close();
-    void Promise.all([payjs.close(), sanwang.close(), jsj.close(), epayShop.close(), vmqShop.close(), vmqApp.close()]).finally(() => process.exit(0));
+    void Promise.all([
+      payjs.close(),
+      sanwang.close(),
+      jsj.close(),
+      epayShop.close(),
+      vmqShop.close(),
+      vmqApp.close(),
+    ]).finally(() => process.exit(0));
   };
   next.on("exit", (code) => {
     console.error(`next start exited (${code})`);

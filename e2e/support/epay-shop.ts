@@ -36,21 +36,38 @@ export async function startEpayShop(paydeskBase: string): Promise<EpayShop> {
     const q = Object.fromEntries(url.searchParams);
     const html = (body: string, status = 200) => {
       res.writeHead(status, { "Content-Type": "text/html; charset=utf-8" });
-      res.end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Epay Shop</title></head><body>${body}</body></html>`);
+      res.end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Epay Shop</title></head><body>${body}</body></html>`,
+      );
     };
     if (url.pathname === "/buy/sdk") {
       const fields = {
-        pid: EPAY_SHOP.pid, type: "wxpay", out_trade_no: q.out ?? "", notify_url: `${self}/notify`, return_url: `${self}/return`,
-        name: "SDK 测试商品", money: q.money ?? "1.00", sitename: "Epay Shop",
+        pid: EPAY_SHOP.pid,
+        type: "wxpay",
+        out_trade_no: q.out ?? "",
+        notify_url: `${self}/notify`,
+        return_url: `${self}/return`,
+        name: "SDK 测试商品",
+        money: q.money ?? "1.00",
+        sitename: "Epay Shop",
       };
       const all = { ...fields, sign: sign(fields, false), sign_type: "MD5" };
-      const inputs = Object.entries(all).map(([k, v]) => `<input type="hidden" name="${k}" value="${esc(v)}">`).join("");
-      return html(`<form id="pay" method="post" action="${paydeskBase}/submit.php">${inputs}<button>正在跳转</button></form><script>document.getElementById("pay").submit()</script>`);
+      const inputs = Object.entries(all)
+        .map(([k, v]) => `<input type="hidden" name="${k}" value="${esc(v)}">`)
+        .join("");
+      return html(
+        `<form id="pay" method="post" action="${paydeskBase}/submit.php">${inputs}<button>正在跳转</button></form><script>document.getElementById("pay").submit()</script>`,
+      );
     }
     if (url.pathname === "/buy/v2board") {
       const fields = {
-        pid: EPAY_SHOP.pid, out_trade_no: q.out ?? "", notify_url: `${self}/notify`, return_url: `${self}/#/order/${q.out ?? ""}`,
-        name: "Xboard 订阅", money: q.money ?? "10", param: "",
+        pid: EPAY_SHOP.pid,
+        out_trade_no: q.out ?? "",
+        notify_url: `${self}/notify`,
+        return_url: `${self}/#/order/${q.out ?? ""}`,
+        name: "Xboard 订阅",
+        money: q.money ?? "10",
+        param: "",
       };
       const link = `${paydeskBase}/submit.php?${new URLSearchParams({ ...fields, sign: sign(fields, true), sign_type: "MD5" })}`;
       res.writeHead(302, { Location: link });

@@ -18,14 +18,22 @@ export async function reviewPayments(ctx: AppContext, limit = 50): Promise<strin
 export async function notificationLog(ctx: AppContext, orderId: string): Promise<string[]> {
   const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
   if (!n) return [`no notification for order ${orderId}`];
-  const lines = [`${orderId}: ${n.status}, ${n.attempts} attempt(s), next ${new Date(n.next_attempt_at).toISOString()} → ${n.url}`];
+  const lines = [
+    `${orderId}: ${n.status}, ${n.attempts} attempt(s), next ${new Date(n.next_attempt_at).toISOString()} → ${n.url}`,
+  ];
   for (const a of await ctx.repos.notifications.listAttempts(n.id)) {
-    lines.push(`  #${a.attempt_no} ${new Date(a.started_at).toISOString()} ${a.outcome} http=${a.http_status ?? "-"} ${a.error ?? JSON.stringify(a.response_body ?? "")}`);
+    lines.push(
+      `  #${a.attempt_no} ${new Date(a.started_at).toISOString()} ${a.outcome} http=${a.http_status ?? "-"} ${a.error ?? JSON.stringify(a.response_body ?? "")}`,
+    );
   }
   return lines;
 }
 
 export async function resend(ctx: AppContext, orderId: string): Promise<string[]> {
   const ok = await ctx.repos.notifications.resendNotification(orderId, ctx.now());
-  return [ok ? `${orderId}: queued again with a fresh retry schedule` : `${orderId}: nothing to resend (no failed notification)`];
+  return [
+    ok
+      ? `${orderId}: queued again with a fresh retry schedule`
+      : `${orderId}: nothing to resend (no failed notification)`,
+  ];
 }

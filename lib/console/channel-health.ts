@@ -28,7 +28,10 @@ export function isMonitorChannel(c: ChannelConfig): boolean {
   return c.provider === "sanwang";
 }
 
-export function monitorState(lastSeenAt: number | undefined, now: number): { online: boolean; lastSeenAt: number | null } {
+export function monitorState(
+  lastSeenAt: number | undefined,
+  now: number,
+): { online: boolean; lastSeenAt: number | null } {
   return { online: lastSeenAt !== undefined && now - lastSeenAt <= MONITOR_ONLINE_MS, lastSeenAt: lastSeenAt ?? null };
 }
 
@@ -36,7 +39,11 @@ export function monitorState(lastSeenAt: number | undefined, now: number): { onl
  * The channels page: configuration (read-only), today's activity of the operator's merchants, the last payment,
  * this process's circuit-breaker state, and whether a monitor program is alive.
  */
-export async function loadChannelHealth(ctx: AppContext, scope: ConsoleScope, breaker: CircuitBreaker = channelBreaker()): Promise<ChannelHealth[]> {
+export async function loadChannelHealth(
+  ctx: AppContext,
+  scope: ConsoleScope,
+  breaker: CircuitBreaker = channelBreaker(),
+): Promise<ChannelHealth[]> {
   const now = ctx.now();
   const since = shanghaiDayStartMs(shanghaiDay(now));
   const ids = scope.channels.map((c) => c.id);
@@ -44,7 +51,9 @@ export async function loadChannelHealth(ctx: AppContext, scope: ConsoleScope, br
   const [activity, lastPaid, lastSignal] = await Promise.all([
     ctx.repos.consoleQueries.channelActivitySince(scope.appkeys, ids, since),
     ctx.repos.consoleQueries.lastAppliedPaymentAt(ids),
-    monitorIds.length ? ctx.repos.consoleQueries.lastMonitorSignalAt(monitorIds) : Promise.resolve(new Map<string, number>()),
+    monitorIds.length
+      ? ctx.repos.consoleQueries.lastMonitorSignalAt(monitorIds)
+      : Promise.resolve(new Map<string, number>()),
   ]);
   const byId = new Map(activity.map((a) => [a.channel_id, a]));
   // A V免签 app calls in by itself: its heartbeat (and the channel's own offline_after_seconds) says whether it is up.

@@ -19,7 +19,11 @@ export function cleanReason(input: unknown): string | null {
   return r.length >= 1 && r.length <= MAX_REASON ? r : null;
 }
 
-export async function resendFromConsole(ctx: AppContext, scope: ConsoleScope, orderId: string): Promise<ActionResult<"queued" | "nothing_to_resend">> {
+export async function resendFromConsole(
+  ctx: AppContext,
+  scope: ConsoleScope,
+  orderId: string,
+): Promise<ActionResult<"queued" | "nothing_to_resend">> {
   const order = await ctx.repos.orders.findOrderById(orderId);
   if (!order) return { outcome: "not_found" };
   if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
@@ -75,6 +79,10 @@ export async function dismissFromConsole(
   if (!payment) return { outcome: "not_found" };
   if (!(await paymentVisible(ctx, scope, payment))) return { outcome: "forbidden" };
   const order = payment.order_id ? await ctx.repos.orders.findOrderById(payment.order_id) : undefined;
-  const outcome = await dismissReviewedPayment(ctx, { ...input, userName: scope.userName, appkey: order?.appkey ?? null });
+  const outcome = await dismissReviewedPayment(ctx, {
+    ...input,
+    userName: scope.userName,
+    appkey: order?.appkey ?? null,
+  });
   return { outcome };
 }

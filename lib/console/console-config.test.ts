@@ -15,13 +15,35 @@ const issues = (cfg: unknown) => {
 describe("console.users in the config file", () => {
   it("accepts scoped and all-merchant users; the key is optional", () => {
     expect(issues(base)).toEqual([]);
-    expect(issues(withUsers([{ name: "ops", password_hash: HASH, merchants: "*" }, { name: "shop1", password_hash: HASH, merchants: ["k1"] }]))).toEqual([]);
+    expect(
+      issues(
+        withUsers([
+          { name: "ops", password_hash: HASH, merchants: "*" },
+          { name: "shop1", password_hash: HASH, merchants: ["k1"] },
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it.each([
-    ["an unknown merchant", [{ name: "a", password_hash: HASH, merchants: ["nope"] }], /console\.users\.0\.merchants\.0: unknown merchant "nope"/],
-    ["a duplicate name", [{ name: "a", password_hash: HASH, merchants: "*" }, { name: "a", password_hash: HASH, merchants: "*" }], /console\.users\.1\.name: duplicate console user "a"/],
-    ["a plain-text password", [{ name: "a", password_hash: "hunter22", merchants: "*" }], /console\.users\.0\.password_hash: must be a scrypt hash/],
+    [
+      "an unknown merchant",
+      [{ name: "a", password_hash: HASH, merchants: ["nope"] }],
+      /console\.users\.0\.merchants\.0: unknown merchant "nope"/,
+    ],
+    [
+      "a duplicate name",
+      [
+        { name: "a", password_hash: HASH, merchants: "*" },
+        { name: "a", password_hash: HASH, merchants: "*" },
+      ],
+      /console\.users\.1\.name: duplicate console user "a"/,
+    ],
+    [
+      "a plain-text password",
+      [{ name: "a", password_hash: "hunter22", merchants: "*" }],
+      /console\.users\.0\.password_hash: must be a scrypt hash/,
+    ],
     ["an empty merchant list", [{ name: "a", password_hash: HASH, merchants: [] }], /console\.users\.0\.merchants/],
     ["an unknown key", [{ name: "a", password_hash: HASH, merchants: "*", admin: true }], /console\.users\.0/],
     ["a bad name", [{ name: "a b", password_hash: HASH, merchants: "*" }], /console\.users\.0\.name/],

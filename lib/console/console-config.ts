@@ -12,7 +12,9 @@ export const PASSWORD_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}
 export const consoleUserSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "must be 1–64 letters, digits, '_', '.', '@' or '-'"),
-    password_hash: z.string().regex(PASSWORD_HASH_PATTERN, "must be a scrypt hash from `npm run admin -- hash-password`"),
+    password_hash: z
+      .string()
+      .regex(PASSWORD_HASH_PATTERN, "must be a scrypt hash from `npm run admin -- hash-password`"),
     merchants: z.union([z.literal("*"), z.array(z.string().min(1)).min(1)]),
   })
   .strict();
@@ -22,14 +24,28 @@ export const consoleSchema = z.object({ users: z.array(consoleUserSchema).defaul
 export type ConsoleUser = z.infer<typeof consoleUserSchema>;
 
 /** Cross-checks against the rest of the file: user names are unique and every listed merchant exists. */
-export function refineConsoleUsers(users: readonly ConsoleUser[], appkeys: ReadonlySet<string>, ctx: z.RefinementCtx): void {
+export function refineConsoleUsers(
+  users: readonly ConsoleUser[],
+  appkeys: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
   const names = new Set<string>();
   users.forEach((u, i) => {
-    if (names.has(u.name)) ctx.addIssue({ code: "custom", path: ["console", "users", i, "name"], message: `duplicate console user "${u.name}"` });
+    if (names.has(u.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["console", "users", i, "name"],
+        message: `duplicate console user "${u.name}"`,
+      });
     names.add(u.name);
     if (u.merchants === "*") return;
     u.merchants.forEach((appkey, j) => {
-      if (!appkeys.has(appkey)) ctx.addIssue({ code: "custom", path: ["console", "users", i, "merchants", j], message: `unknown merchant "${appkey}"` });
+      if (!appkeys.has(appkey))
+        ctx.addIssue({
+          code: "custom",
+          path: ["console", "users", i, "merchants", j],
+          message: `unknown merchant "${appkey}"`,
+        });
     });
   });
 }

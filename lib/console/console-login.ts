@@ -34,6 +34,15 @@ export async function consoleLogin(
   }
   limiters.byUser.reset(userKey[0]!);
   const { sealed } = await sealConsoleSession(ctx.config, user, now);
-  await ctx.repos.consoleAudit.insertAuditEntry({ at: now, user_name: user.name, action: "login", appkey: null, order_id: null, payment_id: null, reason: null, detail: `from ${input.clientIp}` });
+  await ctx.repos.consoleAudit.insertAuditEntry({
+    at: now,
+    user_name: user.name,
+    action: "login",
+    appkey: null,
+    order_id: null,
+    payment_id: null,
+    reason: null,
+    detail: `from ${input.clientIp}`,
+  });
   return { ok: true, sealed };
 }

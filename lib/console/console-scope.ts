@@ -14,11 +14,17 @@ export interface ConsoleScope {
 }
 
 export function scopeFor(config: AppConfig, user: ConsoleUser): ConsoleScope {
-  if (user.merchants === "*") return { userName: user.name, appkeys: null, merchants: config.merchants, channels: config.channels };
+  if (user.merchants === "*")
+    return { userName: user.name, appkeys: null, merchants: config.merchants, channels: config.channels };
   const allowed = new Set(user.merchants);
   const merchants = config.merchants.filter((m) => allowed.has(m.appkey));
   const channelIds = new Set(merchants.flatMap((m) => m.channels));
-  return { userName: user.name, appkeys: merchants.map((m) => m.appkey), merchants, channels: config.channels.filter((c) => channelIds.has(c.id)) };
+  return {
+    userName: user.name,
+    appkeys: merchants.map((m) => m.appkey),
+    merchants,
+    channels: config.channels.filter((c) => channelIds.has(c.id)),
+  };
 }
 
 export function canSeeMerchant(scope: ConsoleScope, appkey: string): boolean {

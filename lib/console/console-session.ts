@@ -28,14 +28,27 @@ export interface ConsoleSession extends ConsoleSessionData {
 
 const pwTag = (user: ConsoleUser) => createHash("sha256").update(user.password_hash).digest("base64url").slice(0, 16);
 
-export async function sealConsoleSession(config: AppConfig, user: ConsoleUser, now: number): Promise<{ sealed: string; data: ConsoleSessionData }> {
-  const data: ConsoleSessionData = { user: user.name, csrf: randomBytes(24).toString("base64url"), issuedAt: now, pwTag: pwTag(user) };
+export async function sealConsoleSession(
+  config: AppConfig,
+  user: ConsoleUser,
+  now: number,
+): Promise<{ sealed: string; data: ConsoleSessionData }> {
+  const data: ConsoleSessionData = {
+    user: user.name,
+    csrf: randomBytes(24).toString("base64url"),
+    issuedAt: now,
+    pwTag: pwTag(user),
+  };
   const sealed = await sealData(data, { password: config.sessionSecret, ttl: SESSION_TTL_MS / 1000 });
   return { sealed, data };
 }
 
 /** The session in `sealed`, or null when absent, forged, expired, or its user is gone or has a new password. */
-export async function readConsoleSession(config: AppConfig, sealed: string | undefined, now: number): Promise<ConsoleSession | null> {
+export async function readConsoleSession(
+  config: AppConfig,
+  sealed: string | undefined,
+  now: number,
+): Promise<ConsoleSession | null> {
   if (!sealed) return null;
   let raw: unknown;
   try {

@@ -8,7 +8,8 @@ import type { ConsoleScope } from "./console-scope";
 
 export const PAGE_SIZE = 25;
 
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
+const blankToUndefined = (v: unknown) =>
+  typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v;
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -50,7 +51,11 @@ export interface OrderSearchPage {
 }
 
 /** One page of the operator's orders matching the search (only their merchants', whatever the query asks). */
-export async function findConsoleOrders(ctx: AppContext, scope: ConsoleScope, p: OrderSearchParams): Promise<OrderSearchPage> {
+export async function findConsoleOrders(
+  ctx: AppContext,
+  scope: ConsoleScope,
+  p: OrderSearchParams,
+): Promise<OrderSearchPage> {
   const page = p.page ?? 1;
   const { rows, total } = await ctx.repos.consoleQueries.searchOrders(
     {

@@ -24,7 +24,11 @@ export interface Overview {
   review: Payment[];
 }
 
-function series(keys: { key: string; label: string }[], buckets: Map<string, Map<number, { count: number; fen: number }>>, firstDay: number): PaidSeries[] {
+function series(
+  keys: { key: string; label: string }[],
+  buckets: Map<string, Map<number, { count: number; fen: number }>>,
+  firstDay: number,
+): PaidSeries[] {
   return keys.map(({ key, label }) => {
     const byDay = buckets.get(key) ?? new Map<number, { count: number; fen: number }>();
     const days = Array.from({ length: OVERVIEW_DAYS }, (_, i) => byDay.get(firstDay + i) ?? { count: 0, fen: 0 });
@@ -32,7 +36,13 @@ function series(keys: { key: string; label: string }[], buckets: Map<string, Map
   });
 }
 
-function add(map: Map<string, Map<number, { count: number; fen: number }>>, key: string, day: number, count: number, fen: number) {
+function add(
+  map: Map<string, Map<number, { count: number; fen: number }>>,
+  key: string,
+  day: number,
+  count: number,
+  fen: number,
+) {
   const inner = map.get(key) ?? new Map<number, { count: number; fen: number }>();
   const cur = inner.get(day) ?? { count: 0, fen: 0 };
   inner.set(day, { count: cur.count + count, fen: cur.fen + fen });
@@ -55,11 +65,21 @@ export async function loadOverview(ctx: AppContext, scope: ConsoleScope): Promis
     add(merchants, b.appkey, b.day, b.count, b.fen);
     add(channels, b.channel_id, b.day, b.count, b.fen);
   }
-  const days = Array.from({ length: OVERVIEW_DAYS }, (_, i) => new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10));
+  const days = Array.from({ length: OVERVIEW_DAYS }, (_, i) =>
+    new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10),
+  );
   return {
     days,
-    byMerchant: series(scope.merchants.map((m) => ({ key: m.appkey, label: m.name })), merchants, firstDay),
-    byChannel: series(scope.channels.map((c) => ({ key: c.id, label: `${c.id} (${c.provider})` })), channels, firstDay),
+    byMerchant: series(
+      scope.merchants.map((m) => ({ key: m.appkey, label: m.name })),
+      merchants,
+      firstDay,
+    ),
+    byChannel: series(
+      scope.channels.map((c) => ({ key: c.id, label: `${c.id} (${c.provider})` })),
+      channels,
+      firstDay,
+    ),
     failing,
     review,
   };

@@ -5,7 +5,8 @@ import type { AppContext } from "@/lib/context";
 import { requestCookie, sameOrigin } from "./console-handler";
 
 const ctx = { config: { ...testAppConfig(), baseUrl: "https://pay.example" } } as AppContext;
-const post = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/console/act/resend", { method: "POST", headers });
+const post = (headers: Record<string, string>) =>
+  new Request("http://127.0.0.1:3000/console/act/resend", { method: "POST", headers });
 
 describe("console request guards", () => {
   it.each([

@@ -31,10 +31,14 @@ export function sameOrigin(request: Request, ctx: AppContext): boolean {
 export function backTo(request: Request, path: string, flash?: Record<string, string>): Response {
   const url = new URL(safeConsolePath(path), request.url);
   for (const [k, v] of Object.entries(flash ?? {})) url.searchParams.set(k, v);
-  return new Response(null, { status: 303, headers: { Location: url.pathname + url.search, "Cache-Control": "no-store" } });
+  return new Response(null, {
+    status: 303,
+    headers: { Location: url.pathname + url.search, "Cache-Control": "no-store" },
+  });
 }
 
-const refuse = (status: number, text: string) => new Response(text, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+const refuse = (status: number, text: string) =>
+  new Response(text, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 
 export interface ConsoleActionInput {
   ctx: AppContext;
@@ -48,7 +52,9 @@ export interface ConsoleActionInput {
  * Wraps every console action (a form POST): same origin, a live session, and the session's CSRF token in the form's
  * `csrf` field, or the action does not run (403; an expired session goes back to the login page).
  */
-export function consoleAction(fn: (input: ConsoleActionInput) => Promise<Response>): (request: Request) => Promise<Response> {
+export function consoleAction(
+  fn: (input: ConsoleActionInput) => Promise<Response>,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     const ctx = await getAppContext();
     if (!sameOrigin(request, ctx)) return refuse(403, "cross-site request refused");

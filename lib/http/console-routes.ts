@@ -8,7 +8,8 @@ import { backTo, consoleAction, sameOrigin } from "./console-handler";
 
 /** The console's form-post endpoints (app/console/auth/*, app/console/act/*), each a thin wrapper over lib/console. */
 
-const text = (status: number, body: string) => new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const text = (status: number, body: string) =>
+  new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 const field = (form: FormData, name: string) => {
   const v = form.get(name);
   return typeof v === "string" ? v.trim() : "";
@@ -23,9 +24,16 @@ export async function loginRoute(request: Request): Promise<Response> {
   const ctx = await getAppContext();
   if (!sameOrigin(request, ctx)) return text(403, "cross-site request refused");
   const form = await request.formData().catch(() => new FormData());
-  const result = await consoleLogin(ctx, { name: field(form, "name"), password: String(form.get("password") ?? ""), clientIp: clientIp(request) });
+  const result = await consoleLogin(ctx, {
+    name: field(form, "name"),
+    password: String(form.get("password") ?? ""),
+    clientIp: clientIp(request),
+  });
   if (!result.ok) {
-    const flash: Record<string, string> = result.reason === "rate_limited" ? { error: "rate", wait: String(Math.ceil(result.retryAfterMs / 60_000)) } : { error: "invalid" };
+    const flash: Record<string, string> =
+      result.reason === "rate_limited"
+        ? { error: "rate", wait: String(Math.ceil(result.retryAfterMs / 60_000)) }
+        : { error: "invalid" };
     const res = backTo(request, "/console/login", flash);
     if (result.reason === "rate_limited") res.headers.set("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
     return res;
@@ -36,7 +44,16 @@ export async function loginRoute(request: Request): Promise<Response> {
 }
 
 export const logoutRoute = consoleAction(async ({ ctx, session, request }) => {
-  await ctx.repos.consoleAudit.insertAuditEntry({ at: ctx.now(), user_name: session.user, action: "logout", appkey: null, order_id: null, payment_id: null, reason: null, detail: null });
+  await ctx.repos.consoleAudit.insertAuditEntry({
+    at: ctx.now(),
+    user_name: session.user,
+    action: "logout",
+    appkey: null,
+    order_id: null,
+    payment_id: null,
+    reason: null,
+    detail: null,
+  });
   const res = backTo(request, "/console/login", { out: "1" });
   res.headers.append("Set-Cookie", sessionCookie(ctx.config, null));
   return res;
@@ -47,7 +64,9 @@ export const resendRoute = consoleAction(async ({ ctx, scope, form, request }) =
   const r = await resendFromConsole(ctx, scope, orderId);
   if (r.outcome === "forbidden") return text(403, "forbidden");
   if (r.outcome === "not_found") return text(404, "no such order");
-  return backTo(request, `/console/orders/${encodeURIComponent(orderId)}`, { msg: r.outcome === "queued" ? "resendQueued" : "resendNothing" });
+  return backTo(request, `/console/orders/${encodeURIComponent(orderId)}`, {
+    msg: r.outcome === "queued" ? "resendQueued" : "resendNothing",
+  });
 });
 
 export const creditRoute = consoleAction(async ({ ctx, scope, form, request }) => {

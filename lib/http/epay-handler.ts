@@ -31,7 +31,10 @@ export function epayErrorPage(message: string, status: number): Response {
 <p data-testid="epay-error" style="margin:0 0 1rem;color:#b91c1c">${escapeHtml(message)}</p>
 <p style="margin:0;color:#4b5563;font-size:.875rem">请返回商户页面重新下单；如已付款，请联系商户处理。</p>
 </main></body></html>`;
-  return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(html, {
+    status,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 function json(body: unknown): Response {
@@ -45,7 +48,10 @@ export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext
       const ctx = await contextFactory();
       const params = await readParams(request, ctx.config.limits.max_body_bytes);
       const order = await createEpayOrder(ctx, params);
-      return new Response(null, { status: 302, headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" } });
+      return new Response(null, {
+        status: 302,
+        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" },
+      });
     } catch (err) {
       const known = err instanceof EpayError || err instanceof MerchantError;
       return epayErrorPage(publicMessage(err, request.url), err instanceof BodyTooLarge ? 413 : known ? 400 : 500);

@@ -19,7 +19,10 @@ class UnreadableRequest extends MerchantError {
  * Reads merchant parameters from the query string and a form or JSON body, as strings exactly as sent (the
  * signature covers them as received). JSON numbers become their JavaScript spelling; nested values are refused.
  */
-export async function readParams(request: Request, maxBytes = DEFAULT_LIMITS.max_body_bytes): Promise<Record<string, string>> {
+export async function readParams(
+  request: Request,
+  maxBytes = DEFAULT_LIMITS.max_body_bytes,
+): Promise<Record<string, string>> {
   const params: Record<string, string> = Object.fromEntries(new URL(request.url).searchParams);
   if (request.method === "GET" || request.method === "HEAD") return params;
   // Throws BodyTooLarge (answered 413) before or while reading: the limit is in bytes, not characters.
@@ -33,7 +36,8 @@ export async function readParams(request: Request, maxBytes = DEFAULT_LIMITS.max
     } catch {
       throw new UnreadableRequest("malformed JSON body");
     }
-    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new UnreadableRequest("JSON body must be an object");
+    if (typeof json !== "object" || json === null || Array.isArray(json))
+      throw new UnreadableRequest("JSON body must be an object");
     for (const [k, v] of Object.entries(json)) {
       if (v === null || v === undefined) continue;
       if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") params[k] = String(v);
@@ -50,7 +54,9 @@ function json(body: unknown, status = 200, extra: Record<string, string> = {}): 
 }
 
 function tooMany(): Response {
-  return json(envelope(MerchantCode.UNKNOWN, TOO_MANY_MESSAGE, Date.now()), 429, { "Retry-After": RETRY_AFTER_SECONDS });
+  return json(envelope(MerchantCode.UNKNOWN, TOO_MANY_MESSAGE, Date.now()), 429, {
+    "Retry-After": RETRY_AFTER_SECONDS,
+  });
 }
 
 /**
@@ -77,13 +83,25 @@ export function merchantHandler<T>(
       const data = await run(ctx, params);
       return json(envelope(MerchantCode.OK, MERCHANT_MESSAGES[MerchantCode.OK], Date.now(), data));
     } catch (err) {
-      if (err instanceof BodyTooLarge) return json(envelope(MerchantCode.PARAM_MISSING, `${MERCHANT_MESSAGES[MerchantCode.PARAM_MISSING]}: body too large`, Date.now()), 413);
+      if (err instanceof BodyTooLarge)
+        return json(
+          envelope(
+            MerchantCode.PARAM_MISSING,
+            `${MERCHANT_MESSAGES[MerchantCode.PARAM_MISSING]}: body too large`,
+            Date.now(),
+          ),
+          413,
+        );
       if (err instanceof MerchantError) {
-        if (err.code === MerchantCode.SIGN_INVALID && ctx && (await overFailedSignBudget(ctx, request, params.appkey))) return tooMany();
+        if (err.code === MerchantCode.SIGN_INVALID && ctx && (await overFailedSignBudget(ctx, request, params.appkey)))
+          return tooMany();
         return json(envelope(err.code, err.message, Date.now()));
       }
       // Path only: the query string carries `sign` and the payer's `custom`, which do not belong in logs.
-      (ctx?.log ?? getLogger()).error({ err, method: request.method, path: new URL(request.url).pathname }, "merchant API request failed");
+      (ctx?.log ?? getLogger()).error(
+        { err, method: request.method, path: new URL(request.url).pathname },
+        "merchant API request failed",
+      );
       return json(envelope(MerchantCode.UNKNOWN, MERCHANT_MESSAGES[MerchantCode.UNKNOWN], Date.now()));
     }
   };

@@ -27,12 +27,14 @@ export async function handleNotify(
     const ip = requestIp(ctx, request);
     const retry = retryAckFor(ctx, channelId);
     // A sender of many forged notifies gets the provider's own "retry later" (a real provider would come back).
-    if (retry && (await isOver(limiters.rejectedNotifyIp, ip))) return ackResponse(retry, 429, { "Retry-After": RETRY_AFTER_SECONDS });
+    if (retry && (await isOver(limiters.rejectedNotifyIp, ip)))
+      return ackResponse(retry, 429, { "Retry-After": RETRY_AFTER_SECONDS });
     let rawBody = "";
     try {
       rawBody = request.method === "GET" ? "" : await readBodyText(request, ctx.config.limits.max_body_bytes);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return retry ? ackResponse(retry, 413) : new Response("too large", { status: 413 });
+      if (err instanceof BodyTooLarge)
+        return retry ? ackResponse(retry, 413) : new Response("too large", { status: 413 });
       throw err;
     }
     const result = await ingestNotify(ctx, channelId, {

@@ -91,7 +91,8 @@ export const consoleEn: ConsoleMessages = {
   resendQueued: "The notification is queued again.",
   resendNothing: "Nothing to resend (delivered or being sent right now).",
   reviewTitle: "Payments for review",
-  reviewIntro: "Payments with a wrong amount, arriving late, for a closed order or matching no order wait here for an operator to credit or dismiss them.",
+  reviewIntro:
+    "Payments with a wrong amount, arriving late, for a closed order or matching no order wait here for an operator to credit or dismiss them.",
   reasonLabel: "Reason (required)",
   creditTo: "Credit to order id",
   credit: "Credit",
@@ -101,7 +102,8 @@ export const consoleEn: ConsoleMessages = {
   actionRefused: "Not done: {why}",
   reasonRequired: "Please give a reason.",
   channelsTitle: "Channels",
-  channelsIntro: "Channels come from the configuration file and are read-only here. The breaker state is this process's view.",
+  channelsIntro:
+    "Channels come from the configuration file and are read-only here. The breaker state is this process's view.",
   colProvider: "Provider",
   colRules: "Rules",
   colTodayOrders: "Orders today",

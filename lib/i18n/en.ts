@@ -22,9 +22,11 @@ export const en: Messages = {
   stepPayTyped: "Confirm the payment",
   refreshQr: "Refresh code",
   amountWarning: "Pay exactly ¥{amount}, or the payment cannot be credited",
-  amountWarningWhy: "The amount differs from the order price ¥{price} so that your payment can be matched; a different amount will not be credited automatically.",
+  amountWarningWhy:
+    "The amount differs from the order price ¥{price} so that your payment can be matched; a different amount will not be credited automatically.",
   freeAmountWhy: "You will type the amount yourself: enter ¥{amount}.",
-  freeAmountOffsetWhy: "You will type the amount yourself: enter ¥{amount}, not the order price ¥{price}. Paying more or less cannot be credited automatically.",
+  freeAmountOffsetWhy:
+    "You will type the amount yourself: enter ¥{amount}, not the order price ¥{price}. Paying more or less cannot be credited automatically.",
   wakeAlipay: "Open Alipay to pay",
   openQq: "Open QQ Wallet to pay",
   autoOpening: "Opening {wallet}…",
@@ -36,7 +38,8 @@ export const en: Messages = {
   wxScanStep: "Open WeChat and tap “Scan”",
   wxAlbumStep: "Tap “Album” at the top right and pick the saved code",
   wxNativeTitle: "Scan from another device",
-  wxNativeBody: "This is an official WeChat Pay code: it can only be paid by scanning it with the camera, not by long-press or from the album. Open this page on a computer or another phone and scan it with WeChat on this phone.",
+  wxNativeBody:
+    "This is an official WeChat Pay code: it can only be paid by scanning it with the camera, not by long-press or from the album. Open this page on a computer or another phone and scan it with WeChat on this phone.",
   overlayTitle: "Open this page in your browser",
   overlayStepMenu: "Tap ··· at the top right",
   overlayStepBrowser: "Choose “Open in browser”",
@@ -63,15 +66,18 @@ export const en: Messages = {
   simulateFailed: "Simulated payment failed; reload the page and try again",
   sandboxNote: "Test merchant: this is a sandbox order, no real money moves.",
   demoModeTitle: "Demo mode",
-  demoModeBody: "No config file was found, so the built-in demo merchant is running (its secret is public). It can only simulate payments and cannot take real money; create paydesk.config.json to go live (see README).",
+  demoModeBody:
+    "No config file was found, so the built-in demo merchant is running (its secret is public). It can only simulate payments and cannot take real money; create paydesk.config.json to go live (see README).",
   noscriptNote: "This page refreshes the payment status every 5 seconds.",
   switchLanguage: "中文",
   orderNotFoundTitle: "Order not found",
-  orderNotFoundBody: "This payment link is wrong or no longer valid. Go back to the shop and order again; if you have already paid, contact the shop.",
+  orderNotFoundBody:
+    "This payment link is wrong or no longer valid. Go back to the shop and order again; if you have already paid, contact the shop.",
   pageNotFoundTitle: "Page not found",
   pageNotFoundBody: "Check that the link is complete, or go back to the shop and open it again.",
   errorTitle: "This page cannot be shown right now",
-  errorBody: "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
+  errorBody:
+    "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
   retry: "Reload",
   productLabel: "Product",
   chooseWalletTitle: "Choose how to pay",

@@ -37,7 +37,8 @@ export const zhCN = {
   wxScanStep: "打开微信，点击“扫一扫”",
   wxAlbumStep: "点击右上角“相册”，选择刚保存的二维码",
   wxNativeTitle: "请用另一台设备扫码",
-  wxNativeBody: "这是微信官方收款码，只能用摄像头扫码支付，不能长按识别，也不能从相册识别。请在电脑或另一台手机上打开本页，再用这台手机的微信扫一扫。",
+  wxNativeBody:
+    "这是微信官方收款码，只能用摄像头扫码支付，不能长按识别，也不能从相册识别。请在电脑或另一台手机上打开本页，再用这台手机的微信扫一扫。",
   overlayTitle: "请在浏览器中打开",
   overlayStepMenu: "点击右上角 ···",
   overlayStepBrowser: "选择“在浏览器打开”",
@@ -64,7 +65,8 @@ export const zhCN = {
   simulateFailed: "模拟支付失败，请刷新页面后重试",
   sandboxNote: "测试商户：这是沙箱订单，不会真实扣款。",
   demoModeTitle: "演示模式",
-  demoModeBody: "没有找到配置文件，正在运行内置的演示商户（密钥是公开的）。它只能模拟支付，不能收真实款项；正式使用请创建 paydesk.config.json（见 README）。",
+  demoModeBody:
+    "没有找到配置文件，正在运行内置的演示商户（密钥是公开的）。它只能模拟支付，不能收真实款项；正式使用请创建 paydesk.config.json（见 README）。",
   noscriptNote: "页面每 5 秒自动刷新支付状态。",
   switchLanguage: "English",
   orderNotFoundTitle: "订单不存在",

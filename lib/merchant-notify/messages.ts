@@ -1,11 +1,7 @@
 import "server-only";
 import type { Merchant } from "@/lib/config";
 import { formatYuan } from "@/lib/money";
-import {
-  buildReturnUrl,
-  notifySign,
-  type MerchantNotifyFields,
-} from "@/lib/merchant-protocol/sign";
+import { buildReturnUrl, notifySign, type MerchantNotifyFields } from "@/lib/merchant-protocol/sign";
 import { epayNotification, epayReturnUrl } from "@/lib/merchant-protocol/epay/messages";
 import { vmqNotification, vmqReturnUrl } from "@/lib/merchant-protocol/vmq/vmq-messages";
 import type { NotificationMethod, Order } from "@/lib/storage/records";
@@ -25,7 +21,11 @@ export function buildNotifyBody(merchant: Merchant, order: Order): string {
     paytime: String(Math.floor(order.paid_at / 1000)),
     extend: order.custom,
   };
-  const form = new URLSearchParams({ appkey: merchant.appkey, ...fields, sign: notifySign(merchant.appkey, fields, merchant.appsecret) });
+  const form = new URLSearchParams({
+    appkey: merchant.appkey,
+    ...fields,
+    sign: notifySign(merchant.appkey, fields, merchant.appsecret),
+  });
   return form.toString();
 }
 

@@ -13,9 +13,28 @@ import { guardedRequest, hostAllowed, isForbiddenAddress, requestUrlProblem } fr
 
 describe("SSRF guard: addresses", () => {
   it.each([
-    "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-    "100.100.100.200", "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fd00:ec2::254", "fc00::1",
-    "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:169.254.169.254", "64:ff9b::a00:1", "2002:c0a8:101::1", "ff02::1",
+    "127.0.0.1",
+    "127.8.9.10",
+    "10.1.2.3",
+    "172.16.0.1",
+    "172.31.255.255",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.100.100.200",
+    "0.0.0.0",
+    "224.0.0.1",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fe80::1",
+    "fd00:ec2::254",
+    "fc00::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::ffff:169.254.169.254",
+    "64:ff9b::a00:1",
+    "2002:c0a8:101::1",
+    "ff02::1",
   ])("refuses %s", (ip) => expect(isForbiddenAddress(ip)).toBe(true));
 
   it.each(["8.8.8.8", "1.2.3.4", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])(
@@ -70,15 +89,20 @@ describe("SSRF guard at send time", () => {
 
   it("checks the address a name resolves to when the socket connects (localhost → loopback)", async () => {
     const before = hits.length;
-    await expect(send(`http://localhost:${server.port}/n`)).rejects.toThrow(/refused: localhost resolves to (127\.0\.0\.1|::1)/);
+    await expect(send(`http://localhost:${server.port}/n`)).rejects.toThrow(
+      /refused: localhost resolves to (127\.0\.0\.1|::1)/,
+    );
     expect(hits.length).toBe(before);
   });
 
-  it.each(["2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:127.0.0.1]", "[::1]"])("refuses the loopback spelled %s", async (host) => {
-    const before = hits.length;
-    await expect(send(`http://${host}:${server.port}/n`)).rejects.toThrow(/^refused: address /);
-    expect(hits.length).toBe(before);
-  });
+  it.each(["2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:127.0.0.1]", "[::1]"])(
+    "refuses the loopback spelled %s",
+    async (host) => {
+      const before = hits.length;
+      await expect(send(`http://${host}:${server.port}/n`)).rejects.toThrow(/^refused: address /);
+      expect(hits.length).toBe(before);
+    },
+  );
 
   it("reaches a listed host", async () => {
     await expect(send(`${server.url}/n?a=1`, ["127.0.0.1"])).resolves.toEqual({ status: 200, body: "success" });
@@ -107,17 +131,39 @@ describe("dispatcher with the guard", () => {
   });
 
   it("logs a refusal on the attempt and retries on the schedule; never connects", async () => {
-    await insertNotification(db.db, { orderId: "GUARD1", url: `${shop.url}/n?x=1`, body: "", method: "GET", now: 1000 });
-    const n = await dispatchDue(createRepositories(db.db).notifications, { owner: "t", now: () => 1000, urlPolicy: () => ({ allowedHosts: [] }), timeoutMs: 500, log: pino({ level: "silent" }) });
+    await insertNotification(db.db, {
+      orderId: "GUARD1",
+      url: `${shop.url}/n?x=1`,
+      body: "",
+      method: "GET",
+      now: 1000,
+    });
+    const n = await dispatchDue(createRepositories(db.db).notifications, {
+      owner: "t",
+      now: () => 1000,
+      urlPolicy: () => ({ allowedHosts: [] }),
+      timeoutMs: 500,
+      log: pino({ level: "silent" }),
+    });
     expect(n).toBe(1);
     const row = (await findNotificationByOrder(db.db, "GUARD1"))!;
     expect(row).toMatchObject({ status: "pending", attempts: 1, method: "GET" });
-    expect((await listAttempts(db.db, row.id))[0]).toMatchObject({ outcome: "retry", http_status: null, error: "refused: address 127.0.0.1" });
+    expect((await listAttempts(db.db, row.id))[0]).toMatchObject({
+      outcome: "retry",
+      http_status: null,
+      error: "refused: address 127.0.0.1",
+    });
     expect(got).toHaveLength(0);
   });
 
   it("sends a GET with the URL's query and no body, a POST with the form body", async () => {
-    await insertNotification(db.db, { orderId: "GUARD2", url: `${shop.url}/n?a=1&b=%E4%B8%AD`, body: "", method: "GET", now: 1000 });
+    await insertNotification(db.db, {
+      orderId: "GUARD2",
+      url: `${shop.url}/n?a=1&b=%E4%B8%AD`,
+      body: "",
+      method: "GET",
+      now: 1000,
+    });
     await insertNotification(db.db, { orderId: "GUARD3", url: `${shop.url}/p`, body: "a=1&b=2", now: 1000 });
     const policy = { allowedHosts: ["127.0.0.1"] };
     const get = await sendAttempt((await findNotificationByOrder(db.db, "GUARD2"))!, { timeoutMs: 1000, policy });

@@ -49,14 +49,34 @@ export function requestUrlProblem(raw: string): string | null {
 
 const blocked = new net.BlockList();
 for (const [prefix, bits] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
-  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) blocked.addSubnet(prefix, bits, "ipv4");
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const)
+  blocked.addSubnet(prefix, bits, "ipv4");
 for (const [prefix, bits] of [
-  ["::", 128], ["::1", 128], ["100::", 64], ["2001::", 32], ["2001:db8::", 32], ["fc00::", 7], ["fe80::", 10],
-  ["fec0::", 10], ["ff00::", 8],
-] as const) blocked.addSubnet(prefix, bits, "ipv6");
+  ["::", 128],
+  ["::1", 128],
+  ["100::", 64],
+  ["2001::", 32],
+  ["2001:db8::", 32],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["fec0::", 10],
+  ["ff00::", 8],
+] as const)
+  blocked.addSubnet(prefix, bits, "ipv6");
 
 /** The eight 16-bit groups of an IPv6 address (with or without an embedded dotted quad). */
 function ipv6Groups(ip: string): number[] {
@@ -86,7 +106,8 @@ export function isForbiddenAddress(ip: string): boolean {
   const g = ipv6Groups(ip.toLowerCase());
   // IPv4 carried inside IPv6 reaches the IPv4 address: mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96), 6to4 (2002::/16).
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return isForbiddenAddress(v4FromGroups(g[6]!, g[7]!));
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isForbiddenAddress(v4FromGroups(g[6]!, g[7]!));
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
+    return isForbiddenAddress(v4FromGroups(g[6]!, g[7]!));
   if (g[0] === 0x2002) return isForbiddenAddress(v4FromGroups(g[1]!, g[2]!));
   return false;
 }
@@ -113,14 +134,22 @@ export function obviouslyPrivate(raw: string, policy: UrlGuardPolicy): boolean {
   return host === "localhost" || host.endsWith(".localhost") || (net.isIP(host) !== 0 && isForbiddenAddress(host));
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /** A socket lookup that resolves as usual, then refuses when any resolved address is forbidden. */
 function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const bad = addresses.find((a) => isForbiddenAddress(a.address));
-    if (bad) return callback(new UrlRefusedError(`${hostname} resolves to ${bad.address}`) as unknown as NodeJS.ErrnoException, []);
+    if (bad)
+      return callback(
+        new UrlRefusedError(`${hostname} resolves to ${bad.address}`) as unknown as NodeJS.ErrnoException,
+        [],
+      );
     if (options.all) return callback(null, addresses);
     const first = addresses[0];
     if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), []);
@@ -164,7 +193,8 @@ export function guardedRequest(r: GuardedRequest): Promise<GuardedResponse> {
     } catch {
       return reject(new UrlRefusedError("not a valid URL"));
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") return reject(new UrlRefusedError(`scheme ${url.protocol}`));
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      return reject(new UrlRefusedError(`scheme ${url.protocol}`));
     const allowed = hostAllowed(url, r.policy);
     const host = url.hostname.replace(/^\[|\]$/g, "");
     // Sockets skip the lookup for a literal IP, so literals are checked here.
@@ -174,7 +204,10 @@ export function guardedRequest(r: GuardedRequest): Promise<GuardedResponse> {
       url,
       {
         method: r.method,
-        headers: { ...r.headers, ...(r.body !== undefined ? { "Content-Length": String(Buffer.byteLength(r.body)) } : {}) },
+        headers: {
+          ...r.headers,
+          ...(r.body !== undefined ? { "Content-Length": String(Buffer.byteLength(r.body)) } : {}),
+        },
         agent: false,
         lookup: allowed ? undefined : (guardedLookup as unknown as net.LookupFunction),
       },

@@ -16,7 +16,9 @@ export function merchantUrlPolicy(merchant: Merchant | undefined): UrlGuardPolic
     .filter((u): u is string => Boolean(u))
     // host:port exactly: trusting a configured http://127.0.0.1:8080 must not open every port of the machine.
     .map((u) => new URL(u).host);
-  return { allowedHosts: [...configured, ...(merchant.epay?.allowed_hosts ?? []), ...(merchant.vmq?.allowed_hosts ?? [])] };
+  return {
+    allowedHosts: [...configured, ...(merchant.epay?.allowed_hosts ?? []), ...(merchant.vmq?.allowed_hosts ?? [])],
+  };
 }
 
 /** The policy for one stored notification, from its order's merchant, read at send time (config changes apply). */

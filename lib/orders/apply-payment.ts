@@ -29,7 +29,8 @@ async function resolveOrder(repos: Repositories, channelId: string, match: Payme
     // that another channel (another provider, another key) is collecting.
     return order?.channel_id === channelId ? order : undefined;
   }
-  if (match.by === "provider_order_id") return repos.orders.findOrderByProviderOrderId(channelId, match.providerOrderId);
+  if (match.by === "provider_order_id")
+    return repos.orders.findOrderByProviderOrderId(channelId, match.providerOrderId);
   return undefined;
 }
 
@@ -64,11 +65,19 @@ export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): P
     const decision = decidePayment(order, payment.amountFen, now, graceMs);
 
     if (decision.action === "mismatch") {
-      await tx.payments.setPaymentOutcome(paymentId, { status: "mismatched", orderId: order.id, reason: "amount_mismatch" });
+      await tx.payments.setPaymentOutcome(paymentId, {
+        status: "mismatched",
+        orderId: order.id,
+        reason: "amount_mismatch",
+      });
       return { outcome: "mismatched", orderId: order.id };
     }
     if (decision.action === "reject") {
-      await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: order.id, reason: decision.reason });
+      await tx.payments.setPaymentOutcome(paymentId, {
+        status: "unmatched",
+        orderId: order.id,
+        reason: decision.reason,
+      });
       return { outcome: "unmatched", orderId: order.id, reason: decision.reason };
     }
 
@@ -78,7 +87,11 @@ export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): P
       await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: order.id, reason: "order_paid" });
       return { outcome: "unmatched", orderId: order.id, reason: "order_paid" };
     }
-    await tx.payments.setPaymentOutcome(paymentId, { status: "applied", orderId: order.id, reason: decision.late ? "late" : null });
+    await tx.payments.setPaymentOutcome(paymentId, {
+      status: "applied",
+      orderId: order.id,
+      reason: decision.late ? "late" : null,
+    });
     return { outcome: "applied", orderId: order.id, late: decision.late };
   });
 }

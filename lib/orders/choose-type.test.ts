@@ -3,7 +3,15 @@ import type { AppContext } from "@/lib/context";
 import type { PaymentProvider } from "@/lib/providers/types";
 import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testConfigFile, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  postgresUnavailableReason,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  type TestContext,
+  type TestDialect,
+} from "@/test/support/test-context";
 import { chooseType } from "./choose-type";
 import { placeOrder } from "./create-order";
 
@@ -44,8 +52,17 @@ describe.each<TestDialect>(["sqlite", "postgres"])("wallet choice on %s", (diale
 
     const untyped = () =>
       placeOrder(ctx, ctx.config.merchants[0]!, {
-        protocol: "epay", outOrderId: `C${++seq}`, priceRaw: "5", priceFen: 500, type: null, custom: "", name: "n",
-        notifyUrl: "https://shop.example/n", returnUrl: null, requestSign: "s", digest: `d${seq}`,
+        protocol: "epay",
+        outOrderId: `C${++seq}`,
+        priceRaw: "5",
+        priceFen: 500,
+        type: null,
+        custom: "",
+        name: "n",
+        notifyUrl: "https://shop.example/n",
+        returnUrl: null,
+        requestSign: "s",
+        digest: `d${seq}`,
       });
 
     it("an order without a type has no channel and no code, and asked no provider", async () => {
@@ -71,7 +88,10 @@ describe.each<TestDialect>(["sqlite", "postgres"])("wallet choice on %s", (diale
     it("a provider failure releases the choice, so the payer can choose again", async () => {
       const order = await untyped();
       failNext = true;
-      expect(await chooseType(ctx, order.id, "qqpay")).toEqual({ outcome: "error", message: "付款码生成失败，请重试或选择其他方式" });
+      expect(await chooseType(ctx, order.id, "qqpay")).toEqual({
+        outcome: "error",
+        message: "付款码生成失败，请重试或选择其他方式",
+      });
       expect(await ctx.repos.orders.findOrderById(order.id)).toMatchObject({ type: null, channel_id: "", payload: "" });
       expect(await chooseType(ctx, order.id, "alipay")).toEqual({ outcome: "chosen" });
       expect((await ctx.repos.orders.findOrderById(order.id))!.type).toBe("alipay");

@@ -27,12 +27,20 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
   if (!(PAY_TYPES as readonly string[]).includes(rawType)) return { outcome: "error", message: "无效的支付方式" };
   const type = rawType as PayType;
   const now = ctx.now();
-  if (!availableTypes(ctx, merchant, order.price_fen, now).includes(type)) return { outcome: "error", message: "该支付方式暂不可用，请选择其他方式" };
+  if (!availableTypes(ctx, merchant, order.price_fen, now).includes(type))
+    return { outcome: "error", message: "该支付方式暂不可用，请选择其他方式" };
   try {
     const channel = await selectChannel(ctx, merchant, type, order.price_fen, now);
     if (!(await ctx.repos.orders.claimTypeChoice(order.id, type, channel.id, now))) return { outcome: "unchanged" };
     try {
-      const request = { orderId: order.id, priceFen: order.price_fen, type, custom: order.custom, ttlExpiry: order.expires_at, now };
+      const request = {
+        orderId: order.id,
+        priceFen: order.price_fen,
+        type,
+        custom: order.custom,
+        ttlExpiry: order.expires_at,
+        now,
+      };
       // A full channel (every V免签 amount near the price held) hands the choice on to the next one.
       const { code } = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) =>
         ctx.repos.orders.reassignCodelessOrder(order.id, next.id),
@@ -45,7 +53,10 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
     }
   } catch (err) {
     if (err instanceof MerchantError) {
-      return { outcome: "error", message: err.code === MerchantCode.UPSTREAM_FAILED ? "付款码生成失败，请重试或选择其他方式" : err.message };
+      return {
+        outcome: "error",
+        message: err.code === MerchantCode.UPSTREAM_FAILED ? "付款码生成失败，请重试或选择其他方式" : err.message,
+      };
     }
     throw err;
   }

@@ -19,22 +19,43 @@ describe("云端 vendor client details", () => {
   });
 
   const check = async (params: Record<string, string>) =>
-    (await (await fetch(`${paydesk.url}/api/order/check?${new URLSearchParams(params)}`)).json()) as { code: number; msg: string; data?: { order_status: string; out_order_id: string } };
+    (await (await fetch(`${paydesk.url}/api/order/check?${new URLSearchParams(params)}`)).json()) as {
+      code: number;
+      msg: string;
+      data?: { order_status: string; out_order_id: string };
+    };
 
   it("the notify carries appkey (outside the sign), which the vendor's receivers read to verify", async () => {
-    const res = await fetch(`${paydesk.url}/api/cloudpay/create`, { method: "POST", body: new URLSearchParams(signedCreateParams({ price: "1.50", type: "wxpay", out_order_id: "v-1" })) });
+    const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+      method: "POST",
+      body: new URLSearchParams(signedCreateParams({ price: "1.50", type: "wxpay", out_order_id: "v-1" })),
+    });
     const { data } = (await res.json()) as { data: { order_id: string } };
-    expect((await check(signedLookupParams("v-1"))).data).toMatchObject({ order_status: "pending", out_order_id: "v-1" });
+    expect((await check(signedLookupParams("v-1"))).data).toMatchObject({
+      order_status: "pending",
+      out_order_id: "v-1",
+    });
 
     const f = { order_id: data.order_id, amount: "150", trade_no: "T-v1" };
-    await fetch(`${paydesk.url}/api/notify/sandbox`, { method: "POST", body: new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }) });
-    await dispatchDue(ctx.repos.notifications, { owner: "t", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log: pino({ level: "silent" }) });
+    await fetch(`${paydesk.url}/api/notify/sandbox`, {
+      method: "POST",
+      body: new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }),
+    });
+    await dispatchDue(ctx.repos.notifications, {
+      owner: "t",
+      now: ctx.now,
+      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
+      timeoutMs: 2000,
+      log: pino({ level: "silent" }),
+    });
     const [got] = shop.verifiedFor(data.order_id);
     expect(got!.fields.appkey).toBe(TEST_MERCHANT.appkey);
 
     // A receiver that takes appkey from the request, as the vendor's published ones do.
     const r = got!.fields;
-    const inner = md5(r.appkey! + r.order_id! + r.out_order_id! + r.price! + r.realprice! + r.type! + r.paytime! + r.extend!);
+    const inner = md5(
+      r.appkey! + r.order_id! + r.out_order_id! + r.price! + r.realprice! + r.type! + r.paytime! + r.extend!,
+    );
     expect(md5(inner + TEST_MERCHANT.appsecret)).toBe(r.sign);
 
     expect((await check(signedLookupParams("v-1"))).data!.order_status).toBe("paid");
@@ -53,7 +74,11 @@ describe("epay merchant config", () => {
 
   it("accepts digits for pid, a key of 32+ characters, optional allowed hosts", () => {
     const parsed = withEpay({ pid: "1000", key: "k".repeat(32) });
-    expect(parsed.success && parsed.data.merchants[0]!.epay).toEqual({ pid: "1000", key: "k".repeat(32), allowed_hosts: [] });
+    expect(parsed.success && parsed.data.merchants[0]!.epay).toEqual({
+      pid: "1000",
+      key: "k".repeat(32),
+      allowed_hosts: [],
+    });
   });
 
   it.each([

@@ -64,7 +64,9 @@ async function createCloudpayOrder(ctx: AppContext, params: Record<string, strin
   const merchant = authenticate(ctx, params);
   const parsed = requiredCreate.safeParse(params);
   if (!parsed.success) {
-    const missing = parsed.error.issues.map((i) => (i.code === "custom" ? `${i.path.join(".")} ${i.message}` : i.path.join("."))).join(", ");
+    const missing = parsed.error.issues
+      .map((i) => (i.code === "custom" ? `${i.path.join(".")} ${i.message}` : i.path.join(".")))
+      .join(", ");
     throw new MerchantError(MerchantCode.PARAM_MISSING, missing);
   }
   const forbidden = FORBIDDEN_PARAMS.filter((k) => k in params);
@@ -72,7 +74,10 @@ async function createCloudpayOrder(ctx: AppContext, params: Record<string, strin
 
   const p = parsed.data;
   // The signature covers the strings exactly as received: "10" and "10.00" sign differently.
-  const expected = createSign({ appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom: p.custom }, merchant.appsecret);
+  const expected = createSign(
+    { appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom: p.custom },
+    merchant.appsecret,
+  );
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
 
   if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
@@ -166,9 +171,15 @@ async function createFresh(ctx: AppContext, merchant: Merchant, r: OrderRequest)
   }
 }
 
-async function createReserved(ctx: AppContext, merchant: Merchant, r: OrderRequest, now: number): Promise<Order | null> {
+async function createReserved(
+  ctx: AppContext,
+  merchant: Merchant,
+  r: OrderRequest,
+  now: number,
+): Promise<Order | null> {
   const channel = r.type === null ? null : await selectChannel(ctx, merchant, r.type, r.priceFen, now);
-  if (r.type === null && availableTypes(ctx, merchant, r.priceFen, now).length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
+  if (r.type === null && availableTypes(ctx, merchant, r.priceFen, now).length === 0)
+    throw new MerchantError(MerchantCode.NO_CHANNEL);
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;
   const row: Order = {
@@ -205,11 +216,19 @@ async function createReserved(ctx: AppContext, merchant: Merchant, r: OrderReque
 
   let activated: ActivatedPayment;
   if (channel === null || r.type === null) {
-    activated = { payload: "", payAmountFen: r.priceFen, providerOrderId: null, expiresAt: ttlExpiry, freeAmount: false };
+    activated = {
+      payload: "",
+      payAmountFen: r.priceFen,
+      providerOrderId: null,
+      expiresAt: ttlExpiry,
+      freeAmount: false,
+    };
   } else {
     try {
       const request = { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now };
-      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) => ctx.repos.orders.reassignCodelessOrder(id, next.id));
+      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) =>
+        ctx.repos.orders.reassignCodelessOrder(id, next.id),
+      );
       activated = got.code;
       row.channel_id = got.channel.id;
     } catch (err) {

@@ -32,12 +32,23 @@ export async function creditReviewedPayment(
       const order = await tx.orders.findOrderById(input.orderId);
       if (!order || order.status === "creating") return { outcome: "order_not_found" };
       if (order.status === "paid") return { outcome: "order_paid" };
-      if (!(await tx.payments.settleReviewedPayment(payment.id, { status: "applied", orderId: order.id, reason: "credited" }))) {
+      if (
+        !(await tx.payments.settleReviewedPayment(payment.id, {
+          status: "applied",
+          orderId: order.id,
+          reason: "credited",
+        }))
+      ) {
         return { outcome: "payment_settled" };
       }
       const late = now > order.expires_at;
       // An operator may credit an order the merchant closed: the customer paid it after all.
-      const won = await creditOrder(ctx, tx, order, { amountFen: payment.amount_fen, late, now, from: ["pending", "expired", "closed"] });
+      const won = await creditOrder(ctx, tx, order, {
+        amountFen: payment.amount_fen,
+        late,
+        now,
+        from: ["pending", "expired", "closed"],
+      });
       if (!won) throw new OrderAlreadyPaid();
       await tx.consoleAudit.insertAuditEntry({
         at: now,
@@ -65,7 +76,14 @@ export async function dismissReviewedPayment(
   const now = ctx.now();
   return ctx.withTransaction(async (tx) => {
     const payment = await tx.payments.findPaymentById(input.paymentId);
-    if (!payment || !(await tx.payments.settleReviewedPayment(payment.id, { status: "dismissed", orderId: payment.order_id, reason: "dismissed" }))) {
+    if (
+      !payment ||
+      !(await tx.payments.settleReviewedPayment(payment.id, {
+        status: "dismissed",
+        orderId: payment.order_id,
+        reason: "dismissed",
+      }))
+    ) {
       return "payment_settled";
     }
     await tx.consoleAudit.insertAuditEntry({

@@ -46,7 +46,8 @@ export async function publicOrderView(ctx: AppContext, orderId: string): Promise
   let order = await loadOrderForRead(ctx, orderId);
   if (!order) return undefined;
   // A payment whose notify got lost shows up here: rate-limited upstream query, bounded wait, never fails the view.
-  if (order.status === "pending" && (await reconcileForView(ctx, order))) order = (await loadOrderForRead(ctx, orderId)) ?? order;
+  if (order.status === "pending" && (await reconcileForView(ctx, order)))
+    order = (await loadOrderForRead(ctx, orderId)) ?? order;
   const now = ctx.now();
   const status = effectiveStatus(order, now) ?? "expired";
   const view: PublicOrderView = {

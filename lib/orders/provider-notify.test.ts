@@ -51,7 +51,11 @@ describeOnDatabases("notify ingestion", (dialect) => {
   function notify(channel: string, f: { order_id: string; amount: string; trade_no: string }, key = "sandbox") {
     const body = new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + key) });
     return handleNotify(
-      new Request(`http://paydesk.test/api/notify/${channel}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body }),
+      new Request(`http://paydesk.test/api/notify/${channel}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      }),
       channel,
       () => Promise.resolve(ctx),
     ).then(async (r) => ({ status: r.status, body: await r.text() }));
@@ -67,7 +71,11 @@ describeOnDatabases("notify ingestion", (dialect) => {
   it("a bad signature answers fail and changes nothing", async () => {
     const id = await newOrder();
     const body = new URLSearchParams({ order_id: id, amount: "1000", trade_no: "BAD-1", sign: md5("forged") });
-    const res = await handleNotify(new Request("http://x/api/notify/sandbox", { method: "POST", body }), "sandbox", () => Promise.resolve(ctx));
+    const res = await handleNotify(
+      new Request("http://x/api/notify/sandbox", { method: "POST", body }),
+      "sandbox",
+      () => Promise.resolve(ctx),
+    );
     expect(await res.text()).toBe("fail");
     const wrongKey = await notify("sandbox", { order_id: id, amount: "1000", trade_no: "BAD-2" }, "not-the-key");
     expect(wrongKey.body).toBe("fail");
@@ -78,7 +86,8 @@ describeOnDatabases("notify ingestion", (dialect) => {
 
   it("pays the order once for sequential duplicates", async () => {
     const id = await newOrder();
-    for (let i = 0; i < 3; i++) expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
+    for (let i = 0; i < 3; i++)
+      expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
     const order = await ctx.repos.orders.findOrderById(id);
     expect(order).toMatchObject({ status: "paid", real_fen: 1000, late: false });
     expect(await payments(id)).toHaveLength(1);
@@ -87,7 +96,9 @@ describeOnDatabases("notify ingestion", (dialect) => {
 
   it("pays the order once when identical notifies arrive at the same moment", async () => {
     const id = await newOrder();
-    const results = await Promise.all(Array.from({ length: 8 }, () => notify("sandbox", { order_id: id, amount: "1000", trade_no: `RACE-${id}` })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => notify("sandbox", { order_id: id, amount: "1000", trade_no: `RACE-${id}` })),
+    );
     expect(results.every((r) => r.body === "success")).toBe(true);
     expect(await payments(id)).toHaveLength(1);
     expect(await outbox(id)).toHaveLength(1);
@@ -141,12 +152,16 @@ describeOnDatabases("notify ingestion", (dialect) => {
     expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("pending");
     const stray = await ctx.repos.payments.findPayment("sandbox", `CROSS-${wx}`);
     expect(stray).toMatchObject({ status: "unmatched", reason: "no_order", order_id: null });
-    expect((await notify("sandbox-b", { order_id: wx, amount: "100", trade_no: `OWN-${wx}` }, "other-key")).body).toBe("success");
+    expect((await notify("sandbox-b", { order_id: wx, amount: "100", trade_no: `OWN-${wx}` }, "other-key")).body).toBe(
+      "success",
+    );
     expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("paid");
   });
 
   it("an unknown channel is a 404", async () => {
-    const res = await handleNotify(new Request("http://x/api/notify/nope", { method: "POST", body: "" }), "nope", () => Promise.resolve(ctx));
+    const res = await handleNotify(new Request("http://x/api/notify/nope", { method: "POST", body: "" }), "nope", () =>
+      Promise.resolve(ctx),
+    );
     expect(res.status).toBe(404);
   });
 });

@@ -54,7 +54,10 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
     case "heartbeat": {
       const now = ctx.now();
       if (Math.abs(now - outcome.sentAt) > MONITOR_CLOCK_TOLERANCE_MS) {
-        log.warn({ sentAt: outcome.sentAt, now }, "monitor heartbeat refused: the app's clock is off (or the call is a replay)");
+        log.warn(
+          { sentAt: outcome.sentAt, now },
+          "monitor heartbeat refused: the app's clock is off (or the call is a replay)",
+        );
         return { kind: "ack", ack: outcome.clockAck };
       }
       const previous = await ctx.repos.monitors.recordHeartbeat(channelId, now);
@@ -86,7 +89,10 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
           match: outcome.match,
           raw: outcome.raw,
         });
-        recordPayment(result.outcome, result.outcome === "unmatched" ? result.reason : result.outcome === "applied" && result.late ? "late" : "");
+        recordPayment(
+          result.outcome,
+          result.outcome === "unmatched" ? result.reason : result.outcome === "applied" && result.late ? "late" : "",
+        );
         log.info({ tradeNo: outcome.tradeNo, amountFen: outcome.amountFen, ...result }, "provider payment recorded");
         return { kind: "ack", ack: outcome.ack };
       } catch (err) {

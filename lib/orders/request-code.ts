@@ -13,7 +13,13 @@ import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
 
 /** The channels of the merchant that pass the rules for this price now and whose breaker is closed. */
-function usableChannels(ctx: AppContext, merchant: Merchant, type: PayType, priceFen: number, now: number): ChannelConfig[] {
+function usableChannels(
+  ctx: AppContext,
+  merchant: Merchant,
+  type: PayType,
+  priceFen: number,
+  now: number,
+): ChannelConfig[] {
   if (merchant.disabled_types.includes(type)) return [];
   const breaker = channelBreaker();
   return channelsForType(ctx.config.channels, merchant.channels, type).filter(
@@ -23,7 +29,10 @@ function usableChannels(ctx: AppContext, merchant: Merchant, type: PayType, pric
 
 /** 203 when the merchant may not take this wallet at all (disabled, or none of its channels serves it). */
 export function assertTypeOpen(ctx: AppContext, merchant: Merchant, type: PayType): void {
-  if (merchant.disabled_types.includes(type) || channelsForType(ctx.config.channels, merchant.channels, type).length === 0) {
+  if (
+    merchant.disabled_types.includes(type) ||
+    channelsForType(ctx.config.channels, merchant.channels, type).length === 0
+  ) {
     throw new MerchantError(MerchantCode.TYPE_CLOSED);
   }
 }
@@ -58,8 +67,12 @@ export async function selectChannel(
   if (candidates.length === 1) return candidates[0]!;
   const ids = candidates.map((c) => c.id);
   const facts = {
-    lastPaidChannel: merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
-    collectedToday: merchant.rotation === "uniform" ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now)) : new Map<string, number>(),
+    lastPaidChannel:
+      merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
+    collectedToday:
+      merchant.rotation === "uniform"
+        ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now))
+        : new Map<string, number>(),
   };
   return rotate(candidates, merchant.rotation, facts, ctx.random);
 }
@@ -79,7 +92,12 @@ export interface CodeRequest {
  * Asks the channel's provider for a code within the channel's timeout, feeding the circuit breaker. A failure is a
  * MerchantError 208 carrying the provider's reason; the caller undoes its claim.
  */
-export async function requestCode(ctx: AppContext, merchant: Merchant, channel: ChannelConfig, r: CodeRequest): Promise<ActivatedPayment> {
+export async function requestCode(
+  ctx: AppContext,
+  merchant: Merchant,
+  channel: ChannelConfig,
+  r: CodeRequest,
+): Promise<ActivatedPayment> {
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
   const breaker = channelBreaker();
   const started = performance.now();
@@ -159,7 +177,10 @@ export async function requestCodeOnSomeChannel(
       return { code: await requestCode(ctx, merchant, channel, r), channel };
     } catch (err) {
       if (!(err instanceof ChannelFullError)) throw err;
-      ctx.log.info({ channel: channel.id, orderId: r.orderId, reason: err.message }, "channel full; trying the next one");
+      ctx.log.info(
+        { channel: channel.id, orderId: r.orderId, reason: err.message },
+        "channel full; trying the next one",
+      );
       tried.add(channel.id);
       const next = await selectChannel(ctx, merchant, r.type, r.priceFen, r.now, tried).catch(() => null);
       if (!next) throw err;

@@ -16,7 +16,11 @@ export async function simulateSandboxPayment(ctx: AppContext, orderId: string): 
   const channel = findChannel(ctx.config, order.channel_id);
   const provider = channel?.provider === "sandbox" ? ctx.provider(channel) : undefined;
   if (!channel || !provider?.simulatedNotifyBody) return "not_sandbox";
-  const body = provider.simulatedNotifyBody({ orderId: order.id, amountFen: order.pay_amount_fen, tradeNo: `SBX${randomBase62(20)}` });
+  const body = provider.simulatedNotifyBody({
+    orderId: order.id,
+    amountFen: order.pay_amount_fen,
+    tradeNo: `SBX${randomBase62(20)}`,
+  });
   const result = await ingestNotify(ctx, channel.id, {
     method: "POST",
     url: new URL(`/api/notify/${channel.id}`, ctx.config.baseUrl),

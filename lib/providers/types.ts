@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import type { PayType } from "@/lib/pay-types";
-import type { AmountReservationsRepository, ChannelMonitorsRepository, QrCacheRepository } from "@/lib/storage/repositories";
-
+import type {
+  AmountReservationsRepository,
+  ChannelMonitorsRepository,
+  QrCacheRepository,
+} from "@/lib/storage/repositories";
 
 /** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
 export interface CreatePaymentInput {
@@ -59,9 +62,7 @@ export interface ProviderAck {
 
 /** How a verified payment points at its order. Providers resolve what only they can (e.g. a memo via a QR cache). */
 export type PaymentMatch =
-  | { by: "order_id"; orderId: string }
-  | { by: "provider_order_id"; providerOrderId: string }
-  | { by: "none" };
+  { by: "order_id"; orderId: string } | { by: "provider_order_id"; providerOrderId: string } | { by: "none" };
 
 /** The outcome of parsing one notification. */
 export type NotifyOutcome =
@@ -90,8 +91,7 @@ export type NotifyOutcome =
 
 /** A reconciliation answer from providers that can be queried. */
 export type QueryOutcome =
-  | { paid: true; tradeNo: string; amountFen: number; raw: Record<string, unknown> }
-  | { paid: false };
+  { paid: true; tradeNo: string; amountFen: number; raw: Record<string, unknown> } | { paid: false };
 
 /** The order facts a provider may need for reconciliation. */
 export interface QueryPaymentInput {

@@ -48,7 +48,12 @@ export function orderToken(nonce: string, orderId: string): string {
  * Returns the page token for `orderId`, creating and sealing the session's nonce into `response`'s Set-Cookie when
  * there is none yet.
  */
-export async function issueNonce(request: Request, response: Response, c: SessionContext, orderId: string): Promise<string> {
+export async function issueNonce(
+  request: Request,
+  response: Response,
+  c: SessionContext,
+  orderId: string,
+): Promise<string> {
   const session = await getIronSession<CashierSessionData>(request, response, sessionOptions(c));
   if (!session.nonce) {
     session.nonce = randomBytes(24).toString("base64url");
@@ -62,7 +67,11 @@ export async function issueNonce(request: Request, response: Response, c: Sessio
 export async function verifyNonce(request: Request, secret: string, orderId: string): Promise<boolean> {
   const sent = request.headers.get(CSRF_HEADER);
   if (!sent) return false;
-  const session = await getIronSession<CashierSessionData>(request, new Response(), sessionOptions({ secret, framed: false, https: false }));
+  const session = await getIronSession<CashierSessionData>(
+    request,
+    new Response(),
+    sessionOptions({ secret, framed: false, https: false }),
+  );
   if (!session.nonce) return false;
   const a = Buffer.from(orderToken(session.nonce, orderId));
   const b = Buffer.from(sent);

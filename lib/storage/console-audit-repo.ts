@@ -19,7 +19,9 @@ export async function listAuditEntries(
   let q = db.selectFrom("console_audit");
   if (scope.appkeys !== null) {
     const keys = scope.appkeys.length ? [...scope.appkeys] : [""];
-    q = q.where((eb) => eb.or([eb("appkey", "in", keys), eb.and([eb("appkey", "is", null), eb("user_name", "=", scope.userName)])]));
+    q = q.where((eb) =>
+      eb.or([eb("appkey", "in", keys), eb.and([eb("appkey", "is", null), eb("user_name", "=", scope.userName)])]),
+    );
   }
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy("id", "desc").limit(page.limit).offset(page.offset).execute(),

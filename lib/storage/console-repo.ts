@@ -29,7 +29,11 @@ export interface OrderSearch {
 }
 
 /** Orders matching a search, newest first, one page of them plus the total count. */
-export async function searchOrders(db: Db, s: OrderSearch, page: { limit: number; offset: number }): Promise<{ rows: Order[]; total: number }> {
+export async function searchOrders(
+  db: Db,
+  s: OrderSearch,
+  page: { limit: number; offset: number },
+): Promise<{ rows: Order[]; total: number }> {
   let q = db.selectFrom("orders").where("status", "!=", "creating");
   if (s.appkeys !== null) q = q.where("appkey", "in", keysOf(s.appkeys));
   if (s.orderId) q = q.where("id", "=", s.orderId);
@@ -41,7 +45,9 @@ export async function searchOrders(db: Db, s: OrderSearch, page: { limit: number
   if (s.createdBefore !== undefined) q = q.where("created_at", "<", s.createdBefore);
   if (s.status === "pending") q = q.where("status", "=", "pending").where("expires_at", ">", s.now);
   else if (s.status === "expired") {
-    q = q.where((eb) => eb.or([eb("status", "=", "expired"), eb.and([eb("status", "=", "pending"), eb("expires_at", "<=", s.now)])]));
+    q = q.where((eb) =>
+      eb.or([eb("status", "=", "expired"), eb.and([eb("status", "=", "pending"), eb("expires_at", "<=", s.now)])]),
+    );
   } else if (s.status) q = q.where("status", "=", s.status);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(page.limit).offset(page.offset).execute(),
@@ -65,12 +71,24 @@ export async function paidTotalsByDay(db: Db, appkeys: Appkeys, since: number): 
   const day = sql<number>`(paid_at + ${sql.lit(SHANGHAI_OFFSET_MS)}) / ${sql.lit(DAY_MS)}`;
   let q = db
     .selectFrom("orders")
-    .select((eb) => ["appkey", "channel_id", day.as("day"), eb.fn.countAll<number>().as("count"), eb.fn.sum<number>("real_fen").as("fen")])
+    .select((eb) => [
+      "appkey",
+      "channel_id",
+      day.as("day"),
+      eb.fn.countAll<number>().as("count"),
+      eb.fn.sum<number>("real_fen").as("fen"),
+    ])
     .where("status", "=", "paid")
     .where("paid_at", ">=", since);
   if (appkeys !== null) q = q.where("appkey", "in", keysOf(appkeys));
   const rows = await q.groupBy(["appkey", "channel_id", day]).execute();
-  return rows.map((r) => ({ appkey: r.appkey, channel_id: r.channel_id, day: Number(r.day), count: Number(r.count), fen: Number(r.fen ?? 0) }));
+  return rows.map((r) => ({
+    appkey: r.appkey,
+    channel_id: r.channel_id,
+    day: Number(r.day),
+    count: Number(r.count),
+    fen: Number(r.fen ?? 0),
+  }));
 }
 
 export interface FailingNotification {
@@ -84,12 +102,18 @@ export interface FailingNotification {
 }
 
 /** Merchant notifications not getting through: given up (`failed`) or retrying after at least one failed attempt. */
-export async function listFailingNotifications(db: Db, appkeys: Appkeys, limit: number): Promise<FailingNotification[]> {
+export async function listFailingNotifications(
+  db: Db,
+  appkeys: Appkeys,
+  limit: number,
+): Promise<FailingNotification[]> {
   let q = db
     .selectFrom("notifications as n")
     .innerJoin("orders as o", "o.id", "n.order_id")
     .select(["n.order_id", "o.appkey", "o.out_order_id", "n.status", "n.attempts", "n.next_attempt_at", "n.updated_at"])
-    .where((eb) => eb.or([eb("n.status", "=", "failed"), eb.and([eb("n.status", "=", "pending"), eb("n.attempts", ">", 0)])]));
+    .where((eb) =>
+      eb.or([eb("n.status", "=", "failed"), eb.and([eb("n.status", "=", "pending"), eb("n.attempts", ">", 0)])]),
+    );
   if (appkeys !== null) q = q.where("o.appkey", "in", keysOf(appkeys));
   const rows = await q.orderBy("n.updated_at", "desc").limit(limit).execute();
   return rows.map((r) => ({ ...r, status: r.status === "failed" ? "failed" : "pending" }));
@@ -104,7 +128,12 @@ export interface ChannelActivity {
 }
 
 /** Per channel: orders created since `since`, how many of them were paid, and the fen paid. */
-export async function channelActivitySince(db: Db, appkeys: Appkeys, channelIds: readonly string[], since: number): Promise<ChannelActivity[]> {
+export async function channelActivitySince(
+  db: Db,
+  appkeys: Appkeys,
+  channelIds: readonly string[],
+  since: number,
+): Promise<ChannelActivity[]> {
   let q = db
     .selectFrom("orders")
     .select((eb) => [
@@ -118,7 +147,12 @@ export async function channelActivitySince(db: Db, appkeys: Appkeys, channelIds:
     .where("created_at", ">=", since);
   if (appkeys !== null) q = q.where("appkey", "in", keysOf(appkeys));
   const rows = await q.groupBy("channel_id").execute();
-  return rows.map((r) => ({ channel_id: r.channel_id, created: Number(r.created), paid: Number(r.paid ?? 0), paid_fen: Number(r.paid_fen ?? 0) }));
+  return rows.map((r) => ({
+    channel_id: r.channel_id,
+    created: Number(r.created),
+    paid: Number(r.paid ?? 0),
+    paid_fen: Number(r.paid_fen ?? 0),
+  }));
 }
 
 /** Per channel, when its last credited payment arrived. */
@@ -140,8 +174,18 @@ export async function lastAppliedPaymentAt(db: Db, channelIds: readonly string[]
 export async function lastMonitorSignalAt(db: Db, channelIds: readonly string[]): Promise<Map<string, number>> {
   const ids = keysOf(channelIds);
   const [payments, codes] = await Promise.all([
-    db.selectFrom("payments").select((eb) => ["channel_id", eb.fn.max("received_at").as("at")]).where("channel_id", "in", ids).groupBy("channel_id").execute(),
-    db.selectFrom("qr_cache").select((eb) => ["channel_id", eb.fn.max("created_at").as("at")]).where("channel_id", "in", ids).groupBy("channel_id").execute(),
+    db
+      .selectFrom("payments")
+      .select((eb) => ["channel_id", eb.fn.max("received_at").as("at")])
+      .where("channel_id", "in", ids)
+      .groupBy("channel_id")
+      .execute(),
+    db
+      .selectFrom("qr_cache")
+      .select((eb) => ["channel_id", eb.fn.max("created_at").as("at")])
+      .where("channel_id", "in", ids)
+      .groupBy("channel_id")
+      .execute(),
   ]);
   const out = new Map<string, number>();
   for (const r of [...payments, ...codes]) out.set(r.channel_id, Math.max(out.get(r.channel_id) ?? 0, Number(r.at)));

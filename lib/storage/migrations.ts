@@ -126,7 +126,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .addUniqueConstraint("qr_cache_channel_memo_unique", ["channel_id", "memo"])
           .execute();
-        await db.schema.createIndex("qr_cache_channel_amount").on("qr_cache").columns(["channel_id", "amount_fen"]).execute();
+        await db.schema
+          .createIndex("qr_cache_channel_amount")
+          .on("qr_cache")
+          .columns(["channel_id", "amount_fen"])
+          .execute();
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable("qr_cache").ifExists().execute();
@@ -171,12 +175,21 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // the product name, its own notify/return URLs, a digest of the request for idempotency. Notifications may be a
       // GET whose URL carries the signed query (epay, V免签) instead of a form POST.
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable("orders").addColumn("protocol", "varchar(16)", (c) => c.notNull().defaultTo("cloudpay")).execute();
-        await db.schema.alterTable("orders").addColumn("name", "text", (c) => c.notNull().defaultTo("")).execute();
+        await db.schema
+          .alterTable("orders")
+          .addColumn("protocol", "varchar(16)", (c) => c.notNull().defaultTo("cloudpay"))
+          .execute();
+        await db.schema
+          .alterTable("orders")
+          .addColumn("name", "text", (c) => c.notNull().defaultTo(""))
+          .execute();
         await db.schema.alterTable("orders").addColumn("notify_url", "text").execute();
         await db.schema.alterTable("orders").addColumn("return_url", "text").execute();
         await db.schema.alterTable("orders").addColumn("request_digest", "varchar(64)").execute();
-        await db.schema.alterTable("notifications").addColumn("method", "varchar(8)", (c) => c.notNull().defaultTo("POST")).execute();
+        await db.schema
+          .alterTable("notifications")
+          .addColumn("method", "varchar(8)", (c) => c.notNull().defaultTo("POST"))
+          .execute();
       },
       async down(db: Kysely<unknown>) {
         await db.schema.alterTable("notifications").dropColumn("method").execute();

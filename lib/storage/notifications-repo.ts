@@ -92,7 +92,10 @@ export async function finishAttempt(
       .executeTakeFirst();
     if (!current || current.lease_owner !== owner || current.status !== "pending") return false;
     const attemptNo = current.attempts + 1;
-    await tx.insertInto("notification_attempts").values({ ...r.attempt, notification_id: id, attempt_no: attemptNo }).execute();
+    await tx
+      .insertInto("notification_attempts")
+      .values({ ...r.attempt, notification_id: id, attempt_no: attemptNo })
+      .execute();
     const updated = await tx
       .updateTable("notifications")
       .set({
@@ -154,7 +157,9 @@ export async function requeueNotificationNow(db: Db, orderId: string, now: numbe
     .updateTable("notifications")
     .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_until: 0, lease_owner: null, updated_at: now })
     .where("order_id", "=", orderId)
-    .where((eb) => eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("lease_until", "<", now)])]))
+    .where((eb) =>
+      eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("lease_until", "<", now)])]),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

@@ -9,7 +9,8 @@ import type { OrdersTable } from "./schema";
  * of wallet (null in the record); any other unknown wallet is corrupt data, not something to guess about.
  */
 export function toOrder(row: Selectable<OrdersTable>): Order {
-  if (row.type !== "" && !isPayType(row.type)) throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
+  if (row.type !== "" && !isPayType(row.type))
+    throw new Error(`order ${row.id} has an unknown pay type ${JSON.stringify(row.type)}`);
   return { ...row, type: row.type === "" ? null : row.type, free_amount: row.free_amount === 1, late: row.late === 1 };
 }
 

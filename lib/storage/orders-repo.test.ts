@@ -21,18 +21,15 @@ import {
 describeOnDatabases("orders repository", (dialect) => {
   const h = useTestDatabase(dialect);
 
-  it(
-    "the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried",
-    async () => {
-      const o = testOrder({ out_order_id: "same" });
-      expect(await insertCreatingOrder(h.db, o)).toBe(true);
-      expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(false);
-      expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same", appkey: "k2" }))).toBe(true);
-      await deleteCreatingOrder(h.db, o.id);
-      expect(await findOrderByMerchantRef(h.db, "k1", "same")).toBeUndefined();
-      expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(true);
-    },
-  );
+  it("the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried", async () => {
+    const o = testOrder({ out_order_id: "same" });
+    expect(await insertCreatingOrder(h.db, o)).toBe(true);
+    expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(false);
+    expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same", appkey: "k2" }))).toBe(true);
+    await deleteCreatingOrder(h.db, o.id);
+    expect(await findOrderByMerchantRef(h.db, "k1", "same")).toBeUndefined();
+    expect(await insertCreatingOrder(h.db, testOrder({ out_order_id: "same" }))).toBe(true);
+  });
 
   it("activation stores the provider's answer; lookups by id, merchant ref and provider id", async () => {
     const o = await insertPendingOrder(h.db, { provider_order_id: "P-1", channel_id: "cx", pay_amount_fen: 101 });

@@ -50,7 +50,12 @@ export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now
 
 /** Moves an order that has no code yet to another channel (the first one had no room for it). */
 export async function reassignCodelessOrder(db: Db, id: string, channelId: string): Promise<void> {
-  await db.updateTable("orders").set({ channel_id: channelId }).where("id", "=", id).where("payload", "=", "").execute();
+  await db
+    .updateTable("orders")
+    .set({ channel_id: channelId })
+    .where("id", "=", id)
+    .where("payload", "=", "")
+    .execute();
 }
 
 /** Drops an order whose creation failed upstream, so nothing half-made stays behind and the shop may retry. */
@@ -185,7 +190,11 @@ export async function lastPaidChannel(db: Db, appkey: string): Promise<string | 
 }
 
 /** Fen collected per channel since `since` (uniform rotation avoids the top collector of the day). */
-export async function collectedSince(db: Db, channelIds: readonly string[], since: number): Promise<Map<string, number>> {
+export async function collectedSince(
+  db: Db,
+  channelIds: readonly string[],
+  since: number,
+): Promise<Map<string, number>> {
   if (channelIds.length === 0) return new Map();
   const rows = await db
     .selectFrom("orders")
@@ -213,7 +222,13 @@ export async function countOrdersSince(db: Db, appkey: string, since: number): P
  * The payer chose a wallet for an order that had none: takes the choice for one caller only (a double click or two
  * tabs race here), recording the wallet and the channel that will be asked for the code.
  */
-export async function claimTypeChoice(db: Db, id: string, type: PayType, channelId: string, now: number): Promise<boolean> {
+export async function claimTypeChoice(
+  db: Db,
+  id: string,
+  type: PayType,
+  channelId: string,
+  now: number,
+): Promise<boolean> {
   const result = await db
     .updateTable("orders")
     .set({ type, channel_id: channelId, updated_at: now })

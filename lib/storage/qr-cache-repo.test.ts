@@ -14,11 +14,33 @@ const T0 = Date.UTC(2026, 10, 22, 4, 0, 0);
 
 function orderRow(id: string, channel: string, createdAt: number, ttlMs = 5 * MIN): Order {
   return {
-    id, appkey: "k1", out_order_id: `out-${id}`, custom: "", type: "wxpay", price_raw: "1.00", price_fen: 100,
-    pay_amount_fen: 100, free_amount: false, request_sign: "s", channel_id: channel, provider_order_id: null, payload: "",
-    status: "creating", late: false, real_fen: null, created_at: createdAt, expires_at: createdAt + ttlMs, paid_at: null,
-    closed_at: null, reconcile_asked_at: null, updated_at: createdAt, protocol: "cloudpay", name: "", notify_url: null,
-    return_url: null, request_digest: null,
+    id,
+    appkey: "k1",
+    out_order_id: `out-${id}`,
+    custom: "",
+    type: "wxpay",
+    price_raw: "1.00",
+    price_fen: 100,
+    pay_amount_fen: 100,
+    free_amount: false,
+    request_sign: "s",
+    channel_id: channel,
+    provider_order_id: null,
+    payload: "",
+    status: "creating",
+    late: false,
+    real_fen: null,
+    created_at: createdAt,
+    expires_at: createdAt + ttlMs,
+    paid_at: null,
+    closed_at: null,
+    reconcile_asked_at: null,
+    updated_at: createdAt,
+    protocol: "cloudpay",
+    name: "",
+    notify_url: null,
+    return_url: null,
+    request_digest: null,
   };
 }
 
@@ -38,13 +60,24 @@ describe.each(["sqlite", "postgres"] as const)("qr cache repository (%s)", (dial
     async function pendingOrder(channel: string, at: number): Promise<string> {
       const id = `o${dialect[0]}${++seq}`;
       await insertCreatingOrder(handle.db, orderRow(id, channel, at));
-      await activateOrder(handle.db, id, { payload: "x", payAmountFen: 100, providerOrderId: null, expiresAt: at + 5 * MIN, freeAmount: false }, at);
+      await activateOrder(
+        handle.db,
+        id,
+        { payload: "x", payAmountFen: 100, providerOrderId: null, expiresAt: at + 5 * MIN, freeAmount: false },
+        at,
+      );
       return id;
     }
 
     async function code(channel: string, amountFen: number, holder: string, at: number, memo = `m${++seq}`) {
       return insertLockedQrCode(handle.db, {
-        channel_id: channel, amount_fen: amountFen, memo, content: `wxp://f2f1${memo}`, order_id: holder, locked_at: at, created_at: at,
+        channel_id: channel,
+        amount_fen: amountFen,
+        memo,
+        content: `wxp://f2f1${memo}`,
+        order_id: holder,
+        locked_at: at,
+        created_at: at,
       });
     }
 
@@ -55,7 +88,11 @@ describe.each(["sqlite", "postgres"] as const)("qr cache repository (%s)", (dial
       expect(await claim("c-empty", 100, "nobody", T0)).toBeUndefined();
       const holder = await pendingOrder("c-memo", T0);
       const row = await code("c-memo", 100, holder, T0, "memo-1");
-      expect(await findQrCodeByMemo(handle.db, "c-memo", "memo-1")).toMatchObject({ id: row.id, order_id: holder, amount_fen: 100 });
+      expect(await findQrCodeByMemo(handle.db, "c-memo", "memo-1")).toMatchObject({
+        id: row.id,
+        order_id: holder,
+        amount_fen: 100,
+      });
       expect(await findQrCodeByMemo(handle.db, "other-channel", "memo-1")).toBeUndefined();
     });
 

@@ -1,5 +1,13 @@
 import type { Generated } from "kysely";
-import type { ConsoleAuditEntry, DemoReceipt, Notification, NotificationAttempt, Order, Payment, QrCode } from "./records";
+import type {
+  ConsoleAuditEntry,
+  DemoReceipt,
+  Notification,
+  NotificationAttempt,
+  Order,
+  Payment,
+  QrCode,
+} from "./records";
 
 /**
  * The storage schema, shared by SQLite and PostgreSQL, derived from the domain records (./records.ts). Only what is

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { openTestDatabase, postgresUnavailableReason, testContext, type TestContext, type TestDialect } from "./test-context";
+import {
+  openTestDatabase,
+  postgresUnavailableReason,
+  testContext,
+  type TestContext,
+  type TestDialect,
+} from "./test-context";
 
 // Probed once per test file that imports this: the suites below decide at collection time whether PostgreSQL runs.
 const pgReason = await postgresUnavailableReason();

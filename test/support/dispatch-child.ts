@@ -11,7 +11,13 @@ import { createRepositories } from "@/lib/storage/repositories";
 async function main(url: string | undefined): Promise<void> {
   if (!url) throw new Error("database url required");
   const handle = await openDatabase(url);
-  await dispatchDue(createRepositories(handle.db).notifications, { owner: "child", now: () => Date.now(), urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }), timeoutMs: 60_000, log: pino({ level: "silent" }) });
+  await dispatchDue(createRepositories(handle.db).notifications, {
+    owner: "child",
+    now: () => Date.now(),
+    urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }),
+    timeoutMs: 60_000,
+    log: pino({ level: "silent" }),
+  });
   await handle.close();
 }
 

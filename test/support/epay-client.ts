@@ -23,7 +23,11 @@ export function clientSign(fields: Record<string, string>, key: string, signEmpt
   return md5(keys.map((k) => `${k}=${fields[k]}`).join("&") + key);
 }
 
-export function signedRequest(kind: ClientKind, fields: Record<string, string>, merchant: { pid: string; key: string } = EPAY_MERCHANT): Record<string, string> {
+export function signedRequest(
+  kind: ClientKind,
+  fields: Record<string, string>,
+  merchant: { pid: string; key: string } = EPAY_MERCHANT,
+): Record<string, string> {
   const all = { pid: merchant.pid, ...fields };
   return { ...all, sign: clientSign(all, merchant.key, SIGNS_EMPTY[kind]), sign_type: "MD5" };
 }
@@ -72,7 +76,12 @@ export class EpayShop {
   async start(): Promise<this> {
     this.server = await serveFetch(async (request) => {
       const verified = request.method === "GET" && clientVerifies(this.verifier, request.url);
-      this.hits.push({ method: request.method, url: request.url, query: Object.fromEntries(new URL(request.url).searchParams), verified });
+      this.hits.push({
+        method: request.method,
+        url: request.url,
+        query: Object.fromEntries(new URL(request.url).searchParams),
+        verified,
+      });
       if (request.method !== "GET") return new Response("method not allowed", { status: 405 });
       return new Response(verified ? this.answer : "fail");
     });

@@ -8,7 +8,14 @@ import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, TEST_MERCHANT, type TestContext } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  TEST_MERCHANT,
+  type TestContext,
+} from "@/test/support/test-context";
 import type { Order, Payment } from "@/lib/storage/records";
 
 /** The merchant API's envelope as a test reads it. */
@@ -49,7 +56,11 @@ export async function startProviderHarness(channels: ChannelConfig[]): Promise<P
   const shop = await new FakeShop().start();
   const db: DatabaseHandle = await openTestDatabase("sqlite");
   const file = testConfigFile({
-    merchants: testConfigFile().merchants.map((m) => ({ ...m, notify_url: shop.notifyUrl, channels: channels.map((c) => c.id) })),
+    merchants: testConfigFile().merchants.map((m) => ({
+      ...m,
+      notify_url: shop.notifyUrl,
+      channels: channels.map((c) => c.id),
+    })),
     channels,
   });
   const ctx = testContext(db, testAppConfig(file));
@@ -64,12 +75,20 @@ export async function startProviderHarness(channels: ChannelConfig[]): Promise<P
     order: (id) => ctx.repos.orders.findOrderById(id),
     orderByRef: (ref) => ctx.repos.orders.findOrderByMerchantRef(TEST_MERCHANT.appkey, ref),
     // Raw reads the repositories have no use for in production.
-    payments: (channelId) => db.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
+    payments: (channelId) =>
+      db.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
     async outboxCount(orderId) {
       const rows = await db.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute();
       return rows.length;
     },
-    dispatch: () => dispatchDue(ctx.repos.notifications, { owner: "test", now: ctx.now, urlPolicy: (n) => notificationUrlPolicy(ctx, n), timeoutMs: 2000, log }),
+    dispatch: () =>
+      dispatchDue(ctx.repos.notifications, {
+        owner: "test",
+        now: ctx.now,
+        urlPolicy: (n) => notificationUrlPolicy(ctx, n),
+        timeoutMs: 2000,
+        log,
+      }),
     resetBreaker: (channelId) => channelBreaker().recordSuccess(channelId),
     async close() {
       await paydesk.close();

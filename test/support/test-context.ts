@@ -8,7 +8,12 @@ import type { AppContext } from "@/lib/context";
 import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { ProviderDeps } from "@/lib/providers/types";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
-import { storageAccess, type AmountReservationsRepository, type ChannelMonitorsRepository, type QrCacheRepository } from "@/lib/storage/repositories";
+import {
+  storageAccess,
+  type AmountReservationsRepository,
+  type ChannelMonitorsRepository,
+  type QrCacheRepository,
+} from "@/lib/storage/repositories";
 
 /** PostgreSQL used by the suites: the machine's local server, database `test` (override with PAYDESK_TEST_PG_URL). */
 // Tests are the one place besides lib/config.ts that reads the environment: they choose their own databases.
@@ -110,7 +115,11 @@ export interface TestContext extends AppContext {
   clock: ManualClock;
 }
 
-export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfig(), overrides: Partial<AppContext> = {}): TestContext {
+export function testContext(
+  db: DatabaseHandle,
+  config: AppConfig = testAppConfig(),
+  overrides: Partial<AppContext> = {},
+): TestContext {
   const clock = new ManualClock();
   const storage = storageAccess(db.db);
   return {
@@ -118,7 +127,11 @@ export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfi
     config,
     now: clock.now,
     random: Math.random,
-    provider: (channel) => providerFor(channel, providerDeps(storage.repos, (...args) => fetch(...args))),
+    provider: (channel) =>
+      providerFor(
+        channel,
+        providerDeps(storage.repos, (...args) => fetch(...args)),
+      ),
     log: pino({ level: "silent" }),
     clock,
     ...overrides,

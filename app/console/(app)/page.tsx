@@ -8,12 +8,37 @@ import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
 import { formatYuan } from "@/lib/money";
 
-function SeriesTable({ id, title, rows, days, m }: { id: string; title: string; rows: PaidSeries[]; days: string[]; m: ConsoleMessages }) {
+function SeriesTable({
+  id,
+  title,
+  rows,
+  days,
+  m,
+}: {
+  id: string;
+  title: string;
+  rows: PaidSeries[];
+  days: string[];
+  m: ConsoleMessages;
+}) {
   return (
     <Card title={title} id={id}>
-      <Table label={title} head={[title, `${m.today} · ${m.paidCount}`, `${m.today} · ${m.paidAmount}`, `${m.last14Days} · ${m.paidCount}`, `${m.last14Days} · ${m.paidAmount}`, m.last14Days]}>
+      <Table
+        label={title}
+        head={[
+          title,
+          `${m.today} · ${m.paidCount}`,
+          `${m.today} · ${m.paidAmount}`,
+          `${m.last14Days} · ${m.paidCount}`,
+          `${m.last14Days} · ${m.paidAmount}`,
+          m.last14Days,
+        ]}
+      >
         {rows.map((r) => {
-          const total = r.days.reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), { count: 0, fen: 0 });
+          const total = r.days.reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), {
+            count: 0,
+            fen: 0,
+          });
           return (
             <tr key={r.key} data-testid={`${id}-${r.key}`}>
               <Cell>{r.label}</Cell>
@@ -22,7 +47,11 @@ function SeriesTable({ id, title, rows, days, m }: { id: string; title: string; 
               <Cell>{total.count}</Cell>
               <Cell>¥{formatYuan(total.fen)}</Cell>
               <Cell>
-                <PaidChart days={days} values={r.days} label={fmt(m.chartLabel, { name: r.label, amount: formatYuan(total.fen) })} />
+                <PaidChart
+                  days={days}
+                  values={r.days}
+                  label={fmt(m.chartLabel, { name: r.label, amount: formatYuan(total.fen) })}
+                />
               </Cell>
             </tr>
           );
@@ -35,7 +64,9 @@ function SeriesTable({ id, title, rows, days, m }: { id: string; title: string; 
 /** Today's and 14 days' totals over every merchant the operator sees, plus what needs attention now. */
 function Totals({ o, m }: { o: Overview; m: ConsoleMessages }) {
   const sum = (pick: (s: PaidSeries) => { count: number; fen: number }[]) =>
-    o.byMerchant.flatMap(pick).reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), { count: 0, fen: 0 });
+    o.byMerchant
+      .flatMap(pick)
+      .reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), { count: 0, fen: 0 });
   const today = sum((s) => [s.today]);
   const days = sum((s) => s.days);
   const tiles: [string, string, string][] = [
@@ -74,7 +105,10 @@ export default async function OverviewPage() {
             {o.failing.map((f) => (
               <tr key={f.order_id}>
                 <Cell mono>
-                  <a href={`/console/orders/${f.order_id}`} className="text-[#1061d6] underline-offset-2 hover:underline">
+                  <a
+                    href={`/console/orders/${f.order_id}`}
+                    className="text-[#1061d6] underline-offset-2 hover:underline"
+                  >
                     {f.order_id}
                   </a>
                 </Cell>

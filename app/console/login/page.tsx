@@ -10,7 +10,12 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 export default async function LoginPage({ searchParams }: { searchParams: Search }) {
   const { m, locale } = await consolePage();
   const q = await searchParams;
-  const error = q.error === "rate" ? fmt(m.loginRateLimited, { minutes: String(q.wait ?? "15") }) : q.error === "invalid" ? m.loginInvalid : null;
+  const error =
+    q.error === "rate"
+      ? fmt(m.loginRateLimited, { minutes: String(q.wait ?? "15") })
+      : q.error === "invalid"
+        ? m.loginInvalid
+        : null;
   const notice = q.expired ? m.loginExpired : q.out ? m.loggedOut : null;
   const other = locale === "en" ? "zh-CN" : "en";
   return (
@@ -21,7 +26,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           {m.loginTitle}
         </h1>
         {error ? (
-          <p role="alert" data-testid="login-error" className="mt-4 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-900">
+          <p
+            role="alert"
+            data-testid="login-error"
+            className="mt-4 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-900"
+          >
             {error}
           </p>
         ) : null}
@@ -33,18 +42,36 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         <form method="post" action="/console/auth/login" className="mt-5 space-y-4">
           <label className="block text-sm">
             <span className="text-gray-700">{m.loginName}</span>
-            <input name="name" autoComplete="username" required className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2" />
+            <input
+              name="name"
+              autoComplete="username"
+              required
+              className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2"
+            />
           </label>
           <label className="block text-sm">
             <span className="text-gray-700">{m.loginPassword}</span>
-            <input name="password" type="password" autoComplete="current-password" required className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2" />
+            <input
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2"
+            />
           </label>
-          <button type="submit" className="w-full rounded-lg bg-[#1061d6] px-4 py-2.5 font-medium text-white hover:bg-[#0d52b8]">
+          <button
+            type="submit"
+            className="w-full rounded-lg bg-[#1061d6] px-4 py-2.5 font-medium text-white hover:bg-[#0d52b8]"
+          >
             {m.loginSubmit}
           </button>
         </form>
         <p className="mt-6 text-center text-sm">
-          <a href={`/console/lang?to=${other}&back=/console/login`} lang={other} className="text-gray-600 underline-offset-2 hover:underline">
+          <a
+            href={`/console/lang?to=${other}&back=/console/login`}
+            lang={other}
+            className="text-gray-600 underline-offset-2 hover:underline"
+          >
             {m.switchLanguage}
           </a>
         </p>

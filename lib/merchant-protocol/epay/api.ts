@@ -28,7 +28,8 @@ export function mapiAnswer(ctx: AppContext, order: Order): MapiAnswer {
   if (order.payload) answer.qrcode = order.payload;
   const lower = order.payload.toLowerCase();
   if (order.type === "alipay" && lower.startsWith("https://")) answer.urlscheme = alipaySchemeLink(order.payload);
-  else if (order.type === "wxpay" && (lower.startsWith("wxp://") || lower.startsWith("weixin://"))) answer.urlscheme = order.payload;
+  else if (order.type === "wxpay" && (lower.startsWith("wxp://") || lower.startsWith("weixin://")))
+    answer.urlscheme = order.payload;
   return answer;
 }
 
@@ -40,7 +41,10 @@ export function shanghaiTime(ms: number): string {
 }
 
 /** The merchant by `pid` and its plain `key` parameter (that is how api.php authenticates). */
-function merchantByKey(ctx: AppContext, params: Record<string, string>): Merchant & { epay: NonNullable<Merchant["epay"]> } {
+function merchantByKey(
+  ctx: AppContext,
+  params: Record<string, string>,
+): Merchant & { epay: NonNullable<Merchant["epay"]> } {
   if (!params.pid) throw new EpayError("缺少商户ID（pid）");
   const merchant = findEpayMerchant(ctx.config, params.pid);
   if (!merchant?.epay || !keysEqual(merchant.epay.key, params.key ?? "")) throw new EpayError("商户ID或密钥错误");
@@ -61,7 +65,11 @@ async function findOrder(ctx: AppContext, merchant: Merchant, params: Record<str
 }
 
 /** `act=order`: one order, `status` 1 = paid, 0 = not paid. */
-async function orderAnswer(ctx: AppContext, merchant: Merchant & { epay: { pid: string } }, params: Record<string, string>) {
+async function orderAnswer(
+  ctx: AppContext,
+  merchant: Merchant & { epay: { pid: string } },
+  params: Record<string, string>,
+) {
   const order = await findOrder(ctx, merchant, params);
   return {
     code: EPAY_OK,
@@ -101,7 +109,8 @@ async function merchantAnswer(ctx: AppContext, merchant: Merchant & { epay: { pi
 /** `api.php?act=order|query|refund` (PROTOCOLS §5). */
 export async function epayApi(ctx: AppContext, params: Record<string, string>): Promise<object> {
   const act = params.act ?? "";
-  if (!["order", "query", "refund"].includes(act)) throw new EpayError(act ? `不支持的操作 act=${act}` : "缺少参数 act");
+  if (!["order", "query", "refund"].includes(act))
+    throw new EpayError(act ? `不支持的操作 act=${act}` : "缺少参数 act");
   const merchant = merchantByKey(ctx, params);
   if (act === "order") return orderAnswer(ctx, merchant, params);
   if (act === "query") return merchantAnswer(ctx, merchant);

@@ -29,7 +29,10 @@ const paymentSchema = z.object({
  * Finds the merchant by `pid` and verifies the request's signature (with or without its empty fields, MD5 only).
  * Nothing about the merchant is revealed before the signature holds.
  */
-export function authenticateEpay(ctx: AppContext, params: Record<string, string>): Merchant & { epay: NonNullable<Merchant["epay"]> } {
+export function authenticateEpay(
+  ctx: AppContext,
+  params: Record<string, string>,
+): Merchant & { epay: NonNullable<Merchant["epay"]> } {
   const pid = params.pid ?? "";
   if (!pid) throw new EpayError("缺少商户ID（pid）");
   const merchant = findEpayMerchant(ctx.config, pid);
@@ -45,7 +48,9 @@ export function authenticateEpay(ctx: AppContext, params: Record<string, string>
 /** What an existing order must share with a retry to be "the same request". */
 function digest(p: z.infer<typeof paymentSchema>): string {
   const fields = [p.out_trade_no, p.money, p.type, p.name, p.param, p.notify_url, p.return_url];
-  return createHash("sha256").update(JSON.stringify(["epay", ...fields])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(["epay", ...fields]))
+    .digest("hex");
 }
 
 /**
@@ -58,7 +63,10 @@ export async function createEpayOrder(ctx: AppContext, params: Record<string, st
   const parsed = paymentSchema.safeParse(params);
   if (!parsed.success) throw new EpayError(parsed.error.issues[0]?.message ?? "参数错误");
   const p = parsed.data;
-  for (const [field, url] of [["notify_url", p.notify_url], ["return_url", p.return_url]] as const) {
+  for (const [field, url] of [
+    ["notify_url", p.notify_url],
+    ["return_url", p.return_url],
+  ] as const) {
     const problem = url ? requestUrlProblem(url) : null;
     if (problem) throw new EpayError(`${field} ${problem}`);
   }
@@ -70,7 +78,8 @@ export async function createEpayOrder(ctx: AppContext, params: Record<string, st
   if (priceFen === null || priceFen <= 0) throw new EpayError(`金额 money 无效：${p.money}`);
   let type: PayType | null = null;
   if (p.type !== "") {
-    if (!(PAY_TYPES as readonly string[]).includes(p.type)) throw new EpayError(`不支持的支付方式 ${p.type}（可用：alipay、wxpay、qqpay）`);
+    if (!(PAY_TYPES as readonly string[]).includes(p.type))
+      throw new EpayError(`不支持的支付方式 ${p.type}（可用：alipay、wxpay、qqpay）`);
     type = p.type as PayType;
   }
   try {

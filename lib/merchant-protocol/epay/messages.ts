@@ -52,9 +52,16 @@ export function signedEpayUrl(url: string, fields: EpayResultFields, key: string
 }
 
 /** The GET notification of a paid epay order: its URL carries everything, the body is empty. */
-export function epayNotification(merchant: Merchant, order: Order): { url: string; body: string; method: "GET" } | null {
+export function epayNotification(
+  merchant: Merchant,
+  order: Order,
+): { url: string; body: string; method: "GET" } | null {
   if (!merchant.epay || !order.notify_url) return null;
-  return { url: signedEpayUrl(order.notify_url, epayResultFields(merchant.epay.pid, order), merchant.epay.key), body: "", method: "GET" };
+  return {
+    url: signedEpayUrl(order.notify_url, epayResultFields(merchant.epay.pid, order), merchant.epay.key),
+    body: "",
+    method: "GET",
+  };
 }
 
 /** The payer's way back: `return_url` with the same signed query as the notify. */

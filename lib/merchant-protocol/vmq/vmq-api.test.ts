@@ -8,12 +8,7 @@ import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import { serveFetch, type RunningServer } from "@/test/support/http-server";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import {
-  openTestDatabase,
-  testAppConfig,
-  testContext,
-  type TestContext,
-} from "@/test/support/test-context";
+import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { describeOnDatabases } from "@/test/support/databases";
 
 // The shop side is written from PROTOCOLS §6 alone (its own md5), so a signing slip in Paydesk cannot hide here.
@@ -189,40 +184,37 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
     expect((await api("vshop", "deleteEverything", {})).body).toMatchObject({ code: -1, msg: "未知接口" });
   });
 
-  it(
-    "a paid order notifies the request's notifyUrl by GET with the V免签 signature; checkOrder then gives the signed return URL",
-    async () => {
-      const created = await api(
-        "vshop",
-        "createOrder",
-        signedCreate({
-          price: "12.50",
-          param: "a&b=c",
-          notifyUrl: `${shop.server.url}/per-request`,
-          returnUrl: "https://shop.example/back#/done",
-        }),
-      );
-      const orderId = String((created.body?.data as Record<string, unknown>).orderId);
-      expect((await api("vshop", "checkOrder", { orderId })).body).toMatchObject({ code: -1, msg: "订单未支付" });
-      await app.push("wxpay", 1250);
-      await dispatch();
-      const got = shop.received.filter((r) => r.path === "/per-request");
-      expect(got).toHaveLength(1);
-      expect(got[0]).toMatchObject({
-        verified: true,
-        query: { param: "a&b=c", type: "1", price: "12.50", reallyPrice: "12.50" },
-      });
-      expect((await ctx.repos.notifications.findNotificationByOrder(orderId))?.status).toBe("delivered");
-      const check = await api("vshop", "checkOrder", { orderId });
-      expect(check.body?.code).toBe(1);
-      const back = new URL(String(check.body?.data));
-      expect(back.origin + back.pathname).toBe("https://shop.example/back");
-      expect(back.hash).toBe("#/done");
-      const q = Object.fromEntries(back.searchParams);
-      expect(q.sign).toBe(md5(`${q.payId}${q.param}${q.type}${q.price}${q.reallyPrice}${SHOP_KEY}`));
-      expect((await api("vshop", "getOrder", { orderId })).body).toMatchObject({ code: 1, data: { state: 1 } });
-    },
-  );
+  it("a paid order notifies the request's notifyUrl by GET with the V免签 signature; checkOrder then gives the signed return URL", async () => {
+    const created = await api(
+      "vshop",
+      "createOrder",
+      signedCreate({
+        price: "12.50",
+        param: "a&b=c",
+        notifyUrl: `${shop.server.url}/per-request`,
+        returnUrl: "https://shop.example/back#/done",
+      }),
+    );
+    const orderId = String((created.body?.data as Record<string, unknown>).orderId);
+    expect((await api("vshop", "checkOrder", { orderId })).body).toMatchObject({ code: -1, msg: "订单未支付" });
+    await app.push("wxpay", 1250);
+    await dispatch();
+    const got = shop.received.filter((r) => r.path === "/per-request");
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      verified: true,
+      query: { param: "a&b=c", type: "1", price: "12.50", reallyPrice: "12.50" },
+    });
+    expect((await ctx.repos.notifications.findNotificationByOrder(orderId))?.status).toBe("delivered");
+    const check = await api("vshop", "checkOrder", { orderId });
+    expect(check.body?.code).toBe(1);
+    const back = new URL(String(check.body?.data));
+    expect(back.origin + back.pathname).toBe("https://shop.example/back");
+    expect(back.hash).toBe("#/done");
+    const q = Object.fromEntries(back.searchParams);
+    expect(q.sign).toBe(md5(`${q.payId}${q.param}${q.type}${q.price}${q.reallyPrice}${SHOP_KEY}`));
+    expect((await api("vshop", "getOrder", { orderId })).body).toMatchObject({ code: 1, data: { state: 1 } });
+  });
 
   it("without a notifyUrl the merchant's configured notify_url gets the V免签 GET", async () => {
     const created = await api("vshop", "createOrder", signedCreate({ price: "13.00", type: "2" }));
@@ -233,23 +225,20 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
     expect(got).toMatchObject([{ verified: true, query: { type: "2", reallyPrice: "13.00" } }]);
   });
 
-  it(
-    "a per-request notifyUrl to a private address the operator did not allow is never fetched",
-    async () => {
-      const created = await api(
-        "strict",
-        "createOrder",
-        signedCreate({ price: "14.00", notifyUrl: `${shop.server.url}/sneaky` }),
-      );
-      const orderId = String((created.body?.data as Record<string, unknown>).orderId);
-      await app.push("wxpay", 1400);
-      await dispatch();
-      expect(shop.received.filter((r) => r.path === "/sneaky")).toHaveLength(0);
-      const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
-      const attempts = await ctx.repos.notifications.listAttempts(n!.id);
-      expect(attempts[0]?.error).toMatch(/^refused/);
-    },
-  );
+  it("a per-request notifyUrl to a private address the operator did not allow is never fetched", async () => {
+    const created = await api(
+      "strict",
+      "createOrder",
+      signedCreate({ price: "14.00", notifyUrl: `${shop.server.url}/sneaky` }),
+    );
+    const orderId = String((created.body?.data as Record<string, unknown>).orderId);
+    await app.push("wxpay", 1400);
+    await dispatch();
+    expect(shop.received.filter((r) => r.path === "/sneaky")).toHaveLength(0);
+    const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
+    const attempts = await ctx.repos.notifications.listAttempts(n!.id);
+    expect(attempts[0]?.error).toMatch(/^refused/);
+  });
 
   it("closeOrder needs md5(orderId + key), closes, and frees the amount", async () => {
     const created = await api("vshop", "createOrder", signedCreate({ price: "15.00" }));

@@ -15,7 +15,16 @@ describe("gemafu over HTTP (emulator)", () => {
     let now = () => Date.now();
     emu = await startGemafuEmulator({ mId: 9999, secretKey: SECRET, now: () => now() });
     h = await startProviderHarness([
-      { id: "gm1", provider: "gemafu", types: ["wxpay"], base_url: emu.baseUrl, m_id: 9999, secret_key: SECRET, appname: "shop", timeout_ms: 500 },
+      {
+        id: "gm1",
+        provider: "gemafu",
+        types: ["wxpay"],
+        base_url: emu.baseUrl,
+        m_id: 9999,
+        secret_key: SECRET,
+        appname: "shop",
+        timeout_ms: 500,
+      },
     ]);
     now = h.ctx.now;
   });
@@ -43,7 +52,13 @@ describe("gemafu over HTTP (emulator)", () => {
     const orderId = created.data!.order_id!;
     const upstream = emu.order(orderId);
     expect(upstream.signatureValid).toBe(true);
-    expect(upstream.data).toMatchObject({ method: "PlaceOrder", m_id: 9999, m_oid: orderId, m_money: 1000, appname: "shop" });
+    expect(upstream.data).toMatchObject({
+      method: "PlaceOrder",
+      m_id: 9999,
+      m_oid: orderId,
+      m_money: 1000,
+      appname: "shop",
+    });
     expect(upstream.notifyUrl).toBe(`${h.paydesk.url}/api/notify/gm1`);
     expect(created.data!.qr_content).toMatch(/^wxp:\/\//);
 
@@ -76,7 +91,11 @@ describe("gemafu over HTTP (emulator)", () => {
     expect((await emu.repush(orderId)).body).toBe("200");
     const rows = (await h.payments("gm1")).slice(before);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: "applied", order_id: orderId, trade_no: String(emu.order(orderId).orderid) });
+    expect(rows[0]).toMatchObject({
+      status: "applied",
+      order_id: orderId,
+      trade_no: String(emu.order(orderId).orderid),
+    });
     expect(await h.outboxCount(orderId)).toBe(1);
   });
 
@@ -120,7 +139,15 @@ describe("gemafu with a wrong secret key", () => {
     const emu = await startGemafuEmulator({ mId: 9999, secretKey: SECRET });
     await expectWrongKeyRefused(
       emu,
-      { id: "gm-bad", provider: "gemafu", types: ["wxpay"], base_url: emu.baseUrl, m_id: 9999, secret_key: "not-the-key", appname: "shop" },
+      {
+        id: "gm-bad",
+        provider: "gemafu",
+        types: ["wxpay"],
+        base_url: emu.baseUrl,
+        m_id: 9999,
+        secret_key: "not-the-key",
+        appname: "shop",
+      },
       { price: "1.00", type: "wxpay", out_order_id: "gm-bad-1" },
       "签名错误",
     );

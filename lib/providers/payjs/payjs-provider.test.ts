@@ -15,7 +15,15 @@ describe("payjs over HTTP (emulator)", () => {
   beforeAll(async () => {
     emu = await startPayjsEmulator({ mchid: MCHID, key: KEY });
     h = await startProviderHarness([
-      { id: "pj1", provider: "payjs", types: ["wxpay", "alipay"], base_url: emu.baseUrl, mchid: MCHID, key: KEY, timeout_ms: 500 },
+      {
+        id: "pj1",
+        provider: "payjs",
+        types: ["wxpay", "alipay"],
+        base_url: emu.baseUrl,
+        mchid: MCHID,
+        key: KEY,
+        timeout_ms: 500,
+      },
     ]);
   });
   afterAll(async () => {
@@ -38,7 +46,12 @@ describe("payjs over HTTP (emulator)", () => {
     const { orderId, outOrderId, created } = await create("wxpay", "1.00");
     const upstream = emu.order(orderId);
     expect(upstream.signatureValid).toBe(true);
-    expect(upstream.fields).toMatchObject({ mchid: MCHID, total_fee: "100", out_trade_no: orderId, notify_url: `${h.paydesk.url}/api/notify/pj1` });
+    expect(upstream.fields).toMatchObject({
+      mchid: MCHID,
+      total_fee: "100",
+      out_trade_no: orderId,
+      notify_url: `${h.paydesk.url}/api/notify/pj1`,
+    });
     expect(upstream.fields.type).toBeUndefined();
     expect(created.data!.qr_content).toMatch(/^weixin:\/\/wxpay\/bizpayurl/);
 
@@ -76,7 +89,11 @@ describe("payjs over HTTP (emulator)", () => {
     expect((await emu.repush(orderId)).body).toBe("success");
     const rows = (await h.payments("pj1")).slice(before);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: "applied", order_id: orderId, trade_no: emu.order(orderId).payjs_order_id });
+    expect(rows[0]).toMatchObject({
+      status: "applied",
+      order_id: orderId,
+      trade_no: emu.order(orderId).payjs_order_id,
+    });
     expect(await h.outboxCount(orderId)).toBe(1);
   });
 
@@ -84,14 +101,23 @@ describe("payjs over HTTP (emulator)", () => {
     const { orderId } = await create("wxpay", "2.00");
     await emu.pay(orderId, { amountFen: 199 });
     expect((await h.order(orderId))!.status).toBe("pending");
-    expect((await h.payments("pj1")).find((p) => p.order_id === orderId)).toMatchObject({ status: "mismatched", amount_fen: 199 });
+    expect((await h.payments("pj1")).find((p) => p.order_id === orderId)).toMatchObject({
+      status: "mismatched",
+      amount_fen: 199,
+    });
     expect(await h.outboxCount(orderId)).toBe(0);
   });
 
   it("acknowledges a verified not-paid notify without crediting", async () => {
     const { orderId } = await create();
     const o = emu.order(orderId);
-    const fields = { return_code: "0", total_fee: "100", out_trade_no: orderId, payjs_order_id: o.payjs_order_id, mchid: MCHID };
+    const fields = {
+      return_code: "0",
+      total_fee: "100",
+      out_trade_no: orderId,
+      payjs_order_id: o.payjs_order_id,
+      mchid: MCHID,
+    };
     const res = await fetch(`${h.paydesk.url}/api/notify/pj1`, {
       method: "POST",
       body: new URLSearchParams({ ...fields, sign: payjsEmulatorSign(fields, KEY) }),

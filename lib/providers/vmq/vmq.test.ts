@@ -10,12 +10,7 @@ import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import {
-  openTestDatabase,
-  testAppConfig,
-  testContext,
-  type TestContext,
-} from "@/test/support/test-context";
+import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { describeOnDatabases } from "@/test/support/databases";
 
 const KEY = "vmq-app-key";
@@ -105,25 +100,22 @@ describeOnDatabases("V免签 channel", (dialect) => {
     expect(order.qr_content).toBe(WX_CODE);
   });
 
-  it(
-    "gives concurrent orders of one price different amounts, then the next channel, then 204",
-    async () => {
-      await freshStart();
-      // vmq1 has 3 amounts going up (10.00, 10.01, 10.02); vmq2 has 2 going down (10.00, 9.99).
-      const results = await Promise.allSettled(Array.from({ length: 7 }, () => create("10.00")));
-      const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-      const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as MerchantError] : []));
-      expect(ok).toHaveLength(5);
-      expect(refused.map((e) => e.code)).toEqual([204, 204]);
-      const byChannel = new Map<string, string[]>();
-      for (const o of ok) {
-        const row = await ctx.repos.orders.findOrderById(o.order_id);
-        byChannel.set(row!.channel_id, [...(byChannel.get(row!.channel_id) ?? []), o.pay_amount].sort());
-      }
-      expect(byChannel.get("vmq1")).toEqual(["10.00", "10.01", "10.02"]);
-      expect(byChannel.get("vmq2")).toEqual(["10.00", "9.99"]);
-    },
-  );
+  it("gives concurrent orders of one price different amounts, then the next channel, then 204", async () => {
+    await freshStart();
+    // vmq1 has 3 amounts going up (10.00, 10.01, 10.02); vmq2 has 2 going down (10.00, 9.99).
+    const results = await Promise.allSettled(Array.from({ length: 7 }, () => create("10.00")));
+    const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as MerchantError] : []));
+    expect(ok).toHaveLength(5);
+    expect(refused.map((e) => e.code)).toEqual([204, 204]);
+    const byChannel = new Map<string, string[]>();
+    for (const o of ok) {
+      const row = await ctx.repos.orders.findOrderById(o.order_id);
+      byChannel.set(row!.channel_id, [...(byChannel.get(row!.channel_id) ?? []), o.pay_amount].sort());
+    }
+    expect(byChannel.get("vmq1")).toEqual(["10.00", "10.01", "10.02"]);
+    expect(byChannel.get("vmq2")).toEqual(["10.00", "9.99"]);
+  });
 
   it("the cashier's wallet choice moves on from a full channel too", async () => {
     await freshStart();
@@ -148,36 +140,30 @@ describeOnDatabases("V免签 channel", (dialect) => {
     expect(chosen).toMatchObject({ channel_id: "vmq2", pay_amount_fen: 9000, payload: "wxp://second" });
   });
 
-  it(
-    "keeps one amount per wallet: the same amount may be held on WeChat and on Alipay at once",
-    async () => {
-      await freshStart();
-      const wx = await create("3.00", "wxpay", ONE);
-      const ali = await create("3.00", "alipay", ONE);
-      expect([wx.pay_amount, ali.pay_amount]).toEqual(["3.00", "3.00"]);
-      expect(ali.qr_content).toBe(ALI_CODE);
-    },
-  );
+  it("keeps one amount per wallet: the same amount may be held on WeChat and on Alipay at once", async () => {
+    await freshStart();
+    const wx = await create("3.00", "wxpay", ONE);
+    const ali = await create("3.00", "alipay", ONE);
+    expect([wx.pay_amount, ali.pay_amount]).toEqual(["3.00", "3.00"]);
+    expect(ali.qr_content).toBe(ALI_CODE);
+  });
 
-  it(
-    "credits the order holding the pushed amount and wallet, once, and queues the shop's notification",
-    async () => {
-      await freshStart();
-      const a = await create("20.00", "wxpay", ONE);
-      const b = await create("20.00", "wxpay", ONE);
-      expect(b.pay_amount).toBe("20.01");
-      const pushed = await app.push("wxpay", 2001);
-      expect(pushed.price).toBe("20.01");
-      expect(pushed.answer).toMatchObject({ status: 200, code: 1 });
-      expect((await ctx.repos.orders.findOrderById(b.order_id))?.status).toBe("paid");
-      expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("pending");
-      expect(await ctx.repos.notifications.findNotificationByOrder(b.order_id)).toBeDefined();
+  it("credits the order holding the pushed amount and wallet, once, and queues the shop's notification", async () => {
+    await freshStart();
+    const a = await create("20.00", "wxpay", ONE);
+    const b = await create("20.00", "wxpay", ONE);
+    expect(b.pay_amount).toBe("20.01");
+    const pushed = await app.push("wxpay", 2001);
+    expect(pushed.price).toBe("20.01");
+    expect(pushed.answer).toMatchObject({ status: 200, code: 1 });
+    expect((await ctx.repos.orders.findOrderById(b.order_id))?.status).toBe("paid");
+    expect((await ctx.repos.orders.findOrderById(a.order_id))?.status).toBe("pending");
+    expect(await ctx.repos.notifications.findNotificationByOrder(b.order_id)).toBeDefined();
 
-      // The app posting the same notification twice re-sends the same URL: recorded once, credited once.
-      expect((await app.resend()).code).toBe(1);
-      expect(await ctx.repos.payments.listPaymentsForOrder(b.order_id)).toHaveLength(1);
-    },
-  );
+    // The app posting the same notification twice re-sends the same URL: recorded once, credited once.
+    expect((await app.resend()).code).toBe(1);
+    expect(await ctx.repos.payments.listPaymentsForOrder(b.order_id)).toHaveLength(1);
+  });
 
   it("Java-style amounts: 20.0 is 20.00 fen-exact", async () => {
     await freshStart();
@@ -199,20 +185,17 @@ describeOnDatabases("V免签 channel", (dialect) => {
     expect((await ctx.repos.orders.findOrderById(next.order_id))?.free_amount).toBe(true);
   });
 
-  it(
-    "a late push within the grace still credits the expired order (late), and its amount stays held",
-    async () => {
-      await freshStart();
-      const order = await create("30.00", "wxpay", ONE);
-      ctx.clock.advance(300_000 + 60_000); // TTL 300 s passed, inside the 600 s grace
-      await app.heartbeat();
-      const other = await create("30.00", "wxpay", ONE);
-      expect(other.pay_amount).toBe("30.01"); // 30.00 still belongs to the expired order
-      await app.push("wxpay", 3000);
-      const paid = await ctx.repos.orders.findOrderById(order.order_id);
-      expect(paid).toMatchObject({ status: "paid", late: true });
-    },
-  );
+  it("a late push within the grace still credits the expired order (late), and its amount stays held", async () => {
+    await freshStart();
+    const order = await create("30.00", "wxpay", ONE);
+    ctx.clock.advance(300_000 + 60_000); // TTL 300 s passed, inside the 600 s grace
+    await app.heartbeat();
+    const other = await create("30.00", "wxpay", ONE);
+    expect(other.pay_amount).toBe("30.01"); // 30.00 still belongs to the expired order
+    await app.push("wxpay", 3000);
+    const paid = await ctx.repos.orders.findOrderById(order.order_id);
+    expect(paid).toMatchObject({ status: "paid", late: true });
+  });
 
   it("after the grace the amount goes to a new order, which the next push credits", async () => {
     await freshStart();
@@ -287,42 +270,36 @@ describeOnDatabases("V免签 channel", (dialect) => {
     await expect(create("80.00", "wxpay", ONE)).rejects.toMatchObject({ code: 204 });
   });
 
-  it(
-    "the console's channel health shows the app's heartbeat and whether the channel takes orders",
-    async () => {
-      await freshStart();
-      const scope = { userName: "ops", appkeys: null, merchants: ctx.config.merchants, channels: ctx.config.channels };
-      const health = async () => new Map((await loadChannelHealth(ctx, scope)).map((h) => [h.id, h.monitor]));
-      expect((await health()).get("vmq1")).toEqual({ online: true, lastSeenAt: ctx.clock.now() });
-      const beatAt = ctx.clock.now();
-      ctx.clock.advance(61_000);
-      expect((await health()).get("vmq1")).toEqual({ online: false, lastSeenAt: beatAt });
-    },
-  );
+  it("the console's channel health shows the app's heartbeat and whether the channel takes orders", async () => {
+    await freshStart();
+    const scope = { userName: "ops", appkeys: null, merchants: ctx.config.merchants, channels: ctx.config.channels };
+    const health = async () => new Map((await loadChannelHealth(ctx, scope)).map((h) => [h.id, h.monitor]));
+    expect((await health()).get("vmq1")).toEqual({ online: true, lastSeenAt: ctx.clock.now() });
+    const beatAt = ctx.clock.now();
+    ctx.clock.advance(61_000);
+    expect((await health()).get("vmq1")).toEqual({ online: false, lastSeenAt: beatAt });
+  });
 
   it("answers 404 on a channel that is not a vmq channel", async () => {
     const res = await fetch(`${paydesk.url}/api/vmq/nope/appHeart?t=1&sign=x`);
     expect(res.status).toBe(404);
   });
 
-  it(
-    "storage: of many racing claims on one amount exactly one wins, also when taking over a stale one",
-    async () => {
-      const now = ctx.clock.now();
-      const claim = (i: number, at: number) =>
-        ctx.repos.amounts.reserveAmount({
-          channelId: "race",
-          type: "wxpay",
-          amountFen: 123,
-          orderId: `o${i}`,
-          now: at,
-          reservedUntil: at + 1000,
-        });
-      const first = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(i, now)));
-      expect(first.filter(Boolean)).toHaveLength(1);
-      // After its 1 s the reservation has run out: of 20 racing takeovers, one wins.
-      const later = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(100 + i, now + 2000)));
-      expect(later.filter(Boolean)).toHaveLength(1);
-    },
-  );
+  it("storage: of many racing claims on one amount exactly one wins, also when taking over a stale one", async () => {
+    const now = ctx.clock.now();
+    const claim = (i: number, at: number) =>
+      ctx.repos.amounts.reserveAmount({
+        channelId: "race",
+        type: "wxpay",
+        amountFen: 123,
+        orderId: `o${i}`,
+        now: at,
+        reservedUntil: at + 1000,
+      });
+    const first = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(i, now)));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    // After its 1 s the reservation has run out: of 20 racing takeovers, one wins.
+    const later = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(100 + i, now + 2000)));
+    expect(later.filter(Boolean)).toHaveLength(1);
+  });
 });

@@ -21,17 +21,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const { ctx, scope, session, m, locale } = await requireConsoleUser();
   const raw = Number((await searchParams).page ?? 1);
   const page = Number.isSafeInteger(raw) && raw >= 1 ? raw : 1;
-  const { rows, total } = await ctx.repos.consoleAudit.listAuditEntries({ appkeys: scope.appkeys, userName: scope.userName }, { limit: PAGE, offset: (page - 1) * PAGE });
+  const { rows, total } = await ctx.repos.consoleAudit.listAuditEntries(
+    { appkeys: scope.appkeys, userName: scope.userName },
+    { limit: PAGE, offset: (page - 1) * PAGE },
+  );
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
-    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="audit" selfPath="/console/audit">
+    <ConsoleShell
+      m={m}
+      locale={locale}
+      user={session.user}
+      csrf={session.csrf}
+      section="audit"
+      selfPath="/console/audit"
+    >
       <h1 className="text-xl font-semibold text-gray-900">{m.auditTitle}</h1>
       <Card title={fmt(m.resultCount, { total, page, pages })} id="audit">
         {rows.length === 0 ? (
           <p className="text-sm text-gray-600">{m.auditNone}</p>
         ) : (
-          <Table label={m.auditTitle} head={[m.colTime, m.colUser, m.colAction, m.colMerchant, m.colOrder, m.colReason, m.colDetail]}>
+          <Table
+            label={m.auditTitle}
+            head={[m.colTime, m.colUser, m.colAction, m.colMerchant, m.colOrder, m.colReason, m.colDetail]}
+          >
             {rows.map((r) => (
               <tr key={r.id} data-testid="audit-row">
                 <Cell>{formatBeijing(r.at)}</Cell>
@@ -54,8 +67,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           </Table>
         )}
         <nav aria-label={m.auditTitle} className="mt-4 flex gap-4 text-sm">
-          {page > 1 ? <a href={`/console/audit?page=${page - 1}`} className={link}>{m.prevPage}</a> : null}
-          {page < pages ? <a href={`/console/audit?page=${page + 1}`} className={link}>{m.nextPage}</a> : null}
+          {page > 1 ? (
+            <a href={`/console/audit?page=${page - 1}`} className={link}>
+              {m.prevPage}
+            </a>
+          ) : null}
+          {page < pages ? (
+            <a href={`/console/audit?page=${page + 1}`} className={link}>
+              {m.nextPage}
+            </a>
+          ) : null}
         </nav>
       </Card>
     </ConsoleShell>

@@ -10,12 +10,17 @@ import { formatYuan } from "@/lib/money";
 function rules(c: ChannelHealth, m: ConsoleMessages): string {
   const r = c.rules;
   if (!r) return m.rulesNone;
-  const parts = [r.min_price ? `≥ ¥${r.min_price}` : "", r.max_price ? `≤ ¥${r.max_price}` : "", r.hours ? r.hours.join(", ") : ""];
+  const parts = [
+    r.min_price ? `≥ ¥${r.min_price}` : "",
+    r.max_price ? `≤ ¥${r.max_price}` : "",
+    r.hours ? r.hours.join(", ") : "",
+  ];
   return parts.filter(Boolean).join(" · ") || m.rulesNone;
 }
 
 function breaker(c: ChannelHealth, m: ConsoleMessages): string {
-  if (c.breaker.open && c.breaker.openUntil) return fmt(m.breakerOpen, { until: formatBeijing(c.breaker.openUntil).slice(11) });
+  if (c.breaker.open && c.breaker.openUntil)
+    return fmt(m.breakerOpen, { until: formatBeijing(c.breaker.openUntil).slice(11) });
   return c.breaker.failures > 0 ? fmt(m.breakerFailing, { n: c.breaker.failures }) : m.breakerClosed;
 }
 
@@ -30,13 +35,31 @@ export default async function ChannelsPage() {
   const { ctx, scope, session, m, locale } = await requireConsoleUser();
   const channels = await loadChannelHealth(ctx, scope);
   return (
-    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="channels" selfPath="/console/channels">
+    <ConsoleShell
+      m={m}
+      locale={locale}
+      user={session.user}
+      csrf={session.csrf}
+      section="channels"
+      selfPath="/console/channels"
+    >
       <h1 className="text-xl font-semibold text-gray-900">{m.channelsTitle}</h1>
       <p className="text-sm text-gray-700">{m.channelsIntro}</p>
       <Card title={m.channelsTitle} id="channels">
         <Table
           label={m.channelsTitle}
-          head={[m.colChannel, m.colProvider, m.colType, m.colRules, m.colTodayOrders, m.colTodayAmount, m.colSuccess, m.colLastPayment, m.colBreaker, m.colMonitor]}
+          head={[
+            m.colChannel,
+            m.colProvider,
+            m.colType,
+            m.colRules,
+            m.colTodayOrders,
+            m.colTodayAmount,
+            m.colSuccess,
+            m.colLastPayment,
+            m.colBreaker,
+            m.colMonitor,
+          ]}
         >
           {channels.map((c) => (
             <tr key={c.id} data-testid={`channel-${c.id}`}>

@@ -19,7 +19,14 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
   const now = ctx.now();
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
-    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="orders" selfPath={searchHref(p, result.page)}>
+    <ConsoleShell
+      m={m}
+      locale={locale}
+      user={session.user}
+      csrf={session.csrf}
+      section="orders"
+      selfPath={searchHref(p, result.page)}
+    >
       <h1 className="text-xl font-semibold text-gray-900">{m.navOrders}</h1>
       <Card title={m.searchOrders} id="search">
         <OrderSearchForm m={m} p={p} merchants={scope.merchants} channels={scope.channels.map((c) => c.id)} />
@@ -28,7 +35,19 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
         {result.rows.length === 0 ? (
           <p className="text-sm text-gray-600">{m.noOrders}</p>
         ) : (
-          <Table label={m.navOrders} head={[m.colOrder, m.colOutOrder, m.colMerchant, m.colChannel, m.colType, m.colAmount, m.colStatus, m.colCreated]}>
+          <Table
+            label={m.navOrders}
+            head={[
+              m.colOrder,
+              m.colOutOrder,
+              m.colMerchant,
+              m.colChannel,
+              m.colType,
+              m.colAmount,
+              m.colStatus,
+              m.colCreated,
+            ]}
+          >
             {result.rows.map((o) => (
               <tr key={o.id} data-testid="order-row">
                 <Cell mono>

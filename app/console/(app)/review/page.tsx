@@ -39,20 +39,44 @@ function PaymentActionForm(props: {
 export default async function ReviewPage({ searchParams }: { searchParams: Search }) {
   const { ctx, scope, session, m, locale } = await requireConsoleUser();
   const q = await searchParams;
-  const payments = await ctx.repos.payments.listReviewPaymentsInScope({ appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) }, 100);
+  const payments = await ctx.repos.payments.listReviewPaymentsInScope(
+    { appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) },
+    100,
+  );
   return (
-    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="review" selfPath="/console/review">
+    <ConsoleShell
+      m={m}
+      locale={locale}
+      user={session.user}
+      csrf={session.csrf}
+      section="review"
+      selfPath="/console/review"
+    >
       <h1 className="text-xl font-semibold text-gray-900">{m.reviewTitle}</h1>
       <p className="text-sm text-gray-700">{m.reviewIntro}</p>
-      <Flash m={m} msg={typeof q.msg === "string" ? q.msg : undefined} refused={typeof q.refused === "string" ? q.refused : undefined} />
-      {payments.length === 0 ? <p className="rounded-2xl bg-white p-5 text-sm text-gray-600 shadow-sm">{m.reviewNone}</p> : null}
+      <Flash
+        m={m}
+        msg={typeof q.msg === "string" ? q.msg : undefined}
+        refused={typeof q.refused === "string" ? q.refused : undefined}
+      />
+      {payments.length === 0 ? (
+        <p className="rounded-2xl bg-white p-5 text-sm text-gray-600 shadow-sm">{m.reviewNone}</p>
+      ) : null}
       {payments.map((p) => (
-        <Card key={p.id} id={`payment-${p.id}`} title={`¥${formatYuan(p.amount_fen)} · ${p.channel_id} · ${p.trade_no}`}>
+        <Card
+          key={p.id}
+          id={`payment-${p.id}`}
+          title={`¥${formatYuan(p.amount_fen)} · ${p.channel_id} · ${p.trade_no}`}
+        >
           <div data-testid="review-payment" data-trade-no={p.trade_no} className="space-y-3 text-sm">
             <p className="text-gray-700">
-              {formatBeijing(p.received_at)} · {m.colStatus}: {p.status} · {m.colReason}: {p.reason ?? m.notApplicable} · {m.colOrder}:{" "}
+              {formatBeijing(p.received_at)} · {m.colStatus}: {p.status} · {m.colReason}: {p.reason ?? m.notApplicable}{" "}
+              · {m.colOrder}:{" "}
               {p.order_id ? (
-                <a href={`/console/orders/${p.order_id}`} className="font-mono text-[#1061d6] underline-offset-2 hover:underline">
+                <a
+                  href={`/console/orders/${p.order_id}`}
+                  className="font-mono text-[#1061d6] underline-offset-2 hover:underline"
+                >
                   {p.order_id}
                 </a>
               ) : (
@@ -72,12 +96,23 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
                   </label>
                 }
               >
-                <button type="submit" className="rounded-lg bg-[#067a3e] px-4 py-1.5 font-medium text-white hover:bg-[#05632f]">
+                <button
+                  type="submit"
+                  className="rounded-lg bg-[#067a3e] px-4 py-1.5 font-medium text-white hover:bg-[#05632f]"
+                >
                   {m.credit}
                 </button>
               </PaymentActionForm>
-              <PaymentActionForm action="/console/act/dismiss" csrf={session.csrf} paymentId={p.id} reasonLabel={m.reasonLabel}>
-                <button type="submit" className="rounded-lg border border-gray-300 px-4 py-1.5 text-gray-800 hover:bg-gray-50">
+              <PaymentActionForm
+                action="/console/act/dismiss"
+                csrf={session.csrf}
+                paymentId={p.id}
+                reasonLabel={m.reasonLabel}
+              >
+                <button
+                  type="submit"
+                  className="rounded-lg border border-gray-300 px-4 py-1.5 text-gray-800 hover:bg-gray-50"
+                >
                   {m.dismiss}
                 </button>
               </PaymentActionForm>

@@ -11,7 +11,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const url = new URL(request.url);
   const origin = request.headers.get("origin");
   const host = request.headers.get("host") ?? url.host;
-  if (origin && origin !== "null" && URL.parse(origin)?.host !== host) return new Response("forbidden", { status: 403 });
+  if (origin && origin !== "null" && URL.parse(origin)?.host !== host)
+    return new Response("forbidden", { status: 403 });
   const form = new URLSearchParams(await request.text());
   const ctx = await getAppContext();
   const result = await chooseType(ctx, id, form.get("type") ?? "");
@@ -22,5 +23,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   }
   if (result.outcome === "error") back.set("choice", "failed");
   const query = back.toString();
-  return new Response(null, { status: 303, headers: { Location: `/pay/${id}${query ? `?${query}` : ""}`, "Cache-Control": "no-store" } });
+  return new Response(null, {
+    status: 303,
+    headers: { Location: `/pay/${id}${query ? `?${query}` : ""}`, "Cache-Control": "no-store" },
+  });
 }

@@ -33,12 +33,23 @@ export default async function OrderPage({ params, searchParams }: { params: Para
     [m.customLabel, order.custom || m.notApplicable],
   ];
   return (
-    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="orders" selfPath={`/console/orders/${order.id}`}>
+    <ConsoleShell
+      m={m}
+      locale={locale}
+      user={session.user}
+      csrf={session.csrf}
+      section="orders"
+      selfPath={`/console/orders/${order.id}`}
+    >
       <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold text-gray-900">
         <span className="break-all">{fmt(m.orderTitle, { id: order.id })}</span>
         {status ? <StatusBadge status={status} m={m} /> : null}
       </h1>
-      <Flash m={m} msg={typeof q.msg === "string" ? q.msg : undefined} refused={typeof q.refused === "string" ? q.refused : undefined} />
+      <Flash
+        m={m}
+        msg={typeof q.msg === "string" ? q.msg : undefined}
+        refused={typeof q.refused === "string" ? q.refused : undefined}
+      />
       <Card title={m.orderFacts} id="facts">
         <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1.5 text-sm md:grid-cols-[auto_1fr_auto_1fr]">
           {facts.map(([k, v]) => (
@@ -65,7 +76,11 @@ export default async function OrderPage({ params, searchParams }: { params: Para
           <form method="post" action="/console/act/resend" className="ml-auto">
             <CsrfField token={session.csrf} />
             <input type="hidden" name="order_id" value={order.id} />
-            <button type="submit" disabled={!notification || notification.status === "delivered"} className="rounded-lg border border-gray-300 px-3 py-1.5 text-gray-800 hover:bg-gray-50 disabled:cursor-not-allowed disabled:text-gray-500">
+            <button
+              type="submit"
+              disabled={!notification || notification.status === "delivered"}
+              className="rounded-lg border border-gray-300 px-3 py-1.5 text-gray-800 hover:bg-gray-50 disabled:cursor-not-allowed disabled:text-gray-500"
+            >
               {m.resend}
             </button>
           </form>
