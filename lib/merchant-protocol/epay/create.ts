@@ -12,17 +12,25 @@ import { assertTypeOpen } from "@/lib/orders/request-code";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { Order } from "@/lib/storage/records";
 import { EpayError } from "./codes";
+import { hasControlCharacter } from "@/lib/orders/printable";
 import { verifyEpaySign } from "./sign";
+
+// Control characters (NUL above all, which PostgreSQL cannot store) are refused as in the 云端 create.
+const noControl = (v: string) => !hasControlCharacter(v);
 
 /** The page/API payment request of submit.php and mapi.php (PROTOCOLS §5), all strings as received. */
 const paymentSchema = z.object({
-  out_trade_no: z.string().min(1, "缺少商户订单号 out_trade_no").max(128, "商户订单号 out_trade_no 过长"),
+  out_trade_no: z
+    .string()
+    .min(1, "缺少商户订单号 out_trade_no")
+    .max(128, "商户订单号 out_trade_no 过长")
+    .refine(noControl, "商户订单号 out_trade_no 含有控制字符"),
   notify_url: z.string().min(1, "缺少异步通知地址 notify_url"),
   return_url: z.string().default(""),
   money: z.string().min(1, "缺少金额 money"),
-  name: z.string().max(127, "商品名称 name 过长").default(""),
+  name: z.string().max(127, "商品名称 name 过长").refine(noControl, "商品名称 name 含有控制字符").default(""),
   type: z.string().default(""),
-  param: z.string().max(255, "附加参数 param 过长").default(""),
+  param: z.string().max(255, "附加参数 param 过长").refine(noControl, "附加参数 param 含有控制字符").default(""),
 });
 
 /**

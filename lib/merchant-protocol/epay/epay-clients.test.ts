@@ -339,6 +339,9 @@ describe("epay clients against Paydesk", () => {
       ],
       ["a javascript: return_url", { return_url: "javascript:alert(1)" }, "return_url 只支持 http 或 https 地址"],
       ["no out_trade_no", { out_trade_no: "" }, "缺少商户订单号 out_trade_no"],
+      ["a NUL in out_trade_no", { out_trade_no: "A\u0000B" }, "商户订单号 out_trade_no 含有控制字符"],
+      ["a control character in param", { param: "u=1\u001b[2J" }, "附加参数 param 含有控制字符"],
+      ["a newline in name", { name: "VIP\nforged line" }, "商品名称 name 含有控制字符"],
     ])("submit.php with %s → a Chinese error page", async (_name, over, message) => {
       const res = await submitGet(signedRequest("sdk", fields(over)));
       expect(res.status).toBe(400);

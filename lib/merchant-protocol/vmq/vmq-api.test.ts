@@ -146,6 +146,13 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
     expect(data.cashierUrl).toBe(`${paydesk.url}/pay/${String(data.orderId)}`);
   });
 
+  it("refuses control characters (NUL above all) in payId and param, creating nothing", async () => {
+    for (const bad of [{ payId: "P\u0000X" }, { param: "u=1\u0007" }]) {
+      const r = await api("vshop", "createOrder", signedCreate({ price: "4.00", ...bad }));
+      expect(r.body).toMatchObject({ code: -1 });
+    }
+  });
+
   it("isHtml=1 sends the payer to the cashier page", async () => {
     const r = await api("vshop", "createOrder", signedCreate({ price: "2.00", isHtml: "1" }));
     expect(r.status).toBe(302);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { printable } from "@/lib/orders/printable";
 
 /**
  * Wire shapes of V免签's merchant API (PROTOCOLS §6). Every answer is JSON `{code: 1 | -1, msg, data}` with HTTP 200;
@@ -70,11 +71,11 @@ const optionalText = z
   .transform((v) => (v ? v : undefined));
 
 export const createOrderParams = z.object({
-  payId: z.string().min(1).max(128),
+  payId: printable(128).pipe(z.string().min(1)),
   type: z.string().min(1),
   price: z.string().min(1),
   sign: z.string().min(1),
-  param: z.string().max(255).default(""),
+  param: printable(255).default(""),
   notifyUrl: optionalText,
   returnUrl: optionalText,
   isHtml: z.string().optional(),
