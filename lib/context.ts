@@ -4,7 +4,8 @@ import type { ChannelConfig } from "@/lib/providers/registry";
 import { getConfig, type AppConfig } from "@/lib/config";
 import { providerFor } from "@/lib/providers/registry";
 import type { PaymentProvider } from "@/lib/providers/types";
-import { getDatabase, type Db } from "@/lib/storage/database";
+import { createEventBus, type EventBus } from "@/lib/events/event-bus";
+import { getDatabase, type DatabaseHandle, type Db } from "@/lib/storage/database";
 
 /**
  * Everything the domain functions need from the outside world, passed explicitly so tests can swap the clock, the
@@ -17,6 +18,8 @@ export interface AppContext {
   random(): number;
   provider(channel: ChannelConfig): PaymentProvider;
   log: Logger;
+  /** Where committed changes are announced (lib/events): in-process, and across instances on PostgreSQL. */
+  events: EventBus;
 }
 
 const globalForLog = globalThis as unknown as { __paydeskLog?: Logger };
@@ -26,16 +29,32 @@ export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): 
   return globalForLog.__paydeskLog;
 }
 
+// One bus per database handle: its LISTEN connection and listeners live as long as the process.
+const buses = new WeakMap<DatabaseHandle, Promise<EventBus>>();
+function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
+  let bus = buses.get(handle);
+  if (!bus) {
+    bus = createEventBus(handle, log.child({ component: "events" }));
+    buses.set(handle, bus);
+    bus.catch(() => buses.delete(handle));
+  }
+  return bus;
+}
+
 /** The process-wide context: the configured database and real clock. */
 export async function getAppContext(): Promise<AppContext> {
   const config = getConfig();
-  const { db } = await getDatabase(config.databaseUrl);
+  const handle = await getDatabase(config.databaseUrl);
+  const { db } = handle;
+  const log = getLogger(config.logLevel);
+  const events = await busFor(handle, log);
   return {
     db,
     config,
     now: () => Date.now(),
     random: () => Math.random(),
     provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db }),
-    log: getLogger(config.logLevel),
+    log,
+    events,
   };
 }

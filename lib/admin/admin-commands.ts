@@ -29,5 +29,7 @@ export async function notificationLog(ctx: AppContext, orderId: string): Promise
 
 export async function resend(ctx: AppContext, orderId: string): Promise<string[]> {
   const ok = await resendNotification(ctx.db, orderId, ctx.now());
+  // On PostgreSQL this wakes a running instance's dispatcher; on SQLite (another process) its safety net finds it.
+  if (ok) await ctx.events.publish({ type: "notification.due", orderId });
   return [ok ? `${orderId}: queued again with a fresh retry schedule` : `${orderId}: nothing to resend (no failed notification)`];
 }

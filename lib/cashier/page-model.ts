@@ -1,7 +1,8 @@
 import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { loadOrderForRead, publicOrderView, type PublicOrderView } from "@/lib/orders/order-views";
+import { liveOrdersFor } from "@/lib/events/live-orders";
+import { buildPublicView, findLiveOrder, type PublicOrderView } from "@/lib/orders/order-views";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";
@@ -39,11 +40,13 @@ export async function loadCashierModel(
   orderId: string,
   request: { userAgent: string | null },
 ): Promise<CashierModel | undefined> {
-  const order = await loadOrderForRead(ctx, orderId);
-  if (!order) return undefined;
-  const view = await publicOrderView(ctx, orderId);
-  if (!view) return undefined;
+  // One read (shared with the proxy's, and with the status polls, until the order's next event).
+  const snap = await liveOrdersFor(ctx).snapshot(orderId);
+  if (!snap) return undefined;
+  const { order } = snap;
   const merchant = findMerchant(ctx.config, order.appkey);
+  const serverNow = ctx.now();
+  const view = buildPublicView(merchant, order, snap.notification, serverNow);
   const channel = findChannel(ctx.config, order.channel_id);
   const type: PayType = (PAY_TYPES as readonly string[]).includes(order.type) ? (order.type as PayType) : "alipay";
   const kind = payloadKind(type, order.payload, `${ctx.config.baseUrl}/pay/${order.id}`);
@@ -59,7 +62,7 @@ export async function loadCashierModel(
     timeoutUrl: merchant?.timeout_url ?? null,
     shopHome: merchant?.return_url ? new URL(merchant.return_url).origin : null,
     embedOrigins: merchant?.embed_origins ?? [],
-    serverNow: ctx.now(),
+    serverNow,
     expiresAt: order.expires_at,
     createdAt: order.created_at,
   };
@@ -67,7 +70,7 @@ export async function loadCashierModel(
 
 /** The origins that may frame an order's page, for the `frame-ancestors` header; undefined when there is no such order. */
 export async function frameAncestorsFor(ctx: AppContext, orderId: string): Promise<string[] | undefined> {
-  const order = await loadOrderForRead(ctx, orderId);
+  const order = await findLiveOrder(ctx, orderId);
   if (!order) return undefined;
   const origins = findMerchant(ctx.config, order.appkey)?.embed_origins ?? [];
   return origins.map((o) => new URL(o).origin);

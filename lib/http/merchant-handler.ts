@@ -51,14 +51,14 @@ function json(body: unknown): Response {
  * answered 199 without a stack trace. HTTP status is always 200 (PROTOCOLS §1.1).
  */
 export function merchantHandler<T>(
-  run: (ctx: AppContext, params: Record<string, string>) => Promise<T>,
+  run: (ctx: AppContext, params: Record<string, string>, request: Request) => Promise<T>,
   contextFactory: () => Promise<AppContext> = getAppContext,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     try {
       const params = await readParams(request);
       const ctx = await contextFactory();
-      const data = await run(ctx, params);
+      const data = await run(ctx, params, request);
       return json(envelope(MerchantCode.OK, MERCHANT_MESSAGES[MerchantCode.OK], Date.now(), data));
     } catch (err) {
       if (err instanceof MerchantError) return json(envelope(err.code, err.message, Date.now()));

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Logger } from "pino";
+import type { EventBus } from "@/lib/events/event-bus";
 import type { Db } from "@/lib/storage/database";
 import { claimNotification, dueNotificationIds, finishAttempt, type NotificationRow } from "@/lib/storage/notifications-repo";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
@@ -15,9 +16,31 @@ export interface DispatcherOptions {
   /** Rows claimed per pass. */
   batch?: number;
   log: Logger;
+  /** Where each attempt's result is announced (the payer's page goes back to the shop on `delivered`). */
+  events?: EventBus;
 }
 
+/** The most of a shop's answer that is read (and logged): `success` is 7 bytes, a shop's error page can be megabytes. */
 const BODY_LOG_LIMIT = 1024;
+
+/** Reads at most `limit` bytes of the body, then drops the connection's rest. */
+async function readCapped(res: Response, limit: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
+}
 
 /** The lease outlives the HTTP timeout, so a live holder never loses its claim mid-request. */
 export function leaseMs(timeoutMs: number): number {
@@ -41,7 +64,7 @@ async function post(n: NotificationRow, opts: DispatcherOptions): Promise<Attemp
       redirect: "manual",
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
-    const text = (await res.text()).slice(0, BODY_LOG_LIMIT);
+    const text = await readCapped(res, BODY_LOG_LIMIT);
     return { delivered: res.status < 300 && text.trim().toLowerCase() === "success", httpStatus: res.status, body: text, error: null };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
@@ -50,8 +73,8 @@ async function post(n: NotificationRow, opts: DispatcherOptions): Promise<Attemp
   }
 }
 
-/** Delivers one claimed notification and records the attempt. */
-async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Promise<void> {
+/** Delivers one claimed notification, records the attempt and announces its result. */
+export async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Promise<void> {
   const started = opts.now();
   const wallStart = Date.now();
   const result = await post(n, opts);
@@ -70,6 +93,7 @@ async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Pro
     },
     next: { status, nextAttemptAt: retryAt ?? finished },
   });
+  if (kept) await opts.events?.publish({ type: "delivery.result", orderId: n.order_id, status });
   opts.log[result.delivered ? "info" : "warn"](
     { orderId: n.order_id, attempt: attemptNo, status, httpStatus: result.httpStatus, error: result.error, kept },
     "merchant notification attempt",

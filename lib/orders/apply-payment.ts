@@ -47,6 +47,16 @@ async function resolveOrder(db: Db, channelId: string, match: PaymentMatch): Pro
  * (mismatched/unmatched) for review. Nothing here trusts anything but the provider-verified fields.
  */
 export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): Promise<ApplyResult> {
+  const result = await applyInTransaction(ctx, payment);
+  if (result.outcome === "applied") {
+    // After the commit: the page (held poll) and the dispatcher hear of it now, here and on every other instance.
+    await ctx.events.publish({ type: "order.paid", orderId: result.orderId });
+    await ctx.events.publish({ type: "notification.due", orderId: result.orderId });
+  }
+  return result;
+}
+
+async function applyInTransaction(ctx: AppContext, payment: VerifiedPayment): Promise<ApplyResult> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx): Promise<ApplyResult> => {
     const paymentId = await insertPaymentOnce(tx, {

@@ -6,6 +6,7 @@ import pino from "pino";
 import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { providerFor } from "@/lib/providers/registry";
+import { LocalEventBus } from "@/lib/events/event-bus";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 
 /** PostgreSQL used by the suites: the machine's local server, database `test` (override with PAYDESK_TEST_PG_URL). */
@@ -114,6 +115,8 @@ export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfi
     random: Math.random,
     provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db: db.db }),
     log: pino({ level: "silent" }),
+    // In-process events; a test of instances on PostgreSQL passes a bus from createEventBus.
+    events: new LocalEventBus(),
     clock,
     ...overrides,
   };

@@ -1,5 +1,5 @@
 import { getAppContext } from "@/lib/context";
-import { loadOrderForRead } from "@/lib/orders/order-views";
+import { findLiveOrder } from "@/lib/orders/order-views";
 import { issueNonce } from "@/lib/session/cashier-session";
 
 /**
@@ -9,7 +9,7 @@ import { issueNonce } from "@/lib/session/cashier-session";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   const ctx = await getAppContext();
-  if (!(await loadOrderForRead(ctx, id))) return Response.json({ error: "not found" }, { status: 404 });
+  if (!(await findLiveOrder(ctx, id))) return Response.json({ error: "not found" }, { status: 404 });
   const response = Response.json({}, { headers: { "Cache-Control": "no-store" } });
   const token = await issueNonce(request, response, {
     secret: ctx.config.sessionSecret,
