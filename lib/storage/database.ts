@@ -65,13 +65,15 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const schema = options.pgSchema ?? "public";
     openEventChannel = (onMessage, onError) => openNotifyChannel(url, schema, onMessage, onError);
   }
-  await migrate(db, dialect);
+  await migrate(db, dialect, options.pgSchema);
   return { db, dialect, close: () => db.destroy(), ...(openEventChannel ? { openEventChannel } : {}) };
 }
 
-async function migrate(db: Db, dialect: Dialect): Promise<void> {
+async function migrate(db: Db, dialect: Dialect, pgSchema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // The migrator's bookkeeping tables live in the schema being migrated: without this, Kysely finds them in any
+  // schema of the database (another test's) and then fails to read them through this connection's search_path.
+  const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
