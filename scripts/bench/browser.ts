@@ -1,0 +1,56 @@
+/** notify → the cashier page shows "paid", and → the payer is back at the shop, in Debian's Chromium. */
+import { chromium } from "@playwright/test";
+import { describeMs } from "./load";
+import { BASE, createOrder, FAST, notifyPaid, type FastShop } from "./stack";
+
+const PAID_TEXT = "支付成功";
+
+export async function browserFigures(shop: FastShop, n: number): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+  });
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+  const shown: number[] = [];
+  const back: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const o = await createOrder(FAST, `br-${Date.now()}-${i}`);
+      const page = await context.newPage();
+      let paidAt = 0;
+      await page.exposeFunction("__benchPaidShown", () => {
+        paidAt ||= Date.now();
+      });
+      // Marks the moment the live status reads "paid" (a MutationObserver in the page, reported to this process).
+      await page.addInitScript((text) => {
+        const report = () => (window as unknown as { __benchPaidShown: () => void }).__benchPaidShown();
+        new MutationObserver(() => {
+          if (document.querySelector('[data-testid="live-status"]')?.textContent?.trim() === text) report();
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      }, PAID_TEXT);
+      await page.goto(`${BASE}/pay/${o.orderId}`);
+      await page.getByTestId("live-status").waitFor();
+      // Let the page settle into its status query before paying, as a real payer scanning the code would.
+      await page.waitForTimeout(300);
+      const returned = new Promise<number>((resolve) => {
+        const off = shop.on((kind, id, at) => {
+          if (kind === "return" && id === o.orderId) {
+            off();
+            resolve(at);
+          }
+        });
+      });
+      const t0 = Date.now();
+      await notifyPaid(o);
+      const backAt = await Promise.race([returned, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 20_000))]);
+      for (let w = 0; w < 50 && !paidAt; w++) await page.waitForTimeout(20);
+      if (paidAt) shown.push(paidAt - t0);
+      if (!Number.isNaN(backAt)) back.push(backAt - t0);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`  notify → page shows paid (Chromium):          ${describeMs(shown)}`);
+  console.log(`  notify → payer back at the shop (acks at once): ${describeMs(back)}`);
+}
