@@ -29,9 +29,12 @@ export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): 
   return globalForLog.__paydeskLog;
 }
 
-// One bus per database handle: its LISTEN connection and listeners live as long as the process.
-const buses = new WeakMap<DatabaseHandle, Promise<EventBus>>();
+// One bus per database handle: its LISTEN connection and listeners live as long as the process. On globalThis, as
+// the database is: Next.js bundles instrumentation (the dispatcher) and each route separately, and they must all
+// hear the same events.
+const globalForBus = globalThis as unknown as { __paydeskBuses?: WeakMap<DatabaseHandle, Promise<EventBus>> };
 function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
+  const buses = (globalForBus.__paydeskBuses ??= new WeakMap());
   let bus = buses.get(handle);
   if (!bus) {
     bus = createEventBus(handle, log.child({ component: "events" }));

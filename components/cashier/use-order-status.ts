@@ -92,7 +92,9 @@ export function useOrderStatus(initial: PublicOrderView) {
     isVisible: active,
     revalidateOnMount: !isSettled(initial),
     revalidateOnFocus: true,
-    dedupingInterval: 500,
+    // No deduping window after an answer: the next held poll goes out at once. A revalidation (focus) while one is
+    // in flight still joins it (SWR dedupes onto the open request), so one request stays open per payer.
+    dedupingInterval: 0,
     errorRetryCount: Number.POSITIVE_INFINITY,
     onErrorRetry: (_error, _key, _config, revalidate, { retryCount }) => {
       // Past the hidden grace the page waits for the payer to come back (focus revalidates) instead of retrying.

@@ -142,10 +142,12 @@ export class LiveOrders {
   }
 }
 
-const byBus = new WeakMap<EventBus, LiveOrders>();
+// Process-wide (globalThis): every Next.js bundle (the page, the query route, the proxy) shares one cache per bus.
+const globalForLive = globalThis as unknown as { __paydeskLiveOrders?: WeakMap<EventBus, LiveOrders> };
 
 /** The LiveOrders of a context's bus (one per process in production; one per test context in tests). */
 export function liveOrdersFor(ctx: { db: Db; events: EventBus; now(): number; log: Logger }, safetyNetMs = 2000): LiveOrders {
+  const byBus = (globalForLive.__paydeskLiveOrders ??= new WeakMap());
   let live = byBus.get(ctx.events);
   if (!live) {
     live = new LiveOrders(ctx.db, ctx.events, ctx.now, { safetyNetMs, log: ctx.log });

@@ -10,26 +10,30 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
   });
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
   const shown: number[] = [];
   const back: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
       const o = await createOrder(FAST, `br-${Date.now()}-${i}`);
+      // A fresh context per payer (nothing shared between pages, as between phones).
+      const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       let paidAt = 0;
-      await page.exposeFunction("__benchPaidShown", () => {
-        paidAt ||= Date.now();
+      await page.exposeFunction("__benchStatus", (text: string) => {
+        if (text === PAID_TEXT) paidAt ||= Date.now();
       });
-      // Marks the moment the live status reads "paid" (a MutationObserver in the page, reported to this process).
-      await page.addInitScript((text) => {
-        const report = () => (window as unknown as { __benchPaidShown: () => void }).__benchPaidShown();
+      // Reports the live status text on every change (a MutationObserver in the page, calling back into this process).
+      await page.addInitScript(() => {
+        let last = "";
         new MutationObserver(() => {
-          if (document.querySelector('[data-testid="live-status"]')?.textContent?.trim() === text) report();
+          const text = document.querySelector('[data-testid="live-status"]')?.textContent?.trim() ?? "";
+          if (text === last) return;
+          last = text;
+          void (window as unknown as { __benchStatus: (t: string) => Promise<void> }).__benchStatus(text);
         }).observe(document, { subtree: true, childList: true, characterData: true });
-      }, PAID_TEXT);
+      });
       await page.goto(`${BASE}/pay/${o.orderId}`);
-      await page.getByTestId("live-status").waitFor();
+      await page.getByTestId("live-status").waitFor({ state: "attached" });
       // Let the page settle into its status query before paying, as a real payer scanning the code would.
       await page.waitForTimeout(300);
       const returned = new Promise<number>((resolve) => {
@@ -46,7 +50,7 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
       for (let w = 0; w < 50 && !paidAt; w++) await page.waitForTimeout(20);
       if (paidAt) shown.push(paidAt - t0);
       if (!Number.isNaN(backAt)) back.push(backAt - t0);
-      await page.close();
+      await context.close();
     }
   } finally {
     await browser.close();
