@@ -12,30 +12,31 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
   });
   const shown: number[] = [];
   const back: number[] = [];
+  // One tab for every payer, navigated from order to order (closing pages and contexts stalls headless Chromium here).
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  let paidAt = 0;
+  await page.exposeFunction("__benchStatus", (text: string) => {
+    if (text === PAID_TEXT) paidAt ||= Date.now();
+  });
+  // Reports the live status text on every change (a MutationObserver in the page, calling back into this process).
+  await page.addInitScript(() => {
+    let last = "";
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="live-status"]')?.textContent?.trim() ?? "";
+      if (text === last) return;
+      last = text;
+      void (window as unknown as { __benchStatus: (t: string) => Promise<void> }).__benchStatus(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   try {
     for (let i = 0; i < n; i++) {
       const o = await createOrder(FAST, `br-${Date.now()}-${i}`);
-      // A fresh context per payer (nothing shared between pages, as between phones).
-      const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
-      const page = await context.newPage();
-      let paidAt = 0;
-      await page.exposeFunction("__benchStatus", (text: string) => {
-        if (text === PAID_TEXT) paidAt ||= Date.now();
-      });
-      // Reports the live status text on every change (a MutationObserver in the page, calling back into this process).
-      await page.addInitScript(() => {
-        let last = "";
-        new MutationObserver(() => {
-          const text = document.querySelector('[data-testid="live-status"]')?.textContent?.trim() ?? "";
-          if (text === last) return;
-          last = text;
-          void (window as unknown as { __benchStatus: (t: string) => Promise<void> }).__benchStatus(text);
-        }).observe(document, { subtree: true, childList: true, characterData: true });
-      });
       await page.goto(`${BASE}/pay/${o.orderId}`);
       await page.getByTestId("live-status").waitFor({ state: "attached" });
       // Let the page settle into its status query before paying, as a real payer scanning the code would.
       await page.waitForTimeout(300);
+      paidAt = 0;
       const returned = new Promise<number>((resolve) => {
         const off = shop.on((kind, id, at) => {
           if (kind === "return" && id === o.orderId) {
@@ -47,10 +48,11 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
       const t0 = Date.now();
       await notifyPaid(o);
       const backAt = await Promise.race([returned, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 20_000))]);
-      for (let w = 0; w < 50 && !paidAt; w++) await page.waitForTimeout(20);
+      for (let w = 0; w < 50 && !paidAt; w++) await new Promise((r) => setTimeout(r, 20));
       if (paidAt) shown.push(paidAt - t0);
       if (!Number.isNaN(backAt)) back.push(backAt - t0);
-      await context.close();
+      // Leave the shop's page before the next payer (a late redirect must not interrupt the next navigation).
+      await page.goto("about:blank");
     }
   } finally {
     await browser.close();
