@@ -3,7 +3,8 @@
  * temp SQLite database, with a fast shop (4110) and a hanging shop (4111) in this process:
  *   flock /tmp/paydesk-e2e.lock npx next build && npm run bench:events
  * (`npm run bench:events` raises the file-descriptor limit to the hard limit first: 10,000 held polls are 10,000
- * sockets on each side.) Options: BENCH_HELD=10000 BENCH_BURST=1000 BENCH_BROWSER=30 BENCH_N=2000.
+ * sockets on each side.) Options: BENCH_HELD=10000 BENCH_BURST=1000 BENCH_BROWSER=30 BENCH_N=2000, and
+ * BENCH_ONLY=throughput,latency,hanging,browser,held to run some sections.
  */
 import os from "node:os";
 import { browserFigures } from "./bench/browser";
@@ -16,6 +17,8 @@ const HELD = Number(process.env.BENCH_HELD ?? 10_000);
 const BURST = Number(process.env.BENCH_BURST ?? 1000);
 const BROWSER = Number(process.env.BENCH_BROWSER ?? 30);
 const SEQ = 200;
+/** Sections to run (default all): throughput,latency,hanging,browser,held. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? "throughput,latency,hanging,browser,held").split(","));
 const run = `${Date.now()}`;
 
 /** Resolves when the fast shop has received `orderId`'s notification (the time it did). */
@@ -114,13 +117,17 @@ async function main(): Promise<void> {
   const hang = await startHangingShop();
   const paydesk = await startPaydesk();
   try {
-    console.log("throughput:");
-    await throughput(shop);
-    console.log("latency (one payer at a time):");
-    await latencies(shop);
-    await hangingShop(shop);
-    if (BROWSER > 0) await browserFigures(shop, BROWSER);
-    if (HELD > 0) {
+    if (ONLY.has("throughput")) {
+      console.log("throughput:");
+      await throughput(shop);
+    }
+    if (ONLY.has("latency")) {
+      console.log("latency (one payer at a time):");
+      await latencies(shop);
+    }
+    if (ONLY.has("hanging")) await hangingShop(shop);
+    if (ONLY.has("browser") && BROWSER > 0) await browserFigures(shop, BROWSER);
+    if (ONLY.has("held") && HELD > 0) {
       console.log(`${HELD} held polls on one instance:`);
       await tenThousand(paydesk.child.pid!, HELD, BURST);
     }

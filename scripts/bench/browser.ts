@@ -32,7 +32,7 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
   try {
     for (let i = 0; i < n; i++) {
       const o = await createOrder(FAST, `br-${Date.now()}-${i}`);
-      await page.goto(`${BASE}/pay/${o.orderId}`);
+      await page.goto(`${BASE}/pay/${o.orderId}`).catch(() => page.goto(`${BASE}/pay/${o.orderId}`));
       await page.getByTestId("live-status").waitFor({ state: "attached" });
       // Let the page settle into its status query before paying, as a real payer scanning the code would.
       await page.waitForTimeout(300);
@@ -51,8 +51,9 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
       for (let w = 0; w < 50 && !paidAt; w++) await new Promise((r) => setTimeout(r, 20));
       if (paidAt) shown.push(paidAt - t0);
       if (!Number.isNaN(backAt)) back.push(backAt - t0);
-      // Leave the shop's page before the next payer (a late redirect must not interrupt the next navigation).
-      await page.goto("about:blank");
+      // Let the redirect to the shop finish before the next payer's navigation.
+      await page.waitForURL(/\/return\?/, { timeout: 5_000 }).catch(() => undefined);
+      await page.waitForLoadState("load").catch(() => undefined);
     }
   } finally {
     await browser.close();
