@@ -94,7 +94,7 @@ export interface Paydesk {
 }
 
 /** `next start` of this worktree's build, its fd limit raised to the hard limit (10,000 held polls need 10,000 fds). */
-export async function startPaydesk(extraNodeOptions = ""): Promise<Paydesk> {
+export async function startPaydesk(nodeArgs = ""): Promise<Paydesk> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("no build: run `flock /tmp/paydesk-e2e.lock npx next build` first");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-bench-"));
   const env: NodeJS.ProcessEnv = {
@@ -105,9 +105,8 @@ export async function startPaydesk(extraNodeOptions = ""): Promise<Paydesk> {
     PAYDESK_CONFIG: configFile(dir),
     PAYDESK_LOG_LEVEL: "error",
     PAYDESK_NOTIFY_TIMEOUT_MS: "30000",
-    NODE_OPTIONS: extraNodeOptions,
   };
-  const cmd = `ulimit -n "$(ulimit -Hn)" && exec node node_modules/next/dist/bin/next start -p ${PAYDESK_PORT} -H 127.0.0.1`;
+  const cmd = `ulimit -n "$(ulimit -Hn)" && exec node ${nodeArgs} node_modules/next/dist/bin/next start -p ${PAYDESK_PORT} -H 127.0.0.1`;
   const child = spawn("bash", ["-c", cmd], { env, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 200; i++) {
     await sleep(150);
