@@ -20,7 +20,10 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
     // Fail closed: if the order cannot be read, nobody may frame the page.
   }
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set(LOCALE_HEADER, resolveLocale(request.nextUrl.searchParams.get("lang"), request.headers.get("accept-language")));
+  requestHeaders.set(
+    LOCALE_HEADER,
+    resolveLocale(request.nextUrl.searchParams.get("lang"), request.headers.get("accept-language")),
+  );
   // An unknown order goes to the root not-found page from here: a notFound() thrown by a dynamic page reaches the
   // browser as an empty shell filled in by JavaScript, and a payer without it (or on a slow phone) would see nothing.
   if (!origins) requestHeaders.set(NOT_FOUND_HEADER, "order");

@@ -26,7 +26,10 @@ test.afterAll(async () => {
 type Msg = { type: string; return_url?: string; height?: number; order_id?: string };
 const events = (page: Page) => page.evaluate(() => (window as unknown as { paydeskEvents: Msg[] }).paydeskEvents);
 
-test("an allowed host receives ready and paid (signed return_url), and embed.js moves the top page", async ({ page, request }) => {
+test("an allowed host receives ready and paid (signed return_url), and embed.js moves the top page", async ({
+  page,
+  request,
+}) => {
   const o = await order(request, "alipay", SHOP.codes, "4.20");
   await page.goto(`${allowed.origin}/?pay=${encodeURIComponent(o.pay_url)}`);
   const frame = page.frameLocator("iframe");
@@ -45,8 +48,13 @@ test("the host can cancel the redirect and keep the payer on its page", async ({
   const o = await order(request, "wxpay", SHOP.codes);
   await page.goto(`${allowed.origin}/?cancel=1&pay=${encodeURIComponent(o.pay_url)}`);
   await expect(page.frameLocator("iframe").getByTestId("amount")).toBeVisible();
-  await page.frameLocator("iframe").getByRole("button", { name: /模拟支付/ }).click();
-  await expect.poll(async () => (await events(page)).find((m) => m.type === "paid")?.return_url, { timeout: 25_000 }).toMatch(/^http:\/\/localhost:3210\/demo\/return\?/);
+  await page
+    .frameLocator("iframe")
+    .getByRole("button", { name: /模拟支付/ })
+    .click();
+  await expect
+    .poll(async () => (await events(page)).find((m) => m.type === "paid")?.return_url, { timeout: 25_000 })
+    .toMatch(/^http:\/\/localhost:3210\/demo\/return\?/);
   const paid = (await events(page)).find((m) => m.type === "paid");
   expect(returnUrlVerifies(paid?.return_url ?? "", SHOP.codes)).toBe(true);
   expect(new URL(page.url()).origin).toBe(allowed.origin);
@@ -69,7 +77,10 @@ test("a host origin not in embed_origins is refused framing and gets no messages
   expect(await events(page)).toEqual([]);
 });
 
-test("a merchant without embed_origins: its page cannot be framed even by another merchant's host", async ({ page, request }) => {
+test("a merchant without embed_origins: its page cannot be framed even by another merchant's host", async ({
+  page,
+  request,
+}) => {
   const o = await order(request, "alipay", SHOP.offset);
   await page.goto(`${allowed.origin}/?pay=${encodeURIComponent(o.pay_url)}`);
   await page.waitForTimeout(2000);

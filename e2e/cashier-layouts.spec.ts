@@ -6,10 +6,14 @@ test.use({ locale: "zh-CN" });
 
 const enc = encodeURIComponent;
 
-test("desktop 1280×800: PC layout with QR, amount, countdown, steps, refresh and order details in the first HTML", async ({ page, request }) => {
+test("desktop 1280×800: PC layout with QR, amount, countdown, steps, refresh and order details in the first HTML", async ({
+  page,
+  request,
+}) => {
   const o = await order(request, "alipay", SHOP.codes, "12.34");
   const html = await (await request.get(pagePath(o), { headers: { "accept-language": "zh-CN" } })).text();
-  for (const text of ["12.34", "真实码测试店", o.order_id, "打开支付宝", "扫一扫", "<svg"]) expect(html).toContain(text);
+  for (const text of ["12.34", "真实码测试店", o.order_id, "打开支付宝", "扫一扫", "<svg"])
+    expect(html).toContain(text);
   await page.goto(pagePath(o));
   await expect(page.getByTestId("qr").locator("svg")).toBeVisible();
   await expect(page.getByTestId("qr").locator("svg image")).toHaveAttribute("href", "/wallets/alipay.svg");
@@ -27,7 +31,10 @@ test("iPhone Safari, Alipay: the exact alipays:// wake-up link", async ({ browse
   const page = await ctx.newPage();
   await page.goto(pagePath(o));
   await expect(page.getByTestId("wallet-button")).toHaveText(/打开支付宝付款/);
-  await expect(page.getByTestId("wallet-button")).toHaveAttribute("href", `alipays://platformapi/startapp?saId=10000007&qrcode=${enc(o.qr_content)}`);
+  await expect(page.getByTestId("wallet-button")).toHaveAttribute(
+    "href",
+    `alipays://platformapi/startapp?saId=10000007&qrcode=${enc(o.qr_content)}`,
+  );
   await expect(page.getByTestId("qr-image")).toBeVisible();
   await ctx.close();
 });
@@ -49,7 +56,9 @@ test("inside the Alipay app, Alipay: straight to the https code URL", async ({ b
   expect(o.qr_content).toMatch(/^https:\/\/qr\.alipay\.com\//);
   const ctx = await phoneContext(browser, UA.alipay);
   const page = await ctx.newPage();
-  await page.route("https://qr.alipay.com/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>alipay</title>ok" }));
+  await page.route("https://qr.alipay.com/**", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<title>alipay</title>ok" }),
+  );
   await page.goto(pagePath(o));
   await page.waitForURL(o.qr_content);
   await ctx.close();
@@ -72,7 +81,10 @@ test("QQ wallet: https button in a phone browser, straight to it inside QQ", asy
   await qq.close();
 });
 
-for (const [app, ua] of [["WeChat", UA.wechat], ["QQ", UA.qq]] as const) {
+for (const [app, ua] of [
+  ["WeChat", UA.wechat],
+  ["QQ", UA.qq],
+] as const) {
   test(`Alipay inside the ${app} webview: the open-in-browser overlay`, async ({ browser, request }) => {
     const o = await order(request, "alipay", SHOP.codes);
     const ctx = await phoneContext(browser, ua);
@@ -96,7 +108,10 @@ test("QQ wallet inside WeChat: overlay too", async ({ browser, request }) => {
   await ctx.close();
 });
 
-test("WeChat personal code: a saveable PNG <img> with album steps; long-press inside WeChat", async ({ browser, request }) => {
+test("WeChat personal code: a saveable PNG <img> with album steps; long-press inside WeChat", async ({
+  browser,
+  request,
+}) => {
   const o = await order(request, "wxpay", SHOP.codes);
   expect(o.qr_content).toMatch(/^wxp:\/\//);
   const phone = await phoneContext(browser, UA.iphone);
@@ -108,7 +123,8 @@ test("WeChat personal code: a saveable PNG <img> with album steps; long-press in
   expect(await img.evaluate((el) => el.tagName)).toBe("IMG");
   const png = await page.request.get((await img.getAttribute("src")) ?? "");
   expect(png.headers()["content-type"]).toBe("image/png");
-  for (const step of ["保存图片", "扫一扫", "相册"]) await expect(page.getByText(step, { exact: false }).first()).toBeVisible();
+  for (const step of ["保存图片", "扫一扫", "相册"])
+    await expect(page.getByText(step, { exact: false }).first()).toBeVisible();
   await phone.close();
 
   const wechat = await phoneContext(browser, UA.wechat);
@@ -156,13 +172,16 @@ test("languages: zh-CN by default, en from Accept-Language or ?lang=", async ({ 
   expect(noHeader).toContain('<html lang="zh-CN"');
 });
 
-test("JavaScript disabled: QR visible, <noscript> refresh keeps following the order until paid", async ({ browser, request }) => {
+test("JavaScript disabled: QR visible, <noscript> refresh keeps following the order until paid", async ({
+  browser,
+  request,
+}) => {
   const o = await order(request, "wxpay", SHOP.codes);
   const ctx = await phoneContext(browser, UA.iphone, { javaScriptEnabled: false });
   const page = await ctx.newPage();
   await page.goto(pagePath(o));
   await expect(page.getByTestId("qr-image")).toBeVisible();
-  expect(await page.locator('noscript').first().innerHTML()).toContain('http-equiv="refresh"');
+  expect(await page.locator("noscript").first().innerHTML()).toContain('http-equiv="refresh"');
   await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
   await expect(page.getByTestId("result-paid")).toBeVisible({ timeout: 15_000 });
   await ctx.close();
@@ -181,13 +200,18 @@ test("/pay/{id}/qrcode is a PNG of pay_url for real orders only; /pay/api?id= is
 
 test("frame-ancestors: the merchant's embed origins on /pay/{id}, 'none' elsewhere", async ({ request }) => {
   const o = await order(request, "alipay", SHOP.codes);
-  expect((await request.get(pagePath(o))).headers()["content-security-policy"]).toBe("frame-ancestors http://127.0.0.1:3211");
+  expect((await request.get(pagePath(o))).headers()["content-security-policy"]).toBe(
+    "frame-ancestors http://127.0.0.1:3211",
+  );
   const other = await order(request, "alipay", SHOP.offset);
   expect((await request.get(pagePath(other))).headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
   expect((await request.get("/")).headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
 });
 
-test("unknown order or page: a 404 in the cashier's look and language, server-rendered, not the framework's default", async ({ browser, request }) => {
+test("unknown order or page: a 404 in the cashier's look and language, server-rendered, not the framework's default", async ({
+  browser,
+  request,
+}) => {
   const unknown = await request.get("/pay/nosuchorder000000000000");
   expect(unknown.status()).toBe(404);
   const zh = await unknown.text();

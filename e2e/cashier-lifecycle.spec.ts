@@ -42,17 +42,25 @@ test("the page works read-only when the session cookie is blocked", async ({ pag
   await page.waitForURL(/\/demo\/return\?/, { timeout: 20_000 });
 });
 
-test("status polling survives a failing network: backs off, then follows the payment once the query answers again", async ({ page, request }) => {
+test("status polling survives a failing network: backs off, then follows the payment once the query answers again", async ({
+  page,
+  request,
+}) => {
   const o = await order(request, "alipay", SHOP.codes);
   let failures = 0;
-  await page.route("**/api/cloudpay/query?*", (route) => (failures < 3 ? (failures++, route.abort("internetdisconnected")) : route.continue()));
+  await page.route("**/api/cloudpay/query?*", (route) =>
+    failures < 3 ? (failures++, route.abort("internetdisconnected")) : route.continue(),
+  );
   await page.goto(pagePath(o));
   await expect.poll(() => failures, { timeout: 15_000 }).toBe(3);
   await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
   await page.waitForURL(/\/demo\/return\?/, { timeout: 30_000 });
 });
 
-test("a pending page keeps one held status query open, and it answers the moment the payment lands", async ({ page, request }) => {
+test("a pending page keeps one held status query open, and it answers the moment the payment lands", async ({
+  page,
+  request,
+}) => {
   const o = await order(request, "alipay", SHOP.codes);
   const queries: string[] = [];
   page.on("request", (r) => {
@@ -71,7 +79,10 @@ test("a pending page keeps one held status query open, and it answers the moment
   expect(queries.length).toBeLessThanOrEqual(3);
 });
 
-test("a hidden tab keeps polling for a minute, then waits; showing it again rechecks at once", async ({ page, request }) => {
+test("a hidden tab keeps polling for a minute, then waits; showing it again rechecks at once", async ({
+  page,
+  request,
+}) => {
   const o = await order(request, "alipay", SHOP.codes);
   // A proxy that answers held polls at once (it drops status/wait): the page falls back to plain 2 s polling, and the
   // hidden-tab rules are played on that rhythm by the page clock.
@@ -104,7 +115,8 @@ test("a hidden tab keeps polling for a minute, then waits; showing it again rech
       await page.waitForTimeout(25);
     }
   };
-  const setHidden = (v: boolean) => page.evaluate((h) => (window as unknown as { setHidden: (v: boolean) => void }).setHidden(h), v);
+  const setHidden = (v: boolean) =>
+    page.evaluate((h) => (window as unknown as { setHidden: (v: boolean) => void }).setHidden(h), v);
 
   await setHidden(true);
   const atHide = polls;
@@ -135,7 +147,9 @@ test("countdown over an hour reads H:MM:SS (a merchant with a two-hour order TTL
 test("axe: pending and paid, PC and phone, no serious or critical violations", async ({ browser, request }) => {
   for (const phone of [false, true]) {
     const o = await order(request, "wxpay", SHOP.codes);
-    const ctx = phone ? await phoneContext(browser, UA.iphone) : await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+    const ctx = phone
+      ? await phoneContext(browser, UA.iphone)
+      : await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
     const page = await ctx.newPage();
     // Keep the page on its paid panel (no automatic return) to check it: the once-per-tab redirect guard is set.
     await page.addInitScript((id) => sessionStorage.setItem(`paydesk:left:${id}`, "1"), o.order_id);
@@ -144,7 +158,9 @@ test("axe: pending and paid, PC and phone, no serious or critical violations", a
     await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
     await expect(page.getByTestId("back-to-shop")).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId("live-status")).toHaveText("支付成功");
-    expect(returnUrlVerifies((await page.getByTestId("back-to-shop").getAttribute("href")) ?? "", SHOP.codes)).toBe(true);
+    expect(returnUrlVerifies((await page.getByTestId("back-to-shop").getAttribute("href")) ?? "", SHOP.codes)).toBe(
+      true,
+    );
     await expectAccessible(page, `paid ${phone ? "phone" : "pc"}`);
     await ctx.close();
   }
@@ -162,7 +178,10 @@ test("overlay in the WeChat webview passes axe", async ({ browser, request }) =>
 test.describe("expiry (60 s TTL, the contract's minimum)", () => {
   test.setTimeout(120_000);
 
-  test("timeout_url configured: at zero the server confirms, then the payer goes to the timeout page", async ({ page, request }) => {
+  test("timeout_url configured: at zero the server confirms, then the payer goes to the timeout page", async ({
+    page,
+    request,
+  }) => {
     const o = await order(request, "alipay", SHOP.short);
     await page.goto(pagePath(o));
     await expect(page.getByTestId("countdown")).toHaveText(/^[01]:\d\d$/);

@@ -8,7 +8,9 @@ import { DEMO_BASE } from "../playwright.config";
  */
 test.use({ baseURL: DEMO_BASE });
 
-test("newcomer: home page → test order → 模拟支付 → demo shop's return page, notification verified", async ({ page }) => {
+test("newcomer: home page → test order → 模拟支付 → demo shop's return page, notification verified", async ({
+  page,
+}) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "创建测试订单" })).toBeVisible();
   await page.getByLabel("金额（元）").fill("1.23");

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { createOrder, returnUrlVerifies } from "./support/merchant-api";
 
-test("create through the API, simulate payment, land on the shop's return page with one verified notification", async ({ page, request }) => {
+test("create through the API, simulate payment, land on the shop's return page with one verified notification", async ({
+  page,
+  request,
+}) => {
   const order = await createOrder(request, { price: "0.50", type: "alipay", custom: "buyer-1" });
   await page.goto(new URL(order.pay_url).pathname);
   await expect(page.getByTestId("amount")).toContainText("0.50");
@@ -16,5 +19,8 @@ test("create through the API, simulate payment, land on the shop's return page w
     receipts: { verified: boolean; fields: Record<string, string> }[];
   };
   expect(receipts.receipts).toHaveLength(1);
-  expect(receipts.receipts[0]).toMatchObject({ verified: true, fields: { order_id: order.order_id, price: "0.50", extend: "buyer-1" } });
+  expect(receipts.receipts[0]).toMatchObject({
+    verified: true,
+    fields: { order_id: order.order_id, price: "0.50", extend: "buyer-1" },
+  });
 });

@@ -15,7 +15,11 @@ const cases = [
 
 for (const c of cases) {
   test(`${c.wallet} through ${c.provider}: pay_url → provider notify → return page`, async ({ page, request }) => {
-    const order = await createOrder(request, { price: "1.23", type: c.wallet, custom: `buyer-${c.wallet}` }, PROVIDER_MERCHANT);
+    const order = await createOrder(
+      request,
+      { price: "1.23", type: c.wallet, custom: `buyer-${c.wallet}` },
+      PROVIDER_MERCHANT,
+    );
     expect(order.qr_content).toMatch(c.qrPattern);
     await page.goto(new URL(order.pay_url).pathname);
     await expect(page.getByText("1.23").first()).toBeVisible();
@@ -32,6 +36,9 @@ for (const c of cases) {
       receipts: { verified: boolean; fields: Record<string, string> }[];
     };
     expect(receipts.receipts).toHaveLength(1);
-    expect(receipts.receipts[0]).toMatchObject({ verified: true, fields: { price: "1.23", realprice: "1.23", type: c.wallet, extend: `buyer-${c.wallet}` } });
+    expect(receipts.receipts[0]).toMatchObject({
+      verified: true,
+      fields: { price: "1.23", realprice: "1.23", type: c.wallet, extend: `buyer-${c.wallet}` },
+    });
   });
 }

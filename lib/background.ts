@@ -60,7 +60,8 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
     SWEEP_INTERVAL_MS,
     async () => {
       const now = ctx.now();
-      for (const orderId of await expireDueOrders(ctx.db, now)) await ctx.events.publish({ type: "order.expired", orderId });
+      for (const orderId of await expireDueOrders(ctx.db, now))
+        await ctx.events.publish({ type: "order.expired", orderId });
       await dropStaleCreating(ctx.db, now - STALE_CREATING_MS);
     },
     onError,
@@ -86,5 +87,8 @@ export async function startBackground(): Promise<void> {
   }
   const owner = `${hostname()}-${process.pid}-${randomBase62(6)}`;
   globalForBackground.__paydeskBackground = startBackgroundWork(ctx, owner);
-  ctx.log.info({ owner, safetyNetMs: ctx.config.dispatchIntervalMs }, "notification dispatcher and expiry sweeper started");
+  ctx.log.info(
+    { owner, safetyNetMs: ctx.config.dispatchIntervalMs },
+    "notification dispatcher and expiry sweeper started",
+  );
 }

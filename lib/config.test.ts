@@ -12,39 +12,96 @@ function withConfig(json: unknown, env: Record<string, string> = {}) {
 }
 
 const good = {
-  merchants: [{ appkey: "k1", appsecret: "s1secret", name: "Shop", notify_url: "https://s.example/n", return_url: "https://s.example/r", channels: ["sb"] }],
+  merchants: [
+    {
+      appkey: "k1",
+      appsecret: "s1secret",
+      name: "Shop",
+      notify_url: "https://s.example/n",
+      return_url: "https://s.example/r",
+      channels: ["sb"],
+    },
+  ],
   channels: [{ id: "sb", provider: "sandbox", types: ["alipay"] }],
 };
 
 describe("configuration", () => {
   it("without a config file serves the demo merchant on the sandbox", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-config-"));
-    const c = loadConfig({ PAYDESK_CONFIG: path.join(dir, "absent.json"), PAYDESK_DATABASE_URL: `file:${dir}/p.db`, PORT: "3456" });
+    const c = loadConfig({
+      PAYDESK_CONFIG: path.join(dir, "absent.json"),
+      PAYDESK_DATABASE_URL: `file:${dir}/p.db`,
+      PORT: "3456",
+    });
     expect(c.demo).toBe(true);
     expect(c.baseUrl).toBe("http://localhost:3456");
-    expect(c.merchants[0]).toMatchObject({ appkey: "demo", notify_url: "http://localhost:3456/demo/notify", channels: ["sandbox"] });
+    expect(c.merchants[0]).toMatchObject({
+      appkey: "demo",
+      notify_url: "http://localhost:3456/demo/notify",
+      channels: ["sandbox"],
+    });
     // A session secret is generated once and kept beside the database.
     expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
-    expect(loadConfig({ PAYDESK_CONFIG: path.join(dir, "absent.json"), PAYDESK_DATABASE_URL: `file:${dir}/p.db` }).sessionSecret).toBe(c.sessionSecret);
+    expect(
+      loadConfig({ PAYDESK_CONFIG: path.join(dir, "absent.json"), PAYDESK_DATABASE_URL: `file:${dir}/p.db` })
+        .sessionSecret,
+    ).toBe(c.sessionSecret);
   });
 
   it("applies defaults from DESIGN §1.1", () => {
     const c = withConfig(good, { PAYDESK_BASE_URL: "https://pay.example/" })();
     expect(c.demo).toBe(false);
     expect(c.baseUrl).toBe("https://pay.example");
-    expect(c.merchants[0]).toMatchObject({ order_ttl_seconds: 300, rotation: "smart", late_grace_seconds: 600, embed_origins: [] });
+    expect(c.merchants[0]).toMatchObject({
+      order_ttl_seconds: 300,
+      rotation: "smart",
+      late_grace_seconds: 600,
+      embed_origins: [],
+    });
   });
 
   it.each([
-    ["a TTL out of range", { ...good, merchants: [{ ...good.merchants[0], order_ttl_seconds: 30 }] }, /merchants\.0\.order_ttl_seconds/],
-    ["an unknown rotation", { ...good, merchants: [{ ...good.merchants[0], rotation: "roundrobin" }] }, /merchants\.0\.rotation/],
-    ["an unknown channel reference", { ...good, merchants: [{ ...good.merchants[0], channels: ["nope"] }] }, /merchants\.0\.channels\.0: unknown channel "nope"/],
-    ["an unknown provider", { ...good, channels: [{ id: "sb", provider: "paypal", types: ["alipay"] }] }, /channels\.0\.provider/],
-    ["an unknown pay type", { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["unionpay"] }] }, /channels\.0\.types\.0/],
+    [
+      "a TTL out of range",
+      { ...good, merchants: [{ ...good.merchants[0], order_ttl_seconds: 30 }] },
+      /merchants\.0\.order_ttl_seconds/,
+    ],
+    [
+      "an unknown rotation",
+      { ...good, merchants: [{ ...good.merchants[0], rotation: "roundrobin" }] },
+      /merchants\.0\.rotation/,
+    ],
+    [
+      "an unknown channel reference",
+      { ...good, merchants: [{ ...good.merchants[0], channels: ["nope"] }] },
+      /merchants\.0\.channels\.0: unknown channel "nope"/,
+    ],
+    [
+      "an unknown provider",
+      { ...good, channels: [{ id: "sb", provider: "paypal", types: ["alipay"] }] },
+      /channels\.0\.provider/,
+    ],
+    [
+      "an unknown pay type",
+      { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["unionpay"] }] },
+      /channels\.0\.types\.0/,
+    ],
     ["a misspelt key", { ...good, merchants: [{ ...good.merchants[0], notifyurl: "x" }] }, /merchants\.0.*notifyurl/],
-    ["a bad notify URL", { ...good, merchants: [{ ...good.merchants[0], notify_url: "ftp://x" }] }, /merchants\.0\.notify_url/],
-    ["a bad hours rule", { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"], rules: { hours: ["8-23"] } }] }, /channels\.0\.rules\.hours\.0/],
-    ["duplicate appkeys", { ...good, merchants: [good.merchants[0], good.merchants[0]] }, /merchants\.1\.appkey: duplicate appkey/],
+    [
+      "a bad notify URL",
+      { ...good, merchants: [{ ...good.merchants[0], notify_url: "ftp://x" }] },
+      /merchants\.0\.notify_url/,
+    ],
+    [
+      "a bad hours rule",
+      { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"], rules: { hours: ["8-23"] } }] },
+      /channels\.0\.rules\.hours\.0/,
+    ],
+    [
+      "duplicate appkeys",
+      { ...good, merchants: [good.merchants[0], good.merchants[0]] },
+      /merchants\.1\.appkey: duplicate appkey/,
+    ],
   ])("names the key for %s", (_name, json, pattern) => {
     const load = withConfig(json);
     expect(load).toThrow(ConfigError);

@@ -47,15 +47,18 @@ export const configFileSchema = z
   .superRefine((cfg, ctx) => {
     const channelIds = new Set<string>();
     cfg.channels.forEach((c, i) => {
-      if (channelIds.has(c.id)) ctx.addIssue({ code: "custom", path: ["channels", i, "id"], message: `duplicate channel id "${c.id}"` });
+      if (channelIds.has(c.id))
+        ctx.addIssue({ code: "custom", path: ["channels", i, "id"], message: `duplicate channel id "${c.id}"` });
       channelIds.add(c.id);
     });
     const appkeys = new Set<string>();
     cfg.merchants.forEach((m, i) => {
-      if (appkeys.has(m.appkey)) ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
+      if (appkeys.has(m.appkey))
+        ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
       appkeys.add(m.appkey);
       m.channels.forEach((id, j) => {
-        if (!channelIds.has(id)) ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
+        if (!channelIds.has(id))
+          ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
   });
@@ -110,9 +113,7 @@ export class ConfigError extends Error {
 }
 
 function describe(source: string, error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${source}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-    .join("\n");
+  return error.issues.map((i) => `${source}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
 }
 
 /** The demo merchant: sandbox channel, notify/return/timeout on the built-in demo shop (app/demo). */

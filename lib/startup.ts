@@ -14,7 +14,9 @@ export async function start(): Promise<void> {
     await startBackground();
   } catch (err) {
     const message =
-      err instanceof ConfigError ? `Paydesk configuration error:\n${err.message}` : `Paydesk failed to start: ${(err as Error).message}`;
+      err instanceof ConfigError
+        ? `Paydesk configuration error:\n${err.message}`
+        : `Paydesk failed to start: ${(err as Error).message}`;
     console.error(message);
     process.exit(1);
   }

@@ -10,7 +10,18 @@ import os from "node:os";
 import { browserFigures } from "./bench/browser";
 import { tenThousand } from "./bench/held-polls";
 import { closedLoop, describeMs, rate, request, sleep, timedLoop } from "./bench/load";
-import { BASE, createOrder, FAST, FastShop, HANG, nosign, notifyPaid, startHangingShop, startPaydesk, type Created } from "./bench/stack";
+import {
+  BASE,
+  createOrder,
+  FAST,
+  FastShop,
+  HANG,
+  nosign,
+  notifyPaid,
+  startHangingShop,
+  startPaydesk,
+  type Created,
+} from "./bench/stack";
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const HELD = Number(process.env.BENCH_HELD ?? 10_000);
@@ -111,7 +122,9 @@ async function hangingShop(shop: FastShop): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`Paydesk event-path benchmark: Node ${process.version}, ${os.cpus().length} CPUs, next start on ${BASE}, SQLite`);
+  console.log(
+    `Paydesk event-path benchmark: Node ${process.version}, ${os.cpus().length} CPUs, next start on ${BASE}, SQLite`,
+  );
   const shop = new FastShop();
   await shop.start();
   const hang = await startHangingShop();

@@ -17,14 +17,23 @@ async function main(): Promise<void> {
   const out = `weight-${Date.now()}`;
   const f = { appkey, price: "1.00", type: "alipay", out_order_id: out, custom: "" };
   const sign = md5(md5(f.appkey + f.price + f.type + f.out_order_id + f.custom) + appsecret);
-  const created = (await (await fetch(`${base}/api/cloudpay/create`, { method: "POST", body: new URLSearchParams({ ...f, sign }) })).json()) as {
+  const created = (await (
+    await fetch(`${base}/api/cloudpay/create`, { method: "POST", body: new URLSearchParams({ ...f, sign }) })
+  ).json()) as {
     code: number;
     msg: string;
     data?: { pay_url: string };
   };
   if (created.code !== 100 || !created.data) throw new Error(`create failed: ${created.code} ${created.msg}`);
   const pagePath = new URL(created.data.pay_url).pathname;
-  const html = await (await fetch(`${base}${pagePath}`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36", "accept-language": "zh-CN" } })).text();
+  const html = await (
+    await fetch(`${base}${pagePath}`, {
+      headers: {
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36",
+        "accept-language": "zh-CN",
+      },
+    })
+  ).text();
   const scripts = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1] ?? ""))].filter(Boolean);
   let total = 0;
   let totalGz = 0;

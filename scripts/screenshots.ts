@@ -11,7 +11,8 @@ import path from "node:path";
 const dir = path.resolve("docs/screenshots");
 fs.mkdirSync(dir, { recursive: true });
 const fonts = spawnSync("fc-list", [":lang=zh"], { encoding: "utf8" });
-if (!fonts.stdout?.trim()) console.warn("warning: no CJK font found (fc-list :lang=zh); Chinese text will render as boxes");
+if (!fonts.stdout?.trim())
+  console.warn("warning: no CJK font found (fc-list :lang=zh); Chinese text will render as boxes");
 const run = spawnSync("npx", ["playwright", "test", "e2e/cashier-screenshots.spec.ts", "--workers=1"], {
   stdio: "inherit",
   env: { ...process.env, PAYDESK_SCREENSHOTS_DIR: dir },

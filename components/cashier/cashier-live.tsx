@@ -85,7 +85,9 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
     let fresh: PublicOrderView | undefined;
     const token = await getToken();
     if (token) {
-      const res = await fetch(`/pay/${orderId}/check`, { method: "POST", headers: { [CSRF_HEADER]: token } }).catch(() => null);
+      const res = await fetch(`/pay/${orderId}/check`, { method: "POST", headers: { [CSRF_HEADER]: token } }).catch(
+        () => null,
+      );
       if (res?.ok) fresh = ((await res.json()) as { data?: PublicOrderView }).data;
     }
     // Without a session (cookie blocked) the public query still answers: read-only, but never stuck.
@@ -113,8 +115,17 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
     ? t.statusConfirming
     : { pending: t.statusPending, paid: t.statusPaid, expired: t.statusExpired, closed: t.statusClosed }[view.status];
   const state: LiveState = {
-    view, secondsLeft, confirming, text: t, sandbox: props.sandbox,
-    checking, notYetPaid, recheck, simulating, simulateError, simulate,
+    view,
+    secondsLeft,
+    confirming,
+    text: t,
+    sandbox: props.sandbox,
+    checking,
+    notYetPaid,
+    recheck,
+    simulating,
+    simulateError,
+    simulate,
   };
   return (
     <LiveContext.Provider value={state}>
@@ -124,7 +135,13 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
       {view.status === "pending" ? (
         children
       ) : (
-        <ResultPanel view={view} merchantName={props.merchantName} timeoutUrl={props.timeoutUrl} shopHome={props.shopHome} text={t} />
+        <ResultPanel
+          view={view}
+          merchantName={props.merchantName}
+          timeoutUrl={props.timeoutUrl}
+          shopHome={props.shopHome}
+          text={t}
+        />
       )}
     </LiveContext.Provider>
   );

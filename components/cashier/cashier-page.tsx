@@ -8,9 +8,26 @@ import { PcLayout } from "./pc-layout";
 import { PhoneLayout } from "./phone-layout";
 
 const LIVE_KEYS = [
-  "iHavePaid", "checking", "notYetPaid", "statusPending", "statusConfirming", "statusPaid", "statusExpired",
-  "statusClosed", "paidNotifying", "paidRedirecting", "paidReady", "backToShop", "expiredBody", "closedBody",
-  "redirectingTimeout", "simulatePay", "simulating", "simulateFailed", "amountLabel", "orderNoLabel",
+  "iHavePaid",
+  "checking",
+  "notYetPaid",
+  "statusPending",
+  "statusConfirming",
+  "statusPaid",
+  "statusExpired",
+  "statusClosed",
+  "paidNotifying",
+  "paidRedirecting",
+  "paidReady",
+  "backToShop",
+  "expiredBody",
+  "closedBody",
+  "redirectingTimeout",
+  "simulatePay",
+  "simulating",
+  "simulateFailed",
+  "amountLabel",
+  "orderNoLabel",
 ] as const satisfies readonly (keyof LiveText)[];
 
 function liveText(m: Messages): LiveText {
@@ -32,7 +49,11 @@ interface Props {
 export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguageHref }: Props) {
   const pc = model.plan.layout === "pc";
   return (
-    <div id="paydesk-root" lang={locale} className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}>
+    <div
+      id="paydesk-root"
+      lang={locale}
+      className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}
+    >
       {pc && !embedded ? (
         <header className="mx-auto mb-5 flex w-full max-w-4xl items-end justify-between px-1">
           <p className="text-lg font-semibold text-gray-900">{model.merchantName}</p>

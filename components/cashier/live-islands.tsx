@@ -20,7 +20,13 @@ export function RecheckButton({ className }: { className?: string }) {
   const { recheck, checking, notYetPaid, text } = useLive();
   return (
     <div>
-      <button type="button" onClick={() => void recheck()} disabled={checking} className={className} data-testid="i-have-paid">
+      <button
+        type="button"
+        onClick={() => void recheck()}
+        disabled={checking}
+        className={className}
+        data-testid="i-have-paid"
+      >
         {checking ? text.checking : text.iHavePaid}
       </button>
       {notYetPaid ? (
@@ -58,7 +64,15 @@ export function SimulateButton() {
  * The wallet button: a real link (works without JavaScript), with a 2.5 s re-entry lock, since a second tap while the
  * OS switches apps opens the wallet twice or shows an error sheet.
  */
-export function WalletLink({ href, className, children }: { href: string; className: string; children: React.ReactNode }) {
+export function WalletLink({
+  href,
+  className,
+  children,
+}: {
+  href: string;
+  className: string;
+  children: React.ReactNode;
+}) {
   const lockedUntil = useRef(0);
   return (
     <a

@@ -17,7 +17,15 @@ export function OpenInBrowserOverlay({ app, model, m }: { app: "wechat" | "qq"; 
       className="fixed inset-0 z-50 overflow-y-auto bg-gray-950/95 px-6 pt-4 text-white"
       data-testid="open-in-browser"
     >
-      <svg aria-hidden="true" viewBox="0 0 100 100" className="ml-auto mr-1 h-24 w-24" fill="none" stroke="currentColor" strokeWidth="4" strokeLinecap="round">
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 100 100"
+        className="ml-auto mr-1 h-24 w-24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="4"
+        strokeLinecap="round"
+      >
         <path d="M15 92 C 30 45, 55 25, 88 12" />
         <path d="M70 10 L 89 11 L 82 29" />
       </svg>
@@ -26,15 +34,27 @@ export function OpenInBrowserOverlay({ app, model, m }: { app: "wechat" | "qq"; 
       </h2>
       <ol className="mt-5 space-y-4 text-lg">
         <li className="flex items-center gap-3">
-          <span aria-hidden="true" className="flex size-8 items-center justify-center rounded-full bg-white text-base font-bold text-gray-900">1</span>
+          <span
+            aria-hidden="true"
+            className="flex size-8 items-center justify-center rounded-full bg-white text-base font-bold text-gray-900"
+          >
+            1
+          </span>
           {m.overlayStepMenu}
         </li>
         <li className="flex items-center gap-3">
-          <span aria-hidden="true" className="flex size-8 items-center justify-center rounded-full bg-white text-base font-bold text-gray-900">2</span>
+          <span
+            aria-hidden="true"
+            className="flex size-8 items-center justify-center rounded-full bg-white text-base font-bold text-gray-900"
+          >
+            2
+          </span>
           {m.overlayStepBrowser}
         </li>
       </ol>
-      <p className="mt-6 text-base text-gray-100">{fmt(m.overlayWhy, { app: app === "wechat" ? m.appWechat : m.appQq, wallet })}</p>
+      <p className="mt-6 text-base text-gray-100">
+        {fmt(m.overlayWhy, { app: app === "wechat" ? m.appWechat : m.appQq, wallet })}
+      </p>
     </div>
   );
 }

@@ -22,7 +22,10 @@ export function Steps({ steps, ink, label }: { steps: string[]; ink: string; lab
     <ol className="space-y-2 text-left" aria-label={label}>
       {steps.map((step, i) => (
         <li key={step} className="flex items-start gap-3">
-          <span aria-hidden="true" className={`mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-sm font-semibold text-white ${ink}`}>
+          <span
+            aria-hidden="true"
+            className={`mt-0.5 flex size-6 shrink-0 items-center justify-center rounded-full text-sm font-semibold text-white ${ink}`}
+          >
             {i + 1}
           </span>
           <span className="text-gray-800">{step}</span>
@@ -52,7 +55,12 @@ export function OrderDetails({ model, m }: { model: CashierModel; m: Messages })
 
 export function LanguageLink({ href, m }: { href: string; m: Messages }) {
   return (
-    <a href={href} className="text-sm text-gray-600 underline-offset-2 hover:underline" lang={m.switchLanguage === "English" ? "en" : "zh-CN"} data-testid="switch-language">
+    <a
+      href={href}
+      className="text-sm text-gray-600 underline-offset-2 hover:underline"
+      lang={m.switchLanguage === "English" ? "en" : "zh-CN"}
+      data-testid="switch-language"
+    >
       {m.switchLanguage}
     </a>
   );

@@ -20,7 +20,10 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
   const amount = model.view.pay_amount;
   return (
     <main className="mx-auto grid w-full max-w-4xl overflow-hidden rounded-2xl bg-white shadow-sm md:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)]">
-      <section className={`flex flex-col items-center border-t-4 ${style.accent} ${style.soft} px-8 py-8`} aria-labelledby="qr-title">
+      <section
+        className={`flex flex-col items-center border-t-4 ${style.accent} ${style.soft} px-8 py-8`}
+        aria-labelledby="qr-title"
+      >
         <h1 id="qr-title" className="flex items-center gap-2 text-lg font-semibold text-gray-900">
           <img src={style.logo} alt="" width={28} height={28} />
           {fmt(m.payWith, { wallet })}
@@ -36,7 +39,11 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
             imageSettings={{ src: style.logo, width: LOGO_SIZE, height: LOGO_SIZE, excavate: true }}
           />
         </div>
-        <a href={selfHref} className={`mt-4 text-sm font-medium ${style.inkText} underline-offset-2 hover:underline`} data-testid="refresh-qr">
+        <a
+          href={selfHref}
+          className={`mt-4 text-sm font-medium ${style.inkText} underline-offset-2 hover:underline`}
+          data-testid="refresh-qr"
+        >
           ↻ {m.refreshQr}
         </a>
       </section>
@@ -48,8 +55,7 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
             {amount}
           </p>
           <p className="mt-2 text-sm text-gray-600">
-            {m.timeLeftLabel}{" "}
-            <LiveCountdown className="font-mono text-base font-semibold text-gray-900 tabular-nums" />
+            {m.timeLeftLabel} <LiveCountdown className="font-mono text-base font-semibold text-gray-900 tabular-nums" />
           </p>
         </div>
         <AmountWarning model={model} m={m} />

@@ -16,10 +16,16 @@ export function PhoneLayout({ model, m }: { model: CashierModel; m: Messages }) 
   const style = WALLET_STYLE[model.type];
   return (
     <main className="mx-auto w-full max-w-md">
-      <section className={`border-t-4 ${style.accent} bg-white px-5 pb-5 pt-5 text-center sm:rounded-t-2xl`} aria-labelledby="amount-title">
+      <section
+        className={`border-t-4 ${style.accent} bg-white px-5 pb-5 pt-5 text-center sm:rounded-t-2xl`}
+        aria-labelledby="amount-title"
+      >
         <p className="text-sm text-gray-600">{model.merchantName}</p>
         {/* Which wallet this code is for, before anything else: the payer must open the right app. */}
-        <p className="mt-2 inline-flex items-center gap-1.5 text-sm font-medium text-gray-900" data-testid="wallet-badge">
+        <p
+          className="mt-2 inline-flex items-center gap-1.5 text-sm font-medium text-gray-900"
+          data-testid="wallet-badge"
+        >
           <img src={style.logo} alt="" width={20} height={20} />
           {fmt(m.payWith, { wallet: m[style.name] })}
         </p>

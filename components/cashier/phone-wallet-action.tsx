@@ -7,7 +7,8 @@ import { Steps } from "./parts";
 import { PhoneQr } from "./phone-qr";
 import { WALLET_STYLE } from "./wallet-style";
 
-const PRIMARY = "flex min-h-12 w-full items-center justify-center gap-2 rounded-xl px-4 text-lg font-semibold text-white shadow-sm";
+const PRIMARY =
+  "flex min-h-12 w-full items-center justify-center gap-2 rounded-xl px-4 text-lg font-semibold text-white shadow-sm";
 
 /** The wallet-specific middle of the phone page (see lib/cashier/pay-plan.ts for which case applies when). */
 export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messages }) {
@@ -26,7 +27,9 @@ export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messag
             <img src={style.logo} alt="" width={26} height={26} className="rounded-md ring-2 ring-white/70" />
             {m[phone.label]}
           </WalletLink>
-          <p className="mt-2 text-sm text-gray-600">{phone.kind === "direct" ? m.autoOpenHint : fmt(m.wakeHint, { wallet })}</p>
+          <p className="mt-2 text-sm text-gray-600">
+            {phone.kind === "direct" ? m.autoOpenHint : fmt(m.wakeHint, { wallet })}
+          </p>
           <div className="mt-5">
             <PhoneQr model={model} m={m} size={180} />
             <p className="mt-2 text-xs text-gray-600">{m.scanFromOtherDevice}</p>

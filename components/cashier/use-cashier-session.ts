@@ -11,8 +11,11 @@ export function useCashierSession(orderId: string): () => Promise<string | null>
   const start = () => {
     // Framed pages need the SameSite=None; Secure; Partitioned flavour of the cookie.
     const framed = window.parent !== window;
-    pending.current ??= fetch(`/pay/${orderId}/session${framed ? "?framed=1" : ""}`, { method: "POST", credentials: "include" })
-      .then(async (res) => (res.ok ? ((await res.json()) as { token?: string }).token ?? null : null))
+    pending.current ??= fetch(`/pay/${orderId}/session${framed ? "?framed=1" : ""}`, {
+      method: "POST",
+      credentials: "include",
+    })
+      .then(async (res) => (res.ok ? (((await res.json()) as { token?: string }).token ?? null) : null))
       .catch(() => null);
     return pending.current;
   };

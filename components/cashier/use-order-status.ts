@@ -54,7 +54,10 @@ export function useOrderStatus(initial: PublicOrderView) {
       inFlight.current?.abort();
     };
   }, []);
-  const active = useCallback(() => hiddenSince.current === null || Date.now() - hiddenSince.current < HIDDEN_POLL_MS, []);
+  const active = useCallback(
+    () => hiddenSince.current === null || Date.now() - hiddenSince.current < HIDDEN_POLL_MS,
+    [],
+  );
 
   const fetchStatus = useCallback(async (url: string): Promise<PublicOrderView> => {
     // One request open per payer: a revalidation (focus, the check button) replaces the held one instead of adding one.

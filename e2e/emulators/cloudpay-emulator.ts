@@ -113,7 +113,14 @@ export async function startCloudpayEmulator(options: CloudpayEmulatorOptions): P
     const data: Record<string, unknown> = {
       pay_url: payUrl,
       qrcode_url: `${server.url}/qrcode/build?size=130&text=${encodeURIComponent(payUrl)}`,
-      params: { appkey: f.appkey, price: o.price, type: o.type, out_order_id: o.out_order_id, custom: o.custom, sign: f.sign },
+      params: {
+        appkey: f.appkey,
+        price: o.price,
+        type: o.type,
+        out_order_id: o.out_order_id,
+        custom: o.custom,
+        sign: f.sign,
+      },
     };
     if (options.paydeskExtras) {
       data.order_id = o.order_id;
@@ -167,7 +174,10 @@ export async function startCloudpayEmulator(options: CloudpayEmulatorOptions): P
         extend: o.custom,
       };
       const secret = opts.badSignature ? `${options.appsecret}!` : options.appsecret;
-      const body = new URLSearchParams({ ...fields, sign: cloudpayEmulatorNotifySign(fields, options.appkey, secret) }).toString();
+      const body = new URLSearchParams({
+        ...fields,
+        sign: cloudpayEmulatorNotifySign(fields, options.appkey, secret),
+      }).toString();
       const acks = [await deliver(o, body)];
       for (let i = 0; i < (opts.duplicates ?? 0); i++) acks.push(await deliver(o, body));
       return acks;

@@ -69,8 +69,10 @@ export async function startEmulatorServer(
         const f = faults();
         if (f.delayMs > 0) await sleep(f.delayMs);
         let out: EmulatorResponse;
-        if (f.httpStatus !== null) out = { status: f.httpStatus, body: "<html><body>Bad Gateway</body></html>", contentType: "text/html" };
-        else if (f.garbage) out = { status: 200, body: "<?php echo $result; ?> Warning: mysql_connect()", contentType: "text/html" };
+        if (f.httpStatus !== null)
+          out = { status: f.httpStatus, body: "<html><body>Bad Gateway</body></html>", contentType: "text/html" };
+        else if (f.garbage)
+          out = { status: 200, body: "<?php echo $result; ?> Warning: mysql_connect()", contentType: "text/html" };
         else {
           const address = server.address() as AddressInfo;
           out = await handler({

@@ -13,7 +13,8 @@ const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A desktop browser's User-Agent: what the payer's browser sends when JSJ returns it to `showurl`. */
-export const BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
+export const BROWSER_UA =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 /** The gateway's own server-to-server callback does not claim to be a browser. */
 const SERVER_UA = "JSJ-API-Callback/1.0";
 
@@ -99,12 +100,18 @@ function newCode(wallet: JsjWallet): string {
     : `https://qpay.qq.com/qr/${randomBytes(6).toString("hex")}`;
 }
 
-async function call(url: string, init: { method: "POST" | "GET"; fields: Record<string, string>; userAgent: string }): Promise<JsjCallbackResult> {
+async function call(
+  url: string,
+  init: { method: "POST" | "GET"; fields: Record<string, string>; userAgent: string },
+): Promise<JsjCallbackResult> {
   const query = new URLSearchParams(init.fields).toString();
   const target = init.method === "GET" ? `${url}${url.includes("?") ? "&" : "?"}${query}` : url;
   const res = await fetch(target, {
     method: init.method,
-    headers: { "User-Agent": init.userAgent, ...(init.method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
+    headers: {
+      "User-Agent": init.userAgent,
+      ...(init.method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+    },
     body: init.method === "POST" ? query : undefined,
     redirect: "manual",
   });
@@ -129,13 +136,20 @@ export async function startJsjEmulator(options: JsjEmulatorOptions): Promise<Jsj
     };
     requests.push(request);
     if (faults.delayMs > 0) await sleep(faults.delayMs);
-    if (faults.httpStatus !== null) return { status: faults.httpStatus, body: "<html><body>502 Bad Gateway</body></html>", type: "text/html" };
+    if (faults.httpStatus !== null)
+      return { status: faults.httpStatus, body: "<html><body>502 Bad Gateway</body></html>", type: "text/html" };
     if (faults.errorText !== null) return { status: 200, body: faults.errorText };
     if (!request.apiidOk || !request.keyOk) return { status: 200, body: "APIID或APIKEY错误，请检查。" };
     if (!request.totalOk) return { status: 200, body: "金额格式错误。" };
     const addnum = fields.addnum ?? "";
     if (!/^[A-Za-z0-9]{1,20}$/.test(addnum)) return { status: 200, body: "订单编号格式错误。" };
-    const order: JsjOrder = { addnum, total: fields.total ?? "", uid: fields.uid ?? "", showurl: fields.showurl ?? "", qr: newCode(wallet) };
+    const order: JsjOrder = {
+      addnum,
+      total: fields.total ?? "",
+      uid: fields.uid ?? "",
+      showurl: fields.showurl ?? "",
+      qr: newCode(wallet),
+    };
     orders.set(addnum, order);
     // The gateway's PHP pages sometimes start with a BOM; keep Paydesk honest about trimming it.
     return { status: 200, body: `\uFEFF${order.qr}` };

@@ -112,7 +112,10 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
       if (!signatureValid) return failure("签名错误");
       if (f.mchid !== options.mchid) return failure("商户号错误");
       if (!/^[1-9]\d*$/.test(f.total_fee ?? "")) return failure("金额错误");
-      const payUrl = o.type === "alipay" ? `https://qr.alipay.com/emu${o.payjs_order_id}` : `weixin://wxpay/bizpayurl?pr=emu${o.payjs_order_id.slice(-8)}`;
+      const payUrl =
+        o.type === "alipay"
+          ? `https://qr.alipay.com/emu${o.payjs_order_id}`
+          : `weixin://wxpay/bizpayurl?pr=emu${o.payjs_order_id.slice(-8)}`;
       return signed({
         return_code: 1,
         return_msg: "SUCCESS",

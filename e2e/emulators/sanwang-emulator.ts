@@ -108,7 +108,12 @@ export async function startSanwangEmulator(options: SanwangEmulatorOptions): Pro
         const url = new URL(req.url ?? "/", "http://monitor");
         const amount = url.searchParams.get("amount") ?? "";
         const desc = url.searchParams.get("desc") ?? "";
-        const request: SanwangCodeRequest = { wallet, amount, desc, keyOk: url.searchParams.get("key") === options.key };
+        const request: SanwangCodeRequest = {
+          wallet,
+          amount,
+          desc,
+          keyOk: url.searchParams.get("key") === options.key,
+        };
         requests.push(request);
         if (faults.delayMs > 0) await sleep(faults.delayMs);
         let status = 200;
@@ -149,19 +154,39 @@ export async function startSanwangEmulator(options: SanwangEmulatorOptions): Pro
   }
 
   /** The fields each program pushes, as in the seed's logs. */
-  function notifyFields(qr: string, key: string, amountOverride: number | undefined): { wallet: SanwangWallet; fields: Record<string, string> } {
+  function notifyFields(
+    qr: string,
+    key: string,
+    amountOverride: number | undefined,
+  ): { wallet: SanwangWallet; fields: Record<string, string> } {
     const code = issued.get(qr);
     if (code) {
       const amount = String(amountOverride ?? code.amountFen);
       if (code.wallet === "wxpay") {
         return {
           wallet: "wxpay",
-          fields: { key, amount, memo: code.memo, payermemo: "", time: "2019/5/24 10:41:11", Outtradeno: `1000049901${digits(22)}`, WxUserName: "xinxinbot" },
+          fields: {
+            key,
+            amount,
+            memo: code.memo,
+            payermemo: "",
+            time: "2019/5/24 10:41:11",
+            Outtradeno: `1000049901${digits(22)}`,
+            WxUserName: "xinxinbot",
+          },
         };
       }
       return {
         wallet: "qqpay",
-        fields: { key, listid: `10100002690150${digits(16)}`, amount, memo: code.memo, payer_uin: "4111852", payer_name: "小灰", qq: "976811781" },
+        fields: {
+          key,
+          listid: `10100002690150${digits(16)}`,
+          amount,
+          memo: code.memo,
+          payer_uin: "4111852",
+          payer_name: "小灰",
+          qq: "976811781",
+        },
       };
     }
     // Not one of ours: an Alipay code built from the template (uid, amount in yuan, desc).

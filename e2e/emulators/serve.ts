@@ -27,7 +27,12 @@ async function start(kind: string, opts: Record<string, string>): Promise<Runnin
     case "payjs":
       return startPayjsEmulator({ mchid: opts.mchid ?? "123456", key: opts.key ?? "pj-key", port });
     case "cloudpay":
-      return startCloudpayEmulator({ appkey: opts.appkey ?? "up", appsecret: opts.appsecret ?? "up-secret", notifyUrl: opts.notify_url, port });
+      return startCloudpayEmulator({
+        appkey: opts.appkey ?? "up",
+        appsecret: opts.appsecret ?? "up-secret",
+        notifyUrl: opts.notify_url,
+        port,
+      });
     default:
       throw new Error(`unknown emulator "${kind}" (gemafu | payjs | cloudpay)`);
   }

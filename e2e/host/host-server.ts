@@ -22,7 +22,10 @@ export function hostPage(paydeskBase: string): string {
 </script></body></html>`;
 }
 
-export async function startHost(port: number, paydeskBase: string): Promise<{ origin: string; close: () => Promise<void> }> {
+export async function startHost(
+  port: number,
+  paydeskBase: string,
+): Promise<{ origin: string; close: () => Promise<void> }> {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
     res.end(hostPage(paydeskBase));

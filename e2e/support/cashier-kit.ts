@@ -7,7 +7,8 @@ import { createOrder, type CreatedOrder } from "./merchant-api";
 export const UA = {
   iphone:
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-  androidChrome: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+  androidChrome:
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
   wechat:
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN",
   qq: "Mozilla/5.0 (Linux; Android 13; V2196A; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/98.0.4758.87 MQQBrowser/6.2 TBS/046715 Mobile Safari/537.36 V1_AND_SQ_9.0.8_5196_YYB_D QQ/9.0.8.14755 NetType/WIFI",
@@ -25,8 +26,19 @@ export const SHOP = {
   long: { appkey: "long", appsecret: "long-secret-e2e" },
 } as const;
 
-export async function phoneContext(browser: Browser, ua: string, extra: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext({ userAgent: ua, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "zh-CN", ...extra });
+export async function phoneContext(
+  browser: Browser,
+  ua: string,
+  extra: { javaScriptEnabled?: boolean } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    userAgent: ua,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    ...extra,
+  });
 }
 
 export async function order(
@@ -46,9 +58,16 @@ const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
  * Pays like the sandbox provider would: its signed notification, md5(order_id + amount + trade_no + key), straight to
  * /api/notify/{channel} (DESIGN §1.2), independent of the page's button.
  */
-export async function payBySandboxNotify(request: APIRequestContext, channel: string, orderId: string, amountFen: number): Promise<void> {
+export async function payBySandboxNotify(
+  request: APIRequestContext,
+  channel: string,
+  orderId: string,
+  amountFen: number,
+): Promise<void> {
   const fields = { order_id: orderId, amount: String(amountFen), trade_no: `E2E${randomBytes(8).toString("hex")}` };
-  const res = await request.post(`/api/notify/${channel}`, { form: { ...fields, sign: md5(fields.order_id + fields.amount + fields.trade_no + "sandbox") } });
+  const res = await request.post(`/api/notify/${channel}`, {
+    form: { ...fields, sign: md5(fields.order_id + fields.amount + fields.trade_no + "sandbox") },
+  });
   expect(await res.text()).toBe("success");
 }
 
@@ -56,5 +75,8 @@ export async function payBySandboxNotify(request: APIRequestContext, channel: st
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), label).toEqual([]);
+  expect(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    label,
+  ).toEqual([]);
 }

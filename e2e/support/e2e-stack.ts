@@ -25,10 +25,27 @@ async function main(): Promise<void> {
   const jsj = await startJsjEmulator({ apiid: "10086", apikey: "e2e-jsj-key", wallet: "qqpay" });
   sanwang.notifyUrls.wxpay = `${base}/api/notify/sw-wx`;
 
-  const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as { merchants: unknown[]; channels: unknown[] };
+  const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as {
+    merchants: unknown[];
+    channels: unknown[];
+  };
   config.channels.push(
-    { id: "pj-ali", provider: "payjs", types: ["alipay"], base_url: payjs.baseUrl, mchid: "1560000001", key: "e2e-payjs-key" },
-    { id: "sw-wx", provider: "sanwang", types: ["wxpay"], key: "e2e-sanwang-key", return_flag: "#", monitor_url: sanwang.wxpayUrl },
+    {
+      id: "pj-ali",
+      provider: "payjs",
+      types: ["alipay"],
+      base_url: payjs.baseUrl,
+      mchid: "1560000001",
+      key: "e2e-payjs-key",
+    },
+    {
+      id: "sw-wx",
+      provider: "sanwang",
+      types: ["wxpay"],
+      key: "e2e-sanwang-key",
+      return_flag: "#",
+      monitor_url: sanwang.wxpayUrl,
+    },
     { id: "jsj-qq", provider: "jsj", types: ["qqpay"], base_url: jsj.url, apiid: "10086", apikey: "e2e-jsj-key" },
   );
   config.merchants.push({
@@ -48,8 +65,13 @@ async function main(): Promise<void> {
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
     req.on("end", () => {
       const run = async () => {
-        const { wallet, order_id: orderId, qr } = JSON.parse(body || "{}") as { wallet?: string; order_id?: string; qr?: string };
-        if (req.url !== "/pay" || !wallet || !orderId || !qr) return { status: 400, answer: "wallet, order_id and qr required" };
+        const {
+          wallet,
+          order_id: orderId,
+          qr,
+        } = JSON.parse(body || "{}") as { wallet?: string; order_id?: string; qr?: string };
+        if (req.url !== "/pay" || !wallet || !orderId || !qr)
+          return { status: 400, answer: "wallet, order_id and qr required" };
         if (wallet === "alipay") return { status: 200, answer: await payjs.pay(orderId) };
         if (wallet === "wxpay") return { status: 200, answer: await sanwang.pay(qr) };
         const order = [...jsj.orders.values()].find((o) => o.qr === qr);

@@ -36,6 +36,9 @@ export async function createOrder(
 export function returnUrlVerifies(url: string, merchant: { appkey: string; appsecret: string } = DEMO): boolean {
   const q = new URL(url).searchParams;
   const g = (k: string) => q.get(k) ?? "";
-  const expected = md5(md5(merchant.appkey + g("price") + g("type") + g("product_id") + g("order_id") + g("out_order_id")) + merchant.appsecret);
+  const expected = md5(
+    md5(merchant.appkey + g("price") + g("type") + g("product_id") + g("order_id") + g("out_order_id")) +
+      merchant.appsecret,
+  );
   return expected === g("sign");
 }

@@ -20,9 +20,13 @@ export async function reviewPayments(ctx: AppContext, limit = 50): Promise<strin
 export async function notificationLog(ctx: AppContext, orderId: string): Promise<string[]> {
   const n = await findNotificationByOrder(ctx.db, orderId);
   if (!n) return [`no notification for order ${orderId}`];
-  const lines = [`${orderId}: ${n.status}, ${n.attempts} attempt(s), next ${new Date(n.next_attempt_at).toISOString()} → ${n.url}`];
+  const lines = [
+    `${orderId}: ${n.status}, ${n.attempts} attempt(s), next ${new Date(n.next_attempt_at).toISOString()} → ${n.url}`,
+  ];
   for (const a of await listAttempts(ctx.db, n.id)) {
-    lines.push(`  #${a.attempt_no} ${new Date(a.started_at).toISOString()} ${a.outcome} http=${a.http_status ?? "-"} ${a.error ?? JSON.stringify(a.response_body ?? "")}`);
+    lines.push(
+      `  #${a.attempt_no} ${new Date(a.started_at).toISOString()} ${a.outcome} http=${a.http_status ?? "-"} ${a.error ?? JSON.stringify(a.response_body ?? "")}`,
+    );
   }
   return lines;
 }
@@ -31,5 +35,9 @@ export async function resend(ctx: AppContext, orderId: string): Promise<string[]
   const ok = await resendNotification(ctx.db, orderId, ctx.now());
   // On PostgreSQL this wakes a running instance's dispatcher; on SQLite (another process) its safety net finds it.
   if (ok) await ctx.events.publish({ type: "notification.due", orderId });
-  return [ok ? `${orderId}: queued again with a fresh retry schedule` : `${orderId}: nothing to resend (no failed notification)`];
+  return [
+    ok
+      ? `${orderId}: queued again with a fresh retry schedule`
+      : `${orderId}: nothing to resend (no failed notification)`,
+  ];
 }

@@ -8,12 +8,17 @@ import { detectAgent } from "./user-agent";
 
 const UA = {
   desktop: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-  iphone: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-  androidChrome: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
-  wechat: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN",
+  iphone:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  androidChrome:
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+  wechat:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN",
   qq: "Mozilla/5.0 (Linux; Android 13; V2196A; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/98.0.4758.87 MQQBrowser/6.2 TBS/046715 Mobile Safari/537.36 V1_AND_SQ_9.0.8_5196_YYB_D QQ/9.0.8.14755 NetType/WIFI",
-  qqBrowser: "Mozilla/5.0 (Linux; Android 13; V2196A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.87 MQQBrowser/14.2 Mobile Safari/537.36",
-  alipay: "Mozilla/5.0 (Linux; Android 13; 22081212C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/108.0 Mobile Safari/537.36 AlipayClient/10.5.0 Language/zh-Hans",
+  qqBrowser:
+    "Mozilla/5.0 (Linux; Android 13; V2196A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.87 MQQBrowser/14.2 Mobile Safari/537.36",
+  alipay:
+    "Mozilla/5.0 (Linux; Android 13; 22081212C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/108.0 Mobile Safari/537.36 AlipayClient/10.5.0 Language/zh-Hans",
 };
 
 describe("detectAgent", () => {
@@ -67,12 +72,20 @@ describe("planPayment", () => {
 
   it("desktop gets the PC layout", () => expect(plan("alipay", ali, UA.desktop).layout).toBe("pc"));
   it("iPhone wakes Alipay with the scheme", () =>
-    expect(plan("alipay", ali, UA.iphone)).toEqual({ layout: "h5", phone: { kind: "wake", href: alipaySchemeLink(ali), label: "wakeAlipay" } }));
+    expect(plan("alipay", ali, UA.iphone)).toEqual({
+      layout: "h5",
+      phone: { kind: "wake", href: alipaySchemeLink(ali), label: "wakeAlipay" },
+    }));
   it("Android Chrome wakes Alipay with an intent", () =>
-    expect(plan("alipay", ali, UA.androidChrome).phone).toEqual({ kind: "wake", href: alipayIntentLink(ali), label: "wakeAlipay" }));
+    expect(plan("alipay", ali, UA.androidChrome).phone).toEqual({
+      kind: "wake",
+      href: alipayIntentLink(ali),
+      label: "wakeAlipay",
+    }));
   it("QQ Browser is an ordinary browser: scheme link", () =>
     expect(plan("alipay", ali, UA.qqBrowser).phone).toMatchObject({ kind: "wake", href: alipaySchemeLink(ali) }));
-  it("inside Alipay: straight to the code", () => expect(plan("alipay", ali, UA.alipay).phone).toMatchObject({ kind: "direct", href: ali }));
+  it("inside Alipay: straight to the code", () =>
+    expect(plan("alipay", ali, UA.alipay).phone).toMatchObject({ kind: "direct", href: ali }));
   it("Alipay inside WeChat or QQ: overlay", () => {
     expect(plan("alipay", ali, UA.wechat).phone).toEqual({ kind: "open-in-browser", app: "wechat" });
     expect(plan("alipay", ali, UA.qq).phone).toEqual({ kind: "open-in-browser", app: "qq" });
@@ -85,7 +98,9 @@ describe("planPayment", () => {
   it("WeChat personal vs Native codes", () => {
     expect(plan("wxpay", "wxp://f2f0abc", UA.iphone).phone).toEqual({ kind: "wechat-album", inWechat: false });
     expect(plan("wxpay", "wxp://f2f0abc", UA.wechat).phone).toEqual({ kind: "wechat-album", inWechat: true });
-    expect(plan("wxpay", "weixin://wxpay/bizpayurl?pr=x", UA.androidChrome).phone).toEqual({ kind: "wechat-other-device" });
+    expect(plan("wxpay", "weixin://wxpay/bizpayurl?pr=x", UA.androidChrome).phone).toEqual({
+      kind: "wechat-other-device",
+    });
   });
 });
 

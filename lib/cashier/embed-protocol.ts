@@ -22,10 +22,7 @@ export type PaydeskMessageBody = Distribute<PaydeskMessage>;
  * The origin to talk to: the host origin embed.js announced (`?origin=`), else what the browser reports about the
  * parent; returned only when it is one of the merchant's embed origins.
  */
-export function pickHostOrigin(
-  candidates: (string | null | undefined)[],
-  allowed: readonly string[],
-): string | null {
+export function pickHostOrigin(candidates: (string | null | undefined)[], allowed: readonly string[]): string | null {
   const normalized = new Set(allowed.map(originOf).filter((o): o is string => o !== null));
   for (const candidate of candidates) {
     const origin = candidate ? originOf(candidate) : null;

@@ -44,7 +44,8 @@ function phoneAction(type: PayType, kind: PayloadKind, payload: string, agent: P
     if (agent.inApp === "wechat") return { kind: "open-in-browser", app: "wechat" };
     return { kind: "wake", href: payload, label: "openQq" };
   }
-  if (type === "wxpay" && kind === "wechat-personal") return { kind: "wechat-album", inWechat: agent.inApp === "wechat" };
+  if (type === "wxpay" && kind === "wechat-personal")
+    return { kind: "wechat-album", inWechat: agent.inApp === "wechat" };
   if (type === "wxpay" && kind === "wechat-native") return { kind: "wechat-other-device" };
   return { kind: "qr-only" };
 }

@@ -26,7 +26,8 @@ export function detectAgent(ua: string | null | undefined): PayerAgent {
       : /\bQQ\/\d/.test(s)
         ? "qq"
         : null;
-  const otherChromium = /EdgA|SamsungBrowser|OPR\/|UCBrowser|MQQBrowser|HuaweiBrowser|MiuiBrowser|VivoBrowser|HeyTapBrowser|Quark|baiduboxapp|; wv\)/i;
+  const otherChromium =
+    /EdgA|SamsungBrowser|OPR\/|UCBrowser|MQQBrowser|HuaweiBrowser|MiuiBrowser|VivoBrowser|HeyTapBrowser|Quark|baiduboxapp|; wv\)/i;
   const androidChrome = os === "android" && inApp === null && /Chrome\/\d/.test(s) && !otherChromium.test(s);
   return { mobile: MOBILE.test(s), os, inApp, androidChrome };
 }

@@ -14,7 +14,12 @@ function seeded(seed: number): () => number {
   };
 }
 
-const ch = (id: string, types: ChannelConfig["types"] = ["wxpay"]): ChannelConfig => ({ id, provider: "sandbox", types, key: "sandbox" });
+const ch = (id: string, types: ChannelConfig["types"] = ["wxpay"]): ChannelConfig => ({
+  id,
+  provider: "sandbox",
+  types,
+  key: "sandbox",
+});
 const channels = [ch("a"), ch("b"), ch("c"), ch("d")];
 // 2026-11-22 12:00 in Shanghai is 04:00 UTC.
 const NOON = Date.UTC(2026, 10, 22, 4, 0, 0);
@@ -61,7 +66,12 @@ describe("rotation (PROTOCOLS §1.6)", () => {
     const random = seeded(99);
     const counts = new Map<string, number>();
     for (let i = 0; i < 4000; i++) {
-      const id = rotate(channels, "random", { lastPaidChannel: "a", collectedToday: new Map([["a", 10_000]]) }, random).id;
+      const id = rotate(
+        channels,
+        "random",
+        { lastPaidChannel: "a", collectedToday: new Map([["a", 10_000]]) },
+        random,
+      ).id;
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     for (const c of channels) expect(counts.get(c.id)).toBeGreaterThan(850);
@@ -69,7 +79,9 @@ describe("rotation (PROTOCOLS §1.6)", () => {
   });
 
   it("an exclusion never empties the list", () => {
-    expect(rotate([ch("only")], "smart", { lastPaidChannel: "only", collectedToday: new Map() }, seeded(1)).id).toBe("only");
+    expect(rotate([ch("only")], "smart", { lastPaidChannel: "only", collectedToday: new Map() }, seeded(1)).id).toBe(
+      "only",
+    );
     expect(rotate([ch("only")], "uniform", { collectedToday: new Map([["only", 5]]) }, seeded(1)).id).toBe("only");
   });
 });

@@ -17,7 +17,10 @@ export async function createTestOrder(ctx: AppContext, price: string, type: stri
   if (!merchant) return { ok: false, message: "演示商户未启用" };
   const outOrderId = `DEMO${Date.now()}${randomBase62(4)}`;
   const custom = "demo-user";
-  const sign = createSign({ appkey: merchant.appkey, price, type, out_order_id: outOrderId, custom }, merchant.appsecret);
+  const sign = createSign(
+    { appkey: merchant.appkey, price, type, out_order_id: outOrderId, custom },
+    merchant.appsecret,
+  );
   const body = new URLSearchParams({ appkey: merchant.appkey, price, type, out_order_id: outOrderId, custom, sign });
   const handler = merchantHandler(createOrder, () => Promise.resolve(ctx));
   const response = await handler(

@@ -17,12 +17,22 @@ export function demoMerchant(ctx: AppContext, appkey: string = DEMO_APPKEY): Mer
 }
 
 /** The demo shop's notify endpoint: verify, record, answer `success` (or `fail` for a bad signature). */
-export async function receiveDemoNotify(ctx: AppContext, rawBody: string, appkey?: string): Promise<"success" | "fail"> {
+export async function receiveDemoNotify(
+  ctx: AppContext,
+  rawBody: string,
+  appkey?: string,
+): Promise<"success" | "fail"> {
   const merchant = demoMerchant(ctx, appkey);
   if (!merchant) return "fail";
   const f = Object.fromEntries(new URLSearchParams(rawBody));
   const verified = verifyNotifyForm(merchant.appkey, merchant.appsecret, f);
-  await insertDemoReceipt(ctx.db, { orderId: f.order_id ?? "", outOrderId: f.out_order_id ?? "", fields: f, verified, now: ctx.now() });
+  await insertDemoReceipt(ctx.db, {
+    orderId: f.order_id ?? "",
+    outOrderId: f.out_order_id ?? "",
+    fields: f,
+    verified,
+    now: ctx.now(),
+  });
   return verified ? "success" : "fail";
 }
 
@@ -32,7 +42,13 @@ export function verifyDemoReturn(ctx: AppContext, q: Record<string, string>): bo
   if (!merchant) return false;
   const expected = returnSign(
     merchant.appkey,
-    { price: q.price ?? "", type: q.type ?? "", product_id: q.product_id ?? "", order_id: q.order_id ?? "", out_order_id: q.out_order_id ?? "" },
+    {
+      price: q.price ?? "",
+      type: q.type ?? "",
+      product_id: q.product_id ?? "",
+      order_id: q.order_id ?? "",
+      out_order_id: q.out_order_id ?? "",
+    },
     merchant.appsecret,
   );
   return signaturesEqual(expected, q.sign ?? "");
@@ -40,5 +56,9 @@ export function verifyDemoReturn(ctx: AppContext, q: Record<string, string>): bo
 
 export async function demoReceipts(ctx: AppContext, orderId: string) {
   const rows = await listDemoReceipts(ctx.db, orderId);
-  return rows.map((r) => ({ verified: r.verified === 1, receivedAt: r.received_at, fields: JSON.parse(r.fields) as Record<string, string> }));
+  return rows.map((r) => ({
+    verified: r.verified === 1,
+    receivedAt: r.received_at,
+    fields: JSON.parse(r.fields) as Record<string, string>,
+  }));
 }

@@ -146,7 +146,10 @@ export class LiveOrders {
 const globalForLive = globalThis as unknown as { __paydeskLiveOrders?: WeakMap<EventBus, LiveOrders> };
 
 /** The LiveOrders of a context's bus (one per process in production; one per test context in tests). */
-export function liveOrdersFor(ctx: { db: Db; events: EventBus; now(): number; log: Logger }, safetyNetMs = 2000): LiveOrders {
+export function liveOrdersFor(
+  ctx: { db: Db; events: EventBus; now(): number; log: Logger },
+  safetyNetMs = 2000,
+): LiveOrders {
   const byBus = (globalForLive.__paydeskLiveOrders ??= new WeakMap());
   let live = byBus.get(ctx.events);
   if (!live) {

@@ -8,9 +8,17 @@ export async function healthResponse(): Promise<Response> {
   try {
     const ctx = await getAppContext();
     await sql`select 1`.execute(ctx.db);
-    const body = { status: "ok", database: "ok", held_polls: liveOrdersFor(ctx).waiting, time: Math.floor(Date.now() / 1000) };
+    const body = {
+      status: "ok",
+      database: "ok",
+      held_polls: liveOrdersFor(ctx).waiting,
+      time: Math.floor(Date.now() / 1000),
+    };
     return Response.json(body, { headers: { "Cache-Control": "no-store" } });
   } catch {
-    return Response.json({ status: "error", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return Response.json(
+      { status: "error", database: "unreachable" },
+      { status: 503, headers: { "Cache-Control": "no-store" } },
+    );
   }
 }

@@ -29,7 +29,8 @@ export async function readParams(request: Request): Promise<Record<string, strin
     } catch {
       throw new UnreadableRequest("malformed JSON body");
     }
-    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new UnreadableRequest("JSON body must be an object");
+    if (typeof json !== "object" || json === null || Array.isArray(json))
+      throw new UnreadableRequest("JSON body must be an object");
     for (const [k, v] of Object.entries(json)) {
       if (v === null || v === undefined) continue;
       if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") params[k] = String(v);

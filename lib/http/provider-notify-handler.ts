@@ -31,7 +31,10 @@ export async function handleNotify(
       case "ack":
         return new Response(result.ack.body, {
           status: result.ack.status,
-          headers: { "Content-Type": result.ack.contentType ?? "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+          headers: {
+            "Content-Type": result.ack.contentType ?? "text/plain; charset=utf-8",
+            "Cache-Control": "no-store",
+          },
         });
     }
   } catch (err) {

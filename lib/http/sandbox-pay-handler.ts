@@ -24,7 +24,8 @@ export async function handleSandboxPay(request: Request): Promise<Response> {
     let orderId: string | undefined;
     if (contentType.includes("json")) {
       const parsed: unknown = JSON.parse(raw || "{}");
-      if (parsed && typeof parsed === "object" && "order_id" in parsed && typeof parsed.order_id === "string") orderId = parsed.order_id;
+      if (parsed && typeof parsed === "object" && "order_id" in parsed && typeof parsed.order_id === "string")
+        orderId = parsed.order_id;
     } else {
       orderId = new URLSearchParams(raw).get("order_id") ?? undefined;
     }

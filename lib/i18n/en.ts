@@ -19,7 +19,8 @@ export const en: Messages = {
   stepPay: "Scan the code and confirm",
   refreshQr: "Refresh code",
   amountWarning: "Pay exactly ¥{amount}, not a cent more or less",
-  amountWarningWhy: "The amount differs from the order price ¥{price} so that your payment can be matched; a different amount will not be credited automatically.",
+  amountWarningWhy:
+    "The amount differs from the order price ¥{price} so that your payment can be matched; a different amount will not be credited automatically.",
   freeAmountWhy: "You will type the amount yourself: enter ¥{amount}.",
   wakeAlipay: "Open Alipay to pay",
   openQq: "Open QQ Wallet to pay",
@@ -32,7 +33,8 @@ export const en: Messages = {
   wxScanStep: "Open WeChat and tap “Scan”",
   wxAlbumStep: "Tap “Album” at the top right and pick the saved code",
   wxNativeTitle: "Scan from another device",
-  wxNativeBody: "This is an official WeChat Pay code: it can only be paid by scanning it with the camera, not by long-press or from the album. Open this page on a computer or another phone and scan it with WeChat on this phone.",
+  wxNativeBody:
+    "This is an official WeChat Pay code: it can only be paid by scanning it with the camera, not by long-press or from the album. Open this page on a computer or another phone and scan it with WeChat on this phone.",
   overlayTitle: "Open this page in your browser",
   overlayStepMenu: "Tap ··· at the top right",
   overlayStepBrowser: "Choose “Open in browser”",
@@ -61,11 +63,13 @@ export const en: Messages = {
   noscriptNote: "This page refreshes the payment status every 5 seconds.",
   switchLanguage: "中文",
   orderNotFoundTitle: "Order not found",
-  orderNotFoundBody: "This payment link is wrong or no longer valid. Go back to the shop and order again; if you have already paid, contact the shop.",
+  orderNotFoundBody:
+    "This payment link is wrong or no longer valid. Go back to the shop and order again; if you have already paid, contact the shop.",
   pageNotFoundTitle: "Page not found",
   pageNotFoundBody: "Check that the link is complete, or go back to the shop and open it again.",
   errorTitle: "This page cannot be shown right now",
-  errorBody: "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
+  errorBody:
+    "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
   retry: "Reload",
   secureNote: "Checkout by Paydesk",
 };

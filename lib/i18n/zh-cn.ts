@@ -33,7 +33,8 @@ export const zhCN = {
   wxScanStep: "打开微信，点击“扫一扫”",
   wxAlbumStep: "点击右上角“相册”，选择刚保存的二维码",
   wxNativeTitle: "请用另一台设备扫码",
-  wxNativeBody: "这是微信官方收款码，只能用摄像头扫码支付，不能长按识别，也不能从相册识别。请在电脑或另一台手机上打开本页，再用这台手机的微信扫一扫。",
+  wxNativeBody:
+    "这是微信官方收款码，只能用摄像头扫码支付，不能长按识别，也不能从相册识别。请在电脑或另一台手机上打开本页，再用这台手机的微信扫一扫。",
   overlayTitle: "请在浏览器中打开",
   overlayStepMenu: "点击右上角 ···",
   overlayStepBrowser: "选择“在浏览器打开”",

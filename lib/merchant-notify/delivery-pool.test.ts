@@ -55,9 +55,13 @@ describe("delivery pool", () => {
     const started = Date.now();
     const other = await queue(fast.notifyUrl);
     pool.kick();
-    await expect.poll(() => fast.received.filter((n) => n.fields.order_id === other).length, { timeout: 2_000 }).toBe(1);
+    await expect
+      .poll(() => fast.received.filter((n) => n.fields.order_id === other).length, { timeout: 2_000 })
+      .toBe(1);
     expect(Date.now() - started).toBeLessThan(1_000);
-    await expect.poll(async () => (await findNotificationByOrder(db.db, other))?.status, { timeout: 2_000 }).toBe("delivered");
+    await expect
+      .poll(async () => (await findNotificationByOrder(db.db, other))?.status, { timeout: 2_000 })
+      .toBe("delivered");
     // The hanging shop still holds only its 4 slots; nothing more of its 60 was sent meanwhile.
     expect(hanging.received).toHaveLength(4);
     expect(pool.busy).toBe(4);
@@ -91,14 +95,20 @@ describe("delivery pool", () => {
     const pool = new DeliveryPool(db.db, opts({ owner: "big" }));
     pools.push(pool);
     // A shop answering a megabyte: the attempt is logged with the first KiB only, and counts as not delivered.
-    const server = await import("@/test/support/http-server").then((m) => m.serveFetch(async () => new Response("x".repeat(1 << 20))));
+    const server = await import("@/test/support/http-server").then((m) =>
+      m.serveFetch(async () => new Response("x".repeat(1 << 20))),
+    );
     try {
       const id = await queue(`${server.url}/notify`);
       pool.kick();
       await expect.poll(async () => (await findNotificationByOrder(db.db, id))?.attempts, { timeout: 3_000 }).toBe(1);
       const row = (await findNotificationByOrder(db.db, id))!;
       expect(row.status).toBe("pending");
-      const attempt = await db.db.selectFrom("notification_attempts").selectAll().where("notification_id", "=", row.id).executeTakeFirstOrThrow();
+      const attempt = await db.db
+        .selectFrom("notification_attempts")
+        .selectAll()
+        .where("notification_id", "=", row.id)
+        .executeTakeFirstOrThrow();
       expect(attempt.response_body).toHaveLength(1024);
     } finally {
       await server.close();

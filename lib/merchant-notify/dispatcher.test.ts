@@ -20,7 +20,14 @@ describe("merchant notification dispatcher", () => {
   let clock: ManualClock;
   let seq = 0;
 
-  const opts = (over: Partial<DispatcherOptions> = {}): DispatcherOptions => ({ owner: "A", now: clock.now, fetch, timeoutMs: 300, log: silent, ...over });
+  const opts = (over: Partial<DispatcherOptions> = {}): DispatcherOptions => ({
+    owner: "A",
+    now: clock.now,
+    fetch,
+    timeoutMs: 300,
+    log: silent,
+    ...over,
+  });
   const queue = async (url = shop.notifyUrl) => {
     const orderId = `ORDER${++seq}`;
     await insertNotification(db.db, { orderId, url, body: `order_id=${orderId}&sign=x`, now: clock.now() });
@@ -45,7 +52,9 @@ describe("merchant notification dispatcher", () => {
   });
 
   it("the schedule is WeChat Pay's: 15 retries over about 24 hours", () => {
-    expect(RETRY_DELAYS_MS.map((ms) => ms / 1000)).toEqual([15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600]);
+    expect(RETRY_DELAYS_MS.map((ms) => ms / 1000)).toEqual([
+      15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+    ]);
     expect(MAX_ATTEMPTS).toBe(16);
     const total = RETRY_DELAYS_MS.reduce((a, b) => a + b, 0) / 3_600_000;
     expect(total).toBeGreaterThan(24);
@@ -58,7 +67,13 @@ describe("merchant notification dispatcher", () => {
     const n = await row(id);
     expect(n).toMatchObject({ status: "delivered", attempts: 1, lease_owner: null });
     const [attempt] = await listAttempts(db.db, n.id);
-    expect(attempt).toMatchObject({ attempt_no: 1, http_status: 200, response_body: "success", outcome: "delivered", error: null });
+    expect(attempt).toMatchObject({
+      attempt_no: 1,
+      http_status: 200,
+      response_body: "success",
+      outcome: "delivered",
+      error: null,
+    });
     expect(await dispatchDue(db.db, opts())).toBe(0);
   });
 
@@ -115,7 +130,10 @@ describe("merchant notification dispatcher", () => {
   it("two instances racing for the same rows never send the same attempt twice", async () => {
     const before = shop.received.length;
     const ids = await Promise.all([queue(), queue(), queue()]);
-    const [a, b] = await Promise.all([dispatchDue(db.db, opts({ owner: "A" })), dispatchDue(db.db, opts({ owner: "B" }))]);
+    const [a, b] = await Promise.all([
+      dispatchDue(db.db, opts({ owner: "A" })),
+      dispatchDue(db.db, opts({ owner: "B" })),
+    ]);
     expect(a + b).toBe(3);
     expect(shop.received.length - before).toBe(3);
     for (const id of ids) expect((await row(id)).attempts).toBe(1);
@@ -125,7 +143,9 @@ describe("merchant notification dispatcher", () => {
     shop.behaviour = "hang";
     const id = await queue();
     const before = shop.received.length;
-    const child = spawn("npx", ["tsx", "--conditions=react-server", "test/support/dispatch-child.ts", dbUrl], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npx", ["tsx", "--conditions=react-server", "test/support/dispatch-child.ts", dbUrl], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     // Wait until the child's request reached the shop, then kill it without warning.
     const deadline = Date.now() + 15_000;
     while (shop.received.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -2,7 +2,12 @@ import "server-only";
 import type { Logger } from "pino";
 import type { EventBus } from "@/lib/events/event-bus";
 import type { Db } from "@/lib/storage/database";
-import { claimNotification, dueNotificationIds, finishAttempt, type NotificationRow } from "@/lib/storage/notifications-repo";
+import {
+  claimNotification,
+  dueNotificationIds,
+  finishAttempt,
+  type NotificationRow,
+} from "@/lib/storage/notifications-repo";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
 
 export interface DispatcherOptions {
@@ -65,7 +70,12 @@ async function post(n: NotificationRow, opts: DispatcherOptions): Promise<Attemp
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
     const text = await readCapped(res, BODY_LOG_LIMIT);
-    return { delivered: res.status < 300 && text.trim().toLowerCase() === "success", httpStatus: res.status, body: text, error: null };
+    return {
+      delivered: res.status < 300 && text.trim().toLowerCase() === "success",
+      httpStatus: res.status,
+      body: text,
+      error: null,
+    };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const error = e.name === "TimeoutError" ? `timeout after ${opts.timeoutMs} ms` : (e.cause?.code ?? e.message);

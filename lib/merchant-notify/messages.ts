@@ -1,11 +1,7 @@
 import "server-only";
 import type { Merchant } from "@/lib/config";
 import { formatYuan } from "@/lib/money";
-import {
-  buildReturnUrl,
-  notifySign,
-  type MerchantNotifyFields,
-} from "@/lib/merchant-protocol/sign";
+import { buildReturnUrl, notifySign, type MerchantNotifyFields } from "@/lib/merchant-protocol/sign";
 import type { OrderRow } from "@/lib/storage/orders-repo";
 
 /** The async notify form for a paid order (PROTOCOLS §1.2), signed, as the exact body every retry will send. */

@@ -23,25 +23,49 @@ describe("merchant protocol signatures (PROTOCOLS §1)", () => {
 
   it("create: md5(md5(appkey+price+type+out_order_id+custom)+appsecret)", () => {
     // I=$(m 'k10.82alipay5cc75a6a0b418test_user'); m "${I}s1secret"
-    expect(createSign({ appkey: "k1", price: "0.82", type: "alipay", out_order_id: "5cc75a6a0b418", custom: "test_user" }, "s1secret")).toBe(
-      "95559f211b98fa827abb0153d97ebd4a",
-    );
+    expect(
+      createSign(
+        { appkey: "k1", price: "0.82", type: "alipay", out_order_id: "5cc75a6a0b418", custom: "test_user" },
+        "s1secret",
+      ),
+    ).toBe("95559f211b98fa827abb0153d97ebd4a");
   });
 
   it("create signs the price string as received: 10 and 10.00 differ", () => {
     // I=$(m 'k110alipayA1'); m "${I}s1secret"   and   I=$(m 'k110.00alipayA1'); m "${I}s1secret"
-    expect(createSign({ appkey: "k1", price: "10", type: "alipay", out_order_id: "A1", custom: "" }, "s1secret")).toBe("ccdf8db980fb0ffd1c97fe1df055611e");
-    expect(createSign({ appkey: "k1", price: "10.00", type: "alipay", out_order_id: "A1", custom: "" }, "s1secret")).toBe("31dd6fec0a649bf86b8022040d627aca");
+    expect(createSign({ appkey: "k1", price: "10", type: "alipay", out_order_id: "A1", custom: "" }, "s1secret")).toBe(
+      "ccdf8db980fb0ffd1c97fe1df055611e",
+    );
+    expect(
+      createSign({ appkey: "k1", price: "10.00", type: "alipay", out_order_id: "A1", custom: "" }, "s1secret"),
+    ).toBe("31dd6fec0a649bf86b8022040d627aca");
   });
 
   it("async notify: md5(md5(appkey+order_id+out_order_id+price+realprice+type+paytime+extend)+appsecret)", () => {
     // I=$(m 'k1ORD1A110.0010.00wxpay1795316704u9'); m "${I}s1secret"
-    const fields = { order_id: "ORD1", out_order_id: "A1", price: "10.00", realprice: "10.00", type: "wxpay", paytime: "1795316704", extend: "u9" };
+    const fields = {
+      order_id: "ORD1",
+      out_order_id: "A1",
+      price: "10.00",
+      realprice: "10.00",
+      type: "wxpay",
+      paytime: "1795316704",
+      extend: "u9",
+    };
     expect(notifySign("k1", fields, "s1secret")).toBe("e43a7d724de959588b476872a6f4ca15");
   });
 
   it("verifies a received notify form, and refuses one with any field changed", () => {
-    const form = { order_id: "ORD1", out_order_id: "A1", price: "10.00", realprice: "10.00", type: "wxpay", paytime: "1795316704", extend: "u9", sign: "e43a7d724de959588b476872a6f4ca15" };
+    const form = {
+      order_id: "ORD1",
+      out_order_id: "A1",
+      price: "10.00",
+      realprice: "10.00",
+      type: "wxpay",
+      paytime: "1795316704",
+      extend: "u9",
+      sign: "e43a7d724de959588b476872a6f4ca15",
+    };
     expect(verifyNotifyForm("k1", "s1secret", form)).toBe(true);
     expect(verifyNotifyForm("k1", "s1secret", { ...form, realprice: "1.00" })).toBe(false);
     expect(verifyNotifyForm("k1", "other", form)).toBe(false);
@@ -68,7 +92,9 @@ describe("merchant protocol signatures (PROTOCOLS §1)", () => {
 
   it("sandbox notify: md5(order_id+amount+trade_no+key)", () => {
     // m 'ORD11000T1sandbox'
-    expect(sandboxNotifySign({ order_id: "ORD1", amount: "1000", trade_no: "T1" }, "sandbox")).toBe("076fd1b072af4af440fca3f9fafe7713");
+    expect(sandboxNotifySign({ order_id: "ORD1", amount: "1000", trade_no: "T1" }, "sandbox")).toBe(
+      "076fd1b072af4af440fca3f9fafe7713",
+    );
   });
 
   it("compares signatures case-insensitively and rejects different lengths", () => {

@@ -5,12 +5,7 @@ import { buildNotifyBody } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Db } from "@/lib/storage/database";
 import { insertNotification } from "@/lib/storage/notifications-repo";
-import {
-  findOrderById,
-  findOrderByProviderOrderId,
-  markOrderPaid,
-  type OrderRow,
-} from "@/lib/storage/orders-repo";
+import { findOrderById, findOrderByProviderOrderId, markOrderPaid, type OrderRow } from "@/lib/storage/orders-repo";
 import { insertPaymentOnce, setPaymentOutcome } from "@/lib/storage/payments-repo";
 import { decidePayment } from "./lifecycle";
 
@@ -95,12 +90,30 @@ async function applyInTransaction(ctx: AppContext, payment: VerifiedPayment): Pr
       await setPaymentOutcome(tx, paymentId, { status: "unmatched", orderId: order.id, reason: "order_paid" });
       return { outcome: "unmatched", orderId: order.id, reason: "order_paid" };
     }
-    await setPaymentOutcome(tx, paymentId, { status: "applied", orderId: order.id, reason: decision.late ? "late" : null });
+    await setPaymentOutcome(tx, paymentId, {
+      status: "applied",
+      orderId: order.id,
+      reason: decision.late ? "late" : null,
+    });
     if (merchant?.notify_url) {
-      const paid: OrderRow = { ...order, status: "paid", real_fen: payment.amountFen, paid_at: now, late: decision.late ? 1 : 0 };
-      await insertNotification(tx, { orderId: order.id, url: merchant.notify_url, body: buildNotifyBody(merchant, paid), now });
+      const paid: OrderRow = {
+        ...order,
+        status: "paid",
+        real_fen: payment.amountFen,
+        paid_at: now,
+        late: decision.late ? 1 : 0,
+      };
+      await insertNotification(tx, {
+        orderId: order.id,
+        url: merchant.notify_url,
+        body: buildNotifyBody(merchant, paid),
+        now,
+      });
     } else {
-      ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order's merchant has no notify_url; no notification queued");
+      ctx.log.error(
+        { orderId: order.id, appkey: order.appkey },
+        "paid order's merchant has no notify_url; no notification queued",
+      );
     }
     return { outcome: "applied", orderId: order.id, late: decision.late };
   });

@@ -11,7 +11,17 @@ import { createOrder } from "./create-order";
 
 const file = (rotation: "smart" | "uniform") =>
   configFileSchema.parse({
-    merchants: [{ appkey: "k1", appsecret: "s1secret", name: "S", notify_url: "https://s.example/n", return_url: "https://s.example/r", rotation, channels: ["a", "b", "c"] }],
+    merchants: [
+      {
+        appkey: "k1",
+        appsecret: "s1secret",
+        name: "S",
+        notify_url: "https://s.example/n",
+        return_url: "https://s.example/r",
+        rotation,
+        channels: ["a", "b", "c"],
+      },
+    ],
     channels: ["a", "b", "c"].map((id) => ({ id, provider: "sandbox", types: ["alipay"] })),
   });
 
@@ -26,7 +36,14 @@ describe("channel selection through create, with facts from storage", () => {
   async function createAndMaybePay(ctx: TestContext, pay: boolean, price = "1.00") {
     const data = await createOrder(ctx, signedCreateParams({ price, type: "alipay", out_order_id: `sel-${++seq}` }));
     const order = (await findOrderById(ctx.db, data.order_id))!;
-    if (pay) await applyPayment(ctx, { channelId: order.channel_id, tradeNo: `T${seq}`, amountFen: order.pay_amount_fen, match: { by: "order_id", orderId: order.id }, raw: {} });
+    if (pay)
+      await applyPayment(ctx, {
+        channelId: order.channel_id,
+        tradeNo: `T${seq}`,
+        amountFen: order.pay_amount_fen,
+        match: { by: "order_id", orderId: order.id },
+        raw: {},
+      });
     ctx.clock.advance(1000);
     return order.channel_id;
   }

@@ -103,7 +103,10 @@ export async function createOrder(ctx: AppContext, params: Record<string, string
 
   const p = parsed.data;
   // The signature covers the strings exactly as received: "10" and "10.00" sign differently.
-  const expected = createSign({ appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom: p.custom }, merchant.appsecret);
+  const expected = createSign(
+    { appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom: p.custom },
+    merchant.appsecret,
+  );
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
 
   if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
@@ -183,17 +186,17 @@ async function createFresh(
     const result = await withTimeout(
       timeoutMs,
       (signal) =>
-      ctx.provider(channel).createPayment({
-        orderId: id,
-        amountFen: priceFen,
-        type: request.type,
-        notifyUrl: `${ctx.config.baseUrl}/api/notify/${channel.id}`,
-        pageUrl: `${ctx.config.baseUrl}/pay/${id}`,
-        subject: merchant.name,
-        payerId: request.custom || id,
-        now,
-        signal,
-      }),
+        ctx.provider(channel).createPayment({
+          orderId: id,
+          amountFen: priceFen,
+          type: request.type,
+          notifyUrl: `${ctx.config.baseUrl}/api/notify/${channel.id}`,
+          pageUrl: `${ctx.config.baseUrl}/pay/${id}`,
+          subject: merchant.name,
+          payerId: request.custom || id,
+          now,
+          signal,
+        }),
       () => new UpstreamError(`上游通道超时（${timeoutMs} ms）`),
     );
     if (!Number.isSafeInteger(result.payAmountFen) || result.payAmountFen <= 0 || !result.payload) {
@@ -227,7 +230,6 @@ async function createFresh(
   }
 }
 
-
 /** Rules, circuit breaker, then the merchant's rotation strategy (PROTOCOLS §1.6). */
 async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType, priceFen: number, now: number) {
   const breaker = channelBreaker();
@@ -239,7 +241,10 @@ async function selectChannel(ctx: AppContext, merchant: Merchant, type: PayType,
   const ids = candidates.map((c) => c.id);
   const facts = {
     lastPaidChannel: merchant.rotation === "smart" ? await lastPaidChannel(ctx.db, merchant.appkey) : undefined,
-    collectedToday: merchant.rotation === "uniform" ? await collectedSince(ctx.db, ids, shanghaiDayStart(now)) : new Map<string, number>(),
+    collectedToday:
+      merchant.rotation === "uniform"
+        ? await collectedSince(ctx.db, ids, shanghaiDayStart(now))
+        : new Map<string, number>(),
   };
   return rotate(candidates, merchant.rotation, facts, ctx.random);
 }

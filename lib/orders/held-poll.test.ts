@@ -35,21 +35,41 @@ let seq = 0;
 
 async function newOrder(ctx: AppContext): Promise<string> {
   const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
-  const body = new URLSearchParams(signedCreateParams({ price: "3.00", type: "alipay", out_order_id: `hp-${++seq}-${randomBytes(3).toString("hex")}` }));
-  const res = (await (await create(new Request("http://x/api/cloudpay/create", { method: "POST", body }))).json()) as { data: { order_id: string } };
+  const body = new URLSearchParams(
+    signedCreateParams({
+      price: "3.00",
+      type: "alipay",
+      out_order_id: `hp-${++seq}-${randomBytes(3).toString("hex")}`,
+    }),
+  );
+  const res = (await (await create(new Request("http://x/api/cloudpay/create", { method: "POST", body }))).json()) as {
+    data: { order_id: string };
+  };
   return res.data.order_id;
 }
 
 /** The nosign query as the page sends it; resolves with the envelope and how long it took. */
-async function poll(ctx: AppContext, params: Record<string, string>, signal?: AbortSignal): Promise<{ body: Envelope; ms: number }> {
+async function poll(
+  ctx: AppContext,
+  params: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<{ body: Envelope; ms: number }> {
   const query = merchantHandler(queryOrder, () => Promise.resolve(ctx));
   const started = Date.now();
-  const res = await query(new Request(`http://x/api/cloudpay/query?${new URLSearchParams({ sign: "nosign", ...params })}`, { signal }));
+  const res = await query(
+    new Request(`http://x/api/cloudpay/query?${new URLSearchParams({ sign: "nosign", ...params })}`, { signal }),
+  );
   return { body: (await res.json()) as Envelope, ms: Date.now() - started };
 }
 
 const pay = (ctx: AppContext, orderId: string) =>
-  applyPayment(ctx, { channelId: "sandbox", tradeNo: `T-${orderId}`, amountFen: 300, match: { by: "order_id", orderId }, raw: {} });
+  applyPayment(ctx, {
+    channelId: "sandbox",
+    tradeNo: `T-${orderId}`,
+    amountFen: 300,
+    match: { by: "order_id", orderId },
+    raw: {},
+  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,14 +140,25 @@ describe("held nosign poll (SQLite, one process)", () => {
 
   it("old clients without status/wait get today's answer at once", async () => {
     const orderId = await newOrder(ctx);
-    const variants: Record<string, string>[] = [{ order_id: orderId }, { order_id: orderId, status: "pending" }, { order_id: orderId, wait: "10" }];
+    const variants: Record<string, string>[] = [
+      { order_id: orderId },
+      { order_id: orderId, status: "pending" },
+      { order_id: orderId, wait: "10" },
+    ];
     for (const params of variants) {
       const { body, ms } = await poll(ctx, params);
       expect(ms).toBeLessThan(500);
       expect(body.code).toBe(100);
       const order = (await ctx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst())!;
       expect(body.data).toEqual(buildPublicView(ctx.config.merchants[0], order, undefined, ctx.now()));
-      expect(Object.keys(body.data!).sort()).toEqual(["expires_in", "order_id", "pay_amount", "price", "status", "type"]);
+      expect(Object.keys(body.data!).sort()).toEqual([
+        "expires_in",
+        "order_id",
+        "pay_amount",
+        "price",
+        "status",
+        "type",
+      ]);
     }
   });
 
@@ -203,24 +234,30 @@ describe("held poll across two instances (PostgreSQL LISTEN/NOTIFY)", async () =
     }
   });
 
-  it.skipIf(reason !== null)("a payment on instance A wakes a held poll on instance B before its wait ends", async () => {
-    handles = [await openDatabase(TEST_PG_URL, { pgSchema: schema }), await openDatabase(TEST_PG_URL, { pgSchema: schema })];
-    const instances = await Promise.all(
-      handles.map(async (h) => {
-        const events = await createEventBus(h, silent);
-        buses.push(events);
-        return testContext(h, testAppConfig(), { events, now: () => Date.now() });
-      }),
-    );
-    const [a, b] = instances as [TestContext, TestContext];
-    // The safety net would find the payment too, but only after its 60 s here: the wake-up must be the event.
-    liveOrdersFor(b, 60_000);
-    const orderId = await newOrder(a);
-    const held = poll(b, { order_id: orderId, status: "pending", wait: "10" });
-    await sleep(200);
-    await pay(a, orderId);
-    const { body, ms } = await held;
-    expect(body.data!.status).toBe("paid");
-    expect(ms).toBeLessThan(2_000);
-  });
+  it.skipIf(reason !== null)(
+    "a payment on instance A wakes a held poll on instance B before its wait ends",
+    async () => {
+      handles = [
+        await openDatabase(TEST_PG_URL, { pgSchema: schema }),
+        await openDatabase(TEST_PG_URL, { pgSchema: schema }),
+      ];
+      const instances = await Promise.all(
+        handles.map(async (h) => {
+          const events = await createEventBus(h, silent);
+          buses.push(events);
+          return testContext(h, testAppConfig(), { events, now: () => Date.now() });
+        }),
+      );
+      const [a, b] = instances as [TestContext, TestContext];
+      // The safety net would find the payment too, but only after its 60 s here: the wake-up must be the event.
+      liveOrdersFor(b, 60_000);
+      const orderId = await newOrder(a);
+      const held = poll(b, { order_id: orderId, status: "pending", wait: "10" });
+      await sleep(200);
+      await pay(a, orderId);
+      const { body, ms } = await held;
+      expect(body.data!.status).toBe("paid");
+      expect(ms).toBeLessThan(2_000);
+    },
+  );
 });

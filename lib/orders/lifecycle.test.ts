@@ -19,9 +19,21 @@ describe("order state machine", () => {
 
   it.each([
     ["pending, exact amount, in time", order("pending"), 1000, T0, { action: "apply", late: false }],
-    ["pending past expiry (sweeper not run yet), within grace", order("pending"), 1000, T0 + 400_000, { action: "apply", late: true }],
+    [
+      "pending past expiry (sweeper not run yet), within grace",
+      order("pending"),
+      1000,
+      T0 + 400_000,
+      { action: "apply", late: true },
+    ],
     ["expired, within grace", order("expired"), 1000, T0 + 300_000 + GRACE, { action: "apply", late: true }],
-    ["expired, after grace", order("expired"), 1000, T0 + 300_001 + GRACE, { action: "reject", reason: "grace_passed" }],
+    [
+      "expired, after grace",
+      order("expired"),
+      1000,
+      T0 + 300_001 + GRACE,
+      { action: "reject", reason: "grace_passed" },
+    ],
     ["short payment", order("pending"), 999, T0, { action: "mismatch" }],
     ["over payment", order("pending"), 1001, T0, { action: "mismatch" }],
     ["already paid", order("paid"), 1000, T0, { action: "reject", reason: "order_paid" }],

@@ -7,7 +7,15 @@ import { UpstreamError, type PaymentProvider } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderByMerchantRef } from "@/lib/storage/orders-repo";
 import { signedCreateParams, signedLookupParams, signedRecordsParams } from "@/test/support/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, TEST_MERCHANT, type TestContext, type TestDialect } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  postgresUnavailableReason,
+  testAppConfig,
+  testContext,
+  TEST_MERCHANT,
+  type TestContext,
+  type TestDialect,
+} from "@/test/support/test-context";
 import { createOrder } from "./create-order";
 import { applyPayment } from "./apply-payment";
 import { closeOrder, listRecords, queryOrder } from "./merchant-queries";
@@ -50,7 +58,11 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
   let ctx: TestContext;
   let brokenMode: "error" | "hang" = "error";
 
-  const call = async (run: Parameters<typeof merchantHandler>[0], params: Record<string, string>, init: { json?: boolean; method?: string } = {}) => {
+  const call = async (
+    run: Parameters<typeof merchantHandler>[0],
+    params: Record<string, string>,
+    init: { json?: boolean; method?: string } = {},
+  ) => {
     const handler = merchantHandler(run, () => Promise.resolve(ctx));
     const method = init.method ?? "POST";
     const request =
@@ -83,7 +95,10 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
         if (channel.id !== "broken") return base.provider(channel);
         const failing: PaymentProvider = {
           retryAck: { status: 200, body: "fail" },
-          createPayment: () => (brokenMode === "error" ? Promise.reject(new UpstreamError("金额变动无法支付")) : new Promise(() => undefined)),
+          createPayment: () =>
+            brokenMode === "error"
+              ? Promise.reject(new UpstreamError("金额变动无法支付"))
+              : new Promise(() => undefined),
           parseNotify: () => Promise.resolve({ kind: "rejected", reason: "n/a", ack: { status: 200, body: "fail" } }),
         };
         return failing;
@@ -99,21 +114,73 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
       ["103 without sign", () => ({ ...ok(), sign: "" }), 103],
       ["104 for a bad sign", () => ({ ...ok(), sign: "0".repeat(32) }), 104],
       ["104 when a signed field was changed", () => ({ ...ok(), price: "1.0" }), 104],
-      ["105 without price", () => { const p = ok(); delete p.price; return p; }, 105],
-      ["105 without out_order_id", () => { const p = ok(); delete p.out_order_id; return p; }, 105],
+      [
+        "105 without price",
+        () => {
+          const p = ok();
+          delete p.price;
+          return p;
+        },
+        105,
+      ],
+      [
+        "105 without out_order_id",
+        () => {
+          const p = ok();
+          delete p.out_order_id;
+          return p;
+        },
+        105,
+      ],
       ["106 with a forbidden parameter", () => ({ ...ok(), notify_url: "https://evil.example/" }), 106],
-      ["107 when the merchant's API is closed", () => signedFor("k-closed", { price: "1.00", type: "alipay", out_order_id: "c1" }), 107],
-      ["108 without a return URL", () => signedFor("k-noreturn", { price: "1.00", type: "alipay", out_order_id: "c1" }), 108],
-      ["109 without a notify URL", () => signedFor("k-nonotify", { price: "1.00", type: "alipay", out_order_id: "c1" }), 109],
+      [
+        "107 when the merchant's API is closed",
+        () => signedFor("k-closed", { price: "1.00", type: "alipay", out_order_id: "c1" }),
+        107,
+      ],
+      [
+        "108 without a return URL",
+        () => signedFor("k-noreturn", { price: "1.00", type: "alipay", out_order_id: "c1" }),
+        108,
+      ],
+      [
+        "109 without a notify URL",
+        () => signedFor("k-nonotify", { price: "1.00", type: "alipay", out_order_id: "c1" }),
+        109,
+      ],
       ["201 for price 0", () => signedCreateParams({ price: "0", type: "alipay", out_order_id: "p0" }), 201],
       ["201 for a negative price", () => signedCreateParams({ price: "-1", type: "alipay", out_order_id: "p1" }), 201],
-      ["201 for three decimals", () => signedCreateParams({ price: "10.001", type: "alipay", out_order_id: "p2" }), 201],
+      [
+        "201 for three decimals",
+        () => signedCreateParams({ price: "10.001", type: "alipay", out_order_id: "p2" }),
+        201,
+      ],
       ["201 for an exponent", () => signedCreateParams({ price: "1e3", type: "alipay", out_order_id: "p3" }), 201],
-      ["202 for an unknown type", () => signedCreateParams({ price: "1.00", type: "bitcoin", out_order_id: "t1" }), 202],
-      ["203 for a type the merchant disabled", () => signedFor("k-noqq", { price: "1.00", type: "qqpay", out_order_id: "t2" }), 203],
-      ["203 for a type no channel of the merchant serves", () => signedFor("k-rules", { price: "0.50", type: "alipay", out_order_id: "t3" }), 203],
-      ["204 when the channel's rules exclude the price", () => signedFor("k-rules", { price: "5.00", type: "wxpay", out_order_id: "t4" }), 204],
-      ["208 when the provider fails, with its message", () => signedFor("k-broken", { price: "1.00", type: "alipay", out_order_id: "u1" }), 208],
+      [
+        "202 for an unknown type",
+        () => signedCreateParams({ price: "1.00", type: "bitcoin", out_order_id: "t1" }),
+        202,
+      ],
+      [
+        "203 for a type the merchant disabled",
+        () => signedFor("k-noqq", { price: "1.00", type: "qqpay", out_order_id: "t2" }),
+        203,
+      ],
+      [
+        "203 for a type no channel of the merchant serves",
+        () => signedFor("k-rules", { price: "0.50", type: "alipay", out_order_id: "t3" }),
+        203,
+      ],
+      [
+        "204 when the channel's rules exclude the price",
+        () => signedFor("k-rules", { price: "5.00", type: "wxpay", out_order_id: "t4" }),
+        204,
+      ],
+      [
+        "208 when the provider fails, with its message",
+        () => signedFor("k-broken", { price: "1.00", type: "alipay", out_order_id: "u1" }),
+        208,
+      ],
     ])("%s", async (_name, params, code) => {
       const res = await create(params());
       expect(res.code).toBe(code);
@@ -123,18 +190,28 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
 
     it("105 for a malformed JSON body, never a stack trace", async () => {
       const handler = merchantHandler(createOrder, () => Promise.resolve(ctx));
-      const res = await handler(new Request("http://x/api", { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" }));
+      const res = await handler(
+        new Request("http://x/api", { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" }),
+      );
       const body = (await res.json()) as Envelope;
       expect(body.code).toBe(105);
       expect(JSON.stringify(body)).not.toMatch(/at .*\.ts/);
     });
 
     it("110 once the merchant's daily quota is used up", async () => {
-      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q1" }))).code).toBe(100);
-      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q2" }))).code).toBe(100);
-      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q3" }))).code).toBe(110);
+      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q1" }))).code).toBe(
+        100,
+      );
+      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q2" }))).code).toBe(
+        100,
+      );
+      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q3" }))).code).toBe(
+        110,
+      );
       // A retry of an order that exists is not a new order and still answers.
-      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q1" }))).code).toBe(100);
+      expect((await create(signedFor("k-quota", { price: "1.00", type: "alipay", out_order_id: "q1" }))).code).toBe(
+        100,
+      );
     });
 
     it("208 on an upstream timeout, within the channel's timeout, leaving no order behind", async () => {
@@ -183,7 +260,9 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
       expect(again.code).toBe(100);
       expect(again.data!.order_id).toBe(first.data!.order_id);
       expect(again.data!.pay_url).toBe(first.data!.pay_url);
-      const changed = await create(signedCreateParams({ price: "3.00", type: "alipay", out_order_id: "idem-1", custom: "u" }));
+      const changed = await create(
+        signedCreateParams({ price: "3.00", type: "alipay", out_order_id: "idem-1", custom: "u" }),
+      );
       expect(changed.code).toBe(199);
       expect(changed.msg).toContain("商户订单号已存在");
     });
@@ -209,11 +288,26 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
 
   describe("query", () => {
     it("nosign shows only the public view", async () => {
-      const created = await create(signedCreateParams({ price: "5.00", type: "alipay", out_order_id: "q-pub", custom: "secret-user@example.com" }));
+      const created = await create(
+        signedCreateParams({ price: "5.00", type: "alipay", out_order_id: "q-pub", custom: "secret-user@example.com" }),
+      );
       const res = await call(queryOrder, { order_id: created.data!.order_id!, sign: "nosign" }, { method: "GET" });
       expect(res.code).toBe(100);
-      expect(Object.keys(res.data!).sort()).toEqual(["expires_in", "order_id", "pay_amount", "price", "status", "type"]);
-      expect(res.data).toMatchObject({ status: "pending", price: "5.00", pay_amount: "5.00", type: "alipay", expires_in: 300 });
+      expect(Object.keys(res.data!).sort()).toEqual([
+        "expires_in",
+        "order_id",
+        "pay_amount",
+        "price",
+        "status",
+        "type",
+      ]);
+      expect(res.data).toMatchObject({
+        status: "pending",
+        price: "5.00",
+        pay_amount: "5.00",
+        type: "alipay",
+        expires_in: 300,
+      });
       const text = JSON.stringify(res);
       expect(text).not.toContain("q-pub");
       expect(text).not.toContain("secret-user");
@@ -226,19 +320,44 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
     });
 
     it("signed query shows the merchant's full view; a bad sign answers 104", async () => {
-      expect((await create(signedCreateParams({ price: "5.00", type: "qqpay", out_order_id: "q-full", custom: "u7" }))).code).toBe(100);
+      expect(
+        (await create(signedCreateParams({ price: "5.00", type: "qqpay", out_order_id: "q-full", custom: "u7" }))).code,
+      ).toBe(100);
       const res = await call(queryOrder, signedLookupParams("q-full"));
       expect(res.code).toBe(100);
-      expect(res.data).toMatchObject({ out_order_id: "q-full", custom: "u7", status: "pending", realprice: null, paytime: null, late: false, notify_status: null, notify_attempts: 0 });
+      expect(res.data).toMatchObject({
+        out_order_id: "q-full",
+        custom: "u7",
+        status: "pending",
+        realprice: null,
+        paytime: null,
+        late: false,
+        notify_status: null,
+        notify_attempts: 0,
+      });
       expect((await call(queryOrder, { ...signedLookupParams("q-full"), sign: "f".repeat(32) })).code).toBe(104);
       expect((await call(queryOrder, signedLookupParams("never-made"))).code).toBe(199);
     });
 
     it("a paid order shows payment, late flag and notify state", async () => {
-      const created = await create(signedCreateParams({ price: "6.00", type: "alipay", out_order_id: "q-paid", custom: "u8" }));
-      await applyPayment(ctx, { channelId: "sandbox", tradeNo: "T-q-paid", amountFen: 600, match: { by: "order_id", orderId: created.data!.order_id! }, raw: {} });
+      const created = await create(
+        signedCreateParams({ price: "6.00", type: "alipay", out_order_id: "q-paid", custom: "u8" }),
+      );
+      await applyPayment(ctx, {
+        channelId: "sandbox",
+        tradeNo: "T-q-paid",
+        amountFen: 600,
+        match: { by: "order_id", orderId: created.data!.order_id! },
+        raw: {},
+      });
       const res = await call(queryOrder, signedLookupParams("q-paid"));
-      expect(res.data).toMatchObject({ status: "paid", realprice: "6.00", late: false, notify_status: "pending", notify_attempts: 0 });
+      expect(res.data).toMatchObject({
+        status: "paid",
+        realprice: "6.00",
+        late: false,
+        notify_status: "pending",
+        notify_attempts: 0,
+      });
       expect(res.data!.paytime).toBe(Math.floor(ctx.now() / 1000));
     });
   });
@@ -250,13 +369,25 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
       expect(res.code).toBe(100);
       expect(res.data!.status).toBe("closed");
       expect((await call(closeOrder, signedLookupParams("c-1"))).code).toBe(100);
-      const pay = await applyPayment(ctx, { channelId: "sandbox", tradeNo: "T-c-1", amountFen: 700, match: { by: "order_id", orderId: created.data!.order_id! }, raw: {} });
+      const pay = await applyPayment(ctx, {
+        channelId: "sandbox",
+        tradeNo: "T-c-1",
+        amountFen: 700,
+        match: { by: "order_id", orderId: created.data!.order_id! },
+        raw: {},
+      });
       expect(pay).toMatchObject({ outcome: "unmatched", reason: "order_closed" });
     });
 
     it("refuses to close a paid order and checks the signature", async () => {
       const created = await create(signedCreateParams({ price: "7.00", type: "alipay", out_order_id: "c-2" }));
-      await applyPayment(ctx, { channelId: "sandbox", tradeNo: "T-c-2", amountFen: 700, match: { by: "order_id", orderId: created.data!.order_id! }, raw: {} });
+      await applyPayment(ctx, {
+        channelId: "sandbox",
+        tradeNo: "T-c-2",
+        amountFen: 700,
+        match: { by: "order_id", orderId: created.data!.order_id! },
+        raw: {},
+      });
       expect((await call(closeOrder, signedLookupParams("c-2"))).code).toBe(199);
       expect((await call(closeOrder, { ...signedLookupParams("c-2"), sign: "0".repeat(32) })).code).toBe(104);
     });
@@ -266,19 +397,39 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("merc
     it("lists one customer's paid orders, newest first", async () => {
       const ids: string[] = [];
       for (const [i, out] of ["r-1", "r-2", "r-3"].entries()) {
-        const created = await create(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: out, custom: "rec-user" }));
+        const created = await create(
+          signedCreateParams({ price: "1.00", type: "alipay", out_order_id: out, custom: "rec-user" }),
+        );
         ids.push(created.data!.order_id!);
         if (i < 2) {
           ctx.clock.advance(1000);
-          await applyPayment(ctx, { channelId: "sandbox", tradeNo: `T-${out}`, amountFen: 100, match: { by: "order_id", orderId: created.data!.order_id! }, raw: {} });
+          await applyPayment(ctx, {
+            channelId: "sandbox",
+            tradeNo: `T-${out}`,
+            amountFen: 100,
+            match: { by: "order_id", orderId: created.data!.order_id! },
+            raw: {},
+          });
         }
       }
-      await create(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: "r-other", custom: "someone-else" }));
+      await create(
+        signedCreateParams({ price: "1.00", type: "alipay", out_order_id: "r-other", custom: "someone-else" }),
+      );
       const res = await call(listRecords, signedRecordsParams("rec-user"), { method: "GET" });
       expect(res.code).toBe(100);
       const list = res.data as unknown as { out_order_id: string; status: string }[];
       expect(list.map((o) => o.out_order_id)).toEqual(["r-2", "r-1"]);
-      expect((await call(listRecords, { ...signedRecordsParams("rec-user"), sign: createSign({ appkey: "k1", price: "", type: "", out_order_id: "", custom: "" }, TEST_MERCHANT.appsecret) })).code).toBe(104);
+      expect(
+        (
+          await call(listRecords, {
+            ...signedRecordsParams("rec-user"),
+            sign: createSign(
+              { appkey: "k1", price: "", type: "", out_order_id: "", custom: "" },
+              TEST_MERCHANT.appsecret,
+            ),
+          })
+        ).code,
+      ).toBe(104);
       expect((await call(listRecords, { appkey: "k1", sign: "x" })).code).toBe(105);
     });
   });

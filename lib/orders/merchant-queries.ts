@@ -26,7 +26,10 @@ async function signedLookup(ctx: AppContext, params: Record<string, string>) {
   const merchant = merchantFor(ctx, params);
   const parsed = lookupSchema.safeParse(params);
   if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "out_order_id");
-  const expected = orderLookupSign({ appkey: merchant.appkey, out_order_id: parsed.data.out_order_id }, merchant.appsecret);
+  const expected = orderLookupSign(
+    { appkey: merchant.appkey, out_order_id: parsed.data.out_order_id },
+    merchant.appsecret,
+  );
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
   const found = await findOrderByMerchantRef(ctx.db, merchant.appkey, parsed.data.out_order_id);
   // Expiry is enforced on this read too.
@@ -63,7 +66,10 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
   const order = await signedLookup(ctx, params);
   const now = ctx.now();
   if (order.status !== "closed") {
-    if (!canClose(order, now) || !(await transitionOrder(ctx.db, order.id, ["pending"], "closed", now, { closed_at: now }))) {
+    if (
+      !canClose(order, now) ||
+      !(await transitionOrder(ctx.db, order.id, ["pending"], "closed", now, { closed_at: now }))
+    ) {
       throw new MerchantError(MerchantCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
     }
     await ctx.events.publish({ type: "order.closed", orderId: order.id });

@@ -92,7 +92,11 @@ export function buildPublicView(
  * When the view will change by itself, without any event (ms from `now`): a pending order at its expiry, a paid
  * order whose shop has not answered when the 10 s are up. Undefined when only an event can change it.
  */
-export function nextChangeIn(order: OrderRow, notification: NotificationRow | undefined, now: number): number | undefined {
+export function nextChangeIn(
+  order: OrderRow,
+  notification: NotificationRow | undefined,
+  now: number,
+): number | undefined {
   const status = effectiveStatus(order, now);
   if (status === "pending") return order.expires_at - now;
   if (status === "paid" && order.paid_at !== null && notification?.status !== "delivered") {
@@ -118,7 +122,11 @@ export async function publicOrderView(ctx: AppContext, orderId: string): Promise
  * The explicit reconciliation step (the "I have paid" button): a pending order's provider is asked, rate-limited,
  * waiting at most `maxWaitMs`, and the view answered reflects what it said. Never fails the view.
  */
-export async function reconciledOrderView(ctx: AppContext, orderId: string, maxWaitMs?: number): Promise<PublicOrderView | undefined> {
+export async function reconciledOrderView(
+  ctx: AppContext,
+  orderId: string,
+  maxWaitMs?: number,
+): Promise<PublicOrderView | undefined> {
   const snap = await liveOrdersFor(ctx).snapshot(orderId);
   if (!snap) return undefined;
   if (effectiveStatus(snap.order, ctx.now()) === "pending" && (await reconcileForView(ctx, snap.order, maxWaitMs))) {

@@ -4,7 +4,13 @@ import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  type TestContext,
+} from "@/test/support/test-context";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import type { RunningServer } from "@/test/support/http-server";
 import pino from "pino";
@@ -32,7 +38,9 @@ describe("payment loop over HTTP (sandbox)", () => {
   it("creates, pays through the notify endpoint, and notifies the shop once", async () => {
     const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
       method: "POST",
-      body: new URLSearchParams(signedCreateParams({ price: "12.30", type: "alipay", out_order_id: "loop-1", custom: "u1" })),
+      body: new URLSearchParams(
+        signedCreateParams({ price: "12.30", type: "alipay", out_order_id: "loop-1", custom: "u1" }),
+      ),
     });
     const created = (await res.json()) as { code: number; data: { order_id: string; pay_url: string } };
     expect(created.code).toBe(100);
@@ -40,14 +48,29 @@ describe("payment loop over HTTP (sandbox)", () => {
 
     const fields = { order_id: created.data.order_id, amount: "1230", trade_no: "T-1" };
     // sign = md5(order_id + amount + trade_no + key) with the default sandbox key
-    const form = new URLSearchParams({ ...fields, sign: md5(fields.order_id + fields.amount + fields.trade_no + "sandbox") });
+    const form = new URLSearchParams({
+      ...fields,
+      sign: md5(fields.order_id + fields.amount + fields.trade_no + "sandbox"),
+    });
     const ack = await fetch(`${paydesk.url}/api/notify/sandbox`, { method: "POST", body: form });
     expect(await ack.text()).toBe("success");
 
-    const delivered = await dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+    const delivered = await dispatchDue(ctx.db, {
+      owner: "t",
+      now: ctx.now,
+      fetch,
+      timeoutMs: 2000,
+      log: pino({ level: "silent" }),
+    });
     expect(delivered).toBe(1);
     const got = shop.verifiedFor(created.data.order_id);
     expect(got).toHaveLength(1);
-    expect(got[0]!.fields).toMatchObject({ out_order_id: "loop-1", price: "12.30", realprice: "12.30", type: "alipay", extend: "u1" });
+    expect(got[0]!.fields).toMatchObject({
+      out_order_id: "loop-1",
+      price: "12.30",
+      realprice: "12.30",
+      type: "alipay",
+      extend: "u1",
+    });
   });
 });

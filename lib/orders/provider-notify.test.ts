@@ -5,7 +5,14 @@ import { md5 } from "@/lib/merchant-protocol/sign";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { findOrderById, sweepOrders } from "@/lib/storage/orders-repo";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext, type TestContext, type TestDialect } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  postgresUnavailableReason,
+  testAppConfig,
+  testContext,
+  type TestContext,
+  type TestDialect,
+} from "@/test/support/test-context";
 import { createOrder } from "./create-order";
 
 const file = configFileSchema.parse({
@@ -55,29 +62,42 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
   function notify(channel: string, f: { order_id: string; amount: string; trade_no: string }, key = "sandbox") {
     const body = new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + key) });
     return handleNotify(
-      new Request(`http://paydesk.test/api/notify/${channel}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body }),
+      new Request(`http://paydesk.test/api/notify/${channel}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      }),
       channel,
       () => Promise.resolve(ctx),
     ).then(async (r) => ({ status: r.status, body: await r.text() }));
   }
 
-  const payments = (orderId: string) => ctx.db.selectFrom("payments").selectAll().where("order_id", "=", orderId).execute();
-  const outbox = (orderId: string) => ctx.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute();
+  const payments = (orderId: string) =>
+    ctx.db.selectFrom("payments").selectAll().where("order_id", "=", orderId).execute();
+  const outbox = (orderId: string) =>
+    ctx.db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).execute();
 
   it.skipIf(skip)("a bad signature answers fail and changes nothing", async () => {
     const id = await newOrder();
     const body = new URLSearchParams({ order_id: id, amount: "1000", trade_no: "BAD-1", sign: md5("forged") });
-    const res = await handleNotify(new Request("http://x/api/notify/sandbox", { method: "POST", body }), "sandbox", () => Promise.resolve(ctx));
+    const res = await handleNotify(
+      new Request("http://x/api/notify/sandbox", { method: "POST", body }),
+      "sandbox",
+      () => Promise.resolve(ctx),
+    );
     expect(await res.text()).toBe("fail");
     const wrongKey = await notify("sandbox", { order_id: id, amount: "1000", trade_no: "BAD-2" }, "not-the-key");
     expect(wrongKey.body).toBe("fail");
     expect((await findOrderById(ctx.db, id))!.status).toBe("pending");
-    expect(await ctx.db.selectFrom("payments").selectAll().where("trade_no", "in", ["BAD-1", "BAD-2"]).execute()).toHaveLength(0);
+    expect(
+      await ctx.db.selectFrom("payments").selectAll().where("trade_no", "in", ["BAD-1", "BAD-2"]).execute(),
+    ).toHaveLength(0);
   });
 
   it.skipIf(skip)("pays the order once for sequential duplicates", async () => {
     const id = await newOrder();
-    for (let i = 0; i < 3; i++) expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
+    for (let i = 0; i < 3; i++)
+      expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
     const order = await findOrderById(ctx.db, id);
     expect(order).toMatchObject({ status: "paid", real_fen: 1000, late: 0 });
     expect(await payments(id)).toHaveLength(1);
@@ -86,24 +106,29 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
 
   it.skipIf(skip)("pays the order once when identical notifies arrive at the same moment", async () => {
     const id = await newOrder();
-    const results = await Promise.all(Array.from({ length: 8 }, () => notify("sandbox", { order_id: id, amount: "1000", trade_no: `RACE-${id}` })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => notify("sandbox", { order_id: id, amount: "1000", trade_no: `RACE-${id}` })),
+    );
     expect(results.every((r) => r.body === "success")).toBe(true);
     expect(await payments(id)).toHaveLength(1);
     expect(await outbox(id)).toHaveLength(1);
     expect((await findOrderById(ctx.db, id))!.status).toBe("paid");
   });
 
-  it.skipIf(skip)("two different payments racing for one order: one credits it, the other is kept for review", async () => {
-    const id = await newOrder();
-    await Promise.all([
-      notify("sandbox", { order_id: id, amount: "1000", trade_no: `TWICE-A-${id}` }),
-      notify("sandbox", { order_id: id, amount: "1000", trade_no: `TWICE-B-${id}` }),
-    ]);
-    const rows = await payments(id);
-    expect(rows.map((r) => r.status).sort()).toEqual(["applied", "unmatched"]);
-    expect(rows.find((r) => r.status === "unmatched")!.reason).toBe("order_paid");
-    expect(await outbox(id)).toHaveLength(1);
-  });
+  it.skipIf(skip)(
+    "two different payments racing for one order: one credits it, the other is kept for review",
+    async () => {
+      const id = await newOrder();
+      await Promise.all([
+        notify("sandbox", { order_id: id, amount: "1000", trade_no: `TWICE-A-${id}` }),
+        notify("sandbox", { order_id: id, amount: "1000", trade_no: `TWICE-B-${id}` }),
+      ]);
+      const rows = await payments(id);
+      expect(rows.map((r) => r.status).sort()).toEqual(["applied", "unmatched"]);
+      expect(rows.find((r) => r.status === "unmatched")!.reason).toBe("order_paid");
+      expect(await outbox(id)).toHaveLength(1);
+    },
+  );
 
   it.skipIf(skip)("a wrong amount keeps the order pending and the payment as mismatched", async () => {
     const id = await newOrder();
@@ -138,14 +163,22 @@ describe.each<TestDialect>(["sqlite", "postgres"])("notify ingestion on %s", (di
     const wx = await newOrder("1.00", "wxpay"); // collected by sandbox-b
     expect((await notify("sandbox", { order_id: wx, amount: "100", trade_no: `CROSS-${wx}` })).body).toBe("success");
     expect((await findOrderById(ctx.db, wx))!.status).toBe("pending");
-    const stray = await ctx.db.selectFrom("payments").selectAll().where("trade_no", "=", `CROSS-${wx}`).executeTakeFirst();
+    const stray = await ctx.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("trade_no", "=", `CROSS-${wx}`)
+      .executeTakeFirst();
     expect(stray).toMatchObject({ status: "unmatched", reason: "no_order", order_id: null });
-    expect((await notify("sandbox-b", { order_id: wx, amount: "100", trade_no: `OWN-${wx}` }, "other-key")).body).toBe("success");
+    expect((await notify("sandbox-b", { order_id: wx, amount: "100", trade_no: `OWN-${wx}` }, "other-key")).body).toBe(
+      "success",
+    );
     expect((await findOrderById(ctx.db, wx))!.status).toBe("paid");
   });
 
   it.skipIf(skip)("an unknown channel is a 404", async () => {
-    const res = await handleNotify(new Request("http://x/api/notify/nope", { method: "POST", body: "" }), "nope", () => Promise.resolve(ctx));
+    const res = await handleNotify(new Request("http://x/api/notify/nope", { method: "POST", body: "" }), "nope", () =>
+      Promise.resolve(ctx),
+    );
     expect(res.status).toBe(404);
   });
 });

@@ -6,9 +6,7 @@ import { findOrderByProviderOrderId } from "@/lib/storage/orders-repo";
 import { applyPayment } from "./apply-payment";
 
 export type IngestResult =
-  | { kind: "ack"; ack: ProviderAck }
-  | { kind: "redirect"; orderId: string | null }
-  | { kind: "unknown_channel" };
+  { kind: "ack"; ack: ProviderAck } | { kind: "redirect"; orderId: string | null } | { kind: "unknown_channel" };
 
 /**
  * A provider notification: parse (the provider verifies first), apply once, answer the provider's own ack.

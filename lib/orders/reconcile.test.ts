@@ -14,7 +14,16 @@ describe("reconciliation (gemafu QueryOrder)", () => {
     let now = () => Date.now();
     emu = await startGemafuEmulator({ mId: 7, secretKey: "rk", now: () => now() });
     h = await startProviderHarness([
-      { id: "gm-r", provider: "gemafu", types: ["wxpay"], base_url: emu.baseUrl, m_id: 7, secret_key: "rk", appname: "shop", timeout_ms: 3000 },
+      {
+        id: "gm-r",
+        provider: "gemafu",
+        types: ["wxpay"],
+        base_url: emu.baseUrl,
+        m_id: 7,
+        secret_key: "rk",
+        appname: "shop",
+        timeout_ms: 3000,
+      },
     ]);
     now = h.ctx.now;
   });
@@ -111,7 +120,10 @@ describe("reconciliation (gemafu QueryOrder)", () => {
     const started = Date.now();
     expect(await reconcileForView(h.ctx, order, 100)).toBe(false);
     expect(Date.now() - started).toBeLessThan(500);
-    await vi.waitFor(async () => expect((await h.order(orderId))!.status).toBe("paid"), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(async () => expect((await h.order(orderId))!.status).toBe("paid"), {
+      timeout: 5_000,
+      interval: 50,
+    });
   });
 });
 
@@ -121,7 +133,9 @@ describe("reconciliation (payjs /api/check)", () => {
 
   beforeAll(async () => {
     emu = await startPayjsEmulator({ mchid: "m1", key: "k1" });
-    h = await startProviderHarness([{ id: "pj-r", provider: "payjs", types: ["wxpay"], base_url: emu.baseUrl, mchid: "m1", key: "k1" }]);
+    h = await startProviderHarness([
+      { id: "pj-r", provider: "payjs", types: ["wxpay"], base_url: emu.baseUrl, mchid: "m1", key: "k1" },
+    ]);
   });
   afterAll(async () => {
     await h.close();

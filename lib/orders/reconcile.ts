@@ -44,13 +44,26 @@ function prune(map: Map<string, Entry>, now: number): void {
   for (const [id, e] of map) if (!e.inFlight && now - e.askedAt >= RECONCILE_INTERVAL_MS) map.delete(id);
 }
 
-
-async function ask(ctx: AppContext, channel: ChannelConfig, provider: PaymentProvider, order: OrderRow, now: number): Promise<ReconcileResult> {
+async function ask(
+  ctx: AppContext,
+  channel: ChannelConfig,
+  provider: PaymentProvider,
+  order: OrderRow,
+  now: number,
+): Promise<ReconcileResult> {
   const query = provider.queryPayment;
   if (!query) return { outcome: "skipped", reason: "no_query" };
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
-  const answer = await withTimeout(timeoutMs, (signal) =>
-    query({ orderId: order.id, providerOrderId: order.provider_order_id, amountFen: order.pay_amount_fen, now, signal }),
+  const answer = await withTimeout(
+    timeoutMs,
+    (signal) =>
+      query({
+        orderId: order.id,
+        providerOrderId: order.provider_order_id,
+        amountFen: order.pay_amount_fen,
+        now,
+        signal,
+      }),
     () => new Error(`reconciliation query timed out after ${timeoutMs} ms`),
   );
   if (!answer.paid) return { outcome: "unpaid" };
@@ -61,7 +74,10 @@ async function ask(ctx: AppContext, channel: ChannelConfig, provider: PaymentPro
     match: { by: "order_id", orderId: order.id },
     raw: { ...answer.raw, via: "reconcile" },
   });
-  ctx.log.info({ orderId: order.id, channel: channel.id, tradeNo: answer.tradeNo, ...apply }, "reconciled payment recorded");
+  ctx.log.info(
+    { orderId: order.id, channel: channel.id, tradeNo: answer.tradeNo, ...apply },
+    "reconciled payment recorded",
+  );
   return { outcome: "paid", apply };
 }
 
@@ -82,7 +98,8 @@ export async function reconcileOrder(ctx: AppContext, order: OrderRow): Promise<
   prune(map, now);
   const entry: Entry = { askedAt: now, inFlight: null };
   const claimAndAsk = async (): Promise<ReconcileResult> => {
-    if (!(await claimReconcileSlot(ctx.db, order.id, now, RECONCILE_INTERVAL_MS))) return { outcome: "skipped", reason: "throttled" };
+    if (!(await claimReconcileSlot(ctx.db, order.id, now, RECONCILE_INTERVAL_MS)))
+      return { outcome: "skipped", reason: "throttled" };
     return ask(ctx, channel, provider, order, now);
   };
   const inFlight = claimAndAsk().finally(() => {

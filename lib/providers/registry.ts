@@ -12,7 +12,14 @@ import type { PaymentProvider, ProviderDefinition, ProviderDeps } from "@/lib/pr
  * The explicit, typed list of providers: adding one is its folder plus one line here. The channel-config union and
  * the factory lookup below are both built from this list.
  */
-const PROVIDERS = [sandboxProvider, gemafuProvider, payjsProvider, cloudpayProvider, jsjProvider, sanwangProvider] as const;
+const PROVIDERS = [
+  sandboxProvider,
+  gemafuProvider,
+  payjsProvider,
+  cloudpayProvider,
+  jsjProvider,
+  sanwangProvider,
+] as const;
 
 // A homomorphic mapped type keeps the tuple shape only when it is generic over the tuple, hence the helper.
 type SchemasOf<T extends readonly { schema: unknown }[]> = { -readonly [K in keyof T]: T[K]["schema"] };

@@ -2,7 +2,6 @@ import type { z } from "zod";
 import type { PayType } from "@/lib/pay-types";
 import type { Db } from "@/lib/storage/database";
 
-
 /** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
 export interface CreatePaymentInput {
   /** Paydesk's public order id; providers use it (or a derivative) as their merchant order number. */
@@ -54,9 +53,7 @@ export interface ProviderAck {
 
 /** How a verified payment points at its order. Providers resolve what only they can (e.g. a memo via a QR cache). */
 export type PaymentMatch =
-  | { by: "order_id"; orderId: string }
-  | { by: "provider_order_id"; providerOrderId: string }
-  | { by: "none" };
+  { by: "order_id"; orderId: string } | { by: "provider_order_id"; providerOrderId: string } | { by: "none" };
 
 /** The outcome of parsing one notification. */
 export type NotifyOutcome =
@@ -80,8 +77,7 @@ export type NotifyOutcome =
 
 /** A reconciliation answer from providers that can be queried. */
 export type QueryOutcome =
-  | { paid: true; tradeNo: string; amountFen: number; raw: Record<string, unknown> }
-  | { paid: false };
+  { paid: true; tradeNo: string; amountFen: number; raw: Record<string, unknown> } | { paid: false };
 
 /** The order facts a provider may need for reconciliation. */
 export interface QueryPaymentInput {

@@ -51,7 +51,11 @@ export async function issueNonce(request: Request, response: Response, c: Sessio
 export async function verifyNonce(request: Request, secret: string): Promise<boolean> {
   const sent = request.headers.get(CSRF_HEADER);
   if (!sent) return false;
-  const session = await getIronSession<CashierSessionData>(request, new Response(), sessionOptions({ secret, framed: false, https: false }));
+  const session = await getIronSession<CashierSessionData>(
+    request,
+    new Response(),
+    sessionOptions({ secret, framed: false, https: false }),
+  );
   if (!session.nonce) return false;
   const a = Buffer.from(session.nonce);
   const b = Buffer.from(sent);

@@ -55,7 +55,12 @@ export interface DueDelivery {
  * Due deliveries, oldest first, skipping the URLs whose slots are all busy, so a shop with many due (or hanging)
  * deliveries cannot fill the page and starve the others.
  */
-export async function dueDeliveries(db: Db, now: number, limit: number, skipUrls: readonly string[]): Promise<DueDelivery[]> {
+export async function dueDeliveries(
+  db: Db,
+  now: number,
+  limit: number,
+  skipUrls: readonly string[],
+): Promise<DueDelivery[]> {
   let q = db
     .selectFrom("notifications")
     .select(["id", "url"])

@@ -126,7 +126,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .addUniqueConstraint("qr_cache_channel_memo_unique", ["channel_id", "memo"])
           .execute();
-        await db.schema.createIndex("qr_cache_channel_amount").on("qr_cache").columns(["channel_id", "amount_fen"]).execute();
+        await db.schema
+          .createIndex("qr_cache_channel_amount")
+          .on("qr_cache")
+          .columns(["channel_id", "amount_fen"])
+          .execute();
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable("qr_cache").ifExists().execute();

@@ -92,7 +92,10 @@ export async function finishAttempt(
       .executeTakeFirst();
     if (!current || current.lease_owner !== owner || current.status !== "pending") return false;
     const attemptNo = current.attempts + 1;
-    await tx.insertInto("notification_attempts").values({ ...r.attempt, notification_id: id, attempt_no: attemptNo }).execute();
+    await tx
+      .insertInto("notification_attempts")
+      .values({ ...r.attempt, notification_id: id, attempt_no: attemptNo })
+      .execute();
     const updated = await tx
       .updateTable("notifications")
       .set({

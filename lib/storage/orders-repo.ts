@@ -54,7 +54,11 @@ export async function findOrderById(db: Db, id: string): Promise<OrderRow | unde
   return db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<OrderRow | undefined> {
+export async function findOrderByMerchantRef(
+  db: Db,
+  appkey: string,
+  outOrderId: string,
+): Promise<OrderRow | undefined> {
   return db
     .selectFrom("orders")
     .selectAll()
@@ -140,7 +144,12 @@ export async function sweepOrders(db: Db, now: number, staleBefore: number): Pro
 }
 
 /** A customer's paid orders for one merchant, newest first. */
-export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<OrderRow[]> {
+export async function listPaidOrdersByCustom(
+  db: Db,
+  appkey: string,
+  custom: string,
+  limit: number,
+): Promise<OrderRow[]> {
   return db
     .selectFrom("orders")
     .selectAll()
@@ -167,7 +176,11 @@ export async function lastPaidChannel(db: Db, appkey: string): Promise<string | 
 }
 
 /** Fen collected per channel since `since` (uniform rotation avoids the top collector of the day). */
-export async function collectedSince(db: Db, channelIds: readonly string[], since: number): Promise<Map<string, number>> {
+export async function collectedSince(
+  db: Db,
+  channelIds: readonly string[],
+  since: number,
+): Promise<Map<string, number>> {
   if (channelIds.length === 0) return new Map();
   const rows = await db
     .selectFrom("orders")

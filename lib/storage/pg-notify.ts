@@ -15,7 +15,10 @@ const RECONNECT_MS = 1000;
 
 /** `paydesk_events_<schema>`, folded to a valid identifier of at most 63 bytes. */
 export function channelName(schema: string): string {
-  return `paydesk_events_${schema}`.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 63);
+  return `paydesk_events_${schema}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_")
+    .slice(0, 63);
 }
 
 /**

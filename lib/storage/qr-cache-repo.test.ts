@@ -13,10 +13,27 @@ const T0 = Date.UTC(2026, 10, 22, 4, 0, 0);
 
 function orderRow(id: string, channel: string, createdAt: number, ttlMs = 5 * MIN): NewOrder {
   return {
-    id, appkey: "k1", out_order_id: `out-${id}`, custom: "", type: "wxpay", price_raw: "1.00", price_fen: 100,
-    pay_amount_fen: 100, free_amount: 0, request_sign: "s", channel_id: channel, provider_order_id: null, payload: "",
-    status: "creating", late: 0, real_fen: null, created_at: createdAt, expires_at: createdAt + ttlMs, paid_at: null,
-    closed_at: null, updated_at: createdAt,
+    id,
+    appkey: "k1",
+    out_order_id: `out-${id}`,
+    custom: "",
+    type: "wxpay",
+    price_raw: "1.00",
+    price_fen: 100,
+    pay_amount_fen: 100,
+    free_amount: 0,
+    request_sign: "s",
+    channel_id: channel,
+    provider_order_id: null,
+    payload: "",
+    status: "creating",
+    late: 0,
+    real_fen: null,
+    created_at: createdAt,
+    expires_at: createdAt + ttlMs,
+    paid_at: null,
+    closed_at: null,
+    updated_at: createdAt,
   };
 }
 
@@ -36,13 +53,24 @@ describe.each(["sqlite", "postgres"] as const)("qr cache repository (%s)", (dial
     async function pendingOrder(channel: string, at: number): Promise<string> {
       const id = `o${dialect[0]}${++seq}`;
       await insertCreatingOrder(handle.db, orderRow(id, channel, at));
-      await activateOrder(handle.db, id, { payload: "x", payAmountFen: 100, providerOrderId: null, expiresAt: at + 5 * MIN, freeAmount: false }, at);
+      await activateOrder(
+        handle.db,
+        id,
+        { payload: "x", payAmountFen: 100, providerOrderId: null, expiresAt: at + 5 * MIN, freeAmount: false },
+        at,
+      );
       return id;
     }
 
     async function code(channel: string, amountFen: number, holder: string, at: number, memo = `m${++seq}`) {
       return insertLockedQrCode(handle.db, {
-        channel_id: channel, amount_fen: amountFen, memo, content: `wxp://f2f1${memo}`, order_id: holder, locked_at: at, created_at: at,
+        channel_id: channel,
+        amount_fen: amountFen,
+        memo,
+        content: `wxp://f2f1${memo}`,
+        order_id: holder,
+        locked_at: at,
+        created_at: at,
       });
     }
 
@@ -53,7 +81,11 @@ describe.each(["sqlite", "postgres"] as const)("qr cache repository (%s)", (dial
       expect(await claim("c-empty", 100, "nobody", T0)).toBeUndefined();
       const holder = await pendingOrder("c-memo", T0);
       const row = await code("c-memo", 100, holder, T0, "memo-1");
-      expect(await findQrCodeByMemo(handle.db, "c-memo", "memo-1")).toMatchObject({ id: row.id, order_id: holder, amount_fen: 100 });
+      expect(await findQrCodeByMemo(handle.db, "c-memo", "memo-1")).toMatchObject({
+        id: row.id,
+        order_id: holder,
+        amount_fen: 100,
+      });
       expect(await findQrCodeByMemo(handle.db, "other-channel", "memo-1")).toBeUndefined();
     });
 

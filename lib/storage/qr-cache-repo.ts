@@ -74,7 +74,12 @@ export async function insertLockedQrCode(
 
 /** The code whose memo a payment carried: the memo is unique per channel. */
 export async function findQrCodeByMemo(db: Db, channelId: string, memo: string): Promise<QrCodeRow | undefined> {
-  return db.selectFrom("qr_cache").selectAll().where("channel_id", "=", channelId).where("memo", "=", memo).executeTakeFirst();
+  return db
+    .selectFrom("qr_cache")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("memo", "=", memo)
+    .executeTakeFirst();
 }
 
 /** Frees a code for reuse, only if `holderOrderId` still holds it (an operator's or a failed order's release). */

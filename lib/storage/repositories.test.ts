@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
 import type { DatabaseHandle } from "./database";
 import { insertDemoReceipt, listDemoReceipts } from "./demo-receipts-repo";
-import { claimNotification, dueNotificationIds, finishAttempt, findNotificationByOrder, insertNotification, listAttempts, resendNotification } from "./notifications-repo";
+import {
+  claimNotification,
+  dueNotificationIds,
+  finishAttempt,
+  findNotificationByOrder,
+  insertNotification,
+  listAttempts,
+  resendNotification,
+} from "./notifications-repo";
 import {
   activateOrder,
   claimReconcileSlot,
@@ -69,24 +77,44 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
   async function pendingOrder(over: Partial<NewOrder> = {}) {
     const o = order(over);
     expect(await insertCreatingOrder(h.db, o)).toBe(true);
-    await activateOrder(h.db, o.id, { payload: "qr", payAmountFen: o.pay_amount_fen, providerOrderId: o.provider_order_id ?? null, expiresAt: o.expires_at, freeAmount: false }, T0);
+    await activateOrder(
+      h.db,
+      o.id,
+      {
+        payload: "qr",
+        payAmountFen: o.pay_amount_fen,
+        providerOrderId: o.provider_order_id ?? null,
+        expiresAt: o.expires_at,
+        freeAmount: false,
+      },
+      T0,
+    );
     return o;
   }
 
-  it.skipIf(skip)("the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried", async () => {
-    const o = order({ out_order_id: "same" });
-    expect(await insertCreatingOrder(h.db, o)).toBe(true);
-    expect(await insertCreatingOrder(h.db, order({ out_order_id: "same" }))).toBe(false);
-    expect(await insertCreatingOrder(h.db, order({ out_order_id: "same", appkey: "k2" }))).toBe(true);
-    await deleteCreatingOrder(h.db, o.id);
-    expect(await findOrderByMerchantRef(h.db, "k1", "same")).toBeUndefined();
-    expect(await insertCreatingOrder(h.db, order({ out_order_id: "same" }))).toBe(true);
-  });
+  it.skipIf(skip)(
+    "the (appkey, out_order_id) claim is unique; a failed create can be dropped and retried",
+    async () => {
+      const o = order({ out_order_id: "same" });
+      expect(await insertCreatingOrder(h.db, o)).toBe(true);
+      expect(await insertCreatingOrder(h.db, order({ out_order_id: "same" }))).toBe(false);
+      expect(await insertCreatingOrder(h.db, order({ out_order_id: "same", appkey: "k2" }))).toBe(true);
+      await deleteCreatingOrder(h.db, o.id);
+      expect(await findOrderByMerchantRef(h.db, "k1", "same")).toBeUndefined();
+      expect(await insertCreatingOrder(h.db, order({ out_order_id: "same" }))).toBe(true);
+    },
+  );
 
   it.skipIf(skip)("activation stores the provider's answer; lookups by id, merchant ref and provider id", async () => {
     const o = await pendingOrder({ provider_order_id: "P-1", channel_id: "cx", pay_amount_fen: 101 });
     const stored = await findOrderById(h.db, o.id);
-    expect(stored).toMatchObject({ status: "pending", payload: "qr", pay_amount_fen: 101, price_fen: 100, created_at: T0 });
+    expect(stored).toMatchObject({
+      status: "pending",
+      payload: "qr",
+      pay_amount_fen: 101,
+      price_fen: 100,
+      created_at: T0,
+    });
     expect(typeof stored!.created_at).toBe("number");
     expect((await findOrderByProviderOrderId(h.db, "cx", "P-1"))?.id).toBe(o.id);
     expect(await findOrderByProviderOrderId(h.db, "other", "P-1")).toBeUndefined();
@@ -141,7 +169,16 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
   });
 
   it.skipIf(skip)("payments are unique per channel and trade number", async () => {
-    const p = { channel_id: "c1", trade_no: `T-${dialect}`, order_id: null, amount_fen: 100, status: "unmatched" as const, reason: null, raw: "{}", received_at: T0 };
+    const p = {
+      channel_id: "c1",
+      trade_no: `T-${dialect}`,
+      order_id: null,
+      amount_fen: 100,
+      status: "unmatched" as const,
+      reason: null,
+      raw: "{}",
+      received_at: T0,
+    };
     const id = await insertPaymentOnce(h.db, p);
     expect(id).toEqual(expect.any(Number));
     expect(await insertPaymentOnce(h.db, p)).toBeNull();
@@ -163,13 +200,32 @@ describe.each<TestDialect>(["sqlite", "postgres"])("repositories on %s", (dialec
     expect(await dueNotificationIds(h.db, T0 + 999, 100)).not.toContain(n.id);
     // A's lease ran out and B took over: A's late result must not overwrite B's.
     expect(await claimNotification(h.db, n.id, "B", T0 + 1001, 1000)).toBeDefined();
-    const attempt = { started_at: T0, duration_ms: 5, http_status: 200, response_body: "fail", error: null, outcome: "failed" as const };
-    expect(await finishAttempt(h.db, n.id, "A", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } })).toBe(false);
-    expect(await finishAttempt(h.db, n.id, "B", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } })).toBe(true);
-    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({ status: "failed", attempts: 1, lease_owner: null });
+    const attempt = {
+      started_at: T0,
+      duration_ms: 5,
+      http_status: 200,
+      response_body: "fail",
+      error: null,
+      outcome: "failed" as const,
+    };
+    expect(
+      await finishAttempt(h.db, n.id, "A", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } }),
+    ).toBe(false);
+    expect(
+      await finishAttempt(h.db, n.id, "B", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } }),
+    ).toBe(true);
+    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lease_owner: null,
+    });
     expect(await listAttempts(h.db, n.id)).toHaveLength(1);
     expect(await resendNotification(h.db, orderId, T0 + 5000)).toBe(true);
-    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: T0 + 5000 });
+    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: T0 + 5000,
+    });
   });
 
   it.skipIf(skip)("demo receipts", async () => {

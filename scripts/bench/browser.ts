@@ -47,7 +47,10 @@ export async function browserFigures(shop: FastShop, n: number): Promise<void> {
       });
       const t0 = Date.now();
       await notifyPaid(o);
-      const backAt = await Promise.race([returned, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 20_000))]);
+      const backAt = await Promise.race([
+        returned,
+        new Promise<number>((r) => setTimeout(() => r(Number.NaN), 20_000)),
+      ]);
       for (let w = 0; w < 50 && !paidAt; w++) await new Promise((r) => setTimeout(r, 20));
       if (paidAt) shown.push(paidAt - t0);
       if (!Number.isNaN(backAt)) back.push(backAt - t0);

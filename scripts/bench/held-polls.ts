@@ -34,7 +34,12 @@ export async function tenThousand(pid: number, total: number, burst: number): Pr
   const loops = pages.map(async (p) => {
     while (!stopped && p.status === "pending") {
       try {
-        const q = new URLSearchParams({ order_id: p.order.orderId, sign: "nosign", status: p.status, wait: String(WAIT_S) });
+        const q = new URLSearchParams({
+          order_id: p.order.orderId,
+          sign: "nosign",
+          status: p.status,
+          wait: String(WAIT_S),
+        });
         const reply = await request(`${BASE}/api/cloudpay/query?${q}`, { agent });
         const body = JSON.parse(reply.body) as { data?: { status: string } };
         if (body.data?.status === "paid") p.answeredPaidAt = Date.now();
@@ -52,13 +57,17 @@ export async function tenThousand(pid: number, total: number, burst: number): Pr
     if (open >= total) break;
     await sleep(250);
   }
-  console.log(`  held polls open: ${open} of ${total} after ${((Date.now() - opening) / 1000).toFixed(1)} s (errors ${errors})`);
+  console.log(
+    `  held polls open: ${open} of ${total} after ${((Date.now() - opening) / 1000).toFixed(1)} s (errors ${errors})`,
+  );
   await sleep(2000);
   const cpu0 = cpuSeconds(pid);
   const idleMs = 5000;
   await sleep(idleMs);
   const cpuIdle = ((cpuSeconds(pid) - cpu0) / (idleMs / 1000)) * 100;
-  console.log(`  idle with ${open} held: RSS ${rssMiB(pid).toFixed(0)} MiB (${rssBefore.toFixed(0)} MiB before opening them), CPU ${cpuIdle.toFixed(1)} % of one core`);
+  console.log(
+    `  idle with ${open} held: RSS ${rssMiB(pid).toFixed(0)} MiB (${rssBefore.toFixed(0)} MiB before opening them), CPU ${cpuIdle.toFixed(1)} % of one core`,
+  );
 
   const paid = pages.slice(0, burst);
   const sentAt = new Map<string, number>();
@@ -76,11 +85,19 @@ export async function tenThousand(pid: number, total: number, burst: number): Pr
   const answered = paid.filter((p) => p.answeredPaidAt);
   const fromAck = answered.map((p) => p.answeredPaidAt - ackAt.get(p.order.orderId)!);
   const fromSend = answered.map((p) => p.answeredPaidAt - sentAt.get(p.order.orderId)!);
-  console.log(`  burst: ${burst} paid in ${ingestS.toFixed(1)} s (${(burst / ingestS).toFixed(0)} notifies/s); answered ${answered.length} of ${burst}`);
-  console.log(`  wake-up, payment committed (notify answered) → held poll answered: ${describeMs(fromAck, [50, 95, 99])}`);
-  console.log(`  wake-up, notify sent → held poll answered:                         ${describeMs(fromSend, [50, 95, 99])}`);
+  console.log(
+    `  burst: ${burst} paid in ${ingestS.toFixed(1)} s (${(burst / ingestS).toFixed(0)} notifies/s); answered ${answered.length} of ${burst}`,
+  );
+  console.log(
+    `  wake-up, payment committed (notify answered) → held poll answered: ${describeMs(fromAck, [50, 95, 99])}`,
+  );
+  console.log(
+    `  wake-up, notify sent → held poll answered:                         ${describeMs(fromSend, [50, 95, 99])}`,
+  );
   const stillHeld = await heldPolls();
-  console.log(`  the other ${total - burst} still held: ${stillHeld} (p99 wake-up ${percentile(fromAck, 99).toFixed(0)} ms)`);
+  console.log(
+    `  the other ${total - burst} still held: ${stillHeld} (p99 wake-up ${percentile(fromAck, 99).toFixed(0)} ms)`,
+  );
   stopped = true;
   agent.destroy();
   await Promise.race([Promise.allSettled(loops), sleep(2000)]);

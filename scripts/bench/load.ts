@@ -23,7 +23,10 @@ export interface Reply {
 }
 
 /** One HTTP request with node:http (no fetch overhead in the load generator); form body for POST. */
-export function request(url: string, opts: { method?: string; form?: Record<string, string>; agent?: http.Agent; signal?: AbortSignal } = {}): Promise<Reply> {
+export function request(
+  url: string,
+  opts: { method?: string; form?: Record<string, string>; agent?: http.Agent; signal?: AbortSignal } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
     const req = http.request(
@@ -31,7 +34,9 @@ export function request(url: string, opts: { method?: string; form?: Record<stri
       {
         method: opts.method ?? (body ? "POST" : "GET"),
         agent: opts.agent ?? keepAlive,
-        headers: body ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } : {},
+        headers: body
+          ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) }
+          : {},
         signal: opts.signal,
       },
       (res) => {
@@ -53,7 +58,11 @@ export interface LoadResult {
 }
 
 /** `total` requests, `concurrency` in flight; `run(i)` performs request i. */
-export async function closedLoop(total: number, concurrency: number, run: (i: number) => Promise<void>): Promise<LoadResult> {
+export async function closedLoop(
+  total: number,
+  concurrency: number,
+  run: (i: number) => Promise<void>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;

@@ -25,7 +25,10 @@ function top(file: string, n: number): void {
   const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const f = byId.get(id)!.callFrame;
-    const where = f.url.replace(/^.*node_modules\//, "").replace(/^.*\.next\//, ".next/").replace(/^file:\/\//, "");
+    const where = f.url
+      .replace(/^.*node_modules\//, "")
+      .replace(/^.*\.next\//, ".next/")
+      .replace(/^file:\/\//, "");
     const key = `${f.functionName || "(anonymous)"} ${where}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
@@ -43,7 +46,9 @@ async function main(): Promise<void> {
   const paydesk = await startPaydesk(`--cpu-prof --cpu-prof-dir=${dir}`);
   const orders: Created[] = [];
   const n = Number(process.env.PROFILE_N ?? 1500);
-  console.log(`create:  ${rate(await closedLoop(n, 50, async (i) => void (orders[i] = await createOrder(FAST, `p-${Date.now()}-${i}`))))}`);
+  console.log(
+    `create:  ${rate(await closedLoop(n, 50, async (i) => void (orders[i] = await createOrder(FAST, `p-${Date.now()}-${i}`))))}`,
+  );
   console.log(`notify:  ${rate(await closedLoop(n, 50, async (i) => notifyPaid(orders[i]!)))}`);
   await paydesk.stop();
   shop.stop();

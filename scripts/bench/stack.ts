@@ -95,7 +95,8 @@ export interface Paydesk {
 
 /** `next start` of this worktree's build, its fd limit raised to the hard limit (10,000 held polls need 10,000 fds). */
 export async function startPaydesk(nodeArgs = ""): Promise<Paydesk> {
-  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("no build: run `flock /tmp/paydesk-e2e.lock npx next build` first");
+  if (!fs.existsSync(".next/BUILD_ID"))
+    throw new Error("no build: run `flock /tmp/paydesk-e2e.lock npx next build` first");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-bench-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -144,13 +145,23 @@ export async function createOrder(m: { appkey: string; appsecret: string }, outO
 /** The sandbox provider's notify for a created order (what a real provider's callback does). */
 export async function notifyPaid(o: Created, tradeNo = `BT-${o.orderId}`): Promise<void> {
   const f = { order_id: o.orderId, amount: String(o.amountFen), trade_no: tradeNo };
-  const reply = await request(`${BASE}/api/notify/sandbox`, { form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") } });
+  const reply = await request(`${BASE}/api/notify/sandbox`, {
+    form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") },
+  });
   if (reply.body.trim() !== "success") throw new Error(`notify refused: ${reply.body.slice(0, 100)}`);
 }
 
 /** The public status query; with `status`/`wait` a held poll. */
-export async function nosign(orderId: string, hold?: { status: string; wait: number }, signal?: AbortSignal): Promise<{ status: string; return_url?: string }> {
-  const q = new URLSearchParams({ order_id: orderId, sign: "nosign", ...(hold ? { status: hold.status, wait: String(hold.wait) } : {}) });
+export async function nosign(
+  orderId: string,
+  hold?: { status: string; wait: number },
+  signal?: AbortSignal,
+): Promise<{ status: string; return_url?: string }> {
+  const q = new URLSearchParams({
+    order_id: orderId,
+    sign: "nosign",
+    ...(hold ? { status: hold.status, wait: String(hold.wait) } : {}),
+  });
   const reply = await request(`${BASE}/api/cloudpay/query?${q}`, { signal });
   const body = JSON.parse(reply.body) as { code: number; data?: { status: string; return_url?: string } };
   if (body.code !== 100 || !body.data) throw new Error("query failed");

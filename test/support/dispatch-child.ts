@@ -10,7 +10,13 @@ import { openDatabase } from "@/lib/storage/database";
 async function main(url: string | undefined): Promise<void> {
   if (!url) throw new Error("database url required");
   const handle = await openDatabase(url);
-  await dispatchDue(handle.db, { owner: "child", now: () => Date.now(), fetch, timeoutMs: 60_000, log: pino({ level: "silent" }) });
+  await dispatchDue(handle.db, {
+    owner: "child",
+    now: () => Date.now(),
+    fetch,
+    timeoutMs: 60_000,
+    log: pino({ level: "silent" }),
+  });
   await handle.close();
 }
 

@@ -29,7 +29,11 @@ export class FakeShop {
   async start(): Promise<this> {
     this.server = await serveFetch(async (request) => {
       const fields = Object.fromEntries(new URLSearchParams(await request.text()));
-      this.received.push({ fields, verified: verifyNotifyForm(this.merchant.appkey, this.merchant.appsecret, fields), at: Date.now() });
+      this.received.push({
+        fields,
+        verified: verifyNotifyForm(this.merchant.appkey, this.merchant.appsecret, fields),
+        at: Date.now(),
+      });
       switch (this.behaviour) {
         case "success":
           return new Response("success");

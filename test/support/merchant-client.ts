@@ -7,14 +7,38 @@ export function signedCreateParams(
   merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
 ): Record<string, string> {
   const custom = p.custom ?? "";
-  const sign = createSign({ appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom }, merchant.appsecret);
-  return { appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, ...(p.custom !== undefined ? { custom } : {}), sign };
+  const sign = createSign(
+    { appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom },
+    merchant.appsecret,
+  );
+  return {
+    appkey: merchant.appkey,
+    price: p.price,
+    type: p.type,
+    out_order_id: p.out_order_id,
+    ...(p.custom !== undefined ? { custom } : {}),
+    sign,
+  };
 }
 
-export function signedLookupParams(outOrderId: string, merchant: { appkey: string; appsecret: string } = TEST_MERCHANT): Record<string, string> {
-  return { appkey: merchant.appkey, out_order_id: outOrderId, sign: orderLookupSign({ appkey: merchant.appkey, out_order_id: outOrderId }, merchant.appsecret) };
+export function signedLookupParams(
+  outOrderId: string,
+  merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
+): Record<string, string> {
+  return {
+    appkey: merchant.appkey,
+    out_order_id: outOrderId,
+    sign: orderLookupSign({ appkey: merchant.appkey, out_order_id: outOrderId }, merchant.appsecret),
+  };
 }
 
-export function signedRecordsParams(custom: string, merchant: { appkey: string; appsecret: string } = TEST_MERCHANT): Record<string, string> {
-  return { appkey: merchant.appkey, custom, sign: recordsSign({ appkey: merchant.appkey, custom }, merchant.appsecret) };
+export function signedRecordsParams(
+  custom: string,
+  merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
+): Record<string, string> {
+  return {
+    appkey: merchant.appkey,
+    custom,
+    sign: recordsSign({ appkey: merchant.appkey, custom }, merchant.appsecret),
+  };
 }

@@ -9,7 +9,14 @@ import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, TEST_MERCHANT, type TestContext } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  TEST_MERCHANT,
+  type TestContext,
+} from "@/test/support/test-context";
 
 /** The merchant API's envelope as a test reads it. */
 export interface Envelope {
@@ -49,7 +56,11 @@ export async function startProviderHarness(channels: ChannelConfig[]): Promise<P
   const shop = await new FakeShop().start();
   const db: DatabaseHandle = await openTestDatabase("sqlite");
   const file = testConfigFile({
-    merchants: testConfigFile().merchants.map((m) => ({ ...m, notify_url: shop.notifyUrl, channels: channels.map((c) => c.id) })),
+    merchants: testConfigFile().merchants.map((m) => ({
+      ...m,
+      notify_url: shop.notifyUrl,
+      channels: channels.map((c) => c.id),
+    })),
     channels,
   });
   const ctx = testContext(db, testAppConfig(file));
@@ -63,7 +74,8 @@ export async function startProviderHarness(channels: ChannelConfig[]): Promise<P
     query: (ref) => postForm(`${paydesk.url}/api/cloudpay/query`, signedLookupParams(ref, TEST_MERCHANT)),
     order: (id) => findOrderById(ctx.db, id),
     orderByRef: (ref) => findOrderByMerchantRef(ctx.db, TEST_MERCHANT.appkey, ref),
-    payments: (channelId) => ctx.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
+    payments: (channelId) =>
+      ctx.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
     async outboxCount(orderId) {
       const rows = await ctx.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute();
       return rows.length;

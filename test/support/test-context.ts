@@ -106,7 +106,11 @@ export interface TestContext extends AppContext {
   clock: ManualClock;
 }
 
-export function testContext(db: DatabaseHandle, config: AppConfig = testAppConfig(), overrides: Partial<AppContext> = {}): TestContext {
+export function testContext(
+  db: DatabaseHandle,
+  config: AppConfig = testAppConfig(),
+  overrides: Partial<AppContext> = {},
+): TestContext {
   const clock = new ManualClock();
   return {
     db: db.db,

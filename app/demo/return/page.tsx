@@ -31,7 +31,8 @@ export default async function DemoReturnPage({ searchParams }: { searchParams: S
         <dd data-testid="return-verified">{returnVerified ? "验签通过" : "验签失败"}</dd>
         <dt className="text-gray-500">异步通知</dt>
         <dd data-testid="notify-count">
-          已收到 {verifiedCount} 条验签通过的通知{receipts.length > verifiedCount ? `（另有 ${receipts.length - verifiedCount} 条验签失败）` : ""}
+          已收到 {verifiedCount} 条验签通过的通知
+          {receipts.length > verifiedCount ? `（另有 ${receipts.length - verifiedCount} 条验签失败）` : ""}
         </dd>
       </dl>
       <p className="mt-4 text-sm text-gray-500">商户只应依据验签通过的异步通知发货；同步返回只用于展示。</p>

@@ -23,7 +23,13 @@ const loadModel = cache(async (id: string) =>
   loadCashierModel(await getAppContext(), id, { userAgent: (await headers()).get("user-agent") }),
 );
 
-export async function generateMetadata({ params, searchParams }: { params: Params; searchParams: Search }): Promise<Metadata> {
+export async function generateMetadata({
+  params,
+  searchParams,
+}: {
+  params: Params;
+  searchParams: Search;
+}): Promise<Metadata> {
   const m = messagesFor(await localeFor(await searchParams));
   const model = await loadModel((await params).id);
   if (!model) return { title: m.orderNotFoundTitle };

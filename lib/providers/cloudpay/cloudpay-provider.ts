@@ -21,7 +21,10 @@ const createReply = z.looseObject({
     .looseObject({
       pay_url: z.url({ protocol: /^https?$/ }),
       // Not in the seed's reply; a Paydesk upstream adds them (PROTOCOLS §1.1 "may add fields").
-      order_id: z.union([z.string(), z.number()]).transform((v) => String(v)).optional(),
+      order_id: z
+        .union([z.string(), z.number()])
+        .transform((v) => String(v))
+        .optional(),
       pay_amount: yuan.optional(),
       expires_at: z.number().int().positive().optional(),
     })
@@ -119,7 +122,14 @@ export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> 
           // that the order belongs to this channel.
           match: { by: "order_id", orderId: f.out_order_id },
           ack: ACK,
-          raw: { order_id: f.order_id, out_order_id: f.out_order_id, price: f.price, realprice: f.realprice, type: f.type, paytime: f.paytime },
+          raw: {
+            order_id: f.order_id,
+            out_order_id: f.out_order_id,
+            price: f.price,
+            realprice: f.realprice,
+            type: f.type,
+            paytime: f.paytime,
+          },
         };
       },
     };

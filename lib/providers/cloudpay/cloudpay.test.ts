@@ -9,12 +9,20 @@ const UP = { appkey: "upkey", appsecret: "upsecret" };
 describe("cloudpay upstream signing (the merchant protocol's double MD5)", () => {
   it("signs the create as md5(md5(appkey+price+type+out_order_id+custom)+appsecret)", () => {
     // printf '%s' "$(printf '%s' 'upkey0.99alipayORD1' | md5sum | cut -d' ' -f1)upsecret" | md5sum
-    expect(createSign({ appkey: "upkey", price: "0.99", type: "alipay", out_order_id: "ORD1", custom: "" }, "upsecret")).toBe(
-      "491f416661eb00de40caa4af782895b7",
-    );
+    expect(
+      createSign({ appkey: "upkey", price: "0.99", type: "alipay", out_order_id: "ORD1", custom: "" }, "upsecret"),
+    ).toBe("491f416661eb00de40caa4af782895b7");
   });
   it("verifies the notify as md5(md5(appkey+order_id+out_order_id+price+realprice+type+paytime+extend)+appsecret)", () => {
-    const f = { order_id: "70001", out_order_id: "ORD1", price: "1.00", realprice: "0.99", type: "alipay", paytime: "1700000000", extend: "" };
+    const f = {
+      order_id: "70001",
+      out_order_id: "ORD1",
+      price: "1.00",
+      realprice: "0.99",
+      type: "alipay",
+      paytime: "1700000000",
+      extend: "",
+    };
     // printf '%s' "$(printf '%s' 'upkey70001ORD11.000.99alipay1700000000' | md5sum | cut -d' ' -f1)upsecret" | md5sum
     expect(notifySign("upkey", f, "upsecret")).toBe("3e84925d42b6ab3875719885c63e1deb");
   });
@@ -28,7 +36,9 @@ describe("cloudpay over HTTP (emulator)", () => {
 
   beforeAll(async () => {
     emu = await startCloudpayEmulator({ ...UP });
-    h = await startProviderHarness([{ id: "cp1", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, ...UP, timeout_ms: 500 }]);
+    h = await startProviderHarness([
+      { id: "cp1", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, ...UP, timeout_ms: 500 },
+    ]);
     // The upstream's notify URL lives in its back office, not in the create request.
     emu.notifyUrl = `${h.paydesk.url}/api/notify/cp1`;
   });
@@ -59,11 +69,20 @@ describe("cloudpay over HTTP (emulator)", () => {
 
     const [ack] = await emu.pay(orderId);
     expect(ack!.body).toBe("success");
-    expect((await h.query(outOrderId)).data).toMatchObject({ status: "paid", realprice: "3.50", custom: "buyer@example.com" });
+    expect((await h.query(outOrderId)).data).toMatchObject({
+      status: "paid",
+      realprice: "3.50",
+      custom: "buyer@example.com",
+    });
     expect(await h.dispatch()).toBe(1);
     const got = h.shop.verifiedFor(orderId);
     expect(got).toHaveLength(1);
-    expect(got[0]!.fields).toMatchObject({ out_order_id: outOrderId, price: "3.50", realprice: "3.50", extend: "buyer@example.com" });
+    expect(got[0]!.fields).toMatchObject({
+      out_order_id: outOrderId,
+      price: "3.50",
+      realprice: "3.50",
+      extend: "buyer@example.com",
+    });
   });
 
   it("rejects a bad signature with fail and changes nothing", async () => {
@@ -90,7 +109,10 @@ describe("cloudpay over HTTP (emulator)", () => {
     const { orderId } = await create("3.50");
     await emu.pay(orderId, { amountFen: 340 });
     expect((await h.order(orderId))!.status).toBe("pending");
-    expect((await h.payments("cp1")).find((p) => p.order_id === orderId)).toMatchObject({ status: "mismatched", amount_fen: 340 });
+    expect((await h.payments("cp1")).find((p) => p.order_id === orderId)).toMatchObject({
+      status: "mismatched",
+      amount_fen: 340,
+    });
     expect(await h.outboxCount(orderId)).toBe(0);
   });
 
@@ -108,7 +130,16 @@ describe("cloudpay over HTTP (emulator)", () => {
 describe("cloudpay edge cases", () => {
   it("refuses a wrong appsecret upstream (104 无效的签名 → 208)", async () => {
     const emu = await startCloudpayEmulator({ ...UP });
-    const h = await startProviderHarness([{ id: "cp-bad", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, appkey: UP.appkey, appsecret: "wrong" }]);
+    const h = await startProviderHarness([
+      {
+        id: "cp-bad",
+        provider: "cloudpay",
+        types: ["alipay"],
+        base_url: emu.baseUrl,
+        appkey: UP.appkey,
+        appsecret: "wrong",
+      },
+    ]);
     try {
       const res = await h.create({ price: "1.00", type: "alipay", out_order_id: "cp-bad-1" });
       expect(res.code).toBe(208);
@@ -123,7 +154,9 @@ describe("cloudpay edge cases", () => {
   it("takes a Paydesk upstream's order_id and pay_amount", async () => {
     let now = () => Date.now();
     const emu = await startCloudpayEmulator({ ...UP, paydeskExtras: true, now: () => now() });
-    const h = await startProviderHarness([{ id: "cp-pd", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, ...UP }]);
+    const h = await startProviderHarness([
+      { id: "cp-pd", provider: "cloudpay", types: ["alipay"], base_url: emu.baseUrl, ...UP },
+    ]);
     now = h.ctx.now;
     emu.notifyUrl = `${h.paydesk.url}/api/notify/cp-pd`;
     try {

@@ -2,7 +2,13 @@ import "server-only";
 import { z } from "zod";
 import { signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen } from "@/lib/money";
-import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition, QueryOutcome } from "@/lib/providers/types";
+import type {
+  NotifyOutcome,
+  NotifyRequest,
+  PaymentProvider,
+  ProviderDefinition,
+  QueryOutcome,
+} from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
 import { gemafuChannelSchema, type GemafuChannel } from "./config";

@@ -8,12 +8,30 @@ const SECRET = "gm-secret-1";
 
 describe("gemafuSign", () => {
   it("matches md5 over ksorted key+value pairs plus the secret", () => {
-    const data = { method: "PlaceOrder", m_id: 9999, m_oid: "ORD1", m_money: 1000, timestamp: 1700000000, b_url: "http://x/n", userid: "u1", appname: "shop" };
+    const data = {
+      method: "PlaceOrder",
+      m_id: 9999,
+      m_oid: "ORD1",
+      m_money: 1000,
+      timestamp: 1700000000,
+      b_url: "http://x/n",
+      userid: "u1",
+      appname: "shop",
+    };
     // printf '%s' 'appnameshopb_urlhttp://x/nm_id9999m_money1000m_oidORD1methodPlaceOrdertimestamp1700000000useridu1abc' | md5sum
     expect(gemafuSign(data, "abc")).toBe("6037d5a87f9f4d5f09c1c9dd0e8c82a5");
   });
   it("includes empty values as bare keys (notify shape)", () => {
-    const data = { orderid: 880000001, payid: 5000001, pubtime: 1700000100, m_oid: "ORD1", appname: "shop", money: 990, f_url: "", body: "" };
+    const data = {
+      orderid: 880000001,
+      payid: 5000001,
+      pubtime: 1700000100,
+      m_oid: "ORD1",
+      appname: "shop",
+      money: 990,
+      f_url: "",
+      body: "",
+    };
     // printf '%s' 'appnameshopbodyf_urlm_oidORD1money990orderid880000001payid5000001pubtime1700000100abc' | md5sum
     expect(gemafuSign(data, "abc")).toBe("cfb09d66c0f84a4ff9d7a6e0a52c355c");
   });
@@ -29,7 +47,16 @@ describe("gemafu over HTTP (emulator)", () => {
     let now = () => Date.now();
     emu = await startGemafuEmulator({ mId: 9999, secretKey: SECRET, now: () => now() });
     h = await startProviderHarness([
-      { id: "gm1", provider: "gemafu", types: ["wxpay"], base_url: emu.baseUrl, m_id: 9999, secret_key: SECRET, appname: "shop", timeout_ms: 500 },
+      {
+        id: "gm1",
+        provider: "gemafu",
+        types: ["wxpay"],
+        base_url: emu.baseUrl,
+        m_id: 9999,
+        secret_key: SECRET,
+        appname: "shop",
+        timeout_ms: 500,
+      },
     ]);
     now = h.ctx.now;
   });
@@ -57,7 +84,13 @@ describe("gemafu over HTTP (emulator)", () => {
     const orderId = created.data!.order_id!;
     const upstream = emu.order(orderId);
     expect(upstream.signatureValid).toBe(true);
-    expect(upstream.data).toMatchObject({ method: "PlaceOrder", m_id: 9999, m_oid: orderId, m_money: 1000, appname: "shop" });
+    expect(upstream.data).toMatchObject({
+      method: "PlaceOrder",
+      m_id: 9999,
+      m_oid: orderId,
+      m_money: 1000,
+      appname: "shop",
+    });
     expect(upstream.notifyUrl).toBe(`${h.paydesk.url}/api/notify/gm1`);
     expect(created.data!.qr_content).toMatch(/^wxp:\/\//);
 
@@ -90,7 +123,11 @@ describe("gemafu over HTTP (emulator)", () => {
     expect((await emu.repush(orderId)).body).toBe("200");
     const rows = (await h.payments("gm1")).slice(before);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: "applied", order_id: orderId, trade_no: String(emu.order(orderId).orderid) });
+    expect(rows[0]).toMatchObject({
+      status: "applied",
+      order_id: orderId,
+      trade_no: String(emu.order(orderId).orderid),
+    });
     expect(await h.outboxCount(orderId)).toBe(1);
   });
 
@@ -133,7 +170,15 @@ describe("gemafu with a wrong secret key", () => {
   it("is refused by the platform's signature check and answered 208", async () => {
     const emu = await startGemafuEmulator({ mId: 9999, secretKey: SECRET });
     const h = await startProviderHarness([
-      { id: "gm-bad", provider: "gemafu", types: ["wxpay"], base_url: emu.baseUrl, m_id: 9999, secret_key: "not-the-key", appname: "shop" },
+      {
+        id: "gm-bad",
+        provider: "gemafu",
+        types: ["wxpay"],
+        base_url: emu.baseUrl,
+        m_id: 9999,
+        secret_key: "not-the-key",
+        appname: "shop",
+      },
     ]);
     try {
       const res = await h.create({ price: "1.00", type: "wxpay", out_order_id: "gm-bad-1" });

@@ -2,7 +2,18 @@ import "server-only";
 import { z } from "zod";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { formatYuan, parseYuan } from "@/lib/money";
-import { UpstreamError, type CreatePaymentInput, type CreatePaymentResult, type NotifyOutcome, type NotifyRequest, type PaymentMatch, type PaymentProvider, type ProviderAck, type ProviderDefinition, type ProviderDeps } from "@/lib/providers/types";
+import {
+  UpstreamError,
+  type CreatePaymentInput,
+  type CreatePaymentResult,
+  type NotifyOutcome,
+  type NotifyRequest,
+  type PaymentMatch,
+  type PaymentProvider,
+  type ProviderAck,
+  type ProviderDefinition,
+  type ProviderDeps,
+} from "@/lib/providers/types";
 import type { PayType } from "@/lib/pay-types";
 import { upstreamText } from "@/lib/providers/upstream-fetch";
 import { jsjChannelSchema, type JsjChannel } from "./config";
@@ -81,7 +92,11 @@ function quote(text: string): string {
   return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
 }
 
-async function createPayment(channel: JsjChannel, deps: ProviderDeps, input: CreatePaymentInput): Promise<CreatePaymentResult> {
+async function createPayment(
+  channel: JsjChannel,
+  deps: ProviderDeps,
+  input: CreatePaymentInput,
+): Promise<CreatePaymentResult> {
   if (input.type !== "wxpay" && input.type !== "qqpay") throw new UpstreamError("金沙江：不支持该支付方式");
   const addnum = jsjAddnum(input.orderId);
   const form = new URLSearchParams({
@@ -109,7 +124,9 @@ async function createPayment(channel: JsjChannel, deps: ProviderDeps, input: Cre
   // Anything but a code is the gateway's own explanation (e.g. 金额变动无法支付): pass it on for the merchant.
   if (wallet === null) throw new UpstreamError(`金沙江：${quote(text)}`);
   if (wallet !== input.type) {
-    throw new UpstreamError(`金沙江：返回的是 ${wallet} 二维码，订单要求 ${input.type}（检查该 apiid 在此地址开通的接口）`);
+    throw new UpstreamError(
+      `金沙江：返回的是 ${wallet} 二维码，订单要求 ${input.type}（检查该 apiid 在此地址开通的接口）`,
+    );
   }
   return { payload: text, payAmountFen: input.amountFen, providerOrderId: addnum, expiresAt: null, freeAmount: false };
 }
@@ -122,11 +139,18 @@ function parseCallback(channel: JsjChannel, request: NotifyRequest): NotifyOutco
   if (!parsed.success || !verified) {
     if (browser) {
       // The payer coming back: no payment is taken from an unsigned request, the page shows the real state.
-      const addnum = typeof fields.addnum === "string" && /^[A-Za-z0-9]{1,20}$/.test(fields.addnum) ? fields.addnum : null;
-      const match: PaymentMatch = addnum ? { by: "provider_order_id", providerOrderId: addnum.toLowerCase() } : { by: "none" };
+      const addnum =
+        typeof fields.addnum === "string" && /^[A-Za-z0-9]{1,20}$/.test(fields.addnum) ? fields.addnum : null;
+      const match: PaymentMatch = addnum
+        ? { by: "provider_order_id", providerOrderId: addnum.toLowerCase() }
+        : { by: "none" };
       return { kind: "browser", match };
     }
-    return { kind: "rejected", reason: parsed.success ? "bad jsj callback key" : "malformed jsj callback", ack: BAD_KEY };
+    return {
+      kind: "rejected",
+      reason: parsed.success ? "bad jsj callback key" : "malformed jsj callback",
+      ack: BAD_KEY,
+    };
   }
   const f = parsed.data;
   // The callback credits `total` as sent; the core compares it with the order, so a short payment stays unpaid.

@@ -9,7 +9,13 @@ import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  type TestContext,
+} from "@/test/support/test-context";
 
 interface CreateAnswer {
   code: number;
@@ -38,8 +44,24 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     const file = testConfigFile({
       merchants: [{ ...base.merchants[0]!, notify_url: shop.notifyUrl, channels: ["jsj-wx", "jsj-qq"] }],
       channels: [
-        { id: "jsj-wx", provider: "jsj", types: ["wxpay"], base_url: wx.url, apiid: APIID, apikey: APIKEY, timeout_ms: TIMEOUT_MS },
-        { id: "jsj-qq", provider: "jsj", types: ["qqpay"], base_url: qq.url, apiid: APIID, apikey: APIKEY, timeout_ms: TIMEOUT_MS },
+        {
+          id: "jsj-wx",
+          provider: "jsj",
+          types: ["wxpay"],
+          base_url: wx.url,
+          apiid: APIID,
+          apikey: APIKEY,
+          timeout_ms: TIMEOUT_MS,
+        },
+        {
+          id: "jsj-qq",
+          provider: "jsj",
+          types: ["qqpay"],
+          base_url: qq.url,
+          apiid: APIID,
+          apikey: APIKEY,
+          timeout_ms: TIMEOUT_MS,
+        },
       ],
     });
     ctx = testContext(db, testAppConfig(file));
@@ -67,7 +89,8 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     return order!.provider_order_id!;
   }
 
-  const dispatch = () => dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () =>
+    dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it("creates a WeChat code, gets paid by the callback, and notifies the shop exactly once", async () => {
     const created = await create("jsj-1");

@@ -2,7 +2,13 @@ import "server-only";
 import { z } from "zod";
 import { signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen } from "@/lib/money";
-import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition, QueryOutcome } from "@/lib/providers/types";
+import type {
+  NotifyOutcome,
+  NotifyRequest,
+  PaymentProvider,
+  ProviderDefinition,
+  QueryOutcome,
+} from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
 import { payjsChannelSchema, type PayjsChannel } from "./config";
@@ -110,7 +116,9 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
       },
 
       async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
-        const received = Object.fromEntries(new URLSearchParams(request.method === "GET" ? request.url.search : request.rawBody));
+        const received = Object.fromEntries(
+          new URLSearchParams(request.method === "GET" ? request.url.search : request.rawBody),
+        );
         const parsed = notifyFields.safeParse(received);
         if (!parsed.success) return { kind: "rejected", reason: "malformed payjs notify", ack: REJECT };
         // Verify over every received field except sign: PAYJS adds fields over time and signs them all.
@@ -118,7 +126,8 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
           return { kind: "rejected", reason: "bad payjs sign", ack: REJECT };
         }
         const f = parsed.data;
-        if (f.mchid !== channel.mchid) return { kind: "rejected", reason: "payjs notify for another mchid", ack: REJECT };
+        if (f.mchid !== channel.mchid)
+          return { kind: "rejected", reason: "payjs notify for another mchid", ack: REJECT };
         if (f.return_code !== "1") return { kind: "ignored", reason: `payjs return_code ${f.return_code}`, ack: ACK };
         const amountFen = parseFen(f.total_fee);
         if (amountFen === null) return { kind: "rejected", reason: "bad payjs total_fee", ack: REJECT };
@@ -136,14 +145,21 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
 
       async queryPayment(input): Promise<QueryOutcome> {
         if (input.providerOrderId === null) return { paid: false };
-        const r = checkReply.safeParse(await call("/api/check", { payjs_order_id: input.providerOrderId }, input.signal));
+        const r = checkReply.safeParse(
+          await call("/api/check", { payjs_order_id: input.providerOrderId }, input.signal),
+        );
         if (!r.success) throw new UpstreamError(`${LABEL}：查询应答格式不符`);
         if (r.data.status !== "1") return { paid: false };
         if (r.data.payjs_order_id !== undefined && r.data.payjs_order_id !== input.providerOrderId) {
           throw new UpstreamError(`${LABEL}：查询应答订单号不符`);
         }
         if (r.data.total_fee === undefined) throw new UpstreamError(`${LABEL}：查询应答缺少金额`);
-        return { paid: true, tradeNo: input.providerOrderId, amountFen: r.data.total_fee, raw: { source: "check", ...withoutSign(r.data) } };
+        return {
+          paid: true,
+          tradeNo: input.providerOrderId,
+          amountFen: r.data.total_fee,
+          raw: { source: "check", ...withoutSign(r.data) },
+        };
       },
     };
   },

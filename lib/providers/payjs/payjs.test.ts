@@ -8,8 +8,16 @@ const MCHID = "123456";
 const KEY = "pj-key-1";
 
 describe("payjsSign", () => {
-  it("drops empty and \"0\" values (PHP array_filter), sorts, appends &key=, uppercases", () => {
-    const fields = { mchid: "123456", total_fee: "100", out_trade_no: "ORD1", body: "", attach: "0", notify_url: "http://x/n", type: "alipay" };
+  it('drops empty and "0" values (PHP array_filter), sorts, appends &key=, uppercases', () => {
+    const fields = {
+      mchid: "123456",
+      total_fee: "100",
+      out_trade_no: "ORD1",
+      body: "",
+      attach: "0",
+      notify_url: "http://x/n",
+      type: "alipay",
+    };
     // printf '%s' 'mchid=123456&notify_url=http://x/n&out_trade_no=ORD1&total_fee=100&type=alipay&key=KEY1' | md5sum | tr a-f A-F
     expect(payjsSign(fields, "KEY1")).toBe("60878E8E11B3AE16B98D59DCAED87DC5");
   });
@@ -29,7 +37,15 @@ describe("payjs over HTTP (emulator)", () => {
   beforeAll(async () => {
     emu = await startPayjsEmulator({ mchid: MCHID, key: KEY });
     h = await startProviderHarness([
-      { id: "pj1", provider: "payjs", types: ["wxpay", "alipay"], base_url: emu.baseUrl, mchid: MCHID, key: KEY, timeout_ms: 500 },
+      {
+        id: "pj1",
+        provider: "payjs",
+        types: ["wxpay", "alipay"],
+        base_url: emu.baseUrl,
+        mchid: MCHID,
+        key: KEY,
+        timeout_ms: 500,
+      },
     ]);
   });
   afterAll(async () => {
@@ -52,7 +68,12 @@ describe("payjs over HTTP (emulator)", () => {
     const { orderId, outOrderId, created } = await create("wxpay", "1.00");
     const upstream = emu.order(orderId);
     expect(upstream.signatureValid).toBe(true);
-    expect(upstream.fields).toMatchObject({ mchid: MCHID, total_fee: "100", out_trade_no: orderId, notify_url: `${h.paydesk.url}/api/notify/pj1` });
+    expect(upstream.fields).toMatchObject({
+      mchid: MCHID,
+      total_fee: "100",
+      out_trade_no: orderId,
+      notify_url: `${h.paydesk.url}/api/notify/pj1`,
+    });
     expect(upstream.fields.type).toBeUndefined();
     expect(created.data!.qr_content).toMatch(/^weixin:\/\/wxpay\/bizpayurl/);
 
@@ -90,7 +111,11 @@ describe("payjs over HTTP (emulator)", () => {
     expect((await emu.repush(orderId)).body).toBe("success");
     const rows = (await h.payments("pj1")).slice(before);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: "applied", order_id: orderId, trade_no: emu.order(orderId).payjs_order_id });
+    expect(rows[0]).toMatchObject({
+      status: "applied",
+      order_id: orderId,
+      trade_no: emu.order(orderId).payjs_order_id,
+    });
     expect(await h.outboxCount(orderId)).toBe(1);
   });
 
@@ -98,14 +123,23 @@ describe("payjs over HTTP (emulator)", () => {
     const { orderId } = await create("wxpay", "2.00");
     await emu.pay(orderId, { amountFen: 199 });
     expect((await h.order(orderId))!.status).toBe("pending");
-    expect((await h.payments("pj1")).find((p) => p.order_id === orderId)).toMatchObject({ status: "mismatched", amount_fen: 199 });
+    expect((await h.payments("pj1")).find((p) => p.order_id === orderId)).toMatchObject({
+      status: "mismatched",
+      amount_fen: 199,
+    });
     expect(await h.outboxCount(orderId)).toBe(0);
   });
 
   it("acknowledges a verified not-paid notify without crediting", async () => {
     const { orderId } = await create();
     const o = emu.order(orderId);
-    const fields = { return_code: "0", total_fee: "100", out_trade_no: orderId, payjs_order_id: o.payjs_order_id, mchid: MCHID };
+    const fields = {
+      return_code: "0",
+      total_fee: "100",
+      out_trade_no: orderId,
+      payjs_order_id: o.payjs_order_id,
+      mchid: MCHID,
+    };
     const res = await fetch(`${h.paydesk.url}/api/notify/pj1`, {
       method: "POST",
       body: new URLSearchParams({ ...fields, sign: payjsEmulatorSign(fields, KEY) }),
@@ -128,7 +162,9 @@ describe("payjs over HTTP (emulator)", () => {
 describe("payjs with a wrong key", () => {
   it("is refused by the platform and answered 208", async () => {
     const emu = await startPayjsEmulator({ mchid: MCHID, key: KEY });
-    const h = await startProviderHarness([{ id: "pj-bad", provider: "payjs", types: ["wxpay"], base_url: emu.baseUrl, mchid: MCHID, key: "wrong" }]);
+    const h = await startProviderHarness([
+      { id: "pj-bad", provider: "payjs", types: ["wxpay"], base_url: emu.baseUrl, mchid: MCHID, key: "wrong" },
+    ]);
     try {
       const res = await h.create({ price: "1.00", type: "wxpay", out_order_id: "pj-bad-1" });
       expect(res.code).toBe(208);

@@ -10,7 +10,9 @@ export const sandboxChannelSchema = channelBaseSchema
      * Optional, for tests of the payer's side: per type, a QR payload to hand out instead of the page URL, with
      * `{order_id}` replaced (e.g. `"wxpay": "wxp://f2f0{order_id}"`), so a phone layout sees a realistic code.
      */
-    payload_template: z.partialRecord(z.enum(["alipay", "wxpay", "qqpay"]), z.string().min(1).includes("{order_id}")).optional(),
+    payload_template: z
+      .partialRecord(z.enum(["alipay", "wxpay", "qqpay"]), z.string().min(1).includes("{order_id}"))
+      .optional(),
     /** Optional: fen added to the price to make the amount to pay (an offsetting provider, for the amount warning). */
     amount_offset_fen: z.number().int().min(0).max(99).optional(),
   })

@@ -47,7 +47,8 @@ export const sanwangChannelSchema = channelBaseSchema
       ctx.addIssue({
         code: "custom",
         path: ["alipay_uid"],
-        message: "a sanwang channel serving alipay needs alipay_uid (shown in the software's log after the Alipay login)",
+        message:
+          "a sanwang channel serving alipay needs alipay_uid (shown in the software's log after the Alipay login)",
       });
     }
   });

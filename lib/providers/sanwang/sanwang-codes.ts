@@ -1,7 +1,12 @@
 import "server-only";
 import { randomBase62 } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
-import { UpstreamError, type CreatePaymentInput, type CreatePaymentResult, type ProviderDeps } from "@/lib/providers/types";
+import {
+  UpstreamError,
+  type CreatePaymentInput,
+  type CreatePaymentResult,
+  type ProviderDeps,
+} from "@/lib/providers/types";
 import { claimFreeQrCode, insertLockedQrCode } from "@/lib/storage/qr-cache-repo";
 import type { SanwangChannel } from "./config";
 import { upstreamText } from "@/lib/providers/upstream-fetch";
@@ -20,7 +25,9 @@ const WALLET_LABEL: Record<MonitorWallet, string> = { wxpay: "三网监控（微
  */
 export function alipayQrContent(channel: SanwangChannel, amountFen: number, memo: string): string {
   const values: Record<string, string> = { uid: channel.alipay_uid ?? "", amount: formatYuan(amountFen), desc: memo };
-  return channel.alipay_qr_template.replace(/\{(uid|amount|desc)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ""));
+  return channel.alipay_qr_template.replace(/\{(uid|amount|desc)\}/g, (_, name: string) =>
+    encodeURIComponent(values[name] ?? ""),
+  );
 }
 
 /** Whether the monitor's reply is a code of that wallet (WeChat personal `wxp://…`, QQ `https://…qq.com/…`). */
@@ -49,7 +56,9 @@ async function generateCode(
   url.searchParams.set("amount", String(amountFen));
   url.searchParams.set("desc", memo);
   url.searchParams.set("key", channel.key);
-  const text = (await upstreamText(deps.fetch, label, url.toString(), { method: "GET", signal })).replace(/^\uFEFF/, "").trim();
+  const text = (await upstreamText(deps.fetch, label, url.toString(), { method: "GET", signal }))
+    .replace(/^\uFEFF/, "")
+    .trim();
   if (!isMonitorCode(wallet, text)) {
     const quoted = !text ? "空应答" : text.startsWith("<") ? "无法识别的应答" : text.slice(0, QUOTE_LIMIT);
     throw new UpstreamError(`${label}：${quoted}`);

@@ -14,14 +14,25 @@ describe("sanwang channel config", () => {
     [{ types: ["wxpay"] }, "monitor_url: a sanwang channel serving wxpay needs monitor_url"],
     [{ types: ["qqpay"] }, "monitor_url: a sanwang channel serving qqpay needs monitor_url"],
     [{ types: ["alipay"] }, "alipay_uid: a sanwang channel serving alipay needs alipay_uid"],
-    [{ types: ["wxpay", "qqpay"], monitor_url: "http://127.0.0.1:8080/" }, "types: WeChat and QQ run as separate monitor programs"],
-    [{ types: ["alipay"], alipay_uid: "1", alipay_qr_template: "http://x/?a={amount}" }, "alipay_qr_template: must contain {amount} and {desc}"],
+    [
+      { types: ["wxpay", "qqpay"], monitor_url: "http://127.0.0.1:8080/" },
+      "types: WeChat and QQ run as separate monitor programs",
+    ],
+    [
+      { types: ["alipay"], alipay_uid: "1", alipay_qr_template: "http://x/?a={amount}" },
+      "alipay_qr_template: must contain {amount} and {desc}",
+    ],
   ])("refuses %j with a clear message", (input, expected) => {
     expect(message(input)).toContain(expected);
   });
 
   it("defaults the return flag and the seed's Alipay template", () => {
-    const c = sanwangChannelSchema.parse({ ...base, types: ["alipay", "wxpay"], alipay_uid: "2088", monitor_url: "http://127.0.0.1:8080/" });
+    const c = sanwangChannelSchema.parse({
+      ...base,
+      types: ["alipay", "wxpay"],
+      alipay_uid: "2088",
+      monitor_url: "http://127.0.0.1:8080/",
+    });
     expect(c.return_flag).toBe("#");
     expect(c.alipay_qr_template).toBe("http://pay.oksvn.com/alipayqr.aspx?uid={uid}&amount={amount}&desc={desc}");
   });
@@ -30,7 +41,12 @@ describe("sanwang channel config", () => {
 describe("sanwang wire details", () => {
   it("fills the Alipay template URL-encoded, amount in yuan", () => {
     const c = sanwangChannelSchema.parse({
-      id: "sw", provider: "sanwang", key: "k", types: ["alipay"], alipay_uid: "2088 1", alipay_qr_template: "https://q.example/?u={uid}&a={amount}&d={desc}",
+      id: "sw",
+      provider: "sanwang",
+      key: "k",
+      types: ["alipay"],
+      alipay_uid: "2088 1",
+      alipay_qr_template: "https://q.example/?u={uid}&a={amount}&d={desc}",
     });
     expect(alipayQrContent(c, 1005, "a&b")).toBe("https://q.example/?u=2088%201&a=10.05&d=a%26b");
   });

@@ -3,7 +3,16 @@ import { z } from "zod";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen, parseYuan } from "@/lib/money";
-import { UpstreamError, type NotifyOutcome, type NotifyRequest, type PaymentMatch, type PaymentProvider, type ProviderAck, type ProviderDefinition, type ProviderDeps } from "@/lib/providers/types";
+import {
+  UpstreamError,
+  type NotifyOutcome,
+  type NotifyRequest,
+  type PaymentMatch,
+  type PaymentProvider,
+  type ProviderAck,
+  type ProviderDefinition,
+  type ProviderDeps,
+} from "@/lib/providers/types";
 import type { PayType } from "@/lib/pay-types";
 import { findQrCodeByMemo } from "@/lib/storage/qr-cache-repo";
 import { sanwangChannelSchema, type SanwangChannel } from "./config";
@@ -63,19 +72,37 @@ function parseFields(fields: Record<string, string>): ParsedNotify | null {
     const p = alipaySchema.safeParse(fields);
     if (!p.success) return null;
     const f = p.data;
-    return { wallet: "alipay", tradeNo: f.tradeNo, amountFen: parseYuan(f.amount), memo: f.goodsTitle.trim(), raw: { wallet: "alipay", ...f } };
+    return {
+      wallet: "alipay",
+      tradeNo: f.tradeNo,
+      amountFen: parseYuan(f.amount),
+      memo: f.goodsTitle.trim(),
+      raw: { wallet: "alipay", ...f },
+    };
   }
   if ("Outtradeno" in fields) {
     const p = wechatSchema.safeParse(fields);
     if (!p.success) return null;
     const f = p.data;
-    return { wallet: "wxpay", tradeNo: f.Outtradeno, amountFen: parseFen(f.amount), memo: f.memo.trim(), raw: { wallet: "wxpay", ...f } };
+    return {
+      wallet: "wxpay",
+      tradeNo: f.Outtradeno,
+      amountFen: parseFen(f.amount),
+      memo: f.memo.trim(),
+      raw: { wallet: "wxpay", ...f },
+    };
   }
   if ("listid" in fields) {
     const p = qqSchema.safeParse(fields);
     if (!p.success) return null;
     const f = p.data;
-    return { wallet: "qqpay", tradeNo: f.listid, amountFen: parseFen(f.amount), memo: f.memo.trim(), raw: { wallet: "qqpay", ...f } };
+    return {
+      wallet: "qqpay",
+      tradeNo: f.listid,
+      amountFen: parseFen(f.amount),
+      memo: f.memo.trim(),
+      raw: { wallet: "qqpay", ...f },
+    };
   }
   return null;
 }
@@ -85,7 +112,12 @@ function parseFields(fields: Record<string, string>): ParsedNotify | null {
  * WeChat/QQ memos name a cached code, whose current holder is the order (a reused code credits the order that
  * holds it now). Anything else matches nothing and is kept for review.
  */
-async function matchPayment(channel: SanwangChannel, deps: ProviderDeps, n: ParsedNotify, fields: Record<string, string>): Promise<PaymentMatch> {
+async function matchPayment(
+  channel: SanwangChannel,
+  deps: ProviderDeps,
+  n: ParsedNotify,
+  fields: Record<string, string>,
+): Promise<PaymentMatch> {
   if (!channel.types.includes(n.wallet) || !n.memo) return { by: "none" };
   if (n.wallet === "alipay") {
     // Money that reached another Alipay account on the same monitor is not this channel's to credit.
@@ -96,13 +128,18 @@ async function matchPayment(channel: SanwangChannel, deps: ProviderDeps, n: Pars
   return code?.order_id ? { by: "order_id", orderId: code.order_id } : { by: "none" };
 }
 
-async function parseNotify(channel: SanwangChannel, deps: ProviderDeps, request: NotifyRequest): Promise<NotifyOutcome> {
+async function parseNotify(
+  channel: SanwangChannel,
+  deps: ProviderDeps,
+  request: NotifyRequest,
+): Promise<NotifyOutcome> {
   const fail = sanwangFailureAck(channel.return_flag);
   const fields: Record<string, string> = Object.fromEntries(request.url.searchParams);
   if (request.method !== "GET" && request.rawBody) {
     for (const [k, v] of new URLSearchParams(request.rawBody)) fields[k] = v;
   }
-  if (!sanwangKeyMatches(channel.key, fields.key ?? "")) return { kind: "rejected", reason: "bad sanwang key", ack: fail };
+  if (!sanwangKeyMatches(channel.key, fields.key ?? ""))
+    return { kind: "rejected", reason: "bad sanwang key", ack: fail };
   const n = parseFields(fields);
   if (!n) return { kind: "rejected", reason: "malformed sanwang notify", ack: fail };
   if (n.amountFen === null || n.amountFen <= 0) return { kind: "rejected", reason: "bad sanwang amount", ack: fail };

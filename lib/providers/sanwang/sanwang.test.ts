@@ -10,7 +10,13 @@ import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
-import { openTestDatabase, testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
+import {
+  openTestDatabase,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  type TestContext,
+} from "@/test/support/test-context";
 import { DEFAULT_ALIPAY_QR_TEMPLATE } from "./config";
 
 interface CreateAnswer {
@@ -37,7 +43,13 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     emu = await startSanwangEmulator({ key: KEY, returnFlag: "#", alipayUid: UID });
     db = await openTestDatabase("sqlite");
     const base = testConfigFile();
-    const common = { provider: "sanwang" as const, key: KEY, return_flag: "#", alipay_qr_template: DEFAULT_ALIPAY_QR_TEMPLATE, timeout_ms: TIMEOUT_MS };
+    const common = {
+      provider: "sanwang" as const,
+      key: KEY,
+      return_flag: "#",
+      alipay_qr_template: DEFAULT_ALIPAY_QR_TEMPLATE,
+      timeout_ms: TIMEOUT_MS,
+    };
     const file = testConfigFile({
       merchants: [{ ...base.merchants[0]!, notify_url: shop.notifyUrl, channels: Object.values(CHANNEL) }],
       channels: [
@@ -48,7 +60,8 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     });
     ctx = testContext(db, testAppConfig(file));
     paydesk = await startPaydeskServer(ctx);
-    for (const [wallet, id] of Object.entries(CHANNEL)) emu.notifyUrls[wallet as keyof typeof CHANNEL] = `${paydesk.url}/api/notify/${id}`;
+    for (const [wallet, id] of Object.entries(CHANNEL))
+      emu.notifyUrls[wallet as keyof typeof CHANNEL] = `${paydesk.url}/api/notify/${id}`;
   });
   afterAll(async () => {
     await paydesk.close();
@@ -65,39 +78,43 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     return (await res.json()) as CreateAnswer;
   }
   const status = async (orderId: string) => (await findOrderById(ctx.db, orderId))?.status;
-  const dispatch = () => dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
+  const dispatch = () =>
+    dispatchDue(ctx.db, { owner: "t", now: ctx.now, fetch, timeoutMs: 2000, log: pino({ level: "silent" }) });
 
   it.each([
     ["alipay", "12.30"],
     ["wxpay", "12.31"],
     ["qqpay", "12.32"],
-  ] as const)("%s: creates a code, gets paid by the software's notify, and notifies the shop once", async (type, price) => {
-    const before = emu.requests.length;
-    const created = await create(type, price);
-    expect(created.code).toBe(100);
-    const { order_id: orderId, qr_content: qr } = created.data!;
-    const fen = price.replace(".", "");
+  ] as const)(
+    "%s: creates a code, gets paid by the software's notify, and notifies the shop once",
+    async (type, price) => {
+      const before = emu.requests.length;
+      const created = await create(type, price);
+      expect(created.code).toBe(100);
+      const { order_id: orderId, qr_content: qr } = created.data!;
+      const fen = price.replace(".", "");
 
-    if (type === "alipay") {
-      // Built locally from the template: no call to the monitor; the memo is the order id.
-      expect(qr).toBe(`http://pay.oksvn.com/alipayqr.aspx?uid=${UID}&amount=${price}&desc=${orderId}`);
-      expect(emu.requests.length).toBe(before);
-    } else {
-      expect(emu.requests.length).toBe(before + 1);
-      const req = emu.requests.at(-1)!;
-      expect(req).toMatchObject({ wallet: type, amount: fen, keyOk: true });
-      expect(req.desc).toMatch(/^[A-Za-z0-9]{6,}$/);
-      expect(qr).toMatch(type === "wxpay" ? /^wxp:\/\// : /^https:\/\/i\.qianbao\.qq\.com\//);
-    }
+      if (type === "alipay") {
+        // Built locally from the template: no call to the monitor; the memo is the order id.
+        expect(qr).toBe(`http://pay.oksvn.com/alipayqr.aspx?uid=${UID}&amount=${price}&desc=${orderId}`);
+        expect(emu.requests.length).toBe(before);
+      } else {
+        expect(emu.requests.length).toBe(before + 1);
+        const req = emu.requests.at(-1)!;
+        expect(req).toMatchObject({ wallet: type, amount: fen, keyOk: true });
+        expect(req.desc).toMatch(/^[A-Za-z0-9]{6,}$/);
+        expect(qr).toMatch(type === "wxpay" ? /^wxp:\/\// : /^https:\/\/i\.qianbao\.qq\.com\//);
+      }
 
-    const [ack] = await emu.pay(qr);
-    expect(ack).toMatchObject({ wallet: type, status: 200, acked: true });
-    expect(await status(orderId)).toBe("paid");
-    expect(await dispatch()).toBe(1);
-    const got = shop.verifiedFor(orderId);
-    expect(got).toHaveLength(1);
-    expect(got[0]!.fields).toMatchObject({ price, realprice: price, type });
-  });
+      const [ack] = await emu.pay(qr);
+      expect(ack).toMatchObject({ wallet: type, status: 200, acked: true });
+      expect(await status(orderId)).toBe("paid");
+      expect(await dispatch()).toBe(1);
+      const got = shop.verifiedFor(orderId);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.fields).toMatchObject({ price, realprice: price, type });
+    },
+  );
 
   it("answers a bad key without the return flag and changes nothing", async () => {
     const created = await create("wxpay", "2.01");
@@ -108,16 +125,19 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     expect(await listPaymentsForOrder(ctx.db, created.data!.order_id)).toHaveLength(0);
   });
 
-  it.each(["alipay", "wxpay", "qqpay"] as const)("%s: duplicates and re-pushes after a restart credit once", async (type) => {
-    const created = await create(type, "3.33");
-    const orderId = created.data!.order_id;
-    const acks = await emu.pay(created.data!.qr_content, { duplicates: 2 });
-    const repushed = await emu.restart();
-    for (const ack of [...acks, ...repushed]) expect(ack.acked).toBe(true);
-    expect(await listPaymentsForOrder(ctx.db, orderId)).toHaveLength(1);
-    await dispatch();
-    expect(shop.verifiedFor(orderId)).toHaveLength(1);
-  });
+  it.each(["alipay", "wxpay", "qqpay"] as const)(
+    "%s: duplicates and re-pushes after a restart credit once",
+    async (type) => {
+      const created = await create(type, "3.33");
+      const orderId = created.data!.order_id;
+      const acks = await emu.pay(created.data!.qr_content, { duplicates: 2 });
+      const repushed = await emu.restart();
+      for (const ack of [...acks, ...repushed]) expect(ack.acked).toBe(true);
+      expect(await listPaymentsForOrder(ctx.db, orderId)).toHaveLength(1);
+      await dispatch();
+      expect(shop.verifiedFor(orderId)).toHaveLength(1);
+    },
+  );
 
   it("keeps a payment of another amount as mismatched, the order pending", async () => {
     const created = await create("wxpay", "4.44");

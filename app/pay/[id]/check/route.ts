@@ -10,7 +10,8 @@ import { verifyNonce } from "@/lib/session/cashier-session";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   const ctx = await getAppContext();
-  if (!(await verifyNonce(request, ctx.config.sessionSecret))) return Response.json({ error: "session required" }, { status: 403 });
+  if (!(await verifyNonce(request, ctx.config.sessionSecret)))
+    return Response.json({ error: "session required" }, { status: 403 });
   const view = await reconciledOrderView(ctx, id);
   if (!view) return Response.json({ error: "not found" }, { status: 404 });
   return Response.json({ data: view }, { headers: { "Cache-Control": "no-store" } });

@@ -11,5 +11,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const order = await findLiveOrder(await getAppContext(), id);
   if (!order) return new Response("not found", { status: 404 });
   const png = await qrPng(order.payload, 480);
-  return new Response(new Uint8Array(png), { headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=86400, immutable" } });
+  return new Response(new Uint8Array(png), {
+    headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=86400, immutable" },
+  });
 }
