@@ -59,7 +59,8 @@ export default defineConfig({
       },
     },
     {
-      // No config file at this path: the built-in demo merchant, exactly as on a fresh machine.
+      // PAYDESK_CONFIG unset and no ./paydesk.config.json: the built-in demo merchant, exactly as on a fresh machine
+      // (a set PAYDESK_CONFIG that cannot be read stops the start instead).
       command: `rm -rf data/e2e-demo && npx next start -p ${DEMO_PORT}`,
       url: `${DEMO_BASE}/api/health`,
       reuseExistingServer: false,
@@ -68,7 +69,6 @@ export default defineConfig({
       stderr: "pipe",
       env: {
         PORT: String(DEMO_PORT),
-        PAYDESK_CONFIG: "./data/e2e-demo/no-such-config.json",
         PAYDESK_DATABASE_URL: "file:./data/e2e-demo/paydesk.db",
         PAYDESK_LOG_LEVEL: "warn",
       },

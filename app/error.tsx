@@ -15,6 +15,7 @@ const BUTTON =
 export default function ErrorPage({ error }: { error: Error & { digest?: string } }) {
   // The layout's <html lang> carries the language the page was rendered in; read after mount to match the server HTML.
   const [locale, setLocale] = useState(DEFAULT_LOCALE);
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- the DOM's lang is readable only after mount
   useEffect(() => setLocale(localeFromHeader(document.documentElement.lang)), []);
   useEffect(() => console.error("paydesk: page error", error.digest ?? error.message), [error]);
   const m = messagesFor(locale);

@@ -1,12 +1,25 @@
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { TestOrderForm } from "@/components/demo/test-order-form";
 import { getConfig } from "@/lib/config";
+import { messagesFor, resolveLocale } from "@/lib/i18n/locale";
 
 export default async function HomePage() {
   await connection();
   const config = getConfig();
+  const m = messagesFor(resolveLocale(null, (await headers()).get("accept-language")));
   return (
     <main className="mx-auto max-w-md px-4 py-12">
+      {config.demo ? (
+        <div
+          role="note"
+          data-testid="demo-mode"
+          className="mb-6 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
+        >
+          <strong className="font-semibold">{m.demoModeTitle}</strong>
+          <p className="mt-1">{m.demoModeBody}</p>
+        </div>
+      ) : null}
       <h1 className="text-2xl font-semibold">Paydesk 收银台</h1>
       <p className="mt-2 text-gray-600">
         商户调用一个签名接口，把顾客送到收银台；到账后 Paydesk 签名通知商户并把顾客送回商户页面。

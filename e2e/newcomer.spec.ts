@@ -12,6 +12,8 @@ test("newcomer: home page → test order → 模拟支付 → demo shop's return
   page,
 }) => {
   await page.goto("/");
+  // No config file: the page says so before anything else.
+  await expect(page.getByTestId("demo-mode")).toContainText("演示模式");
   await expect(page.getByRole("heading", { name: "创建测试订单" })).toBeVisible();
   await page.getByLabel("金额（元）").fill("1.23");
   await page.getByLabel("微信支付").check();

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { DeliveryPool } from "@/lib/merchant-notify/delivery-pool";
-import { dropStaleCreating, expireDueOrders } from "@/lib/storage/event-repo";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
@@ -43,10 +43,10 @@ function every(ms: number, run: () => Promise<void>, onError: (err: unknown) => 
  * safety net for events that got lost; the sweeper stores expiry every few seconds and announces each expired order.
  */
 export function startBackgroundWork(ctx: AppContext, owner: string): Background {
-  const pool = new DeliveryPool(ctx.db, {
+  const pool = new DeliveryPool(ctx.repos, {
     owner,
     now: ctx.now,
-    fetch: (...args) => fetch(...args),
+    urlPolicy: (n) => notificationUrlPolicy(ctx, n),
     timeoutMs: ctx.config.notifyTimeoutMs,
     log: ctx.log.child({ component: "dispatcher" }),
     events: ctx.events,
@@ -60,9 +60,9 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
     SWEEP_INTERVAL_MS,
     async () => {
       const now = ctx.now();
-      for (const orderId of await expireDueOrders(ctx.db, now))
+      for (const orderId of await ctx.repos.events.expireDueOrders(now))
         await ctx.events.publish({ type: "order.expired", orderId });
-      await dropStaleCreating(ctx.db, now - STALE_CREATING_MS);
+      await ctx.repos.events.dropStaleCreating(now - STALE_CREATING_MS);
     },
     onError,
   );

@@ -11,28 +11,34 @@ function withConfig(json: unknown, env: Record<string, string> = {}) {
   return () => loadConfig({ PAYDESK_CONFIG: file, PAYDESK_DATABASE_URL: `file:${dir}/p.db`, ...env });
 }
 
+const SECRET = "s1secret-long-enough-for-a-real-config";
 const good = {
   merchants: [
     {
       appkey: "k1",
-      appsecret: "s1secret",
+      appsecret: SECRET,
       name: "Shop",
       notify_url: "https://s.example/n",
       return_url: "https://s.example/r",
       channels: ["sb"],
     },
   ],
-  channels: [{ id: "sb", provider: "sandbox", types: ["alipay"] }],
+  channels: [{ id: "sb", provider: "sandbox", types: ["alipay"], key: "sb-key" }],
+};
+const realChannel = {
+  id: "pj",
+  provider: "payjs",
+  types: ["wxpay"],
+  base_url: "https://payjs.example",
+  mchid: "1",
+  key: "k",
 };
 
 describe("configuration", () => {
   it("without a config file serves the demo merchant on the sandbox", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-config-"));
-    const c = loadConfig({
-      PAYDESK_CONFIG: path.join(dir, "absent.json"),
-      PAYDESK_DATABASE_URL: `file:${dir}/p.db`,
-      PORT: "3456",
-    });
+    // Demo mode is the default path being absent (PAYDESK_CONFIG not set).
+    const c = loadConfig({ PAYDESK_DATABASE_URL: `file:${dir}/p.db`, PORT: "3456" }, path.join(dir, "absent.json"));
     expect(c.demo).toBe(true);
     expect(c.baseUrl).toBe("http://localhost:3456");
     expect(c.merchants[0]).toMatchObject({
@@ -42,10 +48,9 @@ describe("configuration", () => {
     });
     // A session secret is generated once and kept beside the database.
     expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
-    expect(
-      loadConfig({ PAYDESK_CONFIG: path.join(dir, "absent.json"), PAYDESK_DATABASE_URL: `file:${dir}/p.db` })
-        .sessionSecret,
-    ).toBe(c.sessionSecret);
+    expect(loadConfig({ PAYDESK_DATABASE_URL: `file:${dir}/p.db` }, path.join(dir, "absent.json")).sessionSecret).toBe(
+      c.sessionSecret,
+    );
   });
 
   it("applies defaults from DESIGN §1.1", () => {
@@ -86,6 +91,31 @@ describe("configuration", () => {
       { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["unionpay"] }] },
       /channels\.0\.types\.0/,
     ],
+    [
+      "a merchant mixing the sandbox with a real channel",
+      {
+        ...good,
+        merchants: [{ ...good.merchants[0], channels: ["sb", "pj"] }],
+        channels: [...good.channels, realChannel],
+      },
+      /merchants\.0\.channels: merchant "k1" mixes the sandbox \(sb\) with real channels \(pj\)/,
+    ],
+    [
+      "a sandbox channel without a key",
+      { ...good, channels: [{ id: "sb", provider: "sandbox", types: ["alipay"] }] },
+      /channels\.0\.key: sandbox channel "sb" needs an explicit key/,
+    ],
+    [
+      "a short appsecret",
+      { ...good, merchants: [{ ...good.merchants[0], appsecret: "s1secret" }] },
+      /merchants\.0\.appsecret: merchant "k1": appsecret must be at least 32/,
+    ],
+    [
+      "a javascript: return URL",
+      { ...good, merchants: [{ ...good.merchants[0], return_url: "javascript:alert(1)" }] },
+      /merchants\.0\.return_url/,
+    ],
+    ["a bad limit", { ...good, limits: { max_body_bytes: 10 } }, /limits\.max_body_bytes/],
     ["a misspelt key", { ...good, merchants: [{ ...good.merchants[0], notifyurl: "x" }] }, /merchants\.0.*notifyurl/],
     [
       "a bad notify URL",
@@ -106,6 +136,26 @@ describe("configuration", () => {
     const load = withConfig(json);
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(pattern);
+  });
+
+  it("refuses a set PAYDESK_CONFIG that cannot be read, naming the path, instead of starting the demo", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-config-"));
+    const missing = path.join(dir, "paydesk.confg.json");
+    const load = () => loadConfig({ PAYDESK_CONFIG: missing, PAYDESK_DATABASE_URL: `file:${dir}/p.db` });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(new RegExp(`PAYDESK_CONFIG: cannot read ${missing.replace(/[.\\/]/g, "\\$&")} \\(ENOENT\\)`));
+    // A directory is unreadable as a file too.
+    expect(() => loadConfig({ PAYDESK_CONFIG: dir, PAYDESK_DATABASE_URL: `file:${dir}/p.db` })).toThrow(/cannot read/);
+  });
+
+  it("a sandbox-only merchant is allowed; the demo keeps its published key; limits and metrics token have defaults", () => {
+    const c = withConfig(good, { PAYDESK_METRICS_TOKEN: "t".repeat(20) })();
+    expect(c.limits).toMatchObject({ max_body_bytes: 65_536, failed_signs_per_ip_per_minute: 30 });
+    expect(c.metricsToken).toBe("t".repeat(20));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-config-"));
+    const demo = loadConfig({ PAYDESK_DATABASE_URL: `file:${dir}/p.db` }, path.join(dir, "absent.json"));
+    expect(demo.channels[0]).toMatchObject({ provider: "sandbox", key: "sandbox" });
+    expect(demo.metricsToken).toBeUndefined();
   });
 
   it("reports invalid JSON and bad environment values", () => {

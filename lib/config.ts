@@ -1,10 +1,14 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { vmqMerchantSchema } from "@/lib/merchant-protocol/vmq/vmq-config";
+import { consoleSchema, refineConsoleUsers, type ConsoleUser } from "@/lib/console/console-config";
 import { channelSchema, type ChannelConfig } from "@/lib/providers/registry";
 import { PAY_TYPES } from "@/lib/pay-types";
+import { DEFAULT_LIMITS, limitsSchema, type Limits } from "@/lib/config-limits";
+import { safetyIssues } from "@/lib/config-safety";
+import { sessionSecret } from "@/lib/session-secret";
 
 /**
  * Configuration is read and validated here, once; nothing else in Paydesk reads `process.env` or the config file.
@@ -12,6 +16,19 @@ import { PAY_TYPES } from "@/lib/pay-types";
  */
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * The 彩虹易支付 (epay) credentials of a merchant (PROTOCOLS §5); absent = epay off for that merchant. `allowed_hosts`
+ * lists hosts the shop's per-request notify URLs may reach although they are loopback or private (the SSRF guard,
+ * lib/merchant-notify/url-guard.ts), e.g. `127.0.0.1` for local testing or a shop on the same private network.
+ */
+export const epayMerchantSchema = z
+  .object({
+    pid: z.string().regex(/^\d{1,16}$/, 'must be digits, like "1000"'),
+    key: z.string().min(32, "must be at least 32 characters").max(128),
+    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
+  })
+  .strict();
 
 export const merchantSchema = z
   .object({
@@ -33,6 +50,8 @@ export const merchantSchema = z
     daily_order_limit: z.number().int().min(1).optional(),
     /** Turns the whole merchant API off for this appkey (answered 107). */
     api_enabled: z.boolean().default(true),
+    epay: epayMerchantSchema.optional(),
+    vmq: vmqMerchantSchema.optional(),
   })
   .strict();
 
@@ -42,6 +61,10 @@ export const configFileSchema = z
     channels: z.array(channelSchema).min(1),
     /** Serve the built-in demo shop (/demo/…) with a real config file too (tests, staging). Off by default. */
     demo_shop: z.boolean().default(false),
+    /** Abuse limits (lib/config-limits.ts); every field has a default. */
+    limits: limitsSchema.default(DEFAULT_LIMITS),
+    /** The merchant console's users (/console); absent: nobody can log in. */
+    console: consoleSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -52,15 +75,26 @@ export const configFileSchema = z
       channelIds.add(c.id);
     });
     const appkeys = new Set<string>();
+    const pids = new Set<string>();
     cfg.merchants.forEach((m, i) => {
       if (appkeys.has(m.appkey))
         ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
       appkeys.add(m.appkey);
+      if (m.epay) {
+        if (pids.has(m.epay.pid))
+          ctx.addIssue({
+            code: "custom",
+            path: ["merchants", i, "epay", "pid"],
+            message: `duplicate epay pid "${m.epay.pid}"`,
+          });
+        pids.add(m.epay.pid);
+      }
       m.channels.forEach((id, j) => {
         if (!channelIds.has(id))
           ctx.addIssue({ code: "custom", path: ["merchants", i, "channels", j], message: `unknown channel "${id}"` });
       });
     });
+    refineConsoleUsers(cfg.console?.users ?? [], appkeys, ctx);
   });
 
 export type Merchant = z.infer<typeof merchantSchema>;
@@ -73,7 +107,8 @@ const envSchema = z.object({
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgres://")
     .default("file:./data/paydesk.db"),
-  PAYDESK_CONFIG: z.string().default("./paydesk.config.json"),
+  /** Set explicitly, the file must exist and be readable; only the default path may be absent (demo mode). */
+  PAYDESK_CONFIG: z.string().min(1).optional(),
   PAYDESK_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   PAYDESK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** How often the notification dispatcher and the expiry sweeper look for work. */
@@ -84,7 +119,14 @@ const envSchema = z.object({
   PAYDESK_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
   /** `off` starts no background work in this process (for a read-only replica or a test harness). */
   PAYDESK_BACKGROUND: z.enum(["on", "off"]).default("on"),
+  /** Set by Next.js itself; `development` relaxes the CSP for the dev server's eval-based tooling. */
+  NODE_ENV: z.string().optional(),
+  /** Bearer token for `GET /api/metrics`; the endpoint answers 404 when unset. */
+  PAYDESK_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
+
+/** Where the config file is looked for when PAYDESK_CONFIG is not set. */
+export const DEFAULT_CONFIG_PATH = "./paydesk.config.json";
 
 export interface AppConfig {
   port: number;
@@ -102,6 +144,13 @@ export interface AppConfig {
   demoShop: boolean;
   merchants: Merchant[];
   channels: ChannelConfig[];
+  limits: Limits;
+  /** `next dev` is serving (NODE_ENV=development). */
+  dev: boolean;
+  /** Bearer token that opens `GET /api/metrics`; undefined = the endpoint is off. */
+  metricsToken?: string;
+  /** Who may log in to the merchant console (config file `console.users`). */
+  consoleUsers: ConsoleUser[];
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -131,53 +180,57 @@ export function demoConfig(baseUrl: string): ConfigFile {
         channels: ["sandbox"],
       },
     ],
-    channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
+    // The key is the published default (DESIGN §1.2): fine for the demo, refused in a real config file.
+    channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "sandbox" }],
   });
 }
 
-function databaseFolder(databaseUrl: string): string {
-  return databaseUrl.startsWith("file:") ? path.dirname(databaseUrl.slice("file:".length)) : "./data";
-}
-
-/** The session secret from env, else one generated once and kept beside the database (so restarts keep sessions). */
-function sessionSecret(fromEnv: string | undefined, databaseUrl: string): string {
-  if (fromEnv) return fromEnv;
-  const folder = databaseFolder(databaseUrl);
-  const file = path.join(folder, "session-secret");
+/** The config file's JSON, or undefined for demo mode (the default path absent). Refuses an unreadable file. */
+function readConfigJson(
+  explicit: string | undefined,
+  defaultPath: string,
+): { json: unknown; name: string } | undefined {
+  const name = explicit ?? defaultPath;
+  let text: string;
   try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(folder, { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    fs.writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+    text = fs.readFileSync(path.resolve(name), "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Only a missing file at the default path means demo: a set-but-wrong PAYDESK_CONFIG must not start the demo
+    // merchant with its published secret in place of the operator's merchants.
+    if (explicit === undefined && code === "ENOENT") return undefined;
+    throw new ConfigError(`PAYDESK_CONFIG: cannot read ${path.resolve(name)} (${code ?? (err as Error).message})`);
+  }
+  try {
+    return { json: JSON.parse(text), name };
+  } catch (err) {
+    throw new ConfigError(`${name}: not valid JSON (${(err as Error).message})`);
   }
 }
 
 /** Reads and validates env and the config file. Pure except for reading the config and the generated secret. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  defaultConfigPath = DEFAULT_CONFIG_PATH,
+): AppConfig {
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(describe("environment", parsedEnv.error));
   const e = parsedEnv.data;
   const baseUrl = (e.PAYDESK_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
 
   let file: ConfigFile;
-  let demo = false;
-  const configPath = path.resolve(e.PAYDESK_CONFIG);
-  if (fs.existsSync(configPath)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(configPath, "utf8"));
-    } catch (err) {
-      throw new ConfigError(`${e.PAYDESK_CONFIG}: not valid JSON (${(err as Error).message})`);
-    }
-    const parsed = configFileSchema.safeParse(json);
-    if (!parsed.success) throw new ConfigError(describe(e.PAYDESK_CONFIG, parsed.error));
+  const read = readConfigJson(e.PAYDESK_CONFIG, defaultConfigPath);
+  const demo = read === undefined;
+  if (read) {
+    const parsed = configFileSchema.safeParse(read.json);
+    if (!parsed.success) throw new ConfigError(describe(read.name, parsed.error));
     file = parsed.data;
   } else {
     file = demoConfig(baseUrl);
-    demo = true;
   }
+  const unsafe = safetyIssues(file, { demo });
+  if (unsafe.length)
+    throw new ConfigError(unsafe.map((i) => `${read?.name ?? "demo"}: ${i.path}: ${i.message}`).join("\n"));
 
   return {
     port: e.PORT,
@@ -193,6 +246,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     demoShop: demo || file.demo_shop,
     merchants: file.merchants,
     channels: file.channels,
+    limits: file.limits,
+    dev: e.NODE_ENV === "development",
+    metricsToken: e.PAYDESK_METRICS_TOKEN,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 
@@ -211,6 +268,11 @@ export function setConfigForTests(config: AppConfig): void {
 
 export function findMerchant(config: AppConfig, appkey: string): Merchant | undefined {
   return config.merchants.find((m) => m.appkey === appkey);
+}
+
+/** The merchant whose epay `pid` this is (PROTOCOLS §5). */
+export function findEpayMerchant(config: AppConfig, pid: string): Merchant | undefined {
+  return config.merchants.find((m) => m.epay?.pid === pid);
 }
 
 export function findChannel(config: AppConfig, id: string): ChannelConfig | undefined {

@@ -2,17 +2,20 @@ import "server-only";
 import pino, { type Logger } from "pino";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { getConfig, type AppConfig } from "@/lib/config";
-import { providerFor } from "@/lib/providers/registry";
+import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { PaymentProvider } from "@/lib/providers/types";
 import { createEventBus, type EventBus } from "@/lib/events/event-bus";
-import { getDatabase, type DatabaseHandle, type Db } from "@/lib/storage/database";
+import { getDatabase, type DatabaseHandle } from "@/lib/storage/database";
+import { storageAccess, type Repositories } from "@/lib/storage/repositories";
 
 /**
  * Everything the domain functions need from the outside world, passed explicitly so tests can swap the clock, the
- * randomness, the providers and the database without module mocks.
+ * randomness, the providers and the database without module mocks. Storage is reached only through repositories:
+ * `repos` for single statements, `withTransaction` for writes that must commit together.
  */
 export interface AppContext {
-  db: Db;
+  repos: Repositories;
+  withTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   config: AppConfig;
   now(): number;
   random(): number;
@@ -48,15 +51,19 @@ function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
 export async function getAppContext(): Promise<AppContext> {
   const config = getConfig();
   const handle = await getDatabase(config.databaseUrl);
-  const { db } = handle;
+  const storage = storageAccess(handle.db);
   const log = getLogger(config.logLevel);
   const events = await busFor(handle, log);
   return {
-    db,
+    ...storage,
     config,
     now: () => Date.now(),
     random: () => Math.random(),
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db }),
+    provider: (channel) =>
+      providerFor(
+        channel,
+        providerDeps(storage.repos, (...args) => fetch(...args)),
+      ),
     log,
     events,
   };

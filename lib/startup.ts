@@ -10,6 +10,12 @@ import { getDatabase } from "@/lib/storage/database";
 export async function start(): Promise<void> {
   try {
     const config = getConfig();
+    if (config.demo) {
+      // Loud on purpose: a production start that lost its config file must not look like a normal start.
+      console.warn(
+        "Paydesk: DEMO MODE — no config file at ./paydesk.config.json; the built-in demo merchant (published secret, sandbox only) is serving. Set PAYDESK_CONFIG or create the file for real merchants.",
+      );
+    }
     await getDatabase(config.databaseUrl);
     await startBackground();
   } catch (err) {

@@ -3,21 +3,38 @@
  *   npm run admin -- review                 payments kept for review (mismatched amounts, no payable order)
  *   npm run admin -- log <order_id>         the merchant notification's attempt log
  *   npm run admin -- resend <order_id>      send a failed notification again, with a fresh retry schedule
+ *   npm run admin -- hash-password          reads a password on stdin, prints its scrypt hash for console.users
  */
 import { notificationLog, resend, reviewPayments } from "@/lib/admin/admin-commands";
 import { getAppContext } from "@/lib/context";
 import { getConfig } from "@/lib/config";
+import { hashPassword } from "@/lib/console/password";
 import { getDatabase } from "@/lib/storage/database";
+
+/** The password from stdin (piped, or typed and ended with Enter), never from argv where shell history keeps it. */
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write("password: ");
+  let input = "";
+  for await (const chunk of process.stdin) {
+    input += String(chunk);
+    if (process.stdin.isTTY && input.includes("\n")) break;
+  }
+  return input.replace(/\r?\n$/, "").split(/\r?\n/)[0] ?? "";
+}
 
 async function main(): Promise<number> {
   const [command, arg] = process.argv.slice(2);
+  if (command === "hash-password") {
+    console.log(await hashPassword(await readPassword()));
+    return 0;
+  }
   const ctx = await getAppContext();
   let lines: string[];
   if (command === "review") lines = await reviewPayments(ctx);
   else if (command === "log" && arg) lines = await notificationLog(ctx, arg);
   else if (command === "resend" && arg) lines = await resend(ctx, arg);
   else {
-    console.error("usage: npm run admin -- review | log <order_id> | resend <order_id>");
+    console.error("usage: npm run admin -- review | log <order_id> | resend <order_id> | hash-password");
     return 2;
   }
   console.log(lines.join("\n"));

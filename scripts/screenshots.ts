@@ -1,6 +1,7 @@
 /**
  * Regenerates the README pictures in docs/screenshots from the e2e run: builds nothing itself (run `npx next build`
- * first, as for every e2e run), then runs e2e/cashier-screenshots.spec.ts with PAYDESK_SCREENSHOTS_DIR set.
+ * first, as for every e2e run), then runs e2e/cashier-screenshots.spec.ts and e2e/console-screenshots.spec.ts with
+ * PAYDESK_SCREENSHOTS_DIR set.
  * Needs a CJK font for Chromium (Debian: fonts-wqy-microhei or fonts-noto-cjk), or the Chinese text renders as boxes.
  *   npx tsx scripts/screenshots.ts
  */
@@ -13,10 +14,14 @@ fs.mkdirSync(dir, { recursive: true });
 const fonts = spawnSync("fc-list", [":lang=zh"], { encoding: "utf8" });
 if (!fonts.stdout?.trim())
   console.warn("warning: no CJK font found (fc-list :lang=zh); Chinese text will render as boxes");
-const run = spawnSync("npx", ["playwright", "test", "e2e/cashier-screenshots.spec.ts", "--workers=1"], {
-  stdio: "inherit",
-  env: { ...process.env, PAYDESK_SCREENSHOTS_DIR: dir },
-});
+const run = spawnSync(
+  "npx",
+  ["playwright", "test", "e2e/cashier-screenshots.spec.ts", "e2e/console-screenshots.spec.ts", "--workers=1"],
+  {
+    stdio: "inherit",
+    env: { ...process.env, PAYDESK_SCREENSHOTS_DIR: dir },
+  },
+);
 if (run.status !== 0) process.exit(run.status ?? 1);
 for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".png"))) {
   console.log(`${path.join("docs/screenshots", f)}  ${fs.statSync(path.join(dir, f)).size} bytes`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every Paydesk test: types, unit/integration (vitest, SQLite and PostgreSQL), the production build, and the
-# browser end-to-end suite (Playwright in Debian's Chromium). Ends with one summary line.
+# Every Paydesk test: types, lint and formatting (ESLint, Prettier), unit/integration (vitest, SQLite and
+# PostgreSQL), the production build, and the browser end-to-end suite (Playwright in Debian's Chromium). Ends with one
+# summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
@@ -8,6 +9,11 @@ status=0
 
 echo "== typecheck"
 npx tsc --noEmit || status=1
+
+echo "== lint"
+# ESLint holds the style and the architecture's import boundaries (eslint.config.mjs); Prettier the formatting.
+npx eslint --max-warnings 0 . || status=1
+npx prettier --check . || status=1
 
 echo "== unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1

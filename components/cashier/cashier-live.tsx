@@ -1,10 +1,11 @@
 "use client";
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
-import type { PublicOrderView } from "@/lib/orders/order-views";
+import { checkResponseSchema, CSRF_HEADER, sandboxPayResponseSchema } from "@/lib/cashier/payer-dtos";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
 import type { LiveProps, LiveText } from "./live-types";
 import { ResultPanel } from "./result-panel";
-import { CSRF_HEADER, useCashierSession } from "./use-cashier-session";
+import { useCashierSession } from "./use-cashier-session";
 import { useCountdown } from "./use-countdown";
 import { useEmbedHost } from "./use-embed-host";
 import { useOrderStatus } from "./use-order-status";
@@ -88,7 +89,7 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
       const res = await fetch(`/pay/${orderId}/check`, { method: "POST", headers: { [CSRF_HEADER]: token } }).catch(
         () => null,
       );
-      if (res?.ok) fresh = ((await res.json()) as { data?: PublicOrderView }).data;
+      if (res?.ok) fresh = checkResponseSchema.safeParse(await res.json().catch(() => null)).data?.data;
     }
     // Without a session (cookie blocked) the public query still answers: read-only, but never stuck.
     fresh = fresh ? await mutate(fresh, { revalidate: false }) : await mutate();
@@ -105,7 +106,8 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
       headers: { "content-type": "application/json", ...(token ? { [CSRF_HEADER]: token } : {}) },
       body: JSON.stringify({ order_id: orderId }),
     }).catch(() => null);
-    if (!res?.ok) setSimulateError(true);
+    const sent = res?.ok && sandboxPayResponseSchema.safeParse(await res.json().catch(() => null)).success;
+    if (!sent) setSimulateError(true);
     else void mutate();
     setSimulating(false);
   }

@@ -1,4 +1,4 @@
-import type { CashierModel } from "@/lib/cashier/page-model";
+import type { CashierModel, ChooserModel } from "@/lib/cashier/page-model";
 import type { Locale } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { CashierLive } from "./cashier-live";
@@ -6,6 +6,7 @@ import type { LiveText } from "./live-types";
 import { LanguageLink } from "./parts";
 import { PcLayout } from "./pc-layout";
 import { PhoneLayout } from "./phone-layout";
+import { WalletChooser } from "./wallet-chooser";
 
 const LIVE_KEYS = [
   "iHavePaid",
@@ -35,19 +36,31 @@ function liveText(m: Messages): LiveText {
 }
 
 interface Props {
-  model: CashierModel;
+  model: CashierModel | ChooserModel;
   m: Messages;
   locale: Locale;
   /** Shown inside a host page's frame (`?embed=1`): no page chrome, content height drives the iframe. */
   embedded: boolean;
   /** The page URL with the same parameters (refresh) and with the other language. */
   selfHref: string;
+  /** Where the wallet chooser posts (orders without a wallet yet) and whether the last choice failed. */
+  chooseAction: string;
+  choiceFailed: boolean;
   otherLanguageHref: string;
 }
 
 /** The whole cashier, server-rendered; only CashierLive and its small islands run in the browser. */
-export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguageHref }: Props) {
-  const pc = model.plan.layout === "pc";
+export function CashierPage({
+  model,
+  m,
+  locale,
+  embedded,
+  selfHref,
+  otherLanguageHref,
+  chooseAction,
+  choiceFailed,
+}: Props) {
+  const pc = (model.kind === "choose" ? model.layout : model.plan.layout) === "pc";
   return (
     <div
       id="paydesk-root"
@@ -60,26 +73,32 @@ export function CashierPage({ model, m, locale, embedded, selfHref, otherLanguag
           <LanguageLink href={otherLanguageHref} m={m} />
         </header>
       ) : null}
-      <CashierLive
-        initial={model.view}
-        merchantName={model.merchantName}
-        expiresAt={model.expiresAt}
-        serverNow={model.serverNow}
-        timeoutUrl={model.timeoutUrl}
-        shopHome={model.shopHome}
-        sandbox={model.sandbox}
-        embedOrigins={model.embedOrigins}
-        text={liveText(m)}
-      >
-        {pc ? <PcLayout model={model} m={m} selfHref={selfHref} /> : <PhoneLayout model={model} m={m} />}
-      </CashierLive>
+      {model.kind === "choose" ? (
+        <WalletChooser model={model} m={m} action={chooseAction} failed={choiceFailed} />
+      ) : (
+        <CashierLive
+          initial={model.view}
+          merchantName={model.merchantName}
+          expiresAt={model.expiresAt}
+          serverNow={model.serverNow}
+          timeoutUrl={model.timeoutUrl}
+          shopHome={model.shopHome}
+          sandbox={model.sandbox}
+          embedOrigins={model.embedOrigins}
+          text={liveText(m)}
+        >
+          {pc ? <PcLayout model={model} m={m} selfHref={selfHref} /> : <PhoneLayout model={model} m={m} />}
+        </CashierLive>
+      )}
       <footer className="mx-auto mt-5 flex max-w-4xl items-center justify-center gap-4 text-xs text-gray-600">
         <span>{m.secureNote}</span>
         {!pc || embedded ? <LanguageLink href={otherLanguageHref} m={m} /> : null}
       </footer>
-      <noscript>
-        <p className="mt-2 text-center text-xs text-gray-600">{m.noscriptNote}</p>
-      </noscript>
+      {model.kind === "pay" ? (
+        <noscript>
+          <p className="mt-2 text-center text-xs text-gray-600">{m.noscriptNote}</p>
+        </noscript>
+      ) : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { PublicOrderView } from "@/lib/orders/order-views";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
 
 /** The strings the browser-side part of the page needs (a subset of lib/i18n, so the rest never ships as JS). */
 export interface LiveText {

@@ -1,16 +1,22 @@
 import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import type { CashierModel } from "@/lib/cashier/page-model";
+import { insistOnAmount } from "@/lib/cashier/pay-steps";
 
 /** The big red "pay exactly X" warning, shown when the amount to pay is not the price or the code is free-amount. */
 export function AmountWarning({ model, m }: { model: CashierModel; m: Messages }) {
   const { pay_amount: amount, price } = model.view;
-  if (amount === price && !model.freeAmount) return null;
+  const insist = insistOnAmount(price, amount, model.freeAmount);
+  if (!insist) return null;
+  const why = model.freeAmount ? (insist === "offset" ? m.freeAmountOffsetWhy : m.freeAmountWhy) : m.amountWarningWhy;
   return (
     <div className="rounded-xl border-2 border-red-600 bg-red-50 px-4 py-3 text-left" data-testid="amount-warning">
-      <p className="text-lg font-bold leading-snug text-red-700">{fmt(m.amountWarning, { amount })}</p>
-      <p className="mt-1 text-sm text-red-800">
-        {model.freeAmount ? fmt(m.freeAmountWhy, { amount }) : fmt(m.amountWarningWhy, { price })}
+      {/* Only when the amount differs: a free-amount code at the price itself needs the typing hint, not the alarm. */}
+      {insist === "offset" ? (
+        <p className="text-lg font-bold leading-snug text-red-700">{fmt(m.amountWarning, { amount })}</p>
+      ) : null}
+      <p className={insist === "offset" ? "mt-1 text-sm text-red-800" : "font-semibold text-red-800"}>
+        {fmt(why, { amount, price })}
       </p>
     </div>
   );
@@ -35,9 +41,16 @@ export function Steps({ steps, ink, label }: { steps: string[]; ink: string; lab
   );
 }
 
-export function OrderDetails({ model, m }: { model: CashierModel; m: Messages }) {
+export function OrderDetails({
+  model,
+  m,
+}: {
+  model: Pick<CashierModel, "merchantName" | "productName" | "view">;
+  m: Messages;
+}) {
   const rows: [string, string][] = [
     [m.merchantLabel, model.merchantName],
+    ...(model.productName ? ([[m.productLabel, model.productName]] as [string, string][]) : []),
     [m.orderNoLabel, model.view.order_id],
     [m.priceLabel, `¥${model.view.price}`],
   ];

@@ -1,5 +1,6 @@
 import { QRCodeSVG } from "qrcode.react";
 import type { CashierModel } from "@/lib/cashier/page-model";
+import { scanSteps } from "@/lib/cashier/pay-steps";
 import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { LiveCountdown, RecheckButton, SimulateButton } from "./live-islands";
@@ -59,7 +60,7 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
           </p>
         </div>
         <AmountWarning model={model} m={m} />
-        <Steps steps={[fmt(m.stepOpen, { wallet }), m.stepScan, m.stepPay]} ink={style.ink} />
+        <Steps steps={scanSteps(m, wallet, model.freeAmount, amount)} ink={style.ink} />
         <div className="border-t border-gray-100 pt-4">
           <h2 className="sr-only">{m.orderDetails}</h2>
           <OrderDetails model={model} m={m} />

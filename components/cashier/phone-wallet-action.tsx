@@ -1,4 +1,5 @@
 import type { CashierModel } from "@/lib/cashier/page-model";
+import { albumSteps, scanSteps } from "@/lib/cashier/pay-steps";
 import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { DirectOpen } from "./direct-open";
@@ -15,7 +16,8 @@ export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messag
   const style = WALLET_STYLE[model.type];
   const wallet = m[style.name];
   const phone = model.plan.phone;
-  const scanSteps = [fmt(m.stepOpen, { wallet }), m.stepScan, m.stepPay];
+  const amount = model.view.pay_amount;
+  const steps = scanSteps(m, wallet, model.freeAmount, amount);
 
   switch (phone.kind) {
     case "wake":
@@ -39,10 +41,7 @@ export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messag
     case "wechat-album":
       return (
         <div>
-          <Steps
-            steps={phone.inWechat ? [m.wxLongPressStep] : [m.wxSaveStep, m.wxScanStep, m.wxAlbumStep]}
-            ink={style.ink}
-          />
+          <Steps steps={albumSteps(m, phone.inWechat, model.freeAmount, amount)} ink={style.ink} />
           <div className="mt-4">
             <PhoneQr model={model} m={m} size={240} />
           </div>
@@ -65,7 +64,7 @@ export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messag
         <div>
           <PhoneQr model={model} m={m} size={220} />
           <div className="mt-4">
-            <Steps steps={scanSteps} ink={style.ink} />
+            <Steps steps={steps} ink={style.ink} />
           </div>
         </div>
       );

@@ -1,4 +1,4 @@
-import type { PublicOrderView } from "@/lib/orders/order-views";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
 import type { LiveText } from "./live-types";
 
 interface Props {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import { sessionResponseSchema } from "@/lib/cashier/payer-dtos";
 
 /**
  * Fetches the payer's CSRF nonce once (POST /pay/{id}/session sets the sealed cookie). Resolves to null when the
@@ -15,7 +16,7 @@ export function useCashierSession(orderId: string): () => Promise<string | null>
       method: "POST",
       credentials: "include",
     })
-      .then(async (res) => (res.ok ? (((await res.json()) as { token?: string }).token ?? null) : null))
+      .then(async (res) => (res.ok ? (sessionResponseSchema.safeParse(await res.json()).data?.token ?? null) : null))
       .catch(() => null);
     return pending.current;
   };
@@ -25,5 +26,3 @@ export function useCashierSession(orderId: string): () => Promise<string | null>
   }, []);
   return start;
 }
-
-export const CSRF_HEADER = "x-paydesk-csrf";

@@ -18,6 +18,7 @@ export function useEmbedHost(orderId: string, allowed: string[]): EmbedHost {
     if (window.parent === window) return;
     const announced = new URLSearchParams(window.location.search).get("origin");
     const ancestor = window.location.ancestorOrigins?.[0];
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- framing is known only in the browser, after hydration
     setHost({ framed: true, origin: pickHostOrigin([announced, ancestor, document.referrer], allowed) });
   }, [allowed]);
 

@@ -2,7 +2,8 @@
 
 import { useCallback, useEffect, useRef } from "react";
 import useSWR from "swr";
-import type { PublicOrderView } from "@/lib/orders/order-views";
+import { statusQueryResponseSchema } from "@/lib/cashier/payer-dtos";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
 
 /** The fallback rhythm: plain polling, for a server (or a proxy in front of it) that answers held polls at once. */
 const POLL_MS = 2000;
@@ -14,10 +15,13 @@ const REISSUE_MS = 50;
 /** How long a hidden page keeps polling: long enough to notice a payment made in the wallet app it switched to. */
 const HIDDEN_POLL_MS = 60_000;
 
-interface Envelope {
-  code: number;
-  msg: string;
-  data?: PublicOrderView;
+/** Reads the `nosign` query's answer with the DTO schema: the browser trusts no shape it did not check. */
+async function readStatus(res: Response): Promise<PublicOrderView> {
+  const parsed = statusQueryResponseSchema.safeParse(await res.json());
+  if (!parsed.success) throw new Error("unexpected status answer");
+  const body = parsed.data;
+  if (body.code !== 100 || !body.data) throw new Error(body.msg);
+  return body.data;
 }
 
 /** Terminal for the page: nothing more can change what it shows (paid with the way back known, expired, closed). */
@@ -72,12 +76,11 @@ export function useOrderStatus(initial: PublicOrderView) {
         cache: "no-store",
         signal: controller.signal,
       });
-      const body = (await res.json()) as Envelope;
-      if (body.code !== 100 || !body.data) throw new Error(body.msg);
-      const unchanged = body.data.status === shown.status && body.data.return_url === shown.return_url;
+      const data = await readStatus(res);
+      const unchanged = data.status === shown.status && data.return_url === shown.return_url;
       if (held && unchanged && Date.now() - started < (HOLD_SECONDS * 1000) / 2) plainPolling.current = true;
-      latest.current = body.data;
-      return body.data;
+      latest.current = data;
+      return data;
     } finally {
       if (inFlight.current === controller) inFlight.current = null;
     }
@@ -106,6 +109,9 @@ export function useOrderStatus(initial: PublicOrderView) {
     },
   });
   const view = swr.data ?? initial;
-  latest.current = view;
+  // What the next held poll says the page shows (a mutate, e.g. the check button's answer, changes it too).
+  useEffect(() => {
+    latest.current = view;
+  }, [view]);
   return { view, mutate: swr.mutate };
 }

@@ -37,6 +37,8 @@ export interface EmulatorResponse {
   status: number;
   body: string;
   contentType?: string;
+  /** For a redirect (a shop sending its payer on). */
+  location?: string;
 }
 
 export interface EmulatorServer {
@@ -61,6 +63,8 @@ export async function startEmulatorServer(
   faults: () => EmulatorFaults,
   port = 0,
 ): Promise<EmulatorServer> {
+  // The port is read once at listen: a delayed answer may run after close(), when server.address() is null.
+  let listening = port;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -74,23 +78,26 @@ export async function startEmulatorServer(
         else if (f.garbage)
           out = { status: 200, body: "<?php echo $result; ?> Warning: mysql_connect()", contentType: "text/html" };
         else {
-          const address = server.address() as AddressInfo;
           out = await handler({
             method: req.method ?? "GET",
-            url: new URL(req.url ?? "/", `http://127.0.0.1:${address.port}`),
+            url: new URL(req.url ?? "/", `http://127.0.0.1:${listening}`),
             contentType: req.headers["content-type"] ?? "",
             body: Buffer.concat(chunks).toString("utf8"),
           }).catch((err: unknown) => ({ status: 500, body: String(err) }));
         }
         // The client may have given up already (a timeout test); writing to a destroyed socket is harmless.
         if (res.destroyed) return;
-        res.writeHead(out.status, { "Content-Type": out.contentType ?? "text/plain; charset=utf-8" });
+        res.writeHead(out.status, {
+          "Content-Type": out.contentType ?? "text/plain; charset=utf-8",
+          ...(out.location ? { Location: out.location } : {}),
+        });
         res.end(out.body);
       })();
     });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
+  listening = actual;
   return {
     url: `http://127.0.0.1:${actual}`,
     close: () =>

@@ -16,14 +16,14 @@ export const UA = {
     "Mozilla/5.0 (Linux; Android 13; 22081212C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/108.0 Mobile Safari/537.36 AlipayClient/10.5.0 Language/zh-Hans",
 } as const;
 
-/** The e2e merchants of e2e/paydesk.e2e.json used by the cashier specs (secret = `${appkey}-secret-e2e`). */
+/** The e2e merchants of e2e/paydesk.e2e.json used by the cashier specs (secret = `${appkey}-e2e-secret-at-least-32-characters`: a real config file needs ≥ 32). */
 export const SHOP = {
-  codes: { appkey: "codes", appsecret: "codes-secret-e2e" },
-  native: { appkey: "native", appsecret: "native-secret-e2e" },
-  offset: { appkey: "offset", appsecret: "offset-secret-e2e" },
-  short: { appkey: "short", appsecret: "short-secret-e2e" },
-  shortNoTimeout: { appkey: "short-nt", appsecret: "short-nt-secret-e2e" },
-  long: { appkey: "long", appsecret: "long-secret-e2e" },
+  codes: { appkey: "codes", appsecret: "codes-e2e-secret-at-least-32-characters" },
+  native: { appkey: "native", appsecret: "native-e2e-secret-at-least-32-characters" },
+  offset: { appkey: "offset", appsecret: "offset-e2e-secret-at-least-32-characters" },
+  short: { appkey: "short", appsecret: "short-e2e-secret-at-least-32-characters" },
+  shortNoTimeout: { appkey: "short-nt", appsecret: "short-nt-e2e-secret-at-least-32-characters" },
+  long: { appkey: "long", appsecret: "long-e2e-secret-at-least-32-characters" },
 } as const;
 
 export async function phoneContext(
@@ -52,6 +52,9 @@ export async function order(
 
 export const pagePath = (o: CreatedOrder) => new URL(o.pay_url).pathname;
 
+/** The key of every sandbox channel in e2e/paydesk.e2e.json (a real config file must set one explicitly). */
+export const E2E_SANDBOX_KEY = "e2e-sandbox-key";
+
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
 /**
@@ -66,7 +69,7 @@ export async function payBySandboxNotify(
 ): Promise<void> {
   const fields = { order_id: orderId, amount: String(amountFen), trade_no: `E2E${randomBytes(8).toString("hex")}` };
   const res = await request.post(`/api/notify/${channel}`, {
-    form: { ...fields, sign: md5(fields.order_id + fields.amount + fields.trade_no + "sandbox") },
+    form: { ...fields, sign: md5(fields.order_id + fields.amount + fields.trade_no + E2E_SANDBOX_KEY) },
   });
   expect(await res.text()).toBe("success");
 }

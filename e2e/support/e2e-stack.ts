@@ -12,7 +12,10 @@ import path from "node:path";
 import { startJsjEmulator } from "../emulators/jsj-emulator";
 import { startPayjsEmulator } from "../emulators/payjs-emulator";
 import { startSanwangEmulator } from "../emulators/sanwang-emulator";
-import { CONTROL_PORT, PROVIDER_MERCHANT } from "./stack-constants";
+import { startVmqMonitor, type VmqWallet } from "../emulators/vmq-emulator";
+import { startVmqShop } from "../emulators/vmq-shop";
+import { startEpayShop } from "./epay-shop";
+import { CONTROL_PORT, PROVIDER_MERCHANT, VMQ_E2E } from "./stack-constants";
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3210);
@@ -24,6 +27,14 @@ async function main(): Promise<void> {
   const sanwang = await startSanwangEmulator({ key: "e2e-sanwang-key", returnFlag: "#" });
   const jsj = await startJsjEmulator({ apiid: "10086", apikey: "e2e-jsj-key", wallet: "qqpay" });
   sanwang.notifyUrls.wxpay = `${base}/api/notify/sw-wx`;
+  // V免签: a shop written for it, and the monitor app beating against Paydesk (errors until next is up are ignored).
+  const vmqShop = await startVmqShop({ host: `${base}/vmq/${VMQ_E2E.appkey}`, key: VMQ_E2E.shopKey });
+  const vmqApp = startVmqMonitor({
+    host: `${base}/api/vmq/${VMQ_E2E.channel}`,
+    key: VMQ_E2E.appKey,
+    heartbeatMs: 2000,
+  });
+  const epayShop = await startEpayShop(base);
 
   const config = JSON.parse(fs.readFileSync("e2e/paydesk.e2e.json", "utf8")) as {
     merchants: unknown[];
@@ -47,7 +58,16 @@ async function main(): Promise<void> {
       monitor_url: sanwang.wxpayUrl,
     },
     { id: "jsj-qq", provider: "jsj", types: ["qqpay"], base_url: jsj.url, apiid: "10086", apikey: "e2e-jsj-key" },
+    { id: VMQ_E2E.channel, provider: "vmq", types: ["wxpay", "alipay"], key: VMQ_E2E.appKey, codes: VMQ_E2E.codes },
   );
+  config.merchants.push({
+    appkey: VMQ_E2E.appkey,
+    appsecret: "vmq-shop-unused-cloudpay-secret-e2e",
+    name: "V免签测试店",
+    channels: [VMQ_E2E.channel],
+    // The shop sends its own notifyUrl/returnUrl on 127.0.0.1: the operator allows that host for it.
+    vmq: { key: VMQ_E2E.shopKey, allowed_hosts: ["127.0.0.1"] },
+  });
   config.merchants.push({
     appkey: PROVIDER_MERCHANT.appkey,
     appsecret: PROVIDER_MERCHANT.appsecret,
@@ -65,6 +85,12 @@ async function main(): Promise<void> {
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
     req.on("end", () => {
       const run = async () => {
+        if (req.url === "/vmq/shop") return { status: 200, answer: { url: vmqShop.url } };
+        if (req.url === "/vmq/push") {
+          const push = JSON.parse(body || "{}") as { wallet?: VmqWallet; fen?: number };
+          if (!push.wallet || !push.fen) return { status: 400, answer: "wallet and fen required" };
+          return { status: 200, answer: await vmqApp.push(push.wallet, push.fen) };
+        }
         const {
           wallet,
           order_id: orderId,
@@ -95,10 +121,18 @@ async function main(): Promise<void> {
     stdio: "inherit",
     env: { ...process.env, PAYDESK_CONFIG: configPath },
   });
+  vmqApp.startHeartbeats();
   const stop = () => {
     next.kill("SIGTERM");
     control.close();
-    void Promise.all([payjs.close(), sanwang.close(), jsj.close()]).finally(() => process.exit(0));
+    void Promise.all([
+      payjs.close(),
+      sanwang.close(),
+      jsj.close(),
+      epayShop.close(),
+      vmqShop.close(),
+      vmqApp.close(),
+    ]).finally(() => process.exit(0));
   };
   next.on("exit", (code) => {
     console.error(`next start exited (${code})`);

@@ -7,7 +7,8 @@ import type { APIRequestContext } from "@playwright/test";
  */
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
-export const DEMO = { appkey: "demo", appsecret: "demo-secret-change-me" };
+/** The e2e stack's copy of the demo merchant (e2e/paydesk.e2e.json: a real config file, so a ≥ 32-character secret). */
+export const DEMO = { appkey: "demo", appsecret: "demo-e2e-secret-at-least-32-characters" };
 
 export interface CreatedOrder {
   order_id: string;

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { createOrder } from "@/lib/orders/create-order";
-import type { DatabaseHandle } from "@/lib/storage/database";
-import { claimNotification, findNotificationByOrder, finishAttempt } from "@/lib/storage/notifications-repo";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
+import { useTestContext } from "@/test/support/databases";
 import { notificationLog, resend, reviewPayments } from "./admin-commands";
 
 describe("operator commands", () => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  beforeAll(async () => {
-    db = await openTestDatabase("sqlite");
-    ctx = testContext(db);
-  });
-  afterAll(() => db.close());
+  const ctx = useTestContext();
 
   it("lists payments kept for review, shows a delivery log, and resends a failed delivery", async () => {
     expect(await reviewPayments(ctx)).toEqual(["no payments waiting for review"]);
@@ -45,9 +37,9 @@ describe("operator commands", () => {
       match: { by: "order_id", orderId: order.order_id },
       raw: {},
     });
-    const n = (await findNotificationByOrder(ctx.db, order.order_id))!;
-    await claimNotification(ctx.db, n.id, "op", ctx.now(), 1000);
-    await finishAttempt(ctx.db, n.id, "op", ctx.now(), {
+    const n = (await ctx.repos.notifications.findNotificationByOrder(order.order_id))!;
+    await ctx.repos.notifications.claimNotification(n.id, "op", ctx.now(), 1000);
+    await ctx.repos.notifications.finishAttempt(n.id, "op", ctx.now(), {
       attempt: {
         started_at: ctx.now(),
         duration_ms: 3,
@@ -62,7 +54,7 @@ describe("operator commands", () => {
     expect(log[0]).toContain("failed, 1 attempt(s)");
     expect(log[1]).toMatch(/#1 .* failed http=500 "oops"/);
     expect(await resend(ctx, order.order_id)).toEqual([`${order.order_id}: queued again with a fresh retry schedule`]);
-    expect((await findNotificationByOrder(ctx.db, order.order_id))!.status).toBe("pending");
+    expect((await ctx.repos.notifications.findNotificationByOrder(order.order_id))!.status).toBe("pending");
     expect((await resend(ctx, order.order_id))[0]).toContain("nothing to resend");
   });
 });

@@ -1,15 +1,13 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { formatYuan } from "@/lib/money";
-import { findNotificationByOrder, listAttempts, resendNotification } from "@/lib/storage/notifications-repo";
-import { listPaymentsForReview } from "@/lib/storage/payments-repo";
 
 /**
  * The operator's few commands (scripts/admin.ts): payments kept for review, a delivery's attempt log, and resending a
  * notification whose retries were exhausted. Each returns printable lines.
  */
 export async function reviewPayments(ctx: AppContext, limit = 50): Promise<string[]> {
-  const rows = await listPaymentsForReview(ctx.db, limit);
+  const rows = await ctx.repos.payments.listPaymentsForReview(limit);
   if (rows.length === 0) return ["no payments waiting for review"];
   return rows.map(
     (p) =>
@@ -18,12 +16,12 @@ export async function reviewPayments(ctx: AppContext, limit = 50): Promise<strin
 }
 
 export async function notificationLog(ctx: AppContext, orderId: string): Promise<string[]> {
-  const n = await findNotificationByOrder(ctx.db, orderId);
+  const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
   if (!n) return [`no notification for order ${orderId}`];
   const lines = [
     `${orderId}: ${n.status}, ${n.attempts} attempt(s), next ${new Date(n.next_attempt_at).toISOString()} → ${n.url}`,
   ];
-  for (const a of await listAttempts(ctx.db, n.id)) {
+  for (const a of await ctx.repos.notifications.listAttempts(n.id)) {
     lines.push(
       `  #${a.attempt_no} ${new Date(a.started_at).toISOString()} ${a.outcome} http=${a.http_status ?? "-"} ${a.error ?? JSON.stringify(a.response_body ?? "")}`,
     );
@@ -32,7 +30,7 @@ export async function notificationLog(ctx: AppContext, orderId: string): Promise
 }
 
 export async function resend(ctx: AppContext, orderId: string): Promise<string[]> {
-  const ok = await resendNotification(ctx.db, orderId, ctx.now());
+  const ok = await ctx.repos.notifications.resendNotification(orderId, ctx.now());
   // On PostgreSQL this wakes a running instance's dispatcher; on SQLite (another process) its safety net finds it.
   if (ok) await ctx.events.publish({ type: "notification.due", orderId });
   return [

@@ -2,9 +2,11 @@ import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
-import { buildPublicView, findLiveOrder, type PublicOrderView } from "@/lib/orders/order-views";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
-import { planPayment, type PayPlan } from "./pay-plan";
+import { buildPublicView, findLiveOrder } from "@/lib/orders/order-views";
+import type { PublicOrderView } from "@/lib/orders/public-order-view";
+import { availableTypes } from "@/lib/orders/request-code";
+import type { PayType } from "@/lib/pay-types";
+import { layoutFor, planPayment, type PayPlan } from "./pay-plan";
 import { payloadKind, type PayloadKind } from "./payload-kind";
 import { detectAgent } from "./user-agent";
 
@@ -15,6 +17,7 @@ export const NOT_FOUND_PATH = "/_paydesk-not-found";
 
 /** Everything the cashier page renders on the server, with nothing secret in it (parts are serialised to the client). */
 export interface CashierModel {
+  kind: "pay";
   view: PublicOrderView;
   type: PayType;
   merchantName: string;
@@ -33,13 +36,29 @@ export interface CashierModel {
   serverNow: number;
   expiresAt: number;
   createdAt: number;
+  /** The product name the shop sent (epay `name`); empty when none. */
+  productName: string;
+}
+
+/**
+ * The page of an order that has no wallet yet (an epay shop sent no `type`): the payer chooses among the wallets the
+ * merchant can take now; `generating` once a choice was made and the code is on its way.
+ */
+export interface ChooserModel {
+  kind: "choose";
+  view: PublicOrderView;
+  merchantName: string;
+  productName: string;
+  layout: PayPlan["layout"];
+  types: PayType[];
+  generating: boolean;
 }
 
 export async function loadCashierModel(
   ctx: AppContext,
   orderId: string,
   request: { userAgent: string | null },
-): Promise<CashierModel | undefined> {
+): Promise<CashierModel | ChooserModel | undefined> {
   // One read (shared with the proxy's, and with the status polls, until the order's next event).
   const snap = await liveOrdersFor(ctx).snapshot(orderId);
   if (!snap) return undefined;
@@ -48,23 +67,39 @@ export async function loadCashierModel(
   const serverNow = ctx.now();
   const view = buildPublicView(merchant, order, snap.notification, serverNow);
   const channel = findChannel(ctx.config, order.channel_id);
-  const type: PayType = (PAY_TYPES as readonly string[]).includes(order.type) ? (order.type as PayType) : "alipay";
+  const agent = detectAgent(request.userAgent);
+  const type = order.type;
+  if (type === null || !order.payload) {
+    return {
+      kind: "choose",
+      view,
+      merchantName: merchant?.name ?? "",
+      productName: order.name,
+      layout: layoutFor(agent),
+      types: type === null && merchant ? availableTypes(ctx, merchant, order.price_fen, serverNow) : [],
+      generating: type !== null,
+    };
+  }
+  // An epay order brings its own return URL; the shop's site is where it points.
+  const shopUrl = order.return_url ?? merchant?.return_url;
   const kind = payloadKind(type, order.payload, `${ctx.config.baseUrl}/pay/${order.id}`);
   return {
+    kind: "pay",
     view,
     type,
     merchantName: merchant?.name ?? "",
     payload: order.payload,
     payloadKind: kind,
-    plan: planPayment(type, kind, order.payload, detectAgent(request.userAgent)),
-    freeAmount: order.free_amount === 1,
+    plan: planPayment(type, kind, order.payload, agent),
+    freeAmount: order.free_amount,
     sandbox: channel?.provider === "sandbox",
     timeoutUrl: merchant?.timeout_url ?? null,
-    shopHome: merchant?.return_url ? new URL(merchant.return_url).origin : null,
+    shopHome: shopUrl ? new URL(shopUrl).origin : null,
     embedOrigins: merchant?.embed_origins ?? [],
     serverNow,
     expiresAt: order.expires_at,
     createdAt: order.created_at,
+    productName: order.name,
   };
 }
 

@@ -26,9 +26,13 @@ export interface PayPlan {
   phone: PhoneAction;
 }
 
+/** Phones and in-app webviews get the H5 layout, everything else the PC layout. */
+export function layoutFor(agent: PayerAgent): PayPlan["layout"] {
+  return agent.mobile || agent.inApp !== null ? "h5" : "pc";
+}
+
 export function planPayment(type: PayType, kind: PayloadKind, payload: string, agent: PayerAgent): PayPlan {
-  const layout = agent.mobile || agent.inApp !== null ? "h5" : "pc";
-  return { layout, phone: phoneAction(type, kind, payload, agent) };
+  return { layout: layoutFor(agent), phone: phoneAction(type, kind, payload, agent) };
 }
 
 function phoneAction(type: PayType, kind: PayloadKind, payload: string, agent: PayerAgent): PhoneAction {

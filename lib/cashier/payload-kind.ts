@@ -1,3 +1,4 @@
+import { hasControlCharacter } from "@/lib/orders/printable";
 import type { PayType } from "@/lib/pay-types";
 
 /**
@@ -11,6 +12,37 @@ import type { PayType } from "@/lib/pay-types";
  */
 export type PayloadKind = "alipay-url" | "wechat-personal" | "wechat-native" | "qq-url" | "page" | "other";
 
+/** Hosts of QQ-wallet payment URLs (PROTOCOLS §3.3, §3.4, §4): the only https URLs a QQ-wallet button may open. */
+export const QQ_WALLET_HOSTS = ["qpay.qq.com", "i.qianbao.qq.com", "qianbao.qq.com"] as const;
+
+function httpsHost(payload: string): string | null {
+  try {
+    const url = new URL(payload);
+    return url.protocol === "https:" ? url.hostname.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a provider's payload can be a code of this pay type at all: checked when an order is created, so a
+ * misbehaving or compromised upstream cannot put, say, an Alipay URL (or any site) behind the QQ-wallet button.
+ */
+export function payloadFitsType(type: PayType, payload: string, pageUrl: string): boolean {
+  if (payload === pageUrl) return true;
+  if (payload.length > 2048 || /\s/.test(payload) || hasControlCharacter(payload)) return false;
+  const lower = payload.toLowerCase();
+  switch (type) {
+    case "qqpay":
+      return (QQ_WALLET_HOSTS as readonly string[]).includes(httpsHost(payload) ?? "");
+    case "wxpay":
+      return lower.startsWith("wxp://") || lower.startsWith("weixin://") || /^https?:\/\//.test(lower);
+    case "alipay":
+      // Operators may template their own http(s) code pages (三网 alipay_qr_template); no other scheme.
+      return /^https?:\/\//.test(lower) || lower.startsWith("alipays://");
+  }
+}
+
 export function payloadKind(type: PayType, payload: string, pageUrl: string): PayloadKind {
   if (payload === pageUrl) return "page";
   const lower = payload.toLowerCase();
@@ -20,5 +52,6 @@ export function payloadKind(type: PayType, payload: string, pageUrl: string): Pa
     return "other";
   }
   if (!lower.startsWith("https://")) return "other";
-  return type === "alipay" ? "alipay-url" : "qq-url";
+  if (type === "alipay") return "alipay-url";
+  return (QQ_WALLET_HOSTS as readonly string[]).includes(httpsHost(payload) ?? "") ? "qq-url" : "other";
 }

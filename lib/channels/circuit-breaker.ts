@@ -23,6 +23,14 @@ export class CircuitBreaker {
     this.failures.set(channelId, f);
   }
 
+  /** What the breaker knows about a channel, for the console: open (skipped) until a time, or consecutive failures. */
+  state(channelId: string, now: number): { open: boolean; failures: number; openUntil: number | null } {
+    const f = this.failures.get(channelId);
+    if (!f) return { open: false, failures: 0, openUntil: null };
+    const open = this.isOpen(channelId, now);
+    return { open, failures: f.count, openUntil: open ? f.openUntil : null };
+  }
+
   recordSuccess(channelId: string): void {
     this.failures.delete(channelId);
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelConfig } from "@/lib/providers/registry";
-import { CircuitBreaker } from "./circuit-breaker";
 import { channelsForType, inHours, rotate, rulesAllow, shanghaiDayStart, shanghaiMinuteOfDay } from "./select-channel";
 
 /** A small seeded PRNG (mulberry32), so a failure is reproducible. */
@@ -113,22 +112,5 @@ describe("rules", () => {
     const all = [ch("x", ["alipay"]), ch("y", ["wxpay", "alipay"]), ch("z", ["qqpay"])];
     expect(channelsForType(all, ["y", "x", "z"], "alipay").map((c) => c.id)).toEqual(["y", "x"]);
     expect(channelsForType(all, ["z"], "alipay")).toEqual([]);
-  });
-});
-
-describe("circuit breaker", () => {
-  it("skips a channel after repeated failures for the cool-down, and a success closes it", () => {
-    const b = new CircuitBreaker(3, 60_000);
-    b.recordFailure("p", 0);
-    b.recordFailure("p", 1);
-    expect(b.isOpen("p", 2)).toBe(false);
-    b.recordFailure("p", 2);
-    expect(b.isOpen("p", 3)).toBe(true);
-    expect(b.isOpen("p", 60_002)).toBe(false);
-    b.recordFailure("p", 60_003);
-    expect(b.isOpen("p", 60_004)).toBe(true);
-    b.recordSuccess("p");
-    expect(b.isOpen("p", 60_005)).toBe(false);
-    expect(b.isOpen("other", 0)).toBe(false);
   });
 });

@@ -2,7 +2,6 @@ import "server-only";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { returnSign, signaturesEqual, verifyNotifyForm } from "@/lib/merchant-protocol/sign";
-import { insertDemoReceipt, listDemoReceipts } from "@/lib/storage/demo-receipts-repo";
 
 /**
  * The built-in demo shop. It verifies what Paydesk sends exactly as a real shop would — with nothing but its appkey
@@ -26,7 +25,7 @@ export async function receiveDemoNotify(
   if (!merchant) return "fail";
   const f = Object.fromEntries(new URLSearchParams(rawBody));
   const verified = verifyNotifyForm(merchant.appkey, merchant.appsecret, f);
-  await insertDemoReceipt(ctx.db, {
+  await ctx.repos.demoReceipts.insertDemoReceipt({
     orderId: f.order_id ?? "",
     outOrderId: f.out_order_id ?? "",
     fields: f,
@@ -55,9 +54,9 @@ export function verifyDemoReturn(ctx: AppContext, q: Record<string, string>): bo
 }
 
 export async function demoReceipts(ctx: AppContext, orderId: string) {
-  const rows = await listDemoReceipts(ctx.db, orderId);
+  const rows = await ctx.repos.demoReceipts.listDemoReceipts(orderId);
   return rows.map((r) => ({
-    verified: r.verified === 1,
+    verified: r.verified,
     receivedAt: r.received_at,
     fields: JSON.parse(r.fields) as Record<string, string>,
   }));

@@ -15,6 +15,8 @@ export type PaydeskEvent =
   | { type: "order.paid"; orderId: string }
   /** The merchant closed the order. */
   | { type: "order.closed"; orderId: string }
+  /** The payer chose a wallet (or the choice failed and was released): type, amount and code changed, not status. */
+  | { type: "order.updated"; orderId: string }
   /** The sweeper stored the order as expired. */
   | { type: "order.expired"; orderId: string }
   /** An attempt to notify the shop finished; `delivered` once the shop answered `success`. */
@@ -25,6 +27,7 @@ export type PaydeskEvent =
 const eventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("order.paid"), orderId: z.string().max(64) }),
   z.object({ type: z.literal("order.closed"), orderId: z.string().max(64) }),
+  z.object({ type: z.literal("order.updated"), orderId: z.string().max(64) }),
   z.object({ type: z.literal("order.expired"), orderId: z.string().max(64) }),
   z.object({
     type: z.literal("delivery.result"),

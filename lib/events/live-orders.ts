@@ -1,17 +1,16 @@
 import "server-only";
 import type { Logger } from "pino";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
-import type { Db } from "@/lib/storage/database";
-import { orderIdsChangedSince } from "@/lib/storage/event-repo";
-import { findNotificationByOrder, type NotificationRow } from "@/lib/storage/notifications-repo";
-import { findOrderById, type OrderRow } from "@/lib/storage/orders-repo";
+import { setHeldPollsOpen } from "@/lib/metrics";
+import type { Notification, Order } from "@/lib/storage/records";
+import type { Repositories } from "@/lib/storage/repositories";
 import type { EventBus } from "./event-bus";
 
 /** What the public view of an order is computed from. */
 export interface OrderSnapshot {
-  order: OrderRow;
+  order: Order;
   /** Only read for paid orders (the shop's acknowledgement decides when the page may go back). */
-  notification: NotificationRow | undefined;
+  notification: Notification | undefined;
 }
 
 export interface LiveOrdersOptions {
@@ -37,9 +36,11 @@ export class LiveOrders {
   private readonly timer: NodeJS.Timeout;
   private since: number;
   private checking = false;
+  /** Held polls waiting now (also the `paydesk_held_polls_open` gauge). */
+  private heldPolls = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly repos: Repositories,
     bus: EventBus,
     private readonly now: () => number,
     private readonly opts: LiveOrdersOptions,
@@ -77,10 +78,14 @@ export class LiveOrders {
         signal?.removeEventListener("abort", done);
         waiters.delete(done);
         if (waiters.size === 0 && this.waiters.get(orderId) === waiters) this.waiters.delete(orderId);
+        this.heldPolls--;
+        setHeldPollsOpen(this.heldPolls);
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, ms));
       waiters.add(done);
+      this.heldPolls++;
+      setHeldPollsOpen(this.heldPolls);
       if (signal?.aborted) done();
       else signal?.addEventListener("abort", done, { once: true });
     });
@@ -88,9 +93,7 @@ export class LiveOrders {
 
   /** Held polls open right now (the benchmark prints it). */
   get waiting(): number {
-    let n = 0;
-    for (const set of this.waiters.values()) n += set.size;
-    return n;
+    return this.heldPolls;
   }
 
   /** The order changed (an event, or the safety net saw it): forget it and wake whoever waits for it. */
@@ -109,7 +112,7 @@ export class LiveOrders {
     this.checking = true;
     const startedAt = this.now();
     try {
-      const ids = await orderIdsChangedSince(this.db, this.since - OVERLAP_MS);
+      const ids = await this.repos.events.orderIdsChangedSince(this.since - OVERLAP_MS);
       for (const id of ids) if (this.cache.has(id) || this.waiters.has(id)) this.changed(id);
       this.since = startedAt;
     } catch (err) {
@@ -127,9 +130,10 @@ export class LiveOrders {
   }
 
   private async load(orderId: string): Promise<OrderSnapshot | undefined> {
-    const order = await findOrderById(this.db, orderId);
+    const order = await this.repos.orders.findOrderById(orderId);
     if (!order || order.status === "creating") return undefined;
-    const notification = order.status === "paid" ? await findNotificationByOrder(this.db, orderId) : undefined;
+    const notification =
+      order.status === "paid" ? await this.repos.notifications.findNotificationByOrder(orderId) : undefined;
     return { order, notification };
   }
 
@@ -147,13 +151,13 @@ const globalForLive = globalThis as unknown as { __paydeskLiveOrders?: WeakMap<E
 
 /** The LiveOrders of a context's bus (one per process in production; one per test context in tests). */
 export function liveOrdersFor(
-  ctx: { db: Db; events: EventBus; now(): number; log: Logger },
+  ctx: { repos: Repositories; events: EventBus; now(): number; log: Logger },
   safetyNetMs = 2000,
 ): LiveOrders {
   const byBus = (globalForLive.__paydeskLiveOrders ??= new WeakMap());
   let live = byBus.get(ctx.events);
   if (!live) {
-    live = new LiveOrders(ctx.db, ctx.events, ctx.now, { safetyNetMs, log: ctx.log });
+    live = new LiveOrders(ctx.repos, ctx.events, ctx.now, { safetyNetMs, log: ctx.log });
     byBus.set(ctx.events, live);
   }
   return live;

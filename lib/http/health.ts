@@ -1,5 +1,4 @@
 import "server-only";
-import { sql } from "kysely";
 import { getAppContext } from "@/lib/context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 
@@ -7,7 +6,7 @@ import { liveOrdersFor } from "@/lib/events/live-orders";
 export async function healthResponse(): Promise<Response> {
   try {
     const ctx = await getAppContext();
-    await sql`select 1`.execute(ctx.db);
+    await ctx.repos.health.ping();
     const body = {
       status: "ok",
       database: "ok",

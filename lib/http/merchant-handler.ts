@@ -1,8 +1,12 @@
 import "server-only";
+import { DEFAULT_LIMITS } from "@/lib/config-limits";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
 import { envelope, MerchantCode, MerchantError, MERCHANT_MESSAGES } from "@/lib/merchant-protocol/codes";
+import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
+import { BodyTooLarge, readBodyText } from "./read-body";
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** The envelope message of an HTTP 429 (code 199, the seed's catch-all, with the reason). */
+export const TOO_MANY_MESSAGE = "请求过于频繁";
 
 /** Thrown when the request itself cannot be read; answered as code 105 like any missing parameter. */
 class UnreadableRequest extends MerchantError {
@@ -15,11 +19,14 @@ class UnreadableRequest extends MerchantError {
  * Reads merchant parameters from the query string and a form or JSON body, as strings exactly as sent (the
  * signature covers them as received). JSON numbers become their JavaScript spelling; nested values are refused.
  */
-export async function readParams(request: Request): Promise<Record<string, string>> {
+export async function readParams(
+  request: Request,
+  maxBytes = DEFAULT_LIMITS.max_body_bytes,
+): Promise<Record<string, string>> {
   const params: Record<string, string> = Object.fromEntries(new URL(request.url).searchParams);
   if (request.method === "GET" || request.method === "HEAD") return params;
-  const raw = await request.text();
-  if (raw.length > MAX_BODY_BYTES) throw new UnreadableRequest("body too large");
+  // Throws BodyTooLarge (answered 413) before or while reading: the limit is in bytes, not characters.
+  const raw = await readBodyText(request, maxBytes);
   if (!raw.trim()) return params;
   const contentType = request.headers.get("content-type") ?? "";
   if (contentType.includes("application/json") || /^\s*\{/.test(raw)) {
@@ -42,8 +49,14 @@ export async function readParams(request: Request): Promise<Record<string, strin
   return params;
 }
 
-function json(body: unknown): Response {
-  return Response.json(body, { status: 200, headers: { "Cache-Control": "no-store" } });
+function json(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...extra } });
+}
+
+function tooMany(): Response {
+  return json(envelope(MerchantCode.UNKNOWN, TOO_MANY_MESSAGE, Date.now()), 429, {
+    "Retry-After": RETRY_AFTER_SECONDS,
+  });
 }
 
 /**
@@ -56,15 +69,53 @@ export function merchantHandler<T>(
   contextFactory: () => Promise<AppContext> = getAppContext,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
+    let ctx: AppContext | undefined;
+    let params: Record<string, string> = {};
     try {
-      const params = await readParams(request);
-      const ctx = await contextFactory();
+      ctx = await contextFactory();
+      const limiters = abuseLimiters(ctx);
+      const ip = requestIp(ctx, request);
+      // An IP that keeps sending wrong signatures is refused before its body is even read.
+      if (await isOver(limiters.failedSignIp, ip)) return tooMany();
+      params = await readParams(request, ctx.config.limits.max_body_bytes);
+      // `sign=nosign` is the payer's status poll: a payer endpoint, limited per IP like the page.
+      if (params.sign === "nosign" && !(await consume(limiters.payerIp, ip))) return tooMany();
       const data = await run(ctx, params, request);
       return json(envelope(MerchantCode.OK, MERCHANT_MESSAGES[MerchantCode.OK], Date.now(), data));
     } catch (err) {
-      if (err instanceof MerchantError) return json(envelope(err.code, err.message, Date.now()));
-      getLogger().error({ err, url: request.url }, "merchant API request failed");
+      if (err instanceof BodyTooLarge)
+        return json(
+          envelope(
+            MerchantCode.PARAM_MISSING,
+            `${MERCHANT_MESSAGES[MerchantCode.PARAM_MISSING]}: body too large`,
+            Date.now(),
+          ),
+          413,
+        );
+      if (err instanceof MerchantError) {
+        if (err.code === MerchantCode.SIGN_INVALID && ctx && (await overFailedSignBudget(ctx, request, params.appkey)))
+          return tooMany();
+        return json(envelope(err.code, err.message, Date.now()));
+      }
+      // Path only: the query string carries `sign` and the payer's `custom`, which do not belong in logs.
+      (ctx?.log ?? getLogger()).error(
+        { err, method: request.method, path: new URL(request.url).pathname },
+        "merchant API request failed",
+      );
       return json(envelope(MerchantCode.UNKNOWN, MERCHANT_MESSAGES[MerchantCode.UNKNOWN], Date.now()));
     }
   };
+}
+
+/**
+ * Counts a wrong signature against the IP and the appkey. Over the IP's budget, that IP is refused outright for the
+ * window; over the appkey's, further wrong signatures for it get 429 (right ones still pass: an attacker who knows a
+ * shop's public appkey must not be able to lock the shop out).
+ */
+async function overFailedSignBudget(ctx: AppContext, request: Request, appkey: string | undefined): Promise<boolean> {
+  const limiters = abuseLimiters(ctx);
+  const ipOk = await consume(limiters.failedSignIp, requestIp(ctx, request));
+  const keyOk = appkey ? await consume(limiters.failedSignAppkey, appkey) : true;
+  if (!keyOk) ctx.log.warn({ appkey }, "wrong-signature budget of an appkey exhausted");
+  return !ipOk || !keyOk;
 }

@@ -1,8 +1,16 @@
 import "server-only";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import { ingestNotify } from "@/lib/orders/provider-notify";
+import { ingestNotify, retryAckFor } from "@/lib/orders/provider-notify";
+import type { ProviderAck } from "@/lib/providers/types";
+import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
+import { BodyTooLarge, readBodyText } from "./read-body";
 
-const MAX_NOTIFY_BYTES = 64 * 1024;
+function ackResponse(ack: ProviderAck, status = ack.status, extra: Record<string, string> = {}): Response {
+  return new Response(ack.body, {
+    status,
+    headers: { "Content-Type": ack.contentType ?? "text/plain; charset=utf-8", "Cache-Control": "no-store", ...extra },
+  });
+}
 
 /**
  * `/api/notify/{channel}`: hands the raw request to the channel's provider and answers with that provider's own
@@ -14,9 +22,21 @@ export async function handleNotify(
   contextFactory: () => Promise<AppContext> = getAppContext,
 ): Promise<Response> {
   try {
-    const rawBody = request.method === "GET" ? "" : await request.text();
-    if (rawBody.length > MAX_NOTIFY_BYTES) return new Response("fail", { status: 413 });
     const ctx = await contextFactory();
+    const limiters = abuseLimiters(ctx);
+    const ip = requestIp(ctx, request);
+    const retry = retryAckFor(ctx, channelId);
+    // A sender of many forged notifies gets the provider's own "retry later" (a real provider would come back).
+    if (retry && (await isOver(limiters.rejectedNotifyIp, ip)))
+      return ackResponse(retry, 429, { "Retry-After": RETRY_AFTER_SECONDS });
+    let rawBody = "";
+    try {
+      rawBody = request.method === "GET" ? "" : await readBodyText(request, ctx.config.limits.max_body_bytes);
+    } catch (err) {
+      if (err instanceof BodyTooLarge)
+        return retry ? ackResponse(retry, 413) : new Response("too large", { status: 413 });
+      throw err;
+    }
     const result = await ingestNotify(ctx, channelId, {
       method: request.method,
       url: new URL(request.url),
@@ -29,13 +49,8 @@ export async function handleNotify(
       case "redirect":
         return Response.redirect(new URL(result.orderId ? `/pay/${result.orderId}` : "/", ctx.config.baseUrl), 303);
       case "ack":
-        return new Response(result.ack.body, {
-          status: result.ack.status,
-          headers: {
-            "Content-Type": result.ack.contentType ?? "text/plain; charset=utf-8",
-            "Cache-Control": "no-store",
-          },
-        });
+        if (result.rejected) await consume(limiters.rejectedNotifyIp, ip);
+        return ackResponse(result.ack);
     }
   } catch (err) {
     getLogger().error({ err, channelId }, "notify handling failed");

@@ -17,11 +17,16 @@ export const en: Messages = {
   stepOpen: "Open {wallet}",
   stepScan: "Tap “Scan”",
   stepPay: "Scan the code and confirm",
+  stepScanFree: "Tap “Scan” and scan the code",
+  stepTypeAmount: "Type the amount ¥{amount} (exactly, to the cent)",
+  stepPayTyped: "Confirm the payment",
   refreshQr: "Refresh code",
-  amountWarning: "Pay exactly ¥{amount}, not a cent more or less",
+  amountWarning: "Pay exactly ¥{amount}, or the payment cannot be credited",
   amountWarningWhy:
     "The amount differs from the order price ¥{price} so that your payment can be matched; a different amount will not be credited automatically.",
   freeAmountWhy: "You will type the amount yourself: enter ¥{amount}.",
+  freeAmountOffsetWhy:
+    "You will type the amount yourself: enter ¥{amount}, not the order price ¥{price}. Paying more or less cannot be credited automatically.",
   wakeAlipay: "Open Alipay to pay",
   openQq: "Open QQ Wallet to pay",
   autoOpening: "Opening {wallet}…",
@@ -59,7 +64,10 @@ export const en: Messages = {
   simulatePay: "Simulate payment (sandbox)",
   simulating: "Paying…",
   simulateFailed: "Simulated payment failed; reload the page and try again",
-  sandboxNote: "Sandbox order: no real money moves.",
+  sandboxNote: "Test merchant: this is a sandbox order, no real money moves.",
+  demoModeTitle: "Demo mode",
+  demoModeBody:
+    "No config file was found, so the built-in demo merchant is running (its secret is public). It can only simulate payments and cannot take real money; create paydesk.config.json to go live (see README).",
   noscriptNote: "This page refreshes the payment status every 5 seconds.",
   switchLanguage: "中文",
   orderNotFoundTitle: "Order not found",
@@ -71,5 +79,11 @@ export const en: Messages = {
   errorBody:
     "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
   retry: "Reload",
+  productLabel: "Product",
+  chooseWalletTitle: "Choose how to pay",
+  chooseWalletHint: "The payment code for your choice comes next.",
+  chooseFailed: "The payment code could not be made. Try again or choose another way to pay.",
+  noWalletAvailable: "The merchant cannot take payments right now. Please try later or contact the merchant.",
+  generatingCode: "Making your payment code…",
   secureNote: "Checkout by Paydesk",
 };

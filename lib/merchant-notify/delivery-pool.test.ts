@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalEventBus } from "@/lib/events/event-bus";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { findNotificationByOrder, insertNotification } from "@/lib/storage/notifications-repo";
+import { createRepositories } from "@/lib/storage/repositories";
 import { FakeShop } from "@/test/support/fake-shop";
 import { DeliveryPool } from "./delivery-pool";
 import type { DispatcherOptions } from "./dispatcher";
@@ -22,7 +23,8 @@ describe("delivery pool", () => {
   const opts = (over: Partial<DispatcherOptions> = {}): DispatcherOptions => ({
     owner: "A",
     now: () => Date.now(),
-    fetch,
+    // The fake shops listen on 127.0.0.1, which the SSRF guard refuses unless the host is allowed.
+    urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }),
     timeoutMs: 8_000,
     log: silent,
     ...over,
@@ -47,7 +49,7 @@ describe("delivery pool", () => {
   });
 
   it("a hanging shop with 60 due uses only its own slots: another shop's notification goes at once", async () => {
-    const pool = new DeliveryPool(db.db, opts(), { maxInFlight: 16, perShop: 4 });
+    const pool = new DeliveryPool(createRepositories(db.db), opts(), { maxInFlight: 16, perShop: 4 });
     pools.push(pool);
     for (let i = 0; i < 60; i++) await queue(hanging.notifyUrl);
     pool.kick();
@@ -75,8 +77,8 @@ describe("delivery pool", () => {
     bus.subscribe((e) => {
       if (e.type === "delivery.result" && e.status === "delivered") results.push(e.orderId);
     });
-    const a = new DeliveryPool(db.db, opts({ owner: "pool-a", events: bus }));
-    const b = new DeliveryPool(db.db, opts({ owner: "pool-b", events: bus }));
+    const a = new DeliveryPool(createRepositories(db.db), opts({ owner: "pool-a", events: bus }));
+    const b = new DeliveryPool(createRepositories(db.db), opts({ owner: "pool-b", events: bus }));
     pools.push(a, b);
     const ids: string[] = [];
     for (let i = 0; i < 150; i++) ids.push(await queue(fast.notifyUrl));
@@ -92,7 +94,7 @@ describe("delivery pool", () => {
   it("reads at most 1 KiB of a shop's answer", async () => {
     const big = new FakeShop();
     await big.start();
-    const pool = new DeliveryPool(db.db, opts({ owner: "big" }));
+    const pool = new DeliveryPool(createRepositories(db.db), opts({ owner: "big" }));
     pools.push(pool);
     // A shop answering a megabyte: the attempt is logged with the first KiB only, and counts as not delivered.
     const server = await import("@/test/support/http-server").then((m) =>

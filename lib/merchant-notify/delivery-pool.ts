@@ -1,7 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/storage/database";
-import { dueDeliveries } from "@/lib/storage/event-repo";
-import { claimNotification } from "@/lib/storage/notifications-repo";
+import type { Repositories } from "@/lib/storage/repositories";
 import { deliver, leaseMs, type DispatcherOptions } from "./dispatcher";
 
 export interface PoolLimits {
@@ -31,7 +29,7 @@ export class DeliveryPool {
   private readonly running = new Set<Promise<void>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly repos: Pick<Repositories, "events" | "notifications">,
     private readonly opts: DispatcherOptions,
     private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS,
   ) {}
@@ -84,15 +82,20 @@ export class DeliveryPool {
     if (free <= 0) return 0;
     const now = this.opts.now();
     const full = [...this.inFlightByUrl].filter(([, n]) => n >= this.limits.perShop).map(([url]) => url);
-    const due = await dueDeliveries(this.db, now, Math.min(free * 2, 200), full);
+    const due = await this.repos.events.dueDeliveries(now, Math.min(free * 2, 200), full);
     let started = 0;
     for (const d of due) {
       if (this.stopped || this.inFlight >= this.limits.maxInFlight) break;
       if ((this.inFlightByUrl.get(d.url) ?? 0) >= this.limits.perShop) continue;
-      const row = await claimNotification(this.db, d.id, this.opts.owner, now, leaseMs(this.opts.timeoutMs));
+      const row = await this.repos.notifications.claimNotification(
+        d.id,
+        this.opts.owner,
+        now,
+        leaseMs(this.opts.timeoutMs),
+      );
       if (!row) continue;
       started++;
-      this.start(d.url, () => deliver(this.db, row, this.opts));
+      this.start(d.url, () => deliver(this.repos.notifications, row, this.opts));
     }
     return started;
   }

@@ -6,12 +6,15 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { insertNotification, listAttempts, findNotificationByOrder } from "@/lib/storage/notifications-repo";
+import { createRepositories } from "@/lib/storage/repositories";
 import { FakeShop } from "@/test/support/fake-shop";
 import { ManualClock } from "@/test/support/test-context";
 import { dispatchDue, leaseMs, type DispatcherOptions } from "./dispatcher";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "./schedule";
 
 const silent = pino({ level: "silent" });
+/** The fake shop listens on 127.0.0.1, which the SSRF guard refuses unless the host is allowed. */
+const LOCAL_SHOP = { allowedHosts: ["127.0.0.1"] };
 
 describe("merchant notification dispatcher", () => {
   const shop = new FakeShop();
@@ -23,7 +26,7 @@ describe("merchant notification dispatcher", () => {
   const opts = (over: Partial<DispatcherOptions> = {}): DispatcherOptions => ({
     owner: "A",
     now: clock.now,
-    fetch,
+    urlPolicy: () => LOCAL_SHOP,
     timeoutMs: 300,
     log: silent,
     ...over,
@@ -63,7 +66,7 @@ describe("merchant notification dispatcher", () => {
 
   it("delivers on a `success` body and logs the attempt", async () => {
     const id = await queue();
-    expect(await dispatchDue(db.db, opts())).toBe(1);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(1);
     const n = await row(id);
     expect(n).toMatchObject({ status: "delivered", attempts: 1, lease_owner: null });
     const [attempt] = await listAttempts(db.db, n.id);
@@ -74,7 +77,7 @@ describe("merchant notification dispatcher", () => {
       outcome: "delivered",
       error: null,
     });
-    expect(await dispatchDue(db.db, opts())).toBe(0);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(0);
   });
 
   it.each([
@@ -84,24 +87,24 @@ describe("merchant notification dispatcher", () => {
   ] as const)("retries after %s on the schedule", async (_name, behaviour, logged) => {
     shop.behaviour = behaviour;
     const id = await queue();
-    expect(await dispatchDue(db.db, opts())).toBe(1);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(1);
     let n = await row(id);
     expect(n).toMatchObject({ status: "pending", attempts: 1 });
     expect(n.next_attempt_at - clock.now()).toBe(15_000);
     expect((await listAttempts(db.db, n.id))[0]).toMatchObject({ outcome: "retry", ...logged });
 
     clock.advance(14_999);
-    expect(await dispatchDue(db.db, opts())).toBe(0);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(0);
     clock.advance(1);
     shop.behaviour = "success";
-    expect(await dispatchDue(db.db, opts())).toBe(1);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(1);
     n = await row(id);
     expect(n).toMatchObject({ status: "delivered", attempts: 2 });
   });
 
   it("retries when the connection is refused", async () => {
     const id = await queue("http://127.0.0.1:9/notify");
-    await dispatchDue(db.db, opts());
+    await dispatchDue(createRepositories(db.db).notifications, opts());
     const n = await row(id);
     expect(n.status).toBe("pending");
     expect((await listAttempts(db.db, n.id))[0]!.error).toMatch(/ECONNREFUSED|fetch failed/);
@@ -112,7 +115,7 @@ describe("merchant notification dispatcher", () => {
     const id = await queue();
     const start = clock.now();
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      expect(await dispatchDue(db.db, opts())).toBe(1);
+      expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(1);
       const n = await row(id);
       if (attempt < MAX_ATTEMPTS) {
         expect(n.next_attempt_at - clock.now()).toBe(RETRY_DELAYS_MS[attempt - 1]);
@@ -124,15 +127,15 @@ describe("merchant notification dispatcher", () => {
     expect(clock.now() - start).toBe(RETRY_DELAYS_MS.reduce((a, b) => a + b, 0));
     expect(await listAttempts(db.db, n.id)).toHaveLength(MAX_ATTEMPTS);
     clock.advance(86_400_000);
-    expect(await dispatchDue(db.db, opts())).toBe(0);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(0);
   });
 
   it("two instances racing for the same rows never send the same attempt twice", async () => {
     const before = shop.received.length;
     const ids = await Promise.all([queue(), queue(), queue()]);
     const [a, b] = await Promise.all([
-      dispatchDue(db.db, opts({ owner: "A" })),
-      dispatchDue(db.db, opts({ owner: "B" })),
+      dispatchDue(createRepositories(db.db).notifications, opts({ owner: "A" })),
+      dispatchDue(createRepositories(db.db).notifications, opts({ owner: "B" })),
     ]);
     expect(a + b).toBe(3);
     expect(shop.received.length - before).toBe(3);
@@ -157,11 +160,11 @@ describe("merchant notification dispatcher", () => {
     expect(n).toMatchObject({ status: "pending", attempts: 0, lease_owner: "child" });
     // While the dead process's lease lasts, nobody else sends (it might still be alive somewhere).
     clock.time = Date.now();
-    expect(await dispatchDue(db.db, opts())).toBe(0);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(0);
     clock.time = n.lease_until + 1;
     expect(n.lease_until - Date.now()).toBeLessThanOrEqual(leaseMs(60_000));
     shop.behaviour = "success";
-    expect(await dispatchDue(db.db, opts())).toBe(1);
+    expect(await dispatchDue(createRepositories(db.db).notifications, opts())).toBe(1);
     n = await row(id);
     expect(n).toMatchObject({ status: "delivered", attempts: 1 });
     expect(shop.received.length).toBe(before + 2);

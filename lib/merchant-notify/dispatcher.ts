@@ -1,21 +1,20 @@
 import "server-only";
 import type { Logger } from "pino";
 import type { EventBus } from "@/lib/events/event-bus";
-import type { Db } from "@/lib/storage/database";
-import {
-  claimNotification,
-  dueNotificationIds,
-  finishAttempt,
-  type NotificationRow,
-} from "@/lib/storage/notifications-repo";
+import type { Notification } from "@/lib/storage/records";
+import type { NotificationsRepository } from "@/lib/storage/repositories";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
+import { recordNotificationAttempt } from "@/lib/metrics";
+import { sendAttempt } from "./send-attempt";
+import type { UrlGuardPolicy } from "./url-guard";
 
 export interface DispatcherOptions {
   /** This instance's name in lease_owner; unique per process. */
   owner: string;
   /** Time source for schedules and leases (tests inject one; the HTTP timeout itself is real time). */
   now: () => number;
-  fetch: typeof fetch;
+  /** Which hosts a notification may reach besides public addresses (the SSRF guard's policy for its merchant). */
+  urlPolicy: (n: Notification) => UrlGuardPolicy | Promise<UrlGuardPolicy>;
   /** How long the merchant has to answer one attempt. */
   timeoutMs: number;
   /** Rows claimed per pass. */
@@ -25,74 +24,25 @@ export interface DispatcherOptions {
   events?: EventBus;
 }
 
-/** The most of a shop's answer that is read (and logged): `success` is 7 bytes, a shop's error page can be megabytes. */
-const BODY_LOG_LIMIT = 1024;
-
-/** Reads at most `limit` bytes of the body, then drops the connection's rest. */
-async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
-}
-
 /** The lease outlives the HTTP timeout, so a live holder never loses its claim mid-request. */
 export function leaseMs(timeoutMs: number): number {
   return timeoutMs + 30_000;
 }
 
-interface AttemptOutcome {
-  delivered: boolean;
-  httpStatus: number | null;
-  body: string | null;
-  error: string | null;
-}
-
-/** One form POST to the merchant; delivered only when the body, trimmed, is `success` (PROTOCOLS §1.2). */
-async function post(n: NotificationRow, opts: DispatcherOptions): Promise<AttemptOutcome> {
-  try {
-    const res = await opts.fetch(n.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "User-Agent": "Paydesk-Notify/1" },
-      body: n.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-    const text = await readCapped(res, BODY_LOG_LIMIT);
-    return {
-      delivered: res.status < 300 && text.trim().toLowerCase() === "success",
-      httpStatus: res.status,
-      body: text,
-      error: null,
-    };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const error = e.name === "TimeoutError" ? `timeout after ${opts.timeoutMs} ms` : (e.cause?.code ?? e.message);
-    return { delivered: false, httpStatus: null, body: null, error };
-  }
-}
-
 /** Delivers one claimed notification, records the attempt and announces its result. */
-export async function deliver(db: Db, n: NotificationRow, opts: DispatcherOptions): Promise<void> {
+export async function deliver(
+  outbox: NotificationsRepository,
+  n: Notification,
+  opts: DispatcherOptions,
+): Promise<void> {
   const started = opts.now();
   const wallStart = Date.now();
-  const result = await post(n, opts);
+  const result = await sendAttempt(n, { timeoutMs: opts.timeoutMs, policy: await opts.urlPolicy(n) });
   const finished = opts.now();
   const attemptNo = n.attempts + 1;
   const retryAt = result.delivered ? null : nextAttemptAfter(attemptNo, finished);
   const status = result.delivered ? "delivered" : retryAt === null || attemptNo >= MAX_ATTEMPTS ? "failed" : "pending";
-  const kept = await finishAttempt(db, n.id, opts.owner, finished, {
+  const kept = await outbox.finishAttempt(n.id, opts.owner, finished, {
     attempt: {
       started_at: started,
       duration_ms: Date.now() - wallStart,
@@ -104,6 +54,7 @@ export async function deliver(db: Db, n: NotificationRow, opts: DispatcherOption
     next: { status, nextAttemptAt: retryAt ?? finished },
   });
   if (kept) await opts.events?.publish({ type: "delivery.result", orderId: n.order_id, status });
+  recordNotificationAttempt(status === "pending" ? "retry" : status);
   opts.log[result.delivered ? "info" : "warn"](
     { orderId: n.order_id, attempt: attemptNo, status, httpStatus: result.httpStatus, error: result.error, kept },
     "merchant notification attempt",
@@ -114,14 +65,14 @@ export async function deliver(db: Db, n: NotificationRow, opts: DispatcherOption
  * One pass: claim what is due (each row by a conditional UPDATE, so concurrent instances split the work and never
  * send the same attempt twice) and deliver it. Returns how many deliveries this instance attempted.
  */
-export async function dispatchDue(db: Db, opts: DispatcherOptions): Promise<number> {
+export async function dispatchDue(outbox: NotificationsRepository, opts: DispatcherOptions): Promise<number> {
   const now = opts.now();
-  const ids = await dueNotificationIds(db, now, opts.batch ?? 20);
-  const claimed: NotificationRow[] = [];
+  const ids = await outbox.dueNotificationIds(now, opts.batch ?? 20);
+  const claimed: Notification[] = [];
   for (const id of ids) {
-    const row = await claimNotification(db, id, opts.owner, now, leaseMs(opts.timeoutMs));
+    const row = await outbox.claimNotification(id, opts.owner, now, leaseMs(opts.timeoutMs));
     if (row) claimed.push(row);
   }
-  await Promise.all(claimed.map((n) => deliver(db, n, opts)));
+  await Promise.all(claimed.map((n) => deliver(outbox, n, opts)));
   return claimed.length;
 }

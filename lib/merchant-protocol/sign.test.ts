@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { sandboxNotifySign } from "@/lib/providers/sandbox/sandbox-provider";
 import {
   buildReturnUrl,
   createSign,
@@ -88,13 +87,6 @@ describe("merchant protocol signatures (PROTOCOLS §1)", () => {
     expect(orderLookupSign({ appkey: "k1", out_order_id: "A1" }, "s1secret")).toBe("f312b241ff3f9d6a75d6dc4864c32182");
     // I=$(m 'k1u9'); m "${I}s1secret"
     expect(recordsSign({ appkey: "k1", custom: "u9" }, "s1secret")).toBe("772a7c1906b179040f24aff1a9cbcf22");
-  });
-
-  it("sandbox notify: md5(order_id+amount+trade_no+key)", () => {
-    // m 'ORD11000T1sandbox'
-    expect(sandboxNotifySign({ order_id: "ORD1", amount: "1000", trade_no: "T1" }, "sandbox")).toBe(
-      "076fd1b072af4af440fca3f9fafe7713",
-    );
   });
 
   it("compares signatures case-insensitively and rejects different lengths", () => {

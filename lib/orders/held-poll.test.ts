@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBackgroundWork } from "@/lib/background";
@@ -13,6 +12,7 @@ import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import {
+  dropTestSchema,
   postgresUnavailableReason,
   TEST_PG_URL,
   testAppConfig,
@@ -149,7 +149,7 @@ describe("held nosign poll (SQLite, one process)", () => {
       const { body, ms } = await poll(ctx, params);
       expect(ms).toBeLessThan(500);
       expect(body.code).toBe(100);
-      const order = (await ctx.db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst())!;
+      const order = (await ctx.repos.orders.findOrderById(orderId))!;
       expect(body.data).toEqual(buildPublicView(ctx.config.merchants[0], order, undefined, ctx.now()));
       expect(Object.keys(body.data!).sort()).toEqual([
         "expires_in",
@@ -226,12 +226,7 @@ describe("held poll across two instances (PostgreSQL LISTEN/NOTIFY)", async () =
   afterAll(async () => {
     for (const b of buses) await b.close();
     for (const h of handles) await h.close();
-    if (!reason) {
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    if (!reason) await dropTestSchema(schema);
   });
 
   it.skipIf(reason !== null)(

@@ -2,9 +2,10 @@ import "server-only";
 import { findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
 import { effectiveStatus } from "./lifecycle";
-import { buildPublicView, nextChangeIn, type PublicOrderView } from "./order-views";
+import { buildPublicView, nextChangeIn } from "./order-views";
+import type { PublicOrderView } from "./public-order-view";
 import { RECONCILE_INTERVAL_MS, reconcileOrder } from "./reconcile";
 
 /** The longest a held poll is held, whatever `wait` asks (DESIGN §1.2): below common 60 s proxy idle timeouts. */
@@ -39,7 +40,7 @@ export function differsFrom(view: PublicOrderView, status: string): boolean {
  * The rate-limited reconciliation of the poll path: a pending order's provider is asked at most once per 10 s per
  * order, in the background. A paid answer is applied and published like a notify, which wakes the held polls.
  */
-export function reconcileInBackground(ctx: AppContext, order: OrderRow): void {
+export function reconcileInBackground(ctx: AppContext, order: Order): void {
   if (effectiveStatus(order, ctx.now()) !== "pending") return;
   reconcileOrder(ctx, order).catch((err: unknown) => ctx.log.warn({ err, orderId: order.id }, "reconciliation failed"));
 }

@@ -1,4 +1,5 @@
-import type { OrderRow } from "@/lib/storage/orders-repo";
+import type { Order } from "@/lib/storage/records";
+import type { PublicStatus } from "./public-order-view";
 
 /**
  * The order state machine (DESIGN §1.3), as pure functions of an order row and the time:
@@ -9,10 +10,8 @@ import type { OrderRow } from "@/lib/storage/orders-repo";
  * Everything else is terminal.
  */
 
-export type PublicStatus = "pending" | "paid" | "expired" | "closed";
-
 /** What the payer and the merchant see, with expiry applied from the clock even before the sweeper ran. */
-export function effectiveStatus(order: Pick<OrderRow, "status" | "expires_at">, now: number): PublicStatus | null {
+export function effectiveStatus(order: Pick<Order, "status" | "expires_at">, now: number): PublicStatus | null {
   switch (order.status) {
     case "creating":
       return null;
@@ -33,7 +32,7 @@ export type PaymentDecision =
  * credits an order: a short or long payment is kept for review, never silently credited.
  */
 export function decidePayment(
-  order: Pick<OrderRow, "status" | "expires_at" | "pay_amount_fen">,
+  order: Pick<Order, "status" | "expires_at" | "pay_amount_fen">,
   amountFen: number,
   now: number,
   graceMs: number,
@@ -47,12 +46,12 @@ export function decidePayment(
 }
 
 /** Whole seconds left to pay (0 once expired), rounded up so the page never shows 0 while still payable. */
-export function expiresIn(order: Pick<OrderRow, "status" | "expires_at">, now: number): number {
+export function expiresIn(order: Pick<Order, "status" | "expires_at">, now: number): number {
   if (effectiveStatus(order, now) !== "pending") return 0;
   return Math.max(0, Math.ceil((order.expires_at - now) / 1000));
 }
 
 /** A merchant may close only an order that is still waiting for payment. */
-export function canClose(order: Pick<OrderRow, "status" | "expires_at">, now: number): boolean {
+export function canClose(order: Pick<Order, "status" | "expires_at">, now: number): boolean {
   return effectiveStatus(order, now) === "pending";
 }

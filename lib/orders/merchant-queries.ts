@@ -4,10 +4,11 @@ import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
-import { findOrderByMerchantRef, listPaidOrdersByCustom, transitionOrder } from "@/lib/storage/orders-repo";
+import { printable } from "./printable";
 import { canClose } from "./lifecycle";
 import { heldPublicView, holdRequestFrom, polledPublicView } from "./held-poll";
-import { loadOrderForRead, merchantOrderView, type MerchantOrderView, type PublicOrderView } from "./order-views";
+import { loadOrderForRead, merchantOrderView, type MerchantOrderView } from "./order-views";
+import type { PublicOrderView } from "./public-order-view";
 
 const RECORDS_LIMIT = 100;
 
@@ -20,7 +21,7 @@ function merchantFor(ctx: AppContext, params: Record<string, string>): Merchant 
   return merchant;
 }
 
-const lookupSchema = z.object({ out_order_id: z.string().min(1).max(128) });
+const lookupSchema = z.object({ out_order_id: printable(128).pipe(z.string().min(1)) });
 
 async function signedLookup(ctx: AppContext, params: Record<string, string>) {
   const merchant = merchantFor(ctx, params);
@@ -31,7 +32,7 @@ async function signedLookup(ctx: AppContext, params: Record<string, string>) {
     merchant.appsecret,
   );
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
-  const found = await findOrderByMerchantRef(ctx.db, merchant.appkey, parsed.data.out_order_id);
+  const found = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, parsed.data.out_order_id);
   // Expiry is enforced on this read too.
   const order = found ? await loadOrderForRead(ctx, found.id) : undefined;
   if (!order) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
@@ -61,6 +62,17 @@ export async function queryOrder(
   return merchantOrderView(ctx, await signedLookup(ctx, params));
 }
 
+/** The 云端 vendor's check answer (PROTOCOLS §7): the signed merchant view plus `order_status`, its name for status. */
+export interface OrderCheckView extends MerchantOrderView {
+  order_status: MerchantOrderView["status"];
+}
+
+/** `GET /api/order/check` (`appkey`, `out_order_id`, `sign` as the merchant query): the vendor clients' status check. */
+export async function checkOrder(ctx: AppContext, params: Record<string, string>): Promise<OrderCheckView> {
+  const view = await merchantOrderView(ctx, await signedLookup(ctx, params));
+  return { ...view, order_status: view.status };
+}
+
 /** `/api/cloudpay/close`: closes a pending order; closing a closed order again is a no-op success. */
 export async function closeOrder(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView> {
   const order = await signedLookup(ctx, params);
@@ -68,7 +80,7 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
   if (order.status !== "closed") {
     if (
       !canClose(order, now) ||
-      !(await transitionOrder(ctx.db, order.id, ["pending"], "closed", now, { closed_at: now }))
+      !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))
     ) {
       throw new MerchantError(MerchantCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
     }
@@ -78,7 +90,7 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
   return merchantOrderView(ctx, closed ?? order);
 }
 
-const recordsSchema = z.object({ custom: z.string().min(1).max(255) });
+const recordsSchema = z.object({ custom: printable(255).pipe(z.string().min(1)) });
 
 /** `/api/cloudpay/records`: one customer's paid orders, newest first (the PAYJS plugin's "payment history"). */
 export async function listRecords(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView[]> {
@@ -87,6 +99,6 @@ export async function listRecords(ctx: AppContext, params: Record<string, string
   if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "custom");
   const expected = recordsSign({ appkey: merchant.appkey, custom: parsed.data.custom }, merchant.appsecret);
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
-  const orders = await listPaidOrdersByCustom(ctx.db, merchant.appkey, parsed.data.custom, RECORDS_LIMIT);
+  const orders = await ctx.repos.orders.listPaidOrdersByCustom(merchant.appkey, parsed.data.custom, RECORDS_LIMIT);
   return Promise.all(orders.map((o) => merchantOrderView(ctx, o)));
 }

@@ -5,40 +5,29 @@ import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
 import { signedReturnUrl } from "@/lib/merchant-notify/messages";
 import { liveOrdersFor } from "@/lib/events/live-orders";
-import { findNotificationByOrder, type NotificationRow } from "@/lib/storage/notifications-repo";
-import { findOrderById, transitionOrder, type OrderRow } from "@/lib/storage/orders-repo";
-import { effectiveStatus, expiresIn, type PublicStatus } from "./lifecycle";
+import { effectiveStatus, expiresIn } from "./lifecycle";
+import type { PublicOrderView } from "./public-order-view";
 import { reconcileForView } from "./reconcile";
+import type { Notification, Order } from "@/lib/storage/records";
 
 /** After this long without the shop's `success`, the page may still go back to the shop (DESIGN §1.5). */
 export const RETURN_WITHOUT_ACK_MS = 10_000;
-
-/** What the payer's browser may see (`sign=nosign`): nothing secret, no merchant references. */
-export interface PublicOrderView {
-  order_id: string;
-  status: PublicStatus;
-  price: string;
-  pay_amount: string;
-  type: string;
-  expires_in: number;
-  return_url?: string;
-}
 
 /**
  * Loads an order for display and enforces expiry on read: a pending order past its time is stored as expired
  * right here, so every reader agrees even before the sweeper runs.
  */
-export async function loadOrderForRead(ctx: AppContext, orderId: string): Promise<OrderRow | undefined> {
+export async function loadOrderForRead(ctx: AppContext, orderId: string): Promise<Order | undefined> {
   if (!ORDER_ID_PATTERN.test(orderId)) return undefined;
-  const order = await findOrderById(ctx.db, orderId);
+  const order = await ctx.repos.orders.findOrderById(orderId);
   if (!order || order.status === "creating") return undefined;
   const now = ctx.now();
   if (order.status === "pending" && effectiveStatus(order, now) === "expired") {
-    if (await transitionOrder(ctx.db, order.id, ["pending"], "expired", now)) {
+    if (await ctx.repos.orders.transitionOrder(order.id, ["pending"], "expired", now)) {
       await ctx.events.publish({ type: "order.expired", orderId: order.id });
     }
     // Re-read: a payment may have landed between the read and the transition.
-    return findOrderById(ctx.db, orderId);
+    return ctx.repos.orders.findOrderById(orderId);
   }
   return order;
 }
@@ -46,16 +35,16 @@ export async function loadOrderForRead(ctx: AppContext, orderId: string): Promis
 /** The signed return URL, once the page may go back: the shop acknowledged, or it has had 10 s to do so. */
 export function returnUrlFor(
   ctx: AppContext,
-  order: OrderRow,
-  notification: NotificationRow | undefined,
+  order: Order,
+  notification: Notification | undefined,
 ): string | undefined {
   return returnUrlAt(findMerchant(ctx.config, order.appkey), order, notification, ctx.now());
 }
 
 function returnUrlAt(
   merchant: Merchant | undefined,
-  order: OrderRow,
-  notification: NotificationRow | undefined,
+  order: Order,
+  notification: Notification | undefined,
   now: number,
 ): string | undefined {
   if (order.status !== "paid" || order.paid_at === null) return undefined;
@@ -70,8 +59,8 @@ function returnUrlAt(
  */
 export function buildPublicView(
   merchant: Merchant | undefined,
-  order: OrderRow,
-  notification: NotificationRow | undefined,
+  order: Order,
+  notification: Notification | undefined,
   now: number,
 ): PublicOrderView {
   const status = effectiveStatus(order, now) ?? "expired";
@@ -92,11 +81,7 @@ export function buildPublicView(
  * When the view will change by itself, without any event (ms from `now`): a pending order at its expiry, a paid
  * order whose shop has not answered when the 10 s are up. Undefined when only an event can change it.
  */
-export function nextChangeIn(
-  order: OrderRow,
-  notification: NotificationRow | undefined,
-  now: number,
-): number | undefined {
+export function nextChangeIn(order: Order, notification: Notification | undefined, now: number): number | undefined {
   const status = effectiveStatus(order, now);
   if (status === "pending") return order.expires_at - now;
   if (status === "paid" && order.paid_at !== null && notification?.status !== "delivered") {
@@ -107,7 +92,7 @@ export function nextChangeIn(
 }
 
 /** An order as the payer's routes read it: from memory (no expiry written on read), undefined when unknown. */
-export async function findLiveOrder(ctx: AppContext, orderId: string): Promise<OrderRow | undefined> {
+export async function findLiveOrder(ctx: AppContext, orderId: string): Promise<Order | undefined> {
   return (await liveOrdersFor(ctx).snapshot(orderId))?.order;
 }
 
@@ -149,9 +134,9 @@ export interface MerchantOrderView extends PublicOrderView {
   expires_at: number;
 }
 
-export async function merchantOrderView(ctx: AppContext, order: OrderRow): Promise<MerchantOrderView> {
+export async function merchantOrderView(ctx: AppContext, order: Order): Promise<MerchantOrderView> {
   const now = ctx.now();
-  const notification = await findNotificationByOrder(ctx.db, order.id);
+  const notification = await ctx.repos.notifications.findNotificationByOrder(order.id);
   const status = effectiveStatus(order, now) ?? "expired";
   const view: MerchantOrderView = {
     order_id: order.id,
@@ -164,7 +149,7 @@ export async function merchantOrderView(ctx: AppContext, order: OrderRow): Promi
     custom: order.custom,
     realprice: order.real_fen === null ? null : formatYuan(order.real_fen),
     paytime: order.paid_at === null ? null : Math.floor(order.paid_at / 1000),
-    late: order.late === 1,
+    late: order.late,
     notify_status: notification?.status ?? null,
     notify_attempts: notification?.attempts ?? 0,
     created_at: Math.floor(order.created_at / 1000),

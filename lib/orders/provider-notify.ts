@@ -1,12 +1,37 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { findChannel } from "@/lib/config";
+import type { Limits } from "@/lib/config-limits";
+import { LogSampler } from "@/lib/log-sampler";
+import { recordPayment } from "@/lib/metrics";
 import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
-import { findOrderByProviderOrderId } from "@/lib/storage/orders-repo";
 import { applyPayment } from "./apply-payment";
 
+/**
+ * How far a monitor app's clock may be from Paydesk's for its heartbeat to count: a heartbeat is a signed but
+ * replayable URL, so an old one must not keep a dead phone's channel taking orders.
+ */
+export const MONITOR_CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
+
 export type IngestResult =
-  { kind: "ack"; ack: ProviderAck } | { kind: "redirect"; orderId: string | null } | { kind: "unknown_channel" };
+  /** `rejected`: the notification failed verification (counted against the sender's IP by the HTTP layer). */
+  | { kind: "ack"; ack: ProviderAck; rejected?: boolean }
+  | { kind: "redirect"; orderId: string | null }
+  | { kind: "unknown_channel" };
+
+const samplers = new WeakMap<Limits, LogSampler>();
+
+function samplerFor(limits: Limits): LogSampler {
+  let s = samplers.get(limits);
+  if (!s) samplers.set(limits, (s = new LogSampler(limits.rejected_notify_logs_per_minute, limits.log_sample_every)));
+  return s;
+}
+
+/** The provider's "try again later" answer for a channel (a rate-limited or oversized notify gets it). */
+export function retryAckFor(ctx: AppContext, channelId: string): ProviderAck | undefined {
+  const channel = findChannel(ctx.config, channelId);
+  return channel ? ctx.provider(channel).retryAck : undefined;
+}
 
 /**
  * A provider notification: parse (the provider verifies first), apply once, answer the provider's own ack.
@@ -20,9 +45,29 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
   const log = ctx.log.child({ channel: channelId });
 
   switch (outcome.kind) {
-    case "rejected":
-      log.warn({ reason: outcome.reason }, "provider notification rejected");
+    case "rejected": {
+      // Forged notifies cost nothing to send: log a sample, not every one (2,000 forgeries wrote 2,008 lines).
+      const skipped = samplerFor(ctx.config.limits).take(channelId, ctx.now());
+      if (skipped !== null) log.warn({ reason: outcome.reason, skipped }, "provider notification rejected");
+      return { kind: "ack", ack: outcome.ack, rejected: true };
+    }
+    case "heartbeat": {
+      const now = ctx.now();
+      if (Math.abs(now - outcome.sentAt) > MONITOR_CLOCK_TOLERANCE_MS) {
+        log.warn(
+          { sentAt: outcome.sentAt, now },
+          "monitor heartbeat refused: the app's clock is off (or the call is a replay)",
+        );
+        return { kind: "ack", ack: outcome.clockAck };
+      }
+      const previous = await ctx.repos.monitors.recordHeartbeat(channelId, now);
+      if (previous === null || now - previous > outcome.offlineAfterMs) {
+        log.info({ lastHeartbeatAt: previous }, "channel monitor online");
+      } else {
+        log.debug("channel monitor heartbeat");
+      }
       return { kind: "ack", ack: outcome.ack };
+    }
     case "ignored":
       log.info({ reason: outcome.reason }, "provider notification ignored");
       return { kind: "ack", ack: outcome.ack };
@@ -30,7 +75,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
       const m = outcome.match;
       if (m.by === "order_id") return { kind: "redirect", orderId: m.orderId };
       if (m.by === "provider_order_id") {
-        const order = await findOrderByProviderOrderId(ctx.db, channelId, m.providerOrderId);
+        const order = await ctx.repos.orders.findOrderByProviderOrderId(channelId, m.providerOrderId);
         return { kind: "redirect", orderId: order?.id ?? null };
       }
       return { kind: "redirect", orderId: null };
@@ -44,6 +89,10 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
           match: outcome.match,
           raw: outcome.raw,
         });
+        recordPayment(
+          result.outcome,
+          result.outcome === "unmatched" ? result.reason : result.outcome === "applied" && result.late ? "late" : "",
+        );
         log.info({ tradeNo: outcome.tradeNo, amountFen: outcome.amountFen, ...result }, "provider payment recorded");
         return { kind: "ack", ack: outcome.ack };
       } catch (err) {

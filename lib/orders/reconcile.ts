@@ -2,10 +2,11 @@ import "server-only";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { findChannel } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import type { PaymentProvider, QueryOutcome } from "@/lib/providers/types";
-import { claimReconcileSlot, type OrderRow } from "@/lib/storage/orders-repo";
+import type { PaymentProvider } from "@/lib/providers/types";
+import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
 import { applyPayment, type ApplyResult } from "./apply-payment";
+import type { Order } from "@/lib/storage/records";
 
 /**
  * Reconciliation: for a pending order, ask its provider (when it can be asked) whether it was paid, in case the
@@ -48,12 +49,13 @@ async function ask(
   ctx: AppContext,
   channel: ChannelConfig,
   provider: PaymentProvider,
-  order: OrderRow,
+  order: Order,
   now: number,
 ): Promise<ReconcileResult> {
   const query = provider.queryPayment;
   if (!query) return { outcome: "skipped", reason: "no_query" };
   const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
+  const started = performance.now();
   const answer = await withTimeout(
     timeoutMs,
     (signal) =>
@@ -65,7 +67,11 @@ async function ask(
         signal,
       }),
     () => new Error(`reconciliation query timed out after ${timeoutMs} ms`),
-  );
+  ).catch((err: unknown) => {
+    observeProviderCall(channel.id, "query", (performance.now() - started) / 1000, false);
+    throw err;
+  });
+  observeProviderCall(channel.id, "query", (performance.now() - started) / 1000, true);
   if (!answer.paid) return { outcome: "unpaid" };
   const apply = await applyPayment(ctx, {
     channelId: channel.id,
@@ -82,7 +88,7 @@ async function ask(
 }
 
 /** Asks the provider about one pending order, rate-limited and single-flight per order. May reject on upstream errors. */
-export async function reconcileOrder(ctx: AppContext, order: OrderRow): Promise<ReconcileResult> {
+export async function reconcileOrder(ctx: AppContext, order: Order): Promise<ReconcileResult> {
   if (order.status !== "pending") return { outcome: "skipped", reason: "not_pending" };
   const channel = findChannel(ctx.config, order.channel_id);
   if (!channel) return { outcome: "skipped", reason: "unknown_channel" };
@@ -98,7 +104,7 @@ export async function reconcileOrder(ctx: AppContext, order: OrderRow): Promise<
   prune(map, now);
   const entry: Entry = { askedAt: now, inFlight: null };
   const claimAndAsk = async (): Promise<ReconcileResult> => {
-    if (!(await claimReconcileSlot(ctx.db, order.id, now, RECONCILE_INTERVAL_MS)))
+    if (!(await ctx.repos.orders.claimReconcileSlot(order.id, now, RECONCILE_INTERVAL_MS)))
       return { outcome: "skipped", reason: "throttled" };
     return ask(ctx, channel, provider, order, now);
   };
@@ -114,7 +120,7 @@ export async function reconcileOrder(ctx: AppContext, order: OrderRow): Promise<
  * For page views: reconciles without ever failing the view and without waiting more than `maxWaitMs` (a slow query
  * keeps running and lands for a later poll). True when the provider reported the order paid (re-read it).
  */
-export async function reconcileForView(ctx: AppContext, order: OrderRow, maxWaitMs = VIEW_WAIT_MS): Promise<boolean> {
+export async function reconcileForView(ctx: AppContext, order: Order, maxWaitMs = VIEW_WAIT_MS): Promise<boolean> {
   const attempt = reconcileOrder(ctx, order).then(
     (r) => r.outcome === "paid",
     (err: unknown) => {

@@ -1,6 +1,10 @@
 import type { z } from "zod";
 import type { PayType } from "@/lib/pay-types";
-import type { Db } from "@/lib/storage/database";
+import type {
+  AmountReservationsRepository,
+  ChannelMonitorsRepository,
+  QrCacheRepository,
+} from "@/lib/storage/repositories";
 
 /** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
 export interface CreatePaymentInput {
@@ -18,6 +22,11 @@ export interface CreatePaymentInput {
   payerId: string;
   /** Milliseconds since the epoch; providers must not read the clock themselves. */
   now: number;
+  /**
+   * Until when the order may still be paid (ms): its expiry plus the merchant's late grace. A provider that holds
+   * something for the order (an amount, a code) keeps it that long. Absent only in provider unit tests.
+   */
+  holdUntil?: number;
   /** Aborts the upstream call when the configured timeout passes. */
   signal: AbortSignal;
 }
@@ -68,6 +77,11 @@ export type NotifyOutcome =
       /** The verified fields, kept with the payment for review. */
       raw: Record<string, unknown>;
     }
+  /**
+   * A monitor app's verified liveness call, sent at `sentAt` by the app's clock (ms). Recorded with Paydesk's own
+   * clock; answered `ack`, or `clockAck` when the app's clock is too far off for the call to be a fresh one.
+   */
+  | { kind: "heartbeat"; sentAt: number; offlineAfterMs: number; ack: ProviderAck; clockAck: ProviderAck }
   /** Verified but not a payment (e.g. a "not paid" status report): acknowledge, change nothing. */
   | { kind: "ignored"; reason: string; ack: ProviderAck }
   /** Failed verification or malformed: answer the provider's failure ack, change nothing. */
@@ -99,13 +113,27 @@ export interface PaymentProvider {
   retryAck: ProviderAck;
   /** Optional upstream status query, used only as rate-limited reconciliation. */
   queryPayment?(input: QueryPaymentInput): Promise<QueryOutcome>;
+  /**
+   * Optional: whether the channel can take a new order now (e.g. its monitor app has called in recently). Channel
+   * selection skips a channel answering false; its notifications are still accepted.
+   */
+  isAvailable?(now: number): Promise<boolean>;
+  /**
+   * Only the sandbox has this: the form body of a notification it would accept for that payment, which the cashier's
+   * "simulate payment" button feeds through the ordinary ingestion path.
+   */
+  simulatedNotifyBody?(payment: { orderId: string; amountFen: number; tradeNo: string }): string;
 }
 
 /** What a provider factory receives besides its channel config. */
 export interface ProviderDeps {
   fetch: typeof fetch;
-  /** For providers that keep state of their own (e.g. a QR-code cache), through repositories in lib/storage. */
-  db: Db;
+  /** For providers that keep state of their own (三网's QR-code cache), through its repository in lib/storage. */
+  qrCache: QrCacheRepository;
+  /** V免签: the amounts open orders hold per channel and wallet (one order per amount). */
+  amounts: AmountReservationsRepository;
+  /** V免签: when each channel's monitor app last called in. */
+  monitors: ChannelMonitorsRepository;
 }
 
 /**
@@ -116,6 +144,18 @@ export interface ProviderDeps {
 export interface ProviderDefinition<S extends z.ZodObject = z.ZodObject> {
   schema: S;
   create(channel: z.infer<S>, deps: ProviderDeps): PaymentProvider;
+}
+
+/**
+ * Thrown by createPayment when this channel cannot take the order now but another might (e.g. every amount near
+ * the price is held by open orders): the order moves on to the next channel, or is refused with code 204. Not an
+ * upstream failure, so it does not count against the channel's circuit breaker.
+ */
+export class ChannelBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChannelBusyError";
+  }
 }
 
 /** Thrown by createPayment when the upstream failed; the message may be shown to the merchant (code 208). */

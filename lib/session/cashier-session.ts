@@ -1,6 +1,7 @@
 import "server-only";
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getIronSession, type SessionOptions } from "iron-session";
+import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
 
 /**
  * The payer's sealed session (iron-session): it holds only a random CSRF nonce for the page's actions (sandbox
@@ -13,7 +14,6 @@ export interface CashierSessionData {
 }
 
 export const CASHIER_COOKIE = "paydesk_session";
-export const CSRF_HEADER = "x-paydesk-csrf";
 
 export interface SessionContext {
   secret: string;
@@ -36,19 +36,35 @@ function sessionOptions(c: SessionContext): SessionOptions {
   };
 }
 
-/** Returns the session's nonce, creating and sealing one into `response`'s Set-Cookie when there is none yet. */
-export async function issueNonce(request: Request, response: Response, c: SessionContext): Promise<string> {
+/**
+ * The page token for one order: HMAC(session nonce, order id). The token a page holds therefore works for its own
+ * order only — a token lifted from one page (or a log) cannot press buttons on another order's page.
+ */
+export function orderToken(nonce: string, orderId: string): string {
+  return createHmac("sha256", nonce).update(`paydesk-page:${orderId}`).digest("base64url");
+}
+
+/**
+ * Returns the page token for `orderId`, creating and sealing the session's nonce into `response`'s Set-Cookie when
+ * there is none yet.
+ */
+export async function issueNonce(
+  request: Request,
+  response: Response,
+  c: SessionContext,
+  orderId: string,
+): Promise<string> {
   const session = await getIronSession<CashierSessionData>(request, response, sessionOptions(c));
   if (!session.nonce) {
     session.nonce = randomBytes(24).toString("base64url");
   }
   // Saved every time: it refreshes the cookie's attributes when the same browser first opens the page framed.
   await session.save();
-  return session.nonce;
+  return orderToken(session.nonce, orderId);
 }
 
-/** True when the request carries the sealed cookie and a header nonce equal to the one sealed in it. */
-export async function verifyNonce(request: Request, secret: string): Promise<boolean> {
+/** True when the request carries the sealed cookie and, in the header, that session's token for `orderId`. */
+export async function verifyNonce(request: Request, secret: string, orderId: string): Promise<boolean> {
   const sent = request.headers.get(CSRF_HEADER);
   if (!sent) return false;
   const session = await getIronSession<CashierSessionData>(
@@ -57,7 +73,7 @@ export async function verifyNonce(request: Request, secret: string): Promise<boo
     sessionOptions({ secret, framed: false, https: false }),
   );
   if (!session.nonce) return false;
-  const a = Buffer.from(session.nonce);
+  const a = Buffer.from(orderToken(session.nonce, orderId));
   const b = Buffer.from(sent);
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -25,9 +25,19 @@ export interface DatabaseHandle {
 // below 2^53, so numbers are safe and keep both dialects returning the same types.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+// The pg pool behind each PostgreSQL Kysely instance, for the one other user of the connection: the rate limiter
+// (lib/storage/rate-limit-store.ts). Kept here so no code outside lib/storage touches the driver.
+const pools = new WeakMap<Db, pg.Pool>();
+
+export function pgPoolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export interface OpenOptions {
   /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
   pgSchema?: string;
+  /** SQLite only: `FULL` (the default) or `NORMAL` — the benchmark opens both to print what durability costs. */
+  sqliteSynchronous?: "FULL" | "NORMAL";
 }
 
 /** Opens `file:…` (SQLite) or `postgres://…` and applies pending migrations before returning. */
@@ -42,7 +52,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     // WAL lets readers continue during a write; busy_timeout makes a second process wait instead of failing.
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("busy_timeout = 5000");
-    sqlite.pragma("synchronous = NORMAL");
+    // FULL: with WAL, NORMAL may lose the last commits on power loss — a payment already acknowledged to the
+    // provider (which then never resends it). FULL syncs the WAL on every commit; scripts/bench.ts prints the cost.
+    sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "FULL"}`);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     dialect = "sqlite";
   } else {
@@ -61,6 +73,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       }
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
     dialect = "postgres";
     const schema = options.pgSchema ?? "public";
     openEventChannel = (onMessage, onError) => openNotifyChannel(url, schema, onMessage, onError);
@@ -69,10 +82,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   return { db, dialect, close: () => db.destroy(), ...(openEventChannel ? { openEventChannel } : {}) };
 }
 
-async function migrate(db: Db, dialect: Dialect, pgSchema?: string): Promise<void> {
+async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  // The migrator's bookkeeping tables live in the schema being migrated: without this, Kysely finds them in any
-  // schema of the database (another test's) and then fails to read them through this connection's search_path.
+  // Kysely looks for its migration tables by name across every schema unless told which one: with several schemas
+  // in one database (parallel test suites, or instances sharing a server) it would find another schema's table,
+  // skip creating its own and fail with "relation kysely_migration_lock does not exist".
   const migrator = new Migrator({ db, provider, ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

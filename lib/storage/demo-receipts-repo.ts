@@ -1,9 +1,6 @@
 import "server-only";
-import type { Selectable } from "kysely";
 import type { Db } from "./database";
-import type { DemoReceiptsTable } from "./schema";
-
-export type DemoReceiptRow = Selectable<DemoReceiptsTable>;
+import type { DemoReceipt } from "./records";
 
 export async function insertDemoReceipt(
   db: Db,
@@ -21,6 +18,7 @@ export async function insertDemoReceipt(
     .execute();
 }
 
-export async function listDemoReceipts(db: Db, orderId: string): Promise<DemoReceiptRow[]> {
-  return db.selectFrom("demo_receipts").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+export async function listDemoReceipts(db: Db, orderId: string): Promise<DemoReceipt[]> {
+  const rows = await db.selectFrom("demo_receipts").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+  return rows.map((r) => ({ ...r, verified: r.verified === 1 }));
 }

@@ -156,5 +156,104 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex("orders_updated_at").ifExists().execute();
       },
     },
+    "005_hardening": {
+      // Per-day order counters make the daily order limit one atomic upsert (count-then-insert let concurrent creates
+      // exceed it); rate_limits is rate-limiter-flexible's PostgreSQL table (counters shared by all instances).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("daily_order_counts")
+          .addColumn("appkey", "varchar(64)", (c) => c.notNull())
+          .addColumn("day", "bigint", (c) => c.notNull())
+          .addColumn("count", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("daily_order_counts_pk", ["appkey", "day"])
+          .execute();
+        if (dialect === "postgres") {
+          await db.schema
+            .createTable("rate_limits")
+            .addColumn("key", "varchar(255)", (c) => c.primaryKey())
+            .addColumn("points", "integer", (c) => c.notNull().defaultTo(0))
+            .addColumn("expire", "bigint")
+            .execute();
+        }
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("rate_limits").ifExists().execute();
+        await db.schema.dropTable("daily_order_counts").ifExists().execute();
+      },
+    },
+    "006_epay": {
+      // Merchant protocols beside 云端 (epay first): which protocol made an order, and what it brought per request —
+      // the product name, its own notify/return URLs, a digest of the request for idempotency. Notifications may be a
+      // GET whose URL carries the signed query (epay, V免签) instead of a form POST.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("orders")
+          .addColumn("protocol", "varchar(16)", (c) => c.notNull().defaultTo("cloudpay"))
+          .execute();
+        await db.schema
+          .alterTable("orders")
+          .addColumn("name", "text", (c) => c.notNull().defaultTo(""))
+          .execute();
+        await db.schema.alterTable("orders").addColumn("notify_url", "text").execute();
+        await db.schema.alterTable("orders").addColumn("return_url", "text").execute();
+        await db.schema.alterTable("orders").addColumn("request_digest", "varchar(64)").execute();
+        await db.schema
+          .alterTable("notifications")
+          .addColumn("method", "varchar(8)", (c) => c.notNull().defaultTo("POST"))
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable("notifications").dropColumn("method").execute();
+        for (const c of ["request_digest", "return_url", "notify_url", "name", "protocol"]) {
+          await db.schema.alterTable("orders").dropColumn(c).execute();
+        }
+      },
+    },
+    "007_console_audit": {
+      // Every merchant-console operator action (resend, credit, dismiss, login), kept for the console's audit page.
+      async up(db: Kysely<unknown>) {
+        await serialId(db, "console_audit")
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("user_name", "varchar(64)", (c) => c.notNull())
+          .addColumn("action", "varchar(32)", (c) => c.notNull())
+          .addColumn("appkey", "varchar(64)")
+          .addColumn("order_id", "varchar(32)")
+          .addColumn("payment_id", "bigint")
+          .addColumn("reason", "text")
+          .addColumn("detail", "text")
+          .execute();
+        await db.schema.createIndex("console_audit_at").on("console_audit").column("at").execute();
+        await db.schema.createIndex("console_audit_order").on("console_audit").column("order_id").execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("console_audit").ifExists().execute();
+      },
+    },
+    "008_vmq": {
+      // V免签 channels (PROTOCOLS §6). A payment names only a wallet and an amount, so each open order holds an
+      // amount of its own: (channel_id, type, amount_fen) is unique, which is what keeps two concurrent creates from
+      // ever being handed the same amount. The monitor table keeps the app's last heartbeat (online or not).
+      async up(db: Kysely<unknown>) {
+        await serialId(db, "amount_reservations")
+          .addColumn("channel_id", "varchar(64)", (c) => c.notNull())
+          .addColumn("type", "varchar(16)", (c) => c.notNull())
+          .addColumn("amount_fen", "bigint", (c) => c.notNull())
+          .addColumn("order_id", "varchar(32)", (c) => c.notNull())
+          .addColumn("reserved_until", "bigint", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("amount_reservations_unique", ["channel_id", "type", "amount_fen"])
+          .execute();
+        await db.schema.createIndex("amount_reservations_order").on("amount_reservations").column("order_id").execute();
+        await db.schema
+          .createTable("channel_monitors")
+          .addColumn("channel_id", "varchar(64)", (c) => c.primaryKey())
+          .addColumn("last_heart_at", "bigint")
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("channel_monitors").ifExists().execute();
+        await db.schema.dropTable("amount_reservations").ifExists().execute();
+      },
+    },
   };
 }

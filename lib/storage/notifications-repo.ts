@@ -1,15 +1,14 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
 import type { Db } from "./database";
-import type { NotificationAttemptsTable, NotificationsTable } from "./schema";
+import type { Notification, NotificationAttempt, NotificationMethod } from "./records";
 
-export type NotificationRow = Selectable<NotificationsTable>;
-export type AttemptRow = Selectable<NotificationAttemptsTable>;
-
-/** Writes the outbox row for a paid order (call inside the transaction that marks it paid). */
+/**
+ * Writes the outbox row for a paid order (call inside the transaction that marks it paid). A GET notification
+ * carries its signed query in `url` and an empty `body`.
+ */
 export async function insertNotification(
   db: Db,
-  n: { orderId: string; url: string; body: string; now: number },
+  n: { orderId: string; url: string; body: string; now: number; method?: NotificationMethod },
 ): Promise<void> {
   await db
     .insertInto("notifications")
@@ -17,6 +16,7 @@ export async function insertNotification(
       order_id: n.orderId,
       url: n.url,
       body: n.body,
+      method: n.method ?? "POST",
       status: "pending",
       attempts: 0,
       next_attempt_at: n.now,
@@ -54,7 +54,7 @@ export async function claimNotification(
   owner: string,
   now: number,
   leaseMs: number,
-): Promise<NotificationRow | undefined> {
+): Promise<Notification | undefined> {
   const result = await db
     .updateTable("notifications")
     .set({ lease_until: now + leaseMs, lease_owner: owner })
@@ -68,7 +68,7 @@ export async function claimNotification(
 }
 
 export interface AttemptResult {
-  attempt: Omit<Insertable<NotificationAttemptsTable>, "notification_id" | "attempt_no">;
+  attempt: Omit<NotificationAttempt, "id" | "notification_id" | "attempt_no">;
   /** The row's state after this attempt. */
   next: { status: "delivered" | "pending" | "failed"; nextAttemptAt: number };
 }
@@ -114,11 +114,11 @@ export async function finishAttempt(
   });
 }
 
-export async function findNotificationByOrder(db: Db, orderId: string): Promise<NotificationRow | undefined> {
+export async function findNotificationByOrder(db: Db, orderId: string): Promise<Notification | undefined> {
   return db.selectFrom("notifications").selectAll().where("order_id", "=", orderId).executeTakeFirst();
 }
 
-export async function listAttempts(db: Db, notificationId: number): Promise<AttemptRow[]> {
+export async function listAttempts(db: Db, notificationId: number): Promise<NotificationAttempt[]> {
   return db
     .selectFrom("notification_attempts")
     .selectAll()
@@ -134,6 +134,32 @@ export async function resendNotification(db: Db, orderId: string, now: number): 
     .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_until: 0, lease_owner: null, updated_at: now })
     .where("order_id", "=", orderId)
     .where("status", "=", "failed")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Notifications still to be delivered (status pending), for the queue-depth metric. */
+export async function countUndeliveredNotifications(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The console's "resend": a failed delivery, or one waiting for its next retry, is sent again now with a fresh
+ * schedule. A delivery in flight (leased) is left alone, so the shop never gets two attempts at once.
+ */
+export async function requeueNotificationNow(db: Db, orderId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_until: 0, lease_owner: null, updated_at: now })
+    .where("order_id", "=", orderId)
+    .where((eb) =>
+      eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("lease_until", "<", now)])]),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

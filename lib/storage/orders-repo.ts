@@ -1,19 +1,18 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
+import type { PayType } from "@/lib/pay-types";
+import { releaseAmountsOf } from "./amount-reservations-repo";
 import type { Db } from "./database";
-import type { OrdersTable, OrderStatus } from "./schema";
-
-export type OrderRow = Selectable<OrdersTable>;
-export type NewOrder = Insertable<OrdersTable>;
+import type { Order, OrderStatus } from "./records";
+import { toOrder, toRow } from "./order-rows";
 
 /**
  * Inserts an order in `creating` state. The (appkey, out_order_id) unique key makes this the claim that keeps a
  * shop's retry or a double click from ever creating two orders; returns false when that key already exists.
  */
-export async function insertCreatingOrder(db: Db, order: NewOrder): Promise<boolean> {
+export async function insertCreatingOrder(db: Db, order: Order): Promise<boolean> {
   const result = await db
     .insertInto("orders")
-    .values({ ...order, status: "creating" })
+    .values({ ...toRow(order), status: "creating" })
     .onConflict((oc) => oc.columns(["appkey", "out_order_id"]).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -27,21 +26,35 @@ export interface ActivatedPayment {
   freeAmount: boolean;
 }
 
+/** The columns an activation writes from the provider's answer (a fresh order's, or a chosen wallet's code). */
+function activatedColumns(p: ActivatedPayment, now: number) {
+  return {
+    payload: p.payload,
+    pay_amount_fen: p.payAmountFen,
+    provider_order_id: p.providerOrderId,
+    expires_at: p.expiresAt,
+    free_amount: p.freeAmount ? 1 : 0,
+    updated_at: now,
+  };
+}
+
 /** creating → pending, once the provider gave a code. */
 export async function activateOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<void> {
   await db
     .updateTable("orders")
-    .set({
-      status: "pending",
-      payload: p.payload,
-      pay_amount_fen: p.payAmountFen,
-      provider_order_id: p.providerOrderId,
-      expires_at: p.expiresAt,
-      free_amount: p.freeAmount ? 1 : 0,
-      updated_at: now,
-    })
+    .set({ status: "pending", ...activatedColumns(p, now) })
     .where("id", "=", id)
     .where("status", "=", "creating")
+    .execute();
+}
+
+/** Moves an order that has no code yet to another channel (the first one had no room for it). */
+export async function reassignCodelessOrder(db: Db, id: string, channelId: string): Promise<void> {
+  await db
+    .updateTable("orders")
+    .set({ channel_id: channelId })
+    .where("id", "=", id)
+    .where("payload", "=", "")
     .execute();
 }
 
@@ -50,34 +63,33 @@ export async function deleteCreatingOrder(db: Db, id: string): Promise<void> {
   await db.deleteFrom("orders").where("id", "=", id).where("status", "=", "creating").execute();
 }
 
-export async function findOrderById(db: Db, id: string): Promise<OrderRow | undefined> {
-  return db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+export async function findOrderById(db: Db, id: string): Promise<Order | undefined> {
+  const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toOrder(row);
 }
 
-export async function findOrderByMerchantRef(
-  db: Db,
-  appkey: string,
-  outOrderId: string,
-): Promise<OrderRow | undefined> {
-  return db
+export async function findOrderByMerchantRef(db: Db, appkey: string, outOrderId: string): Promise<Order | undefined> {
+  const row = await db
     .selectFrom("orders")
     .selectAll()
     .where("appkey", "=", appkey)
     .where("out_order_id", "=", outOrderId)
     .executeTakeFirst();
+  return row && toOrder(row);
 }
 
 export async function findOrderByProviderOrderId(
   db: Db,
   channelId: string,
   providerOrderId: string,
-): Promise<OrderRow | undefined> {
-  return db
+): Promise<Order | undefined> {
+  const row = await db
     .selectFrom("orders")
     .selectAll()
     .where("channel_id", "=", channelId)
     .where("provider_order_id", "=", providerOrderId)
     .executeTakeFirst();
+  return row && toOrder(row);
 }
 
 /** Moves one order from `from` to `to` only if it is still in `from`; returns whether it moved. */
@@ -87,7 +99,7 @@ export async function transitionOrder(
   from: readonly OrderStatus[],
   to: OrderStatus,
   now: number,
-  extra: Partial<Pick<OrderRow, "closed_at">> = {},
+  extra: Partial<Pick<Order, "closed_at">> = {},
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
@@ -95,7 +107,9 @@ export async function transitionOrder(
     .where("id", "=", id)
     .where("status", "in", from)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (to === "closed") await releaseAmountsOf(db, id); // it waits for no money: its V免签 amount is free at once
+  return true;
 }
 
 /**
@@ -113,17 +127,21 @@ export async function claimReconcileSlot(db: Db, id: string, now: number, interv
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** pending|expired → paid, guarded so that only one of two racing payments can win. */
+/**
+ * pending|expired → paid, guarded so that only one of two racing payments can win. An operator's credit from review
+ * (merchant console) may also pay a closed order: `from` widens the guard, never to `paid`.
+ */
 export async function markOrderPaid(
   db: Db,
   id: string,
   p: { realFen: number; paidAt: number; late: boolean },
+  from: readonly Exclude<OrderStatus, "paid" | "creating">[] = ["pending", "expired"],
 ): Promise<boolean> {
   const result = await db
     .updateTable("orders")
     .set({ status: "paid", real_fen: p.realFen, paid_at: p.paidAt, late: p.late ? 1 : 0, updated_at: p.paidAt })
     .where("id", "=", id)
-    .where("status", "in", ["pending", "expired"])
+    .where("status", "in", from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -144,13 +162,8 @@ export async function sweepOrders(db: Db, now: number, staleBefore: number): Pro
 }
 
 /** A customer's paid orders for one merchant, newest first. */
-export async function listPaidOrdersByCustom(
-  db: Db,
-  appkey: string,
-  custom: string,
-  limit: number,
-): Promise<OrderRow[]> {
-  return db
+export async function listPaidOrdersByCustom(db: Db, appkey: string, custom: string, limit: number): Promise<Order[]> {
+  const rows = await db
     .selectFrom("orders")
     .selectAll()
     .where("appkey", "=", appkey)
@@ -160,6 +173,7 @@ export async function listPaidOrdersByCustom(
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
+  return rows.map(toOrder);
 }
 
 /** The channel of the merchant's most recent paid order (smart rotation avoids it). */
@@ -202,4 +216,47 @@ export async function countOrdersSince(db: Db, appkey: string, since: number): P
     .where("created_at", ">=", since)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * The payer chose a wallet for an order that had none: takes the choice for one caller only (a double click or two
+ * tabs race here), recording the wallet and the channel that will be asked for the code.
+ */
+export async function claimTypeChoice(
+  db: Db,
+  id: string,
+  type: PayType,
+  channelId: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ type, channel_id: channelId, updated_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("type", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The chosen wallet's code arrived: the order becomes an ordinary pending order with its code. */
+export async function activateChosenOrder(db: Db, id: string, p: ActivatedPayment, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set(activatedColumns(p, now))
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("payload", "=", "")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The provider failed for the chosen wallet: back to "choose", so the payer may try again or pick another. */
+export async function releaseTypeChoice(db: Db, id: string, now: number): Promise<void> {
+  await db
+    .updateTable("orders")
+    .set({ type: "", channel_id: "", updated_at: now })
+    .where("id", "=", id)
+    .where("payload", "=", "")
+    .execute();
 }

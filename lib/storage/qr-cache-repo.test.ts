@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, postgresUnavailableReason, type TestDialect } from "@/test/support/test-context";
 import type { DatabaseHandle } from "./database";
-import { activateOrder, deleteCreatingOrder, insertCreatingOrder, markOrderPaid, type NewOrder } from "./orders-repo";
+import { activateOrder, deleteCreatingOrder, insertCreatingOrder, markOrderPaid } from "./orders-repo";
+import type { Order } from "./records";
 import { claimFreeQrCode, findQrCodeByMemo, insertLockedQrCode, listQrCodes, releaseQrCode } from "./qr-cache-repo";
 
 const pgReason = await postgresUnavailableReason();
@@ -11,7 +12,7 @@ const MIN = 60_000;
 const LOCK = 10 * MIN;
 const T0 = Date.UTC(2026, 10, 22, 4, 0, 0);
 
-function orderRow(id: string, channel: string, createdAt: number, ttlMs = 5 * MIN): NewOrder {
+function orderRow(id: string, channel: string, createdAt: number, ttlMs = 5 * MIN): Order {
   return {
     id,
     appkey: "k1",
@@ -21,19 +22,25 @@ function orderRow(id: string, channel: string, createdAt: number, ttlMs = 5 * MI
     price_raw: "1.00",
     price_fen: 100,
     pay_amount_fen: 100,
-    free_amount: 0,
+    free_amount: false,
     request_sign: "s",
     channel_id: channel,
     provider_order_id: null,
     payload: "",
     status: "creating",
-    late: 0,
+    late: false,
     real_fen: null,
     created_at: createdAt,
     expires_at: createdAt + ttlMs,
     paid_at: null,
     closed_at: null,
+    reconcile_asked_at: null,
     updated_at: createdAt,
+    protocol: "cloudpay",
+    name: "",
+    notify_url: null,
+    return_url: null,
+    request_digest: null,
   };
 }
 

@@ -1,9 +1,6 @@
 import "server-only";
-import type { Insertable, Selectable } from "kysely";
 import type { Db } from "./database";
-import type { QrCacheTable } from "./schema";
-
-export type QrCodeRow = Selectable<QrCacheTable>;
+import type { QrCode } from "./records";
 
 /** How many free candidates one claim tries before giving up (each lost race moves on to the next one). */
 const CLAIM_CANDIDATES = 5;
@@ -29,7 +26,7 @@ export interface ClaimQrCode {
  * both try the same UPDATE, exactly one matches a row, and the loser moves on. No transaction is held, so this is
  * safe on SQLite and on PostgreSQL (whose UPDATE re-checks its WHERE against the committed row).
  */
-export async function claimFreeQrCode(db: Db, p: ClaimQrCode): Promise<QrCodeRow | undefined> {
+export async function claimFreeQrCode(db: Db, p: ClaimQrCode): Promise<QrCode | undefined> {
   const staleBefore = p.now - p.lockMs;
   const candidates = await db
     .selectFrom("qr_cache as q")
@@ -66,14 +63,14 @@ export async function claimFreeQrCode(db: Db, p: ClaimQrCode): Promise<QrCodeRow
 /** Stores a freshly generated code, already lent to the order it was generated for. */
 export async function insertLockedQrCode(
   db: Db,
-  code: Omit<Insertable<QrCacheTable>, "id" | "order_id"> & { order_id: string },
-): Promise<QrCodeRow> {
+  code: Omit<QrCode, "id" | "order_id"> & { order_id: string },
+): Promise<QrCode> {
   const row = await db.insertInto("qr_cache").values(code).returning("id").executeTakeFirstOrThrow();
   return { ...code, id: Number(row.id) };
 }
 
 /** The code whose memo a payment carried: the memo is unique per channel. */
-export async function findQrCodeByMemo(db: Db, channelId: string, memo: string): Promise<QrCodeRow | undefined> {
+export async function findQrCodeByMemo(db: Db, channelId: string, memo: string): Promise<QrCode | undefined> {
   return db
     .selectFrom("qr_cache")
     .selectAll()
@@ -94,6 +91,6 @@ export async function releaseQrCode(db: Db, id: number, holderOrderId: string): 
 }
 
 /** Every cached code of a channel (operators and tests). */
-export async function listQrCodes(db: Db, channelId: string): Promise<QrCodeRow[]> {
+export async function listQrCodes(db: Db, channelId: string): Promise<QrCode[]> {
   return db.selectFrom("qr_cache").selectAll().where("channel_id", "=", channelId).orderBy("id").execute();
 }

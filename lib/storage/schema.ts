@@ -1,113 +1,66 @@
 import type { Generated } from "kysely";
+import type {
+  ConsoleAuditEntry,
+  DemoReceipt,
+  Notification,
+  NotificationAttempt,
+  Order,
+  Payment,
+  QrCode,
+} from "./records";
 
 /**
- * The storage schema, shared by SQLite and PostgreSQL. Money is integer fen; times are integer milliseconds since
- * the epoch (bigint columns); booleans are 0/1 integers so both dialects read them the same way.
+ * The storage schema, shared by SQLite and PostgreSQL, derived from the domain records (./records.ts). Only what is
+ * stored differently is restated: booleans are 0/1 integers and wallets plain strings, so both dialects read them
+ * the same way; each repository converts at its boundary, so no row type
+ * leaves lib/storage.
  */
 
-/** `creating` is internal: the row claims (appkey, out_order_id) while the provider is asked for a code. */
-export type OrderStatus = "creating" | "pending" | "paid" | "expired" | "closed";
-
-export interface OrdersTable {
-  id: string;
-  appkey: string;
-  out_order_id: string;
-  custom: string;
+export type OrdersTable = Omit<Order, "type" | "free_amount" | "late"> & {
+  /** "" while no wallet was chosen (the record's null). */
   type: string;
-  /** The price string exactly as the merchant sent and signed it (idempotency compares it, `params` echoes it). */
-  price_raw: string;
-  price_fen: number;
-  pay_amount_fen: number;
   free_amount: number;
-  /** The merchant's create signature, echoed in `data.params`. */
-  request_sign: string;
-  channel_id: string;
-  provider_order_id: string | null;
-  payload: string;
-  status: OrderStatus;
   late: number;
-  real_fen: number | null;
-  created_at: number;
-  expires_at: number;
-  paid_at: number | null;
-  closed_at: number | null;
-  updated_at: number;
-  /** When an instance last asked the provider about this pending order (reconciliation's shared rate limit). */
-  reconcile_asked_at: number | null;
+};
+
+export type PaymentsTable = Omit<Payment, "id"> & { id: Generated<number> };
+
+export type NotificationsTable = Omit<Notification, "id"> & { id: Generated<number> };
+
+export type NotificationAttemptsTable = Omit<NotificationAttempt, "id"> & { id: Generated<number> };
+
+export type DemoReceiptsTable = Omit<DemoReceipt, "id" | "verified"> & { id: Generated<number>; verified: number };
+
+export type QrCacheTable = Omit<QrCode, "id"> & { id: Generated<number> };
+
+/** One merchant's orders created on one Asia/Shanghai day (the daily order limit, reserved atomically). */
+export interface DailyOrderCountsTable {
+  appkey: string;
+  /** The day's start, ms since the epoch. */
+  day: number;
+  count: number;
 }
-
-/** applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order. */
-export type PaymentStatus = "applied" | "mismatched" | "unmatched";
-
-export interface PaymentsTable {
-  id: Generated<number>;
-  channel_id: string;
-  /** Provider transaction number; (channel_id, trade_no) is unique, which is what makes a payment apply once. */
-  trade_no: string;
-  order_id: string | null;
-  amount_fen: number;
-  status: PaymentStatus;
-  reason: string | null;
-  raw: string;
-  received_at: number;
-}
-
-export type NotificationStatus = "pending" | "delivered" | "failed";
-
-/** The merchant-notification outbox: one row per paid order, written in the transaction that marks it paid. */
-export interface NotificationsTable {
-  id: Generated<number>;
-  order_id: string;
-  url: string;
-  /** The signed form body, fixed when the order was paid so every retry sends the same bytes. */
-  body: string;
-  status: NotificationStatus;
-  attempts: number;
-  next_attempt_at: number;
-  /** A claim: while lease_until > now, only lease_owner may deliver this row. */
-  lease_until: number;
-  lease_owner: string | null;
-  created_at: number;
-  delivered_at: number | null;
-  updated_at: number;
-}
-
-export interface NotificationAttemptsTable {
-  id: Generated<number>;
-  notification_id: number;
-  attempt_no: number;
-  started_at: number;
-  duration_ms: number;
-  http_status: number | null;
-  /** First 1 KB of the merchant's answer. */
-  response_body: string | null;
-  error: string | null;
-  outcome: "delivered" | "retry" | "failed";
-}
-
-/** What the built-in demo shop received (app/demo), verified exactly as a real shop would. */
-export interface DemoReceiptsTable {
-  id: Generated<number>;
-  order_id: string;
-  out_order_id: string;
-  fields: string;
-  verified: number;
-  received_at: number;
-}
+export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
 
 /**
- * The 三网 WeChat/QQ code cache: one row per code the monitor generated. A code is lent to one order at a time
- * (`order_id`, null when released) from `locked_at`; the memo printed into the code is unique per channel.
+ * An amount held by one order on one channel and wallet (V免签 channels): payments carry only wallet and amount, so
+ * the holder is the order a payment of that amount credits. Free again once `reserved_until` (the order's expiry
+ * plus the late grace) passed, or at once when the holder is paid or closed.
  */
-export interface QrCacheTable {
+export interface AmountReservationsTable {
   id: Generated<number>;
   channel_id: string;
+  type: string;
   amount_fen: number;
-  memo: string;
-  content: string;
-  order_id: string | null;
-  locked_at: number;
+  order_id: string;
+  reserved_until: number;
   created_at: number;
+}
+
+/** A monitor app's last heartbeat, per channel (ms): a channel whose heartbeat is too old takes no new orders. */
+export interface ChannelMonitorsTable {
+  channel_id: string;
+  last_heart_at: number | null;
 }
 
 export interface Database {
@@ -117,4 +70,8 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
+  daily_order_counts: DailyOrderCountsTable;
+  amount_reservations: AmountReservationsTable;
+  channel_monitors: ChannelMonitorsTable;
+  console_audit: ConsoleAuditTable;
 }

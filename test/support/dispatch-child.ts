@@ -6,14 +6,15 @@
 import pino from "pino";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { openDatabase } from "@/lib/storage/database";
+import { createRepositories } from "@/lib/storage/repositories";
 
 async function main(url: string | undefined): Promise<void> {
   if (!url) throw new Error("database url required");
   const handle = await openDatabase(url);
-  await dispatchDue(handle.db, {
+  await dispatchDue(createRepositories(handle.db).notifications, {
     owner: "child",
     now: () => Date.now(),
-    fetch,
+    urlPolicy: () => ({ allowedHosts: ["127.0.0.1"] }),
     timeoutMs: 60_000,
     log: pino({ level: "silent" }),
   });

@@ -8,3 +8,4 @@ export { startJsjEmulator, type JsjEmulator } from "@/e2e/emulators/jsj-emulator
 export { startCloudpayEmulator, type CloudpayEmulator } from "@/e2e/emulators/cloudpay-emulator";
 export { startGemafuEmulator, type GemafuEmulator } from "@/e2e/emulators/gemafu-emulator";
 export type { EmulatorFaults } from "@/e2e/emulators/emulator-kit";
+export { javaYuan, startVmqMonitor, type VmqMonitor } from "@/e2e/emulators/vmq-emulator";

@@ -1,10 +1,9 @@
 import pino from "pino";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { findOrderById, findOrderByMerchantRef, type OrderRow } from "@/lib/storage/orders-repo";
-import type { PaymentRow } from "@/lib/storage/payments-repo";
 import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
@@ -17,6 +16,7 @@ import {
   TEST_MERCHANT,
   type TestContext,
 } from "@/test/support/test-context";
+import type { Order, Payment } from "@/lib/storage/records";
 
 /** The merchant API's envelope as a test reads it. */
 export interface Envelope {
@@ -36,9 +36,9 @@ export interface ProviderHarness {
   create(p: { price: string; type: string; out_order_id: string; custom?: string }): Promise<Envelope>;
   /** The signed merchant query by out_order_id. */
   query(outOrderId: string): Promise<Envelope>;
-  order(orderId: string): Promise<OrderRow | undefined>;
-  orderByRef(outOrderId: string): Promise<OrderRow | undefined>;
-  payments(channelId: string): Promise<PaymentRow[]>;
+  order(orderId: string): Promise<Order | undefined>;
+  orderByRef(outOrderId: string): Promise<Order | undefined>;
+  payments(channelId: string): Promise<Payment[]>;
   outboxCount(orderId: string): Promise<number>;
   /** One dispatcher pass; returns how many deliveries were attempted. */
   dispatch(): Promise<number>;
@@ -72,15 +72,23 @@ export async function startProviderHarness(channels: ChannelConfig[]): Promise<P
     shop,
     create: (p) => postForm(`${paydesk.url}/api/cloudpay/create`, signedCreateParams(p, TEST_MERCHANT)),
     query: (ref) => postForm(`${paydesk.url}/api/cloudpay/query`, signedLookupParams(ref, TEST_MERCHANT)),
-    order: (id) => findOrderById(ctx.db, id),
-    orderByRef: (ref) => findOrderByMerchantRef(ctx.db, TEST_MERCHANT.appkey, ref),
+    order: (id) => ctx.repos.orders.findOrderById(id),
+    orderByRef: (ref) => ctx.repos.orders.findOrderByMerchantRef(TEST_MERCHANT.appkey, ref),
+    // Raw reads the repositories have no use for in production.
     payments: (channelId) =>
-      ctx.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
+      db.db.selectFrom("payments").selectAll().where("channel_id", "=", channelId).orderBy("id").execute(),
     async outboxCount(orderId) {
-      const rows = await ctx.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute();
+      const rows = await db.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute();
       return rows.length;
     },
-    dispatch: () => dispatchDue(ctx.db, { owner: "test", now: ctx.now, fetch, timeoutMs: 2000, log }),
+    dispatch: () =>
+      dispatchDue(ctx.repos.notifications, {
+        owner: "test",
+        now: ctx.now,
+        urlPolicy: (n) => notificationUrlPolicy(ctx, n),
+        timeoutMs: 2000,
+        log,
+      }),
     resetBreaker: (channelId) => channelBreaker().recordSuccess(channelId),
     async close() {
       await paydesk.close();

@@ -5,9 +5,16 @@ import pg from "pg";
 import pino from "pino";
 import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { providerFor } from "@/lib/providers/registry";
+import { providerDeps, providerFor } from "@/lib/providers/registry";
+import type { ProviderDeps } from "@/lib/providers/types";
 import { LocalEventBus } from "@/lib/events/event-bus";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
+import {
+  storageAccess,
+  type AmountReservationsRepository,
+  type ChannelMonitorsRepository,
+  type QrCacheRepository,
+} from "@/lib/storage/repositories";
 
 /** PostgreSQL used by the suites: the machine's local server, database `test` (override with PAYDESK_TEST_PG_URL). */
 // Tests are the one place besides lib/config.ts that reads the environment: they choose their own databases.
@@ -46,12 +53,17 @@ export async function openTestDatabase(dialect: TestDialect): Promise<DatabaseHa
     ...handle,
     async close() {
       await handle.close();
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      await dropTestSchema(schema);
     },
   };
+}
+
+/** Drops a throwaway PostgreSQL schema (for tests that open several handles on one schema, like two instances). */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
 }
 
 /** The test merchant: appkey `k1`, secret `s1secret`, sandbox channel. */
@@ -90,6 +102,9 @@ export function testAppConfig(file: ConfigFile = testConfigFile(), baseUrl = "ht
     demoShop: false,
     merchants: file.merchants,
     channels: file.channels,
+    limits: file.limits,
+    dev: false,
+    consoleUsers: file.console?.users ?? [],
   };
 }
 
@@ -112,16 +127,37 @@ export function testContext(
   overrides: Partial<AppContext> = {},
 ): TestContext {
   const clock = new ManualClock();
+  const storage = storageAccess(db.db);
   return {
-    db: db.db,
+    ...storage,
     config,
     now: clock.now,
     random: Math.random,
-    provider: (channel) => providerFor(channel, { fetch: (...args) => fetch(...args), db: db.db }),
+    provider: (channel) =>
+      providerFor(
+        channel,
+        providerDeps(storage.repos, (...args) => fetch(...args)),
+      ),
     log: pino({ level: "silent" }),
     // In-process events; a test of instances on PostgreSQL passes a bus from createEventBus.
     events: new LocalEventBus(),
     clock,
     ...overrides,
+  };
+}
+
+/** Deps for a stateless provider under test: any use of provider state (QR cache, amounts, monitors) fails loudly. */
+export function statelessProviderDeps(fetchImpl: typeof fetch): ProviderDeps {
+  const refuse = <T extends object>(what: string): T =>
+    new Proxy({} as T, {
+      get(_target, name) {
+        throw new Error(`a stateless provider used ${what}.${String(name)}`);
+      },
+    });
+  return {
+    fetch: fetchImpl,
+    qrCache: refuse<QrCacheRepository>("qrCache"),
+    amounts: refuse<AmountReservationsRepository>("amounts"),
+    monitors: refuse<ChannelMonitorsRepository>("monitors"),
   };
 }

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
+import type { ChannelConfig } from "@/lib/providers/registry";
 import type { EmulatorFaults } from "@/test/support/emulators";
-import type { ProviderHarness } from "@/test/support/provider-test-harness";
+import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
 
 /** What the shared cases need from a provider test: its emulator, its harness and a fresh out_order_id. */
 export interface UpstreamFailureSetup {
@@ -44,4 +45,33 @@ export function upstreamFailureCases(s: UpstreamFailureSetup): void {
     expect(res.msg).toContain(text);
     expect(await s.h().orderByRef(outOrderId)).toBeUndefined();
   });
+}
+
+/** An emulator that records, per order it received, whether Paydesk's signature checked out. */
+export interface SigningEmulator {
+  orders: { signatureValid: boolean }[];
+  close(): Promise<unknown>;
+}
+
+/**
+ * The wrong-credential case every signing provider must pass the same way: Paydesk signs with a key the platform
+ * does not know, the platform refuses the signature, and the shop gets 208 carrying the platform's `reason`.
+ * Closes the emulator when done.
+ */
+export async function expectWrongKeyRefused(
+  emu: SigningEmulator,
+  channel: ChannelConfig,
+  order: { price: string; type: string; out_order_id: string },
+  reason: string,
+): Promise<void> {
+  const h = await startProviderHarness([channel]);
+  try {
+    const res = await h.create(order);
+    expect(res.code).toBe(208);
+    expect(res.msg).toContain(reason);
+    expect(emu.orders[0]!.signatureValid).toBe(false);
+  } finally {
+    await h.close();
+    await emu.close();
+  }
 }

@@ -57,7 +57,10 @@ export default async function PayPage({ params, searchParams }: { params: Params
   const m = messagesFor(locale);
   return (
     <>
-      {model.view.status === "pending" ? (
+      {model.kind === "choose" && model.generating ? (
+        // Another tab chose the wallet and its code is on the way: look again shortly (the page has no live part yet).
+        <meta httpEquiv="refresh" content="2" />
+      ) : model.view.status === "pending" && model.kind === "pay" ? (
         // Without JavaScript the page still follows the order: it reloads itself (server-rendered status each time).
         <noscript>
           <meta httpEquiv="refresh" content="5" />
@@ -69,6 +72,8 @@ export default async function PayPage({ params, searchParams }: { params: Params
         locale={locale}
         embedded={first(search.embed) === "1"}
         selfHref={pageHref(id, search)}
+        chooseAction={pageHref(id, search).replace(`/pay/${id}`, `/pay/${id}/choose`)}
+        choiceFailed={first(search.choice) === "failed"}
         otherLanguageHref={pageHref(id, search, locale === "en" ? "zh-CN" : "en")}
       />
     </>

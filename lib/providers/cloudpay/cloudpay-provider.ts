@@ -5,7 +5,7 @@ import { formatYuan, parseYuan } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import { cloudpayChannelSchema, type CloudpayChannel } from "./config";
+import { cloudpayChannelSchema } from "./config";
 
 const LABEL = "云端";
 const text = (body: string) => ({ status: 200, body, contentType: "text/plain; charset=utf-8" });

@@ -11,7 +11,7 @@ import type {
 } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import { gemafuChannelSchema, type GemafuChannel } from "./config";
+import { gemafuChannelSchema } from "./config";
 import { gemafuSign, type GemafuScalar } from "./gemafu-sign";
 
 const LABEL = "个码付";

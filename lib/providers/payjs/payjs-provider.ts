@@ -11,7 +11,7 @@ import type {
 } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
-import { payjsChannelSchema, type PayjsChannel } from "./config";
+import { payjsChannelSchema } from "./config";
 import { payjsSign, withoutSign, type PayjsValue } from "./payjs-sign";
 
 const LABEL = "PAYJS";

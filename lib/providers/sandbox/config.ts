@@ -5,7 +5,8 @@ import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 export const sandboxChannelSchema = channelBaseSchema
   .extend({
     provider: z.literal("sandbox"),
-    key: z.string().min(1).default("sandbox"),
+    /** Signs its notifications. Required in a real config file (lib/config-safety.ts); the demo uses `sandbox`. */
+    key: z.string().min(1).optional(),
     /**
      * Optional, for tests of the payer's side: per type, a QR payload to hand out instead of the page URL, with
      * `{order_id}` replaced (e.g. `"wxpay": "wxp://f2f0{order_id}"`), so a phone layout sees a realistic code.
@@ -19,3 +20,10 @@ export const sandboxChannelSchema = channelBaseSchema
   .strict();
 
 export type SandboxChannel = z.infer<typeof sandboxChannelSchema>;
+
+/** The published key of the demo's sandbox (DESIGN §1.2), used only when a channel has none (the demo config). */
+export const DEMO_SANDBOX_KEY = "sandbox";
+
+export function sandboxKey(channel: SandboxChannel): string {
+  return channel.key ?? DEMO_SANDBOX_KEY;
+}

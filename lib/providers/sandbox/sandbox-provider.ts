@@ -3,7 +3,7 @@ import { z } from "zod";
 import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
-import { sandboxChannelSchema, type SandboxChannel } from "./config";
+import { sandboxChannelSchema, sandboxKey } from "./config";
 
 const SUCCESS = { status: 200, body: "success", contentType: "text/plain; charset=utf-8" };
 const FAIL = { status: 200, body: "fail", contentType: "text/plain; charset=utf-8" };
@@ -40,11 +40,13 @@ export const sandboxProvider: ProviderDefinition<typeof sandboxChannelSchema> = 
         };
       },
       async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
-        const params = new URLSearchParams(request.method === "GET" ? request.url.search : request.rawBody);
+        // POST only: a GET notify could be planted as a link or an <img> and would sit in proxy logs with its sign.
+        if (request.method !== "POST") return { kind: "rejected", reason: "sandbox notify must be POST", ack: FAIL };
+        const params = new URLSearchParams(request.rawBody);
         const parsed = notifySchema.safeParse(Object.fromEntries(params));
         if (!parsed.success) return { kind: "rejected", reason: "malformed sandbox notify", ack: FAIL };
         const f = parsed.data;
-        if (!signaturesEqual(sandboxNotifySign(f, channel.key), f.sign)) {
+        if (!signaturesEqual(sandboxNotifySign(f, sandboxKey(channel)), f.sign)) {
           return { kind: "rejected", reason: "bad sandbox sign", ack: FAIL };
         }
         const amountFen = parseFen(f.amount);
@@ -57,6 +59,10 @@ export const sandboxProvider: ProviderDefinition<typeof sandboxChannelSchema> = 
           ack: SUCCESS,
           raw: { order_id: f.order_id, amount: f.amount, trade_no: f.trade_no },
         };
+      },
+      simulatedNotifyBody({ orderId, amountFen, tradeNo }) {
+        const fields = { order_id: orderId, amount: String(amountFen), trade_no: tradeNo };
+        return new URLSearchParams({ ...fields, sign: sandboxNotifySign(fields, sandboxKey(channel)) }).toString();
       },
     };
   },

@@ -7,7 +7,6 @@ import {
   type CreatePaymentResult,
   type ProviderDeps,
 } from "@/lib/providers/types";
-import { claimFreeQrCode, insertLockedQrCode } from "@/lib/storage/qr-cache-repo";
 import type { SanwangChannel } from "./config";
 import { upstreamText } from "@/lib/providers/upstream-fetch";
 
@@ -85,7 +84,7 @@ export async function monitorCode(
     expiresAt: null,
     freeAmount: false,
   });
-  const claimed = await claimFreeQrCode(deps.db, {
+  const claimed = await deps.qrCache.claimFreeQrCode({
     channelId: channel.id,
     amountFen: input.amountFen,
     orderId: input.orderId,
@@ -96,7 +95,7 @@ export async function monitorCode(
 
   const memo = newCodeMemo();
   const content = await generateCode(channel, deps, wallet, input.amountFen, memo, input.signal);
-  await insertLockedQrCode(deps.db, {
+  await deps.qrCache.insertLockedQrCode({
     channel_id: channel.id,
     amount_fen: input.amountFen,
     memo,

@@ -14,7 +14,6 @@ import {
   type ProviderDeps,
 } from "@/lib/providers/types";
 import type { PayType } from "@/lib/pay-types";
-import { findQrCodeByMemo } from "@/lib/storage/qr-cache-repo";
 import { sanwangChannelSchema, type SanwangChannel } from "./config";
 import { alipayQrContent, monitorCode } from "./sanwang-codes";
 
@@ -124,7 +123,7 @@ async function matchPayment(
     if (fields.uid && channel.alipay_uid && fields.uid !== channel.alipay_uid) return { by: "none" };
     return ORDER_ID_PATTERN.test(n.memo) ? { by: "order_id", orderId: n.memo } : { by: "none" };
   }
-  const code = await findQrCodeByMemo(deps.db, channel.id, n.memo);
+  const code = await deps.qrCache.findQrCodeByMemo(channel.id, n.memo);
   return code?.order_id ? { by: "order_id", orderId: code.order_id } : { by: "none" };
 }
 

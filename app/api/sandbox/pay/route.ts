@@ -1,3 +1,4 @@
-import { handleSandboxPay } from "@/lib/http/sandbox-pay-handler";
+import { payerHandler } from "@/lib/http/payer-handler";
+import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 
-export const POST = handleSandboxPay;
+export const POST = payerHandler(sandboxPayRoute);

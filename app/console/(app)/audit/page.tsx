@@ -1,0 +1,84 @@
+import { Card, Cell, Table } from "@/components/console/card";
+import { ConsoleShell } from "@/components/console/console-shell";
+import { formatBeijing } from "@/lib/console/console-locale";
+import { requireConsoleUser } from "@/lib/console/page-auth";
+import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
+import { fmt } from "@/lib/i18n/locale";
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+const PAGE = 50;
+
+const ACTIONS: Record<string, (m: ConsoleMessages) => string> = {
+  login: (m) => m.actLogin,
+  logout: (m) => m.actLogout,
+  resend: (m) => m.actResend,
+  credit: (m) => m.actCredit,
+  dismiss: (m) => m.actDismiss,
+};
+
+/** Every operator action the signed-in user may see (their merchants', and their own logins). */
+export default async function AuditPage({ searchParams }: { searchParams: Search }) {
+  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const raw = Number((await searchParams).page ?? 1);
+  const page = Number.isSafeInteger(raw) && raw >= 1 ? raw : 1;
+  const { rows, total } = await ctx.repos.consoleAudit.listAuditEntries(
+    { appkeys: scope.appkeys, userName: scope.userName },
+    { limit: PAGE, offset: (page - 1) * PAGE },
+  );
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const link = "text-[#1061d6] underline-offset-2 hover:underline";
+  return (
+    <ConsoleShell
+      m={m}
+      locale={locale}
+      user={session.user}
+      csrf={session.csrf}
+      section="audit"
+      selfPath="/console/audit"
+    >
+      <h1 className="text-xl font-semibold text-gray-900">{m.auditTitle}</h1>
+      <Card title={fmt(m.resultCount, { total, page, pages })} id="audit">
+        {rows.length === 0 ? (
+          <p className="text-sm text-gray-600">{m.auditNone}</p>
+        ) : (
+          <Table
+            label={m.auditTitle}
+            head={[m.colTime, m.colUser, m.colAction, m.colMerchant, m.colOrder, m.colReason, m.colDetail]}
+          >
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="audit-row">
+                <Cell>{formatBeijing(r.at)}</Cell>
+                <Cell>{r.user_name}</Cell>
+                <Cell>{ACTIONS[r.action]?.(m) ?? r.action}</Cell>
+                <Cell>{r.appkey ?? m.notApplicable}</Cell>
+                <Cell mono>
+                  {r.order_id ? (
+                    <a href={`/console/orders/${r.order_id}`} className={link}>
+                      {r.order_id}
+                    </a>
+                  ) : (
+                    m.notApplicable
+                  )}
+                </Cell>
+                <Cell>{r.reason ?? m.notApplicable}</Cell>
+                <Cell>{r.detail ?? ""}</Cell>
+              </tr>
+            ))}
+          </Table>
+        )}
+        <nav aria-label={m.auditTitle} className="mt-4 flex gap-4 text-sm">
+          {page > 1 ? (
+            <a href={`/console/audit?page=${page - 1}`} className={link}>
+              {m.prevPage}
+            </a>
+          ) : null}
+          {page < pages ? (
+            <a href={`/console/audit?page=${page + 1}`} className={link}>
+              {m.nextPage}
+            </a>
+          ) : null}
+        </nav>
+      </Card>
+    </ConsoleShell>
+  );
+}

@@ -1,0 +1,151 @@
+import { Card, Cell, Table } from "@/components/console/card";
+import { ConsoleShell } from "@/components/console/console-shell";
+import { PaidChart } from "@/components/console/paid-chart";
+import { loadOverview, type Overview, type PaidSeries } from "@/lib/console/overview";
+import { formatBeijing } from "@/lib/console/console-locale";
+import { requireConsoleUser } from "@/lib/console/page-auth";
+import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
+import { fmt } from "@/lib/i18n/locale";
+import { formatYuan } from "@/lib/money";
+
+function SeriesTable({
+  id,
+  title,
+  rows,
+  days,
+  m,
+}: {
+  id: string;
+  title: string;
+  rows: PaidSeries[];
+  days: string[];
+  m: ConsoleMessages;
+}) {
+  return (
+    <Card title={title} id={id}>
+      <Table
+        label={title}
+        head={[
+          title,
+          `${m.today} · ${m.paidCount}`,
+          `${m.today} · ${m.paidAmount}`,
+          `${m.last14Days} · ${m.paidCount}`,
+          `${m.last14Days} · ${m.paidAmount}`,
+          m.last14Days,
+        ]}
+      >
+        {rows.map((r) => {
+          const total = r.days.reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), {
+            count: 0,
+            fen: 0,
+          });
+          return (
+            <tr key={r.key} data-testid={`${id}-${r.key}`}>
+              <Cell>{r.label}</Cell>
+              <Cell>{r.today.count}</Cell>
+              <Cell>¥{formatYuan(r.today.fen)}</Cell>
+              <Cell>{total.count}</Cell>
+              <Cell>¥{formatYuan(total.fen)}</Cell>
+              <Cell>
+                <PaidChart
+                  days={days}
+                  values={r.days}
+                  label={fmt(m.chartLabel, { name: r.label, amount: formatYuan(total.fen) })}
+                />
+              </Cell>
+            </tr>
+          );
+        })}
+      </Table>
+    </Card>
+  );
+}
+
+/** Today's and 14 days' totals over every merchant the operator sees, plus what needs attention now. */
+function Totals({ o, m }: { o: Overview; m: ConsoleMessages }) {
+  const sum = (pick: (s: PaidSeries) => { count: number; fen: number }[]) =>
+    o.byMerchant
+      .flatMap(pick)
+      .reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), { count: 0, fen: 0 });
+  const today = sum((s) => [s.today]);
+  const days = sum((s) => s.days);
+  const tiles: [string, string, string][] = [
+    ["today", `${m.today} · ${m.paidAmount}`, `¥${formatYuan(today.fen)} · ${today.count}`],
+    ["days", `${m.last14Days} · ${m.paidAmount}`, `¥${formatYuan(days.fen)} · ${days.count}`],
+    ["failing", m.failingNow, String(o.failing.length)],
+    ["review", m.waitingReview, String(o.review.length)],
+  ];
+  return (
+    <dl className="grid grid-cols-2 gap-4 md:grid-cols-4">
+      {tiles.map(([key, label, value]) => (
+        <div key={key} className="rounded-2xl bg-white p-4 shadow-sm" data-testid={`total-${key}`}>
+          <dt className="text-sm text-gray-600">{label}</dt>
+          <dd className="mt-1 text-xl font-semibold text-gray-900">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Overview: paid today and over 14 days per merchant and channel, failing notifications, payments for review. */
+export default async function OverviewPage() {
+  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const o = await loadOverview(ctx, scope);
+  return (
+    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="overview" selfPath="/console">
+      <h1 className="text-xl font-semibold text-gray-900">{m.navOverview}</h1>
+      <Totals o={o} m={m} />
+      <SeriesTable id="by-merchant" title={m.byMerchant} rows={o.byMerchant} days={o.days} m={m} />
+      <SeriesTable id="by-channel" title={m.byChannel} rows={o.byChannel} days={o.days} m={m} />
+      <Card title={m.failingNow} id="failing">
+        {o.failing.length === 0 ? (
+          <p className="text-sm text-gray-600">{m.failingNone}</p>
+        ) : (
+          <Table label={m.failingNow} head={[m.colOrder, m.colMerchant, m.colStatus, m.colAttempts, m.colNext]}>
+            {o.failing.map((f) => (
+              <tr key={f.order_id}>
+                <Cell mono>
+                  <a
+                    href={`/console/orders/${f.order_id}`}
+                    className="text-[#1061d6] underline-offset-2 hover:underline"
+                  >
+                    {f.order_id}
+                  </a>
+                </Cell>
+                <Cell>{f.appkey}</Cell>
+                <Cell>{f.status === "failed" ? m.notifyFailed : m.notifyPending}</Cell>
+                <Cell>{f.attempts}</Cell>
+                <Cell>{f.status === "failed" ? m.notApplicable : formatBeijing(f.next_attempt_at)}</Cell>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </Card>
+      <Card
+        title={m.waitingReview}
+        id="review"
+        action={
+          <a href="/console/review" className="text-sm text-[#1061d6] underline-offset-2 hover:underline">
+            {m.seeAll}
+          </a>
+        }
+      >
+        {o.review.length === 0 ? (
+          <p className="text-sm text-gray-600">{m.reviewNone}</p>
+        ) : (
+          <Table label={m.waitingReview} head={[m.colReceived, m.colChannel, m.colAmount, m.colReason, m.colOrder]}>
+            {o.review.map((p) => (
+              <tr key={p.id}>
+                <Cell>{formatBeijing(p.received_at)}</Cell>
+                <Cell>{p.channel_id}</Cell>
+                <Cell>¥{formatYuan(p.amount_fen)}</Cell>
+                <Cell>{p.reason ?? p.status}</Cell>
+                <Cell mono>{p.order_id ?? m.notApplicable}</Cell>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </Card>
+    </ConsoleShell>
+  );
+}

@@ -1,0 +1,3 @@
+import { creditRoute } from "@/lib/http/console-routes";
+
+export const POST = creditRoute;

@@ -1,0 +1,3 @@
+import { dismissRoute } from "@/lib/http/console-routes";
+
+export const POST = dismissRoute;

@@ -1,0 +1,3 @@
+import { resendRoute } from "@/lib/http/console-routes";
+
+export const POST = resendRoute;

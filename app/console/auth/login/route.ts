@@ -1,0 +1,3 @@
+import { loginRoute } from "@/lib/http/console-routes";
+
+export const POST = loginRoute;

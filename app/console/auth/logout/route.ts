@@ -1,0 +1,3 @@
+import { logoutRoute } from "@/lib/http/console-routes";
+
+export const POST = logoutRoute;

@@ -1,0 +1,3 @@
+import { languageRoute } from "@/lib/http/console-routes";
+
+export const GET = languageRoute;

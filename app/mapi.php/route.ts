@@ -1,0 +1,4 @@
+import { epayMapiHandler } from "@/lib/http/epay-handler";
+
+export const POST = epayMapiHandler();
+export const GET = POST;

@@ -1,0 +1,4 @@
+import { epaySubmitHandler } from "@/lib/http/epay-handler";
+
+export const GET = epaySubmitHandler();
+export const POST = GET;

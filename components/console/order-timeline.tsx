@@ -1,0 +1,79 @@
+import { formatBeijing } from "@/lib/console/console-locale";
+import type { TimelineEvent } from "@/lib/console/order-timeline";
+import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
+import { fmt } from "@/lib/i18n/locale";
+import { formatYuan } from "@/lib/money";
+
+function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: string; tone: string } {
+  switch (e.kind) {
+    case "created":
+      return {
+        text: fmt(m.evCreated, { channel: e.channel, amount: formatYuan(e.payAmountFen) }),
+        extra: `${m.evPayload}: ${e.payload}`,
+        tone: "bg-gray-400",
+      };
+    case "payment":
+      return {
+        text: fmt(m.evPayment, {
+          amount: formatYuan(e.amountFen),
+          channel: e.channel,
+          trade: e.tradeNo,
+          status: e.reason ? `${e.status} (${e.reason})` : e.status,
+        }),
+        extra: `${m.evProviderFields}: ${e.raw}`,
+        tone: e.status === "applied" ? "bg-green-600" : "bg-amber-500",
+      };
+    case "state": {
+      const text =
+        e.status === "paid"
+          ? e.late
+            ? m.evStatePaidLate
+            : m.evStatePaid
+          : e.status === "expired"
+            ? m.evStateExpired
+            : m.evStateClosed;
+      return { text, tone: e.status === "paid" ? "bg-green-600" : "bg-gray-500" };
+    }
+    case "notify_queued":
+      return { text: fmt(m.evQueued, { url: e.url }), tone: "bg-blue-600" };
+    case "attempt":
+      return {
+        text: fmt(m.evAttempt, { n: e.attemptNo, outcome: e.outcome, status: e.httpStatus ?? "—", ms: e.durationMs }),
+        extra: e.body,
+        tone: e.outcome === "delivered" ? "bg-green-600" : "bg-red-600",
+      };
+    case "operator":
+      return {
+        text: fmt(m.evOperator, { user: e.user, action: e.action }),
+        extra: [e.reason, e.detail].filter(Boolean).join(" · "),
+        tone: "bg-purple-600",
+      };
+  }
+}
+
+/** An order's history, oldest first: created, payments, state changes, notification attempts, operator actions. */
+export function OrderTimelineList({ events, m }: { events: TimelineEvent[]; m: ConsoleMessages }) {
+  return (
+    <ol className="space-y-3" data-testid="timeline">
+      {events.map((e, i) => {
+        const l = line(e, m);
+        return (
+          <li key={`${e.kind}-${e.at}-${i}`} className="flex gap-3" data-testid={`ev-${e.kind}`}>
+            <span aria-hidden="true" className={`mt-1.5 size-2.5 shrink-0 rounded-full ${l.tone}`} />
+            <div className="min-w-0 text-sm">
+              <p className="text-gray-600">
+                <time dateTime={new Date(e.at).toISOString()}>{formatBeijing(e.at)}</time>
+              </p>
+              <p className="text-gray-900">{l.text}</p>
+              {l.extra ? (
+                <pre className="mt-1 overflow-x-auto rounded-md bg-gray-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap break-all text-gray-800">
+                  {l.extra}
+                </pre>
+              ) : null}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,44 @@
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { CONSOLE_USERS, login, sandboxPay } from "./support/console-kit";
+import { createOrder } from "./support/merchant-api";
+
+/**
+ * README pictures of the merchant console (docs/screenshots/console-*.png via `npx tsx scripts/screenshots.ts`), with
+ * a few real orders behind them: paid ones, a pending one and a payment kept for review.
+ */
+const dir = process.env.PAYDESK_SCREENSHOTS_DIR ?? "test-results/screenshots";
+test.use({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+
+test("screenshots: console overview, orders, order timeline, review, channels, audit", async ({ page, request }) => {
+  const paid = [];
+  for (const [price, type] of [
+    ["12.00", "alipay"],
+    ["35.50", "wxpay"],
+    ["8.80", "qqpay"],
+  ] as const) {
+    const o = await createOrder(request, { price, type, custom: "buyer-7" });
+    await sandboxPay(request, o.order_id, Math.round(Number(price.replace(".", ""))), `SHOT-${o.order_id}`);
+    paid.push(o);
+  }
+  const short = await createOrder(request, { price: "20.00", type: "alipay" });
+  await sandboxPay(request, short.order_id, 1990, `SHOT-SHORT-${short.order_id}`);
+  await createOrder(request, { price: "66.00", type: "wxpay" });
+
+  await login(page, CONSOLE_USERS.ops);
+  await page.screenshot({ path: path.join(dir, "console-overview.png"), fullPage: true });
+  await page.goto("/console/orders");
+  await page.screenshot({ path: path.join(dir, "console-orders.png"), fullPage: true });
+  await page.goto(`/console/orders/${paid[0]!.order_id}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("ev-attempt")).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(dir, "console-order.png"), fullPage: true });
+  await page.goto("/console/review");
+  await page.screenshot({ path: path.join(dir, "console-review.png"), fullPage: true });
+  await page.goto("/console/channels");
+  await page.screenshot({ path: path.join(dir, "console-channels.png"), fullPage: true });
+  await page.goto("/console/audit");
+  await page.screenshot({ path: path.join(dir, "console-audit.png"), fullPage: true });
+});

@@ -1,0 +1,143 @@
+// ESLint flat config: the style rules of DESIGN §3 and the architecture's import boundaries, enforced by `npm test`
+// (scripts/test-all.sh, `== lint`) and so by CI. Formatting is Prettier's job (.prettierrc), not ESLint's.
+import fs from "node:fs";
+import js from "@eslint/js";
+import nextPlugin from "@next/eslint-plugin-next";
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+const TESTS = ["**/*.test.ts", "e2e/**/*.spec.ts"];
+
+/** Kysely and the database drivers: only lib/storage speaks to the database. */
+const DB_DRIVERS = {
+  name: "kysely",
+  message: "Kysely and the database drivers live in lib/storage only: go through the repositories (ctx.repos).",
+};
+const dbDrivers = ["kysely", "better-sqlite3", "pg"].map((name) => ({ ...DB_DRIVERS, name }));
+
+/**
+ * A provider's folder is reached only through lib/providers/registry.ts (the folder's own files and tests import
+ * each other relatively). Shared provider modules (types, registry, base schema, upstream fetch) are open to all.
+ */
+const SHARED_PROVIDER_MODULES = ["types", "registry", "channel-base-schema", "upstream-fetch"];
+const providerFolderPattern = (own = []) => ({
+  regex: `(^|/)lib/providers/(?!(${[...SHARED_PROVIDER_MODULES, ...own].join("|")})(/|$))[^/]+/`,
+  message: "A provider's folder is imported only by lib/providers/registry.ts; use the registry or PaymentProvider.",
+});
+const providerFolders = providerFolderPattern();
+/** From inside a provider's folder, `../other-provider/…` is another provider's folder too. */
+const siblingProvider = {
+  regex: `^\\.\\./(?!(${SHARED_PROVIDER_MODULES.join("|")})$)[^/]+/`,
+  message: "A provider's folder never imports another provider's folder.",
+};
+const PROVIDER_DIRS = fs
+  .readdirSync(new URL("./lib/providers/", import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const e2eFromLib = {
+  regex: "^@/e2e/",
+  message: "lib/ and test/support/ reach e2e/ only through test/support/emulators.ts.",
+};
+const uiFromLib = {
+  regex: "^@/(app|components)/",
+  message: "lib/ is the domain: it never imports routes (app/) or UI (components/).",
+};
+const nextFromLib = {
+  regex: "^next(/|$)",
+  message: "lib/ stays framework-free: Next.js belongs in app/, components/ and proxy.ts (list a file that must here).",
+};
+
+/**
+ * lib/ files that must import next/* (each with the reason); everything else in lib/ uses the standard Request and
+ * Response (cookies through iron-session). Add `["lib/…", "why"]` pairs here rather than disabling the rule in a file.
+ */
+const NEXT_IN_LIB = [
+  [
+    "lib/console/page-auth.ts",
+    "server components read the request's cookies and headers, and redirect, only through next/*",
+  ],
+];
+
+/** `no-restricted-imports` replaces, not merges, per file: each block lists every pattern that applies there. */
+const restrict = (...patterns) => ["error", { paths: dbDrivers, patterns }];
+
+export default tseslint.config(
+  {
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      "data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "docs/screenshots/**",
+      "next-env.d.ts",
+      "public/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{ts,tsx,mjs}"],
+    plugins: { "react-hooks": reactHooks, "@next/next": nextPlugin },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs["core-web-vitals"].rules,
+      // The page's images are QR PNGs from its own routes, data: URIs and tiny SVG logos: nothing next/image improves.
+      "@next/next/no-img-element": "off",
+      "no-undef": "off", // TypeScript's job, and it knows the DOM and Node types.
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "max-lines": ["error", { max: 250, skipBlankLines: true, skipComments: true }],
+      "no-restricted-imports": restrict(providerFolders),
+    },
+  },
+  {
+    // The app's edges (routes, pages, UI, the proxy) additionally import next/*; lib/ and test/support/ do not.
+    files: ["lib/**", "test/support/**"],
+    rules: { "no-restricted-imports": restrict(providerFolders, e2eFromLib, uiFromLib, nextFromLib) },
+  },
+  ...NEXT_IN_LIB.map(([file]) => ({
+    files: [file],
+    rules: { "no-restricted-imports": restrict(providerFolders, e2eFromLib, uiFromLib) },
+  })),
+  {
+    // Storage owns the drivers.
+    files: ["lib/storage/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [providerFolders, e2eFromLib, uiFromLib, nextFromLib] }] },
+  },
+  {
+    // Test scaffolding opens and drops databases and schemas itself (openTestDatabase, raw reads in the harness).
+    files: ["test/support/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [providerFolders, e2eFromLib, uiFromLib, nextFromLib] }] },
+  },
+  {
+    // The one bridge from lib tests to the protocol emulators in e2e/.
+    files: ["test/support/emulators.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [providerFolders, uiFromLib, nextFromLib] }] },
+  },
+  {
+    // The registry lists the provider folders.
+    files: ["lib/providers/registry.ts"],
+    rules: { "no-restricted-imports": restrict(e2eFromLib, uiFromLib, nextFromLib) },
+  },
+  // Each provider's files (and tests) may import their own folder, never another provider's.
+  ...PROVIDER_DIRS.map((dir) => ({
+    files: [`lib/providers/${dir}/**`],
+    rules: {
+      "no-restricted-imports": restrict(
+        providerFolderPattern([dir]),
+        siblingProvider,
+        e2eFromLib,
+        uiFromLib,
+        nextFromLib,
+      ),
+    },
+  })),
+  {
+    // Tests may be long (one scenario per file reads better than an arbitrary split).
+    files: TESTS,
+    rules: { "max-lines": "off" },
+  },
+);

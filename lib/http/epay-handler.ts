@@ -1,0 +1,85 @@
+import "server-only";
+import { getAppContext, getLogger, type AppContext } from "@/lib/context";
+import { MerchantError } from "@/lib/merchant-protocol/codes";
+import { epayApi, mapiAnswer } from "@/lib/merchant-protocol/epay/api";
+import { EpayError, epayFailure } from "@/lib/merchant-protocol/epay/codes";
+import { createEpayOrder } from "@/lib/merchant-protocol/epay/create";
+import { readParams } from "./merchant-handler";
+import { BodyTooLarge } from "./read-body";
+
+type Handler = (request: Request) => Promise<Response>;
+type ContextFactory = () => Promise<AppContext>;
+
+/** The message a caller may see: ours for known failures, a generic one otherwise (logged, never a stack trace). */
+function publicMessage(err: unknown, url: string): string {
+  if (err instanceof EpayError || err instanceof MerchantError) return err.message;
+  if (err instanceof BodyTooLarge) return "请求过大";
+  // The path only: epay's query string carries `sign` and the shop's `param`.
+  getLogger().error({ err, path: new URL(url).pathname }, "epay request failed");
+  return "系统繁忙，请稍后重试";
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+
+/** submit.php's error page: the payer's browser landed here, so a readable Chinese page, not JSON. */
+export function epayErrorPage(message: string, status: number): Response {
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>支付请求有误</title></head>
+<body style="margin:0;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;background:#f3f4f6;color:#111827">
+<main style="max-width:28rem;margin:12vh auto;background:#fff;border-radius:1rem;padding:2rem;box-shadow:0 1px 3px rgba(0,0,0,.1)">
+<h1 style="font-size:1.25rem;margin:0 0 1rem">无法发起支付</h1>
+<p data-testid="epay-error" style="margin:0 0 1rem;color:#b91c1c">${escapeHtml(message)}</p>
+<p style="margin:0;color:#4b5563;font-size:.875rem">请返回商户页面重新下单；如已付款，请联系商户处理。</p>
+</main></body></html>`;
+  return new Response(html, {
+    status,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+function json(body: unknown): Response {
+  return Response.json(body, { status: 200, headers: { "Cache-Control": "no-store" } });
+}
+
+/** `GET|POST /submit.php`: creates (or finds) the order and sends the browser to its cashier page. */
+export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext): Handler {
+  return async (request) => {
+    try {
+      const ctx = await contextFactory();
+      const params = await readParams(request, ctx.config.limits.max_body_bytes);
+      const order = await createEpayOrder(ctx, params);
+      return new Response(null, {
+        status: 302,
+        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" },
+      });
+    } catch (err) {
+      const known = err instanceof EpayError || err instanceof MerchantError;
+      return epayErrorPage(publicMessage(err, request.url), err instanceof BodyTooLarge ? 413 : known ? 400 : 500);
+    }
+  };
+}
+
+/** `POST /mapi.php`: the same order, answered as JSON with integer `code` 1. */
+export function epayMapiHandler(contextFactory: ContextFactory = getAppContext): Handler {
+  return async (request) => {
+    try {
+      const ctx = await contextFactory();
+      const params = await readParams(request, ctx.config.limits.max_body_bytes);
+      return json(mapiAnswer(ctx, await createEpayOrder(ctx, params)));
+    } catch (err) {
+      return json(epayFailure(publicMessage(err, request.url)));
+    }
+  };
+}
+
+/** `GET|POST /api.php?act=…`: order query, merchant info, refund (refused). */
+export function epayApiHandler(contextFactory: ContextFactory = getAppContext): Handler {
+  return async (request) => {
+    try {
+      const ctx = await contextFactory();
+      return json(await epayApi(ctx, await readParams(request, ctx.config.limits.max_body_bytes)));
+    } catch (err) {
+      return json(epayFailure(publicMessage(err, request.url)));
+    }
+  };
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+
+/** A fresh, unguessable nonce per document response (128 bits). */
+export function newNonce(): string {
+  return randomBytes(16).toString("base64");
+}
+
+export interface PagePolicy {
+  nonce: string;
+  /** Origins allowed to frame the page (a cashier page's merchant `embed_origins`); empty = nobody. */
+  frameAncestors: string[];
+  /** `next dev` needs eval for its tooling; never in production. */
+  dev: boolean;
+}
+
+/**
+ * The Content-Security-Policy of every page. Scripts run only with this response's nonce (Next.js puts it on its
+ * own scripts when it finds the policy on the request); `'strict-dynamic'` lets them load their chunks, and older
+ * webviews that ignore it fall back to `'self'`. Styles allow inline attributes (the QR and countdown set sizes),
+ * which cannot run code. Images include `data:`/`blob:` for QR renderings; forms post only to Paydesk.
+ */
+export function pageCsp(p: PagePolicy): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${p.nonce}' 'strict-dynamic'${p.dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${p.dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    `frame-ancestors ${p.frameAncestors.length ? p.frameAncestors.join(" ") : "'none'"}`,
+  ].join("; ");
+}
+
+/** HSTS only when Paydesk is served over https: on plain http the header is ignored and would only mislead. */
+export function hstsFor(baseUrl: string): string | null {
+  return baseUrl.startsWith("https:") ? "max-age=31536000; includeSubDomains" : null;
+}

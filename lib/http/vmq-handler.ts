@@ -1,0 +1,63 @@
+import "server-only";
+import { getAppContext, getLogger, type AppContext } from "@/lib/context";
+import {
+  checkVmqOrder,
+  closeVmqOrder,
+  getVmqOrder,
+  getVmqState,
+  vmqOrderData,
+} from "@/lib/merchant-protocol/vmq/vmq-api";
+import { createVmqOrder, vmqMerchant } from "@/lib/merchant-protocol/vmq/vmq-create";
+import { vmqFail, vmqOk, VmqError } from "@/lib/merchant-protocol/vmq/vmq-wire";
+import { MerchantError } from "@/lib/merchant-protocol/codes";
+import { readParams } from "./merchant-handler";
+import { BodyTooLarge } from "./read-body";
+
+type Params = Record<string, string>;
+
+function json(body: unknown): Response {
+  return Response.json(body, { status: 200, headers: { "Cache-Control": "no-store" } });
+}
+
+const ACTIONS: Record<string, (ctx: AppContext, appkey: string, params: Params) => Promise<Response>> = {
+  async createOrder(ctx, appkey, params) {
+    const order = await createVmqOrder(ctx, appkey, params);
+    // isHtml=1: the shop sends its payer here expecting a payment page; Paydesk's is the cashier.
+    if (params.isHtml === "1") {
+      return new Response(null, {
+        status: 302,
+        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" },
+      });
+    }
+    return json(vmqOk(vmqOrderData(ctx, order, vmqMerchant(ctx, appkey).order_ttl_seconds)));
+  },
+  getOrder: async (ctx, appkey, params) => json(vmqOk(await getVmqOrder(ctx, appkey, params))),
+  checkOrder: async (ctx, appkey, params) => json(vmqOk(await checkVmqOrder(ctx, appkey, params))),
+  closeOrder: async (ctx, appkey, params) => json(vmqOk(await closeVmqOrder(ctx, appkey, params))),
+  getState: async (ctx, appkey, params) => json(vmqOk(await getVmqState(ctx, appkey, params))),
+};
+
+/**
+ * `/vmq/{appkey}/{action}`, any method (PROTOCOLS §6): a shop built for V免签 sets `{base}/vmq/{appkey}` as its
+ * V免签 host. Answers `{code, msg, data}` with HTTP 200; a failure is code -1 with a Chinese message, never a trace.
+ */
+export async function handleVmqApi(
+  request: Request,
+  appkey: string,
+  action: string,
+  contextFactory: () => Promise<AppContext> = getAppContext,
+): Promise<Response> {
+  const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+  if (!run) return json(vmqFail("未知接口"));
+  try {
+    const ctx = await contextFactory();
+    const params = await readParams(request, ctx.config.limits.max_body_bytes);
+    return await run(ctx, appkey, params);
+  } catch (err) {
+    if (err instanceof VmqError || err instanceof MerchantError) return json(vmqFail(err.message));
+    if (err instanceof BodyTooLarge) return Response.json(vmqFail("请求过大"), { status: 413 });
+    // The path only: V免签's query string carries `sign` and the shop's `param`.
+    getLogger().error({ err, path: new URL(request.url).pathname }, "vmq merchant API request failed");
+    return json(vmqFail("系统繁忙，请稍后重试"));
+  }
+}

@@ -1,0 +1,59 @@
+import { timingSafeEqual } from "node:crypto";
+import { md5 } from "@/lib/merchant-protocol/sign";
+
+/**
+ * 彩虹易支付 (epay) signing, PROTOCOLS §5: every parameter except `sign` and `sign_type`, sorted by key in byte order
+ * (PHP `ksort`), joined `k1=v1&k2=v2` with the raw values (no URL-encoding), the merchant key appended directly, MD5,
+ * lowercase hex. Values are signed exactly as received (`10`, `10.5`, `10.00` all differ).
+ */
+
+const UNSIGNED = new Set(["sign", "sign_type"]);
+
+/** Byte-order comparison of two keys, like PHP's ksort on ASCII keys (JavaScript's default sort is UTF-16 order). */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/**
+ * The string that is hashed. `includeEmpty` keeps empty-valued fields (v2board/Xboard and SSPanel sign them; the
+ * official SDK and dujiaoka drop them).
+ */
+export function epaySignString(params: Record<string, string>, key: string, includeEmpty: boolean): string {
+  const keys = Object.keys(params)
+    .filter((k) => !UNSIGNED.has(k) && (includeEmpty || params[k] !== ""))
+    .sort(byteOrder);
+  return keys.map((k) => `${k}=${params[k]}`).join("&") + key;
+}
+
+/** The signature Paydesk sends: over the non-empty fields (Paydesk never sends an empty field, so both kinds agree). */
+export function epaySign(params: Record<string, string>, key: string): string {
+  return md5(epaySignString(params, key, false));
+}
+
+function equalHex(expected: string, received: string): boolean {
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(received.toLowerCase(), "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Verifies a received request: accepted when `sign` matches the signature computed without the empty fields or the
+ * one computed with them — the two ways the clients in the field sign.
+ */
+export function verifyEpaySign(params: Record<string, string>, key: string): boolean {
+  const received = params.sign ?? "";
+  const without = equalHex(md5(epaySignString(params, key, false)), received);
+  const withEmpty = equalHex(md5(epaySignString(params, key, true)), received);
+  return without || withEmpty;
+}
+
+/** The merchant key as `api.php` receives it (a plain parameter there), compared in constant time. */
+export function keysEqual(expected: string, received: string): boolean {
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(received, "utf8");
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}

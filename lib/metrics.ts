@@ -1,0 +1,94 @@
+import "server-only";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * Paydesk's Prometheus metrics: one registry and the named metrics every part of the app records into. Kept on
+ * globalThis so a module loaded twice (Next bundles route handlers separately) still counts into one registry.
+ * Exposed by `GET /api/metrics` (lib/http/metrics-handler.ts), behind PAYDESK_METRICS_TOKEN.
+ */
+function build() {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    ordersCreated: new Counter({
+      name: "paydesk_orders_created_total",
+      help: "Merchant create requests by answer code (100 = order created or returned idempotently).",
+      labelNames: ["code"] as const,
+      registers,
+    }),
+    payments: new Counter({
+      name: "paydesk_payments_total",
+      help: "Verified provider payments by outcome (applied, duplicate, mismatched, unmatched) and reason.",
+      labelNames: ["outcome", "reason"] as const,
+      registers,
+    }),
+    notificationAttempts: new Counter({
+      name: "paydesk_notification_attempts_total",
+      help: "Merchant notification delivery attempts by outcome (delivered, retry, failed).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    notificationQueue: new Gauge({
+      name: "paydesk_notification_queue_depth",
+      help: "Merchant notifications not yet delivered and still being retried (read at scrape time).",
+      registers,
+    }),
+    heldPolls: new Gauge({
+      name: "paydesk_held_polls_open",
+      help: "Held status polls currently open in this process.",
+      registers,
+    }),
+    providerLatency: new Histogram({
+      name: "paydesk_provider_request_duration_seconds",
+      help: "Upstream provider call duration by channel and operation.",
+      labelNames: ["channel", "operation"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+      registers,
+    }),
+    providerErrors: new Counter({
+      name: "paydesk_provider_errors_total",
+      help: "Failed upstream provider calls by channel and operation.",
+      labelNames: ["channel", "operation"] as const,
+      registers,
+    }),
+    breakerOpen: new Gauge({
+      name: "paydesk_circuit_breaker_open",
+      help: "1 while a channel's circuit breaker skips it, else 0 (read at scrape time).",
+      labelNames: ["channel"] as const,
+      registers,
+    }),
+  };
+}
+
+export type PaydeskMetrics = ReturnType<typeof build>;
+
+const globalForMetrics = globalThis as unknown as { __paydeskMetrics?: PaydeskMetrics };
+
+export function metrics(): PaydeskMetrics {
+  globalForMetrics.__paydeskMetrics ??= build();
+  return globalForMetrics.__paydeskMetrics;
+}
+
+export function recordOrderCreate(code: number): void {
+  metrics().ordersCreated.inc({ code: String(code) });
+}
+
+export function recordPayment(outcome: string, reason = ""): void {
+  metrics().payments.inc({ outcome, reason });
+}
+
+export function recordNotificationAttempt(outcome: string): void {
+  metrics().notificationAttempts.inc({ outcome });
+}
+
+/** For the held-poll code (events): the number of polls this process holds open right now. */
+export function setHeldPollsOpen(n: number): void {
+  metrics().heldPolls.set(n);
+}
+
+export function observeProviderCall(channel: string, operation: string, seconds: number, ok: boolean): void {
+  const m = metrics();
+  m.providerLatency.observe({ channel, operation }, seconds);
+  if (!ok) m.providerErrors.inc({ channel, operation });
+}

@@ -1,0 +1,191 @@
+import "server-only";
+import { payloadFitsType } from "@/lib/cashier/payload-kind";
+import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/channels/select-channel";
+import type { Merchant } from "@/lib/config";
+import type { AppContext } from "@/lib/context";
+import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
+import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import type { ChannelConfig } from "@/lib/providers/registry";
+import { ChannelBusyError, UpstreamError } from "@/lib/providers/types";
+import type { ActivatedPayment } from "@/lib/storage/orders-repo";
+import { observeProviderCall } from "@/lib/metrics";
+import { withTimeout } from "@/lib/with-timeout";
+
+/** The channels of the merchant that pass the rules for this price now and whose breaker is closed. */
+function usableChannels(
+  ctx: AppContext,
+  merchant: Merchant,
+  type: PayType,
+  priceFen: number,
+  now: number,
+): ChannelConfig[] {
+  if (merchant.disabled_types.includes(type)) return [];
+  const breaker = channelBreaker();
+  return channelsForType(ctx.config.channels, merchant.channels, type).filter(
+    (c) => rulesAllow(c.rules, priceFen, now) && !breaker.isOpen(c.id, now),
+  );
+}
+
+/** 203 when the merchant may not take this wallet at all (disabled, or none of its channels serves it). */
+export function assertTypeOpen(ctx: AppContext, merchant: Merchant, type: PayType): void {
+  if (
+    merchant.disabled_types.includes(type) ||
+    channelsForType(ctx.config.channels, merchant.channels, type).length === 0
+  ) {
+    throw new MerchantError(MerchantCode.TYPE_CLOSED);
+  }
+}
+
+/**
+ * The wallets a payer may choose for this merchant and price right now (the cashier's chooser when a shop sent no
+ * type): a type counts only if some channel would take this order at this moment.
+ */
+export function availableTypes(ctx: AppContext, merchant: Merchant, priceFen: number, now: number): PayType[] {
+  return PAY_TYPES.filter((t) => usableChannels(ctx, merchant, t, priceFen, now).length > 0);
+}
+
+/**
+ * Rules, circuit breaker, the provider's own availability (a monitor app that stopped calling in), then the
+ * merchant's rotation strategy (PROTOCOLS §1.6). `exclude` holds channels this order already found full.
+ */
+export async function selectChannel(
+  ctx: AppContext,
+  merchant: Merchant,
+  type: PayType,
+  priceFen: number,
+  now: number,
+  exclude: ReadonlySet<string> = new Set(),
+): Promise<ChannelConfig> {
+  const usable = usableChannels(ctx, merchant, type, priceFen, now).filter((c) => !exclude.has(c.id));
+  const available = await Promise.all(usable.map((c) => ctx.provider(c).isAvailable?.(now) ?? true));
+  const candidates = usable.filter((c, i) => {
+    if (!available[i]) ctx.log.warn({ channel: c.id, health: "offline" }, "channel skipped: its monitor is offline");
+    return available[i];
+  });
+  if (candidates.length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
+  if (candidates.length === 1) return candidates[0]!;
+  const ids = candidates.map((c) => c.id);
+  const facts = {
+    lastPaidChannel:
+      merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
+    collectedToday:
+      merchant.rotation === "uniform"
+        ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now))
+        : new Map<string, number>(),
+  };
+  return rotate(candidates, merchant.rotation, facts, ctx.random);
+}
+
+/** What the provider is asked for: one order's identity, amount and wallet. */
+export interface CodeRequest {
+  orderId: string;
+  priceFen: number;
+  type: PayType;
+  custom: string;
+  /** The order's own expiry; a provider's earlier one caps it. */
+  ttlExpiry: number;
+  now: number;
+}
+
+/**
+ * Asks the channel's provider for a code within the channel's timeout, feeding the circuit breaker. A failure is a
+ * MerchantError 208 carrying the provider's reason; the caller undoes its claim.
+ */
+export async function requestCode(
+  ctx: AppContext,
+  merchant: Merchant,
+  channel: ChannelConfig,
+  r: CodeRequest,
+): Promise<ActivatedPayment> {
+  const timeoutMs = channel.timeout_ms ?? ctx.config.upstreamTimeoutMs;
+  const breaker = channelBreaker();
+  const started = performance.now();
+  const observe = (ok: boolean) => observeProviderCall(channel.id, "create", (performance.now() - started) / 1000, ok);
+  try {
+    const result = await withTimeout(
+      timeoutMs,
+      (signal) =>
+        ctx.provider(channel).createPayment({
+          orderId: r.orderId,
+          amountFen: r.priceFen,
+          type: r.type,
+          notifyUrl: `${ctx.config.baseUrl}/api/notify/${channel.id}`,
+          pageUrl: `${ctx.config.baseUrl}/pay/${r.orderId}`,
+          subject: merchant.name,
+          payerId: r.custom || r.orderId,
+          now: r.now,
+          // The order stays payable (late) through the merchant's grace: whatever the provider holds for it, too.
+          holdUntil: r.ttlExpiry + merchant.late_grace_seconds * 1000,
+          signal,
+        }),
+      () => new UpstreamError(`上游通道超时（${timeoutMs} ms）`),
+    );
+    if (!Number.isSafeInteger(result.payAmountFen) || result.payAmountFen <= 0 || !result.payload) {
+      throw new UpstreamError("provider returned no usable code");
+    }
+    // A code must fit its wallet: a misbehaving upstream must not put an Alipay URL (or any site) behind the QQ button.
+    if (!payloadFitsType(r.type, result.payload, `${ctx.config.baseUrl}/pay/${r.orderId}`)) {
+      throw new UpstreamError(`provider returned a code that is not a ${r.type} code`);
+    }
+    observe(true);
+    breaker.recordSuccess(channel.id);
+    return {
+      payload: result.payload,
+      payAmountFen: result.payAmountFen,
+      providerOrderId: result.providerOrderId,
+      expiresAt: result.expiresAt !== null ? Math.min(r.ttlExpiry, result.expiresAt) : r.ttlExpiry,
+      freeAmount: result.freeAmount,
+    };
+  } catch (err) {
+    // No room on this channel right now is not an upstream failure: no breaker, and the caller tries the next one.
+    if (err instanceof ChannelBusyError) throw new ChannelFullError(channel.id, err.message);
+    observe(false);
+    breaker.recordFailure(channel.id, ctx.now());
+    const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
+    ctx.log.warn({ err, channel: channel.id, orderId: r.orderId }, "upstream create failed");
+    throw new MerchantError(MerchantCode.UPSTREAM_FAILED, message);
+  }
+}
+
+/** A channel had no room for the order (code 204 with the provider's reason); another channel may have. */
+export class ChannelFullError extends MerchantError {
+  constructor(
+    readonly channelId: string,
+    reason: string,
+  ) {
+    super(MerchantCode.NO_CHANNEL, reason);
+  }
+}
+
+/**
+ * `requestCode` on the chosen channel, and on the next ones while a channel is full (every amount near the price
+ * held, on V免签 channels): `moveTo` records the order's new channel before it is asked. Returns the code and the
+ * channel that gave it; when none has room, the last channel's reason goes to the shop as code 204.
+ */
+export async function requestCodeOnSomeChannel(
+  ctx: AppContext,
+  merchant: Merchant,
+  first: ChannelConfig,
+  r: CodeRequest,
+  moveTo: (channel: ChannelConfig) => Promise<void>,
+): Promise<{ code: ActivatedPayment; channel: ChannelConfig }> {
+  const tried = new Set<string>();
+  let channel = first;
+  for (;;) {
+    try {
+      return { code: await requestCode(ctx, merchant, channel, r), channel };
+    } catch (err) {
+      if (!(err instanceof ChannelFullError)) throw err;
+      ctx.log.info(
+        { channel: channel.id, orderId: r.orderId, reason: err.message },
+        "channel full; trying the next one",
+      );
+      tried.add(channel.id);
+      const next = await selectChannel(ctx, merchant, r.type, r.priceFen, r.now, tried).catch(() => null);
+      if (!next) throw err;
+      channel = next;
+      await moveTo(channel);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { expect, it } from "vitest";
+import { describeOnDatabases, useTestDatabase } from "@/test/support/databases";
+import { T0 } from "@/test/support/order-fixture";
+import {
+  claimNotification,
+  dueNotificationIds,
+  finishAttempt,
+  findNotificationByOrder,
+  insertNotification,
+  listAttempts,
+  resendNotification,
+} from "./notifications-repo";
+
+describeOnDatabases("notifications repository", (dialect) => {
+  const h = useTestDatabase(dialect);
+
+  it("notification leases: one claimant, owner-guarded finish, resend after failure", async () => {
+    const orderId = `N-${dialect}`;
+    await insertNotification(h.db, { orderId, url: "http://shop/n", body: "a=1", now: T0 });
+    await insertNotification(h.db, { orderId, url: "http://shop/n", body: "a=2", now: T0 }); // one outbox row per order
+    const n = (await findNotificationByOrder(h.db, orderId))!;
+    expect(n.body).toBe("a=1");
+    expect(await dueNotificationIds(h.db, T0, 100)).toContain(n.id);
+    expect(await claimNotification(h.db, n.id, "A", T0, 1000)).toBeDefined();
+    expect(await claimNotification(h.db, n.id, "B", T0 + 999, 1000)).toBeUndefined();
+    expect(await dueNotificationIds(h.db, T0 + 999, 100)).not.toContain(n.id);
+    // A's lease ran out and B took over: A's late result must not overwrite B's.
+    expect(await claimNotification(h.db, n.id, "B", T0 + 1001, 1000)).toBeDefined();
+    const attempt = {
+      started_at: T0,
+      duration_ms: 5,
+      http_status: 200,
+      response_body: "fail",
+      error: null,
+      outcome: "failed" as const,
+    };
+    expect(
+      await finishAttempt(h.db, n.id, "A", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } }),
+    ).toBe(false);
+    expect(
+      await finishAttempt(h.db, n.id, "B", T0 + 1002, { attempt, next: { status: "failed", nextAttemptAt: T0 } }),
+    ).toBe(true);
+    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lease_owner: null,
+    });
+    expect(await listAttempts(h.db, n.id)).toHaveLength(1);
+    expect(await resendNotification(h.db, orderId, T0 + 5000)).toBe(true);
+    expect(await findNotificationByOrder(h.db, orderId)).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: T0 + 5000,
+    });
+  });
+});

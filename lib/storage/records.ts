@@ -1,0 +1,158 @@
+import type { PayType } from "@/lib/pay-types";
+
+/**
+ * The domain records the repositories return and accept: booleans as booleans, wallets as `PayType`, states as
+ * unions, money as integer fen and times as integer milliseconds since the epoch. The table types in ./schema.ts are
+ * derived from these (only the columns stored differently are restated there), so a new column is added here once.
+ * Pure types: importable from anywhere, client code included.
+ */
+
+/** `creating` is internal: the row claims (appkey, out_order_id) while the provider is asked for a code. */
+export type OrderStatus = "creating" | "pending" | "paid" | "expired" | "closed";
+
+/** Merchant protocols that create orders; the protocol decides the notify and return message formats. */
+export type OrderProtocol = "cloudpay" | "epay" | "vmq";
+
+export interface Order {
+  id: string;
+  appkey: string;
+  out_order_id: string;
+  custom: string;
+  /** null while the payer has not chosen a wallet yet (an epay shop sent no `type`): no channel, no code. */
+  type: PayType | null;
+  /** The price string exactly as the merchant sent and signed it (idempotency compares it, `params` echoes it). */
+  price_raw: string;
+  price_fen: number;
+  pay_amount_fen: number;
+  /** The provider let the payer choose the amount (the page then asks for exactly `pay_amount_fen`). */
+  free_amount: boolean;
+  /** The merchant's create signature, echoed in `data.params`. */
+  request_sign: string;
+  channel_id: string;
+  provider_order_id: string | null;
+  payload: string;
+  status: OrderStatus;
+  /** Paid after it had expired, within the merchant's grace period. */
+  late: boolean;
+  real_fen: number | null;
+  created_at: number;
+  expires_at: number;
+  paid_at: number | null;
+  closed_at: number | null;
+  updated_at: number;
+  /** When an instance last asked the provider about this pending order (reconciliation's shared rate limit). */
+  reconcile_asked_at: number | null;
+  protocol: OrderProtocol;
+  /** Product name the shop sent (epay `name`), shown on the cashier; empty when none. */
+  name: string;
+  /** Per-order URLs the request supplied (epay); null means the merchant's configured ones. */
+  notify_url: string | null;
+  return_url: string | null;
+  /** sha256 of the protocol's request fields, for idempotency when a protocol has more than price/type/custom. */
+  request_digest: string | null;
+}
+
+/**
+ * applied: credited an order · mismatched: matched an order but not its amount · unmatched: no payable order ·
+ * dismissed: an operator looked at it and decided not to credit it (merchant console, with a reason in the audit log).
+ */
+export type PaymentStatus = "applied" | "mismatched" | "unmatched" | "dismissed";
+
+/** One provider transaction, kept whether or not it could be credited. */
+export interface Payment {
+  id: number;
+  channel_id: string;
+  /** Provider transaction number; (channel_id, trade_no) is unique, which is what makes a payment apply once. */
+  trade_no: string;
+  order_id: string | null;
+  amount_fen: number;
+  status: PaymentStatus;
+  reason: string | null;
+  /** The provider's verified fields as JSON. */
+  raw: string;
+  received_at: number;
+}
+
+export type NotificationStatus = "pending" | "delivered" | "failed";
+
+/** POST sends `body` as a form (云端); GET sends nothing, its URL carries the signed query (epay, V免签). */
+export type NotificationMethod = "POST" | "GET";
+
+/** The merchant-notification outbox: one record per paid order, written in the transaction that marks it paid. */
+export interface Notification {
+  id: number;
+  order_id: string;
+  url: string;
+  /** The signed form body, fixed when the order was paid so every retry sends the same bytes. */
+  body: string;
+  status: NotificationStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** A claim: while lease_until > now, only lease_owner may deliver this record. */
+  lease_until: number;
+  lease_owner: string | null;
+  created_at: number;
+  delivered_at: number | null;
+  updated_at: number;
+  method: NotificationMethod;
+}
+
+export type AttemptOutcome = "delivered" | "retry" | "failed";
+
+/** One delivery attempt of a merchant notification. */
+export interface NotificationAttempt {
+  id: number;
+  notification_id: number;
+  attempt_no: number;
+  started_at: number;
+  duration_ms: number;
+  http_status: number | null;
+  /** First 1 KB of the merchant's answer. */
+  response_body: string | null;
+  error: string | null;
+  outcome: AttemptOutcome;
+}
+
+/** What the built-in demo shop received (app/demo), verified exactly as a real shop would. */
+export interface DemoReceipt {
+  id: number;
+  order_id: string;
+  out_order_id: string;
+  /** The received form fields as JSON. */
+  fields: string;
+  verified: boolean;
+  received_at: number;
+}
+
+/**
+ * A 三网 WeChat/QQ cached code: one per code the monitor generated. A code is lent to one order at a time
+ * (`order_id`, null when released) from `locked_at`; the memo printed into the code is unique per channel.
+ */
+export interface QrCode {
+  id: number;
+  channel_id: string;
+  amount_fen: number;
+  memo: string;
+  content: string;
+  order_id: string | null;
+  locked_at: number;
+  created_at: number;
+}
+
+export type ConsoleAction = "login" | "logout" | "resend" | "credit" | "dismiss";
+
+/** One operator action in the merchant console (migration 007). */
+export interface ConsoleAuditEntry {
+  id: number;
+  at: number;
+  user_name: string;
+  action: ConsoleAction;
+  /** The merchant the action concerned, when there is one (scopes who may read the entry). */
+  appkey: string | null;
+  order_id: string | null;
+  payment_id: number | null;
+  /** What the operator typed (credit and dismiss require one). */
+  reason: string | null;
+  /** A short machine-written note, e.g. the outcome. */
+  detail: string | null;
+}

@@ -1,0 +1,100 @@
+import "server-only";
+import type { Db } from "./database";
+import * as dailyCounts from "./daily-counts-repo";
+import * as consoleAudit from "./console-audit-repo";
+import * as consoleQueries from "./console-repo";
+import * as demoReceipts from "./demo-receipts-repo";
+import * as events from "./events-repo";
+import * as notifications from "./notifications-repo";
+import * as orders from "./orders-repo";
+import * as payments from "./payments-repo";
+import * as health from "./ping";
+import * as qrCache from "./qr-cache-repo";
+import * as rateLimits from "./rate-limit-store";
+import * as amounts from "./amount-reservations-repo";
+import * as monitors from "./channel-monitors-repo";
+
+/** A repository function with its first argument (the database or a transaction) already bound. */
+type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
+type BoundModule<M> = { [K in keyof M]: Bound<M[K]> };
+
+// Every export of a *-repo.ts module is a function of (db, …); binding them all keeps the methods named exactly
+// as the functions, so `ctx.repos.orders.findOrderById(id)` reads like the function it calls.
+type RepoModule = Record<string, (db: Db, ...args: never[]) => unknown>;
+
+function bind<M extends RepoModule>(db: Db, module: M): BoundModule<M> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(module)) bound[name] = (...args: never[]) => fn(db, ...args);
+  return bound as BoundModule<M>;
+}
+
+export type OrdersRepository = BoundModule<typeof orders>;
+export type PaymentsRepository = BoundModule<typeof payments>;
+export type NotificationsRepository = BoundModule<typeof notifications>;
+export type QrCacheRepository = BoundModule<typeof qrCache>;
+export type AmountReservationsRepository = BoundModule<typeof amounts>;
+export type ChannelMonitorsRepository = BoundModule<typeof monitors>;
+export type EventsRepository = BoundModule<typeof events>;
+export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
+export type HealthRepository = BoundModule<typeof health>;
+export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
+export type RateLimitsRepository = BoundModule<typeof rateLimits>;
+export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
+export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
+
+/** Everything the domain may ask of storage, bound to one database or to one open transaction. */
+export interface Repositories {
+  orders: OrdersRepository;
+  payments: PaymentsRepository;
+  notifications: NotificationsRepository;
+  qrCache: QrCacheRepository;
+  /** Amounts held by open orders on V免签 channels (unique per channel + wallet + amount). */
+  amounts: AmountReservationsRepository;
+  /** Monitor apps' heartbeats per channel. */
+  monitors: ChannelMonitorsRepository;
+  demoReceipts: DemoReceiptsRepository;
+  /** What the events need of storage: expiry announced per order, the safety net's "changed since", due deliveries. */
+  events: EventsRepository;
+  health: HealthRepository;
+  /** The daily order limit's per-day counters (atomic reservation). */
+  dailyCounts: DailyCountsRepository;
+  /** Abuse-limit counters: PostgreSQL-backed across instances, in memory on SQLite. */
+  rateLimits: RateLimitsRepository;
+  /** The merchant console's audit log (migration 007). */
+  consoleAudit: ConsoleAuditRepository;
+  /** The merchant console's scoped read queries. */
+  consoleQueries: ConsoleQueriesRepository;
+}
+
+export function createRepositories(db: Db): Repositories {
+  return {
+    orders: bind(db, orders),
+    payments: bind(db, payments),
+    notifications: bind(db, notifications),
+    qrCache: bind(db, qrCache),
+    amounts: bind(db, amounts),
+    monitors: bind(db, monitors),
+    demoReceipts: bind(db, demoReceipts),
+    events: bind(db, events),
+    health: bind(db, health),
+    dailyCounts: bind(db, dailyCounts),
+    rateLimits: bind(db, rateLimits),
+    consoleAudit: bind(db, consoleAudit),
+    consoleQueries: bind(db, consoleQueries),
+  };
+}
+
+/** Runs `fn` in one transaction with repositories bound to it: all of its writes commit together or not at all. */
+export function runInTransaction<T>(db: Db, fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  return db.transaction().execute((tx) => fn(createRepositories(tx)));
+}
+
+/** What the application context carries instead of the raw database. */
+export interface StorageAccess {
+  repos: Repositories;
+  withTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+}
+
+export function storageAccess(db: Db): StorageAccess {
+  return { repos: createRepositories(db), withTransaction: (fn) => runInTransaction(db, fn) };
+}
