@@ -20,7 +20,9 @@ import {
   testContext,
   type TestContext,
 } from "@/test/support/test-context";
+import { metrics } from "@/lib/metrics";
 import { applyPayment } from "./apply-payment";
+import { creditReviewedPayment } from "./credit-reviewed-payment";
 import { createOrder } from "./create-order";
 import { queryOrder } from "./merchant-queries";
 import { buildPublicView } from "./order-views";
@@ -160,6 +162,35 @@ describe("held nosign poll (SQLite, one process)", () => {
         "type",
       ]);
     }
+  });
+
+  it("an operator's credit from review wakes the held poll, and the held-poll gauge counts it while it waits", async () => {
+    const orderId = await newOrder(ctx);
+    // 2.00 of 3.00: kept for review as mismatched, then credited by an operator.
+    const short = await applyPayment(ctx, {
+      channelId: "sandbox",
+      tradeNo: `SHORT-${orderId}`,
+      amountFen: 200,
+      match: { by: "order_id", orderId },
+      raw: {},
+    });
+    expect(short.outcome).toBe("mismatched");
+    const payment = (await ctx.repos.payments.listPaymentsForReview(50)).find((p) => p.order_id === orderId)!;
+    const gauge = async () => (await metrics().heldPolls.get()).values[0]?.value ?? 0;
+    const before = await gauge();
+    const held = poll(ctx, { order_id: orderId, status: "pending", wait: "10" });
+    await expect.poll(gauge, { timeout: 2_000 }).toBe(before + 1);
+    const credited = await creditReviewedPayment(ctx, {
+      paymentId: payment.id,
+      orderId,
+      userName: "ops",
+      reason: "accepted",
+    });
+    expect(credited.outcome).toBe("credited");
+    const { body, ms } = await held;
+    expect(body.data!.status).toBe("paid");
+    expect(ms).toBeLessThan(2_000);
+    expect(await gauge()).toBe(before);
   });
 
   it("lets go of a held poll whose client went away", async () => {
