@@ -57,11 +57,41 @@ test("status polling survives a failing network: backs off, then follows the pay
   await page.waitForURL(/\/demo\/return\?/, { timeout: 30_000 });
 });
 
+test("a pending page keeps one held status query open, and it answers the moment the payment lands", async ({
+  page,
+  request,
+}) => {
+  const o = await order(request, "alipay", SHOP.codes);
+  const queries: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/cloudpay/query?")) queries.push(r.url());
+  });
+  await page.goto(pagePath(o));
+  await expect(page.getByTestId("live-status")).toHaveText("等待付款");
+  // Three seconds of waiting: the old 2 s poll would have asked twice; the held poll is still the one request.
+  await page.waitForTimeout(3_000);
+  expect(queries).toHaveLength(1);
+  expect(new URL(queries[0]!).searchParams.get("status")).toBe("pending");
+  expect(Number(new URL(queries[0]!).searchParams.get("wait"))).toBeGreaterThan(0);
+  await payBySandboxNotify(request, "sbx-codes", o.order_id, 100);
+  await page.waitForURL(/\/demo\/return\?/, { timeout: 20_000 });
+  // The held one answered "paid", the next (status=paid) answered when the shop acknowledged: no polling in between.
+  expect(queries.length).toBeLessThanOrEqual(3);
+});
+
 test("a hidden tab keeps polling for a minute, then waits; showing it again rechecks at once", async ({
   page,
   request,
 }) => {
   const o = await order(request, "alipay", SHOP.codes);
+  // A proxy that answers held polls at once (it drops status/wait): the page falls back to plain 2 s polling, and the
+  // hidden-tab rules are played on that rhythm by the page clock.
+  await page.route("**/api/cloudpay/query?*", async (route) => {
+    const url = new URL(route.request().url());
+    url.searchParams.delete("status");
+    url.searchParams.delete("wait");
+    await route.fulfill({ response: await route.fetch({ url: url.toString() }) });
+  });
   // Headless tabs are never hidden: the page's visibility is played here, time by the page clock.
   await page.addInitScript(() => {
     let hidden = false;

@@ -1,19 +1,83 @@
 import "server-only";
 import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
-import { getAppContext } from "@/lib/context";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
+import { getAppContext, type AppContext } from "@/lib/context";
+import { DeliveryPool } from "@/lib/merchant-notify/delivery-pool";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
+/** The expiry sweeper's own rhythm: the views compute expiry from the clock, so storing it is not urgent. */
+const SWEEP_INTERVAL_MS = 5_000;
 
-const globalForBackground = globalThis as unknown as { __paydeskBackground?: { stop(): void } };
+export interface Background {
+  pool: DeliveryPool;
+  stop(): Promise<void>;
+}
+
+const globalForBackground = globalThis as unknown as { __paydeskBackground?: Background };
+
+/** Repeats `run` every `ms` after each run finished (never overlapping itself), until stopped. */
+function every(ms: number, run: () => Promise<void>, onError: (err: unknown) => void): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    try {
+      await run();
+    } catch (err) {
+      onError(err);
+    } finally {
+      if (!stopped) timer = setTimeout(tick, ms);
+    }
+  };
+  timer = setTimeout(tick, 0);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
 
 /**
- * Starts the notification dispatcher and the expiry sweeper in this process (from instrumentation.ts). Each tick
- * runs to completion before the next is scheduled, so a slow merchant never piles up overlapping passes.
+ * The dispatcher and the expiry sweeper of one process, each on its own: deliveries start when an event says a
+ * notification is due (a payment here or, on PostgreSQL, on any instance) and the dispatch interval is only the
+ * safety net for events that got lost; the sweeper stores expiry every few seconds and announces each expired order.
  */
+export function startBackgroundWork(ctx: AppContext, owner: string): Background {
+  const pool = new DeliveryPool(ctx.repos, {
+    owner,
+    now: ctx.now,
+    urlPolicy: (n) => notificationUrlPolicy(ctx, n),
+    timeoutMs: ctx.config.notifyTimeoutMs,
+    log: ctx.log.child({ component: "dispatcher" }),
+    events: ctx.events,
+  });
+  const unsubscribe = ctx.events.subscribe((e) => {
+    if (e.type === "notification.due") pool.kick();
+  });
+  const onError = (err: unknown) => ctx.log.error({ err }, "background pass failed");
+  const stopSafetyNet = every(ctx.config.dispatchIntervalMs, async () => pool.kick(), onError);
+  const stopSweeper = every(
+    SWEEP_INTERVAL_MS,
+    async () => {
+      const now = ctx.now();
+      for (const orderId of await ctx.repos.events.expireDueOrders(now))
+        await ctx.events.publish({ type: "order.expired", orderId });
+      await ctx.repos.events.dropStaleCreating(now - STALE_CREATING_MS);
+    },
+    onError,
+  );
+  return {
+    pool,
+    async stop() {
+      unsubscribe();
+      stopSafetyNet();
+      stopSweeper();
+      await pool.stop();
+    },
+  };
+}
+
+/** Starts this process's background work (from instrumentation.ts), once. */
 export async function startBackground(): Promise<void> {
   if (globalForBackground.__paydeskBackground) return;
   const ctx = await getAppContext();
@@ -22,35 +86,9 @@ export async function startBackground(): Promise<void> {
     return;
   }
   const owner = `${hostname()}-${process.pid}-${randomBase62(6)}`;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  const tick = async () => {
-    try {
-      const now = ctx.now();
-      await ctx.repos.orders.sweepOrders(now, now - STALE_CREATING_MS);
-      await dispatchDue(ctx.repos.notifications, {
-        owner,
-        now: ctx.now,
-        urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-        timeoutMs: ctx.config.notifyTimeoutMs,
-        log: ctx.log.child({ component: "dispatcher" }),
-      });
-    } catch (err) {
-      ctx.log.error({ err }, "background tick failed");
-    } finally {
-      if (!stopped) timer = setTimeout(tick, ctx.config.dispatchIntervalMs);
-    }
-  };
-  timer = setTimeout(tick, 0);
-  globalForBackground.__paydeskBackground = {
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  globalForBackground.__paydeskBackground = startBackgroundWork(ctx, owner);
   ctx.log.info(
-    { owner, intervalMs: ctx.config.dispatchIntervalMs },
+    { owner, safetyNetMs: ctx.config.dispatchIntervalMs },
     "notification dispatcher and expiry sweeper started",
   );
 }

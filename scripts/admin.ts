@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     return 2;
   }
   console.log(lines.join("\n"));
+  await ctx.events.close();
   await (await getDatabase(getConfig().databaseUrl)).close();
   return 0;
 }

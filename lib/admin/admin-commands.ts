@@ -31,6 +31,8 @@ export async function notificationLog(ctx: AppContext, orderId: string): Promise
 
 export async function resend(ctx: AppContext, orderId: string): Promise<string[]> {
   const ok = await ctx.repos.notifications.resendNotification(orderId, ctx.now());
+  // On PostgreSQL this wakes a running instance's dispatcher; on SQLite (another process) its safety net finds it.
+  if (ok) await ctx.events.publish({ type: "notification.due", orderId });
   return [
     ok
       ? `${orderId}: queued again with a fresh retry schedule`

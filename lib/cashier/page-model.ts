@@ -1,7 +1,8 @@
 import "server-only";
 import { findChannel, findMerchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { loadOrderForRead, publicOrderView } from "@/lib/orders/order-views";
+import { liveOrdersFor } from "@/lib/events/live-orders";
+import { buildPublicView, findLiveOrder } from "@/lib/orders/order-views";
 import type { PublicOrderView } from "@/lib/orders/public-order-view";
 import { availableTypes } from "@/lib/orders/request-code";
 import type { PayType } from "@/lib/pay-types";
@@ -58,11 +59,13 @@ export async function loadCashierModel(
   orderId: string,
   request: { userAgent: string | null },
 ): Promise<CashierModel | ChooserModel | undefined> {
-  const order = await loadOrderForRead(ctx, orderId);
-  if (!order) return undefined;
-  const view = await publicOrderView(ctx, orderId);
-  if (!view) return undefined;
+  // One read (shared with the proxy's, and with the status polls, until the order's next event).
+  const snap = await liveOrdersFor(ctx).snapshot(orderId);
+  if (!snap) return undefined;
+  const { order } = snap;
   const merchant = findMerchant(ctx.config, order.appkey);
+  const serverNow = ctx.now();
+  const view = buildPublicView(merchant, order, snap.notification, serverNow);
   const channel = findChannel(ctx.config, order.channel_id);
   const agent = detectAgent(request.userAgent);
   const type = order.type;
@@ -73,7 +76,7 @@ export async function loadCashierModel(
       merchantName: merchant?.name ?? "",
       productName: order.name,
       layout: layoutFor(agent),
-      types: type === null && merchant ? availableTypes(ctx, merchant, order.price_fen, ctx.now()) : [],
+      types: type === null && merchant ? availableTypes(ctx, merchant, order.price_fen, serverNow) : [],
       generating: type !== null,
     };
   }
@@ -93,7 +96,7 @@ export async function loadCashierModel(
     timeoutUrl: merchant?.timeout_url ?? null,
     shopHome: shopUrl ? new URL(shopUrl).origin : null,
     embedOrigins: merchant?.embed_origins ?? [],
-    serverNow: ctx.now(),
+    serverNow,
     expiresAt: order.expires_at,
     createdAt: order.created_at,
     productName: order.name,
@@ -102,7 +105,7 @@ export async function loadCashierModel(
 
 /** The origins that may frame an order's page, for the `frame-ancestors` header; undefined when there is no such order. */
 export async function frameAncestorsFor(ctx: AppContext, orderId: string): Promise<string[] | undefined> {
-  const order = await loadOrderForRead(ctx, orderId);
+  const order = await findLiveOrder(ctx, orderId);
   if (!order) return undefined;
   const origins = findMerchant(ctx.config, order.appkey)?.embed_origins ?? [];
   return origins.map((o) => new URL(o).origin);

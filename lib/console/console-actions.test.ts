@@ -138,6 +138,24 @@ describeOnDatabases("console actions", (dialect) => {
     });
   });
 
+  it("announces after commit what the dispatcher and the pages must hear: credit → paid + due, resend → due", async () => {
+    const heard: string[] = [];
+    ctx.events.subscribe((e) => heard.push(`${e.type}:${e.orderId}`));
+    const orderId = await newOrder("4.00");
+    const payment = await pay(orderId, "390", `EV-${orderId}`);
+    heard.length = 0;
+    expect(await creditFromConsole(ctx, scope("ops"), { paymentId: payment.id, orderId, reason: "ok" })).toEqual({
+      outcome: "credited",
+    });
+    expect(heard).toEqual([`order.paid:${orderId}`, `notification.due:${orderId}`]);
+    heard.length = 0;
+    expect(await resendFromConsole(ctx, scope("ops"), orderId)).toEqual({ outcome: "queued" });
+    expect(heard).toEqual([`notification.due:${orderId}`]);
+    heard.length = 0;
+    expect(await resendFromConsole(ctx, scope("ops"), "NO-SUCH-ORDER")).toEqual({ outcome: "not_found" });
+    expect(heard).toEqual([]);
+  });
+
   it("credits a payment that matched no order to the order the operator names, even a closed one", async () => {
     const orderId = await newOrder("7.00");
     await ctx.repos.orders.transitionOrder(orderId, ["pending"], "closed", ctx.now(), { closed_at: ctx.now() });

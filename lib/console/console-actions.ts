@@ -28,7 +28,7 @@ export async function resendFromConsole(
   if (!order) return { outcome: "not_found" };
   if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
   const now = ctx.now();
-  return ctx.withTransaction(async (tx) => {
+  const result = await ctx.withTransaction(async (tx) => {
     const queued = await tx.notifications.requeueNotificationNow(orderId, now);
     await tx.consoleAudit.insertAuditEntry({
       at: now,
@@ -40,8 +40,11 @@ export async function resendFromConsole(
       reason: null,
       detail: queued ? "queued again with a fresh retry schedule" : "nothing to resend (delivered, in flight, or none)",
     });
-    return { outcome: queued ? "queued" : "nothing_to_resend" };
+    return { outcome: queued ? ("queued" as const) : ("nothing_to_resend" as const) };
   });
+  // After the commit: the dispatcher (here or, on PostgreSQL, on another instance) sends it now, not at its next tick.
+  if (result.outcome === "queued") await ctx.events.publish({ type: "notification.due", orderId });
+  return result;
 }
 
 /** Whether an operator may see a payment kept for review: by its order's merchant, else by the channel it came in on. */

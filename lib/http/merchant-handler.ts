@@ -65,7 +65,7 @@ function tooMany(): Response {
  * answered 199 without a stack trace. HTTP status is always 200 (PROTOCOLS §1.1).
  */
 export function merchantHandler<T>(
-  run: (ctx: AppContext, params: Record<string, string>) => Promise<T>,
+  run: (ctx: AppContext, params: Record<string, string>, request: Request) => Promise<T>,
   contextFactory: () => Promise<AppContext> = getAppContext,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
@@ -80,7 +80,7 @@ export function merchantHandler<T>(
       params = await readParams(request, ctx.config.limits.max_body_bytes);
       // `sign=nosign` is the payer's status poll: a payer endpoint, limited per IP like the page.
       if (params.sign === "nosign" && !(await consume(limiters.payerIp, ip))) return tooMany();
-      const data = await run(ctx, params);
+      const data = await run(ctx, params, request);
       return json(envelope(MerchantCode.OK, MERCHANT_MESSAGES[MerchantCode.OK], Date.now(), data));
     } catch (err) {
       if (err instanceof BodyTooLarge)

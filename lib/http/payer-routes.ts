@@ -3,7 +3,7 @@ import type { CheckResponse, SessionResponse } from "@/lib/cashier/payer-dtos";
 import { qrPng } from "@/lib/cashier/qr-image";
 import type { AppContext } from "@/lib/context";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
-import { loadOrderForRead, publicOrderView } from "@/lib/orders/order-views";
+import { findLiveOrder, reconciledOrderView } from "@/lib/orders/order-views";
 import { issueNonce } from "@/lib/session/cashier-session";
 import type { Order } from "@/lib/storage/records";
 import { PayerError, payerJson, type PayerRoute } from "./payer-handler";
@@ -12,21 +12,22 @@ import { PayerError, payerJson, type PayerRoute } from "./payer-handler";
 
 type OrderParams = { id: string };
 
+/** From the in-memory live orders: a page's requests read the order once until its next event, and never write. */
 async function readableOrder(ctx: AppContext, id: string): Promise<Order> {
-  const order = await loadOrderForRead(ctx, id);
+  const order = await findLiveOrder(ctx, id);
   if (!order) throw new PayerError("not_found", "order not found");
   return order;
 }
 
 /**
  * `POST /pay/{id}/check`: the "I have paid" button. A page action (session nonce); answers the public view at once, so
- * the payer does not wait for the next poll. Like every public view it may ask a queryable provider about a pending
- * order (publicOrderView → reconcile), within the same once-per-10-s budget per order.
+ * the payer does not wait for the next poll. This is the explicit reconciliation step (the public view itself is
+ * pure): a queryable provider is asked about a pending order, within the once-per-10-s budget per order.
  */
 export const checkRoute: PayerRoute<OrderParams> = {
   options: { nonce: true },
   async run({ ctx, params }) {
-    const view = await publicOrderView(ctx, params.id);
+    const view = await reconciledOrderView(ctx, params.id);
     if (!view) throw new PayerError("not_found", "order not found");
     const body: CheckResponse = { data: view };
     return payerJson(body);
@@ -58,15 +59,19 @@ export const sessionRoute: PayerRoute<OrderParams> = {
 
 /**
  * A PNG of something the order's page already shows, for real orders only (Paydesk is no open QR renderer, and
- * nothing new is revealed). `content` picks what the image encodes, `size` its width in pixels.
+ * nothing new is revealed). `content` picks what the image encodes, `size` its width in pixels. What it encodes never
+ * changes for an order once it exists, so the PNG is rendered once (lib/cashier/qr-image.ts) and cached as immutable.
  */
 function orderQrPng(content: (ctx: AppContext, order: Order) => string, size?: number): PayerRoute<OrderParams> {
   return {
     async run({ ctx, params }) {
       const order = await readableOrder(ctx, params.id);
-      const png = await qrPng(content(ctx, order), size);
+      const text = content(ctx, order);
+      // An epay order still waiting for its wallet has no payload yet: nothing to cache for good.
+      if (!text) throw new PayerError("not_found", "no code yet");
+      const png = await qrPng(text, size);
       return new Response(new Uint8Array(png), {
-        headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=300" },
+        headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=86400, immutable" },
       });
     },
   };

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Logger } from "pino";
+import type { EventBus } from "@/lib/events/event-bus";
 import type { Notification } from "@/lib/storage/records";
 import type { NotificationsRepository } from "@/lib/storage/repositories";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   /** Rows claimed per pass. */
   batch?: number;
   log: Logger;
+  /** Where each attempt's result is announced (the payer's page goes back to the shop on `delivered`). */
+  events?: EventBus;
 }
 
 /** The lease outlives the HTTP timeout, so a live holder never loses its claim mid-request. */
@@ -26,8 +29,12 @@ export function leaseMs(timeoutMs: number): number {
   return timeoutMs + 30_000;
 }
 
-/** Delivers one claimed notification and records the attempt. */
-async function deliver(outbox: NotificationsRepository, n: Notification, opts: DispatcherOptions): Promise<void> {
+/** Delivers one claimed notification, records the attempt and announces its result. */
+export async function deliver(
+  outbox: NotificationsRepository,
+  n: Notification,
+  opts: DispatcherOptions,
+): Promise<void> {
   const started = opts.now();
   const wallStart = Date.now();
   const result = await sendAttempt(n, { timeoutMs: opts.timeoutMs, policy: await opts.urlPolicy(n) });
@@ -46,6 +53,7 @@ async function deliver(outbox: NotificationsRepository, n: Notification, opts: D
     },
     next: { status, nextAttemptAt: retryAt ?? finished },
   });
+  if (kept) await opts.events?.publish({ type: "delivery.result", orderId: n.order_id, status });
   recordNotificationAttempt(status === "pending" ? "retry" : status);
   opts.log[result.delivered ? "info" : "warn"](
     { orderId: n.order_id, attempt: attemptNo, status, httpStatus: result.httpStatus, error: result.error, kept },

@@ -41,6 +41,21 @@ async function resolveOrder(repos: Repositories, channelId: string, match: Payme
  * (mismatched/unmatched) for review. Nothing here trusts anything but the provider-verified fields.
  */
 export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): Promise<ApplyResult> {
+  const result = await applyInTransaction(ctx, payment);
+  if (result.outcome === "applied") await publishPaid(ctx, result.orderId);
+  return result;
+}
+
+/**
+ * After the commit of a `creditOrder`: the page (held poll) and the dispatcher hear of it now, here and on every
+ * other instance. Never inside the transaction: a listener would read the order before it is paid.
+ */
+export async function publishPaid(ctx: AppContext, orderId: string): Promise<void> {
+  await ctx.events.publish({ type: "order.paid", orderId });
+  await ctx.events.publish({ type: "notification.due", orderId });
+}
+
+async function applyInTransaction(ctx: AppContext, payment: VerifiedPayment): Promise<ApplyResult> {
   const now = ctx.now();
   return ctx.withTransaction(async (tx): Promise<ApplyResult> => {
     const paymentId = await tx.payments.insertPaymentOnce({

@@ -12,7 +12,9 @@ import {
   type TestContext,
   type TestDialect,
 } from "@/test/support/test-context";
+import { liveOrdersFor } from "@/lib/events/live-orders";
 import { chooseType } from "./choose-type";
+import { publicOrderView } from "./order-views";
 import { placeOrder } from "./create-order";
 
 const pgReason = await postgresUnavailableReason();
@@ -71,6 +73,15 @@ describe.each<TestDialect>(["sqlite", "postgres"])("wallet choice on %s", (diale
       expect(order).toMatchObject({ status: "pending", type: null, channel_id: "", payload: "" });
       expect(await ctx.repos.orders.findOrderById(order.id)).toMatchObject({ type: null, payload: "" });
       expect(calls).toBe(before);
+    });
+
+    it("the payer's page sees the chosen wallet at once: the choice drops the cached public view", async () => {
+      const order = await untyped();
+      // The page's first read caches the order in the live orders (type null, no code yet).
+      expect((await publicOrderView(ctx, order.id))!.type).toBeNull();
+      expect(await chooseType(ctx, order.id, "alipay")).toEqual({ outcome: "chosen" });
+      expect((await publicOrderView(ctx, order.id))!.type).toBe("alipay");
+      expect((await liveOrdersFor(ctx).snapshot(order.id))!.order.payload).not.toBe("");
     });
 
     it("two choices at once: one asks the provider, the other leaves the order as it is", async () => {

@@ -46,9 +46,12 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
         ctx.repos.orders.reassignCodelessOrder(order.id, next.id),
       );
       await ctx.repos.orders.activateChosenOrder(order.id, code, ctx.now());
+      // The cached public view (live orders) still shows "no wallet yet": it is read again on this event.
+      await ctx.events.publish({ type: "order.updated", orderId: order.id });
       return { outcome: "chosen" };
     } catch (err) {
       await ctx.repos.orders.releaseTypeChoice(order.id, ctx.now());
+      await ctx.events.publish({ type: "order.updated", orderId: order.id });
       throw err;
     }
   } catch (err) {

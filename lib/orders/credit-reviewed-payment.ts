@@ -1,6 +1,6 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { creditOrder } from "./apply-payment";
+import { creditOrder, publishPaid } from "./apply-payment";
 
 export type CreditResult =
   | { outcome: "credited"; orderId: string; late: boolean }
@@ -25,7 +25,7 @@ export async function creditReviewedPayment(
 ): Promise<CreditResult> {
   const now = ctx.now();
   try {
-    return await ctx.withTransaction(async (tx): Promise<CreditResult> => {
+    const result = await ctx.withTransaction(async (tx): Promise<CreditResult> => {
       const payment = await tx.payments.findPaymentById(input.paymentId);
       if (!payment) return { outcome: "payment_not_found" };
       if (payment.status !== "mismatched" && payment.status !== "unmatched") return { outcome: "payment_settled" };
@@ -62,6 +62,8 @@ export async function creditReviewedPayment(
       });
       return { outcome: "credited", orderId: order.id, late };
     });
+    if (result.outcome === "credited") await publishPaid(ctx, result.orderId);
+    return result;
   } catch (err) {
     if (err instanceof OrderAlreadyPaid) return { outcome: "order_paid" };
     throw err;

@@ -6,7 +6,8 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { printable } from "./printable";
 import { canClose } from "./lifecycle";
-import { loadOrderForRead, merchantOrderView, publicOrderView, type MerchantOrderView } from "./order-views";
+import { heldPublicView, holdRequestFrom, polledPublicView } from "./held-poll";
+import { loadOrderForRead, merchantOrderView, type MerchantOrderView } from "./order-views";
 import type { PublicOrderView } from "./public-order-view";
 
 const RECORDS_LIMIT = 100;
@@ -39,15 +40,22 @@ async function signedLookup(ctx: AppContext, params: Record<string, string>) {
 }
 
 /**
- * `/api/cloudpay/query`: with `sign=nosign` and `order_id`, the payer's public view; otherwise a signed merchant
- * query by `out_order_id`.
+ * `/api/cloudpay/query`: with `sign=nosign` and `order_id`, the payer's public view (held until it differs from
+ * `status` for up to `wait` seconds when both are given); otherwise a signed merchant query by `out_order_id`.
  */
 export async function queryOrder(
   ctx: AppContext,
   params: Record<string, string>,
+  request?: Request,
 ): Promise<PublicOrderView | MerchantOrderView> {
   if (params.sign === "nosign") {
-    const view = params.order_id ? await publicOrderView(ctx, params.order_id) : undefined;
+    const hold = holdRequestFrom(params);
+    const orderId = params.order_id;
+    const view = !orderId
+      ? undefined
+      : hold
+        ? await heldPublicView(ctx, orderId, hold, request?.signal)
+        : await polledPublicView(ctx, orderId);
     if (!view) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
     return view;
   }
@@ -76,6 +84,7 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
     ) {
       throw new MerchantError(MerchantCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
     }
+    await ctx.events.publish({ type: "order.closed", orderId: order.id });
   }
   const closed = await loadOrderForRead(ctx, order.id);
   return merchantOrderView(ctx, closed ?? order);

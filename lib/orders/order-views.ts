@@ -1,9 +1,10 @@
 import "server-only";
-import { findMerchant } from "@/lib/config";
+import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
 import { signedReturnUrl } from "@/lib/merchant-notify/messages";
+import { liveOrdersFor } from "@/lib/events/live-orders";
 import { effectiveStatus, expiresIn } from "./lifecycle";
 import type { PublicOrderView } from "./public-order-view";
 import { reconcileForView } from "./reconcile";
@@ -22,7 +23,9 @@ export async function loadOrderForRead(ctx: AppContext, orderId: string): Promis
   if (!order || order.status === "creating") return undefined;
   const now = ctx.now();
   if (order.status === "pending" && effectiveStatus(order, now) === "expired") {
-    await ctx.repos.orders.transitionOrder(order.id, ["pending"], "expired", now);
+    if (await ctx.repos.orders.transitionOrder(order.id, ["pending"], "expired", now)) {
+      await ctx.events.publish({ type: "order.expired", orderId: order.id });
+    }
     // Re-read: a payment may have landed between the read and the transition.
     return ctx.repos.orders.findOrderById(orderId);
   }
@@ -35,20 +38,31 @@ export function returnUrlFor(
   order: Order,
   notification: Notification | undefined,
 ): string | undefined {
+  return returnUrlAt(findMerchant(ctx.config, order.appkey), order, notification, ctx.now());
+}
+
+function returnUrlAt(
+  merchant: Merchant | undefined,
+  order: Order,
+  notification: Notification | undefined,
+  now: number,
+): string | undefined {
   if (order.status !== "paid" || order.paid_at === null) return undefined;
   const acknowledged = notification?.status === "delivered";
-  if (!acknowledged && ctx.now() - order.paid_at < RETURN_WITHOUT_ACK_MS) return undefined;
-  const merchant = findMerchant(ctx.config, order.appkey);
+  if (!acknowledged && now - order.paid_at < RETURN_WITHOUT_ACK_MS) return undefined;
   return merchant ? signedReturnUrl(merchant, order) : undefined;
 }
 
-export async function publicOrderView(ctx: AppContext, orderId: string): Promise<PublicOrderView | undefined> {
-  let order = await loadOrderForRead(ctx, orderId);
-  if (!order) return undefined;
-  // A payment whose notify got lost shows up here: rate-limited upstream query, bounded wait, never fails the view.
-  if (order.status === "pending" && (await reconcileForView(ctx, order)))
-    order = (await loadOrderForRead(ctx, orderId)) ?? order;
-  const now = ctx.now();
+/**
+ * The public view, as a pure function of the order, its notification and the time: expiry comes from the clock
+ * (the sweeper stores it), nothing is written and no provider is asked.
+ */
+export function buildPublicView(
+  merchant: Merchant | undefined,
+  order: Order,
+  notification: Notification | undefined,
+  now: number,
+): PublicOrderView {
   const status = effectiveStatus(order, now) ?? "expired";
   const view: PublicOrderView = {
     order_id: order.id,
@@ -58,11 +72,53 @@ export async function publicOrderView(ctx: AppContext, orderId: string): Promise
     type: order.type,
     expires_in: expiresIn(order, now),
   };
-  if (status === "paid") {
-    const returnUrl = returnUrlFor(ctx, order, await ctx.repos.notifications.findNotificationByOrder(order.id));
-    if (returnUrl) view.return_url = returnUrl;
-  }
+  const returnUrl = status === "paid" ? returnUrlAt(merchant, order, notification, now) : undefined;
+  if (returnUrl) view.return_url = returnUrl;
   return view;
+}
+
+/**
+ * When the view will change by itself, without any event (ms from `now`): a pending order at its expiry, a paid
+ * order whose shop has not answered when the 10 s are up. Undefined when only an event can change it.
+ */
+export function nextChangeIn(order: Order, notification: Notification | undefined, now: number): number | undefined {
+  const status = effectiveStatus(order, now);
+  if (status === "pending") return order.expires_at - now;
+  if (status === "paid" && order.paid_at !== null && notification?.status !== "delivered") {
+    const left = order.paid_at + RETURN_WITHOUT_ACK_MS - now;
+    return left > 0 ? left : undefined;
+  }
+  return undefined;
+}
+
+/** An order as the payer's routes read it: from memory (no expiry written on read), undefined when unknown. */
+export async function findLiveOrder(ctx: AppContext, orderId: string): Promise<Order | undefined> {
+  return (await liveOrdersFor(ctx).snapshot(orderId))?.order;
+}
+
+/** The payer's view, from the in-memory live orders (one database read per order until its next event). */
+export async function publicOrderView(ctx: AppContext, orderId: string): Promise<PublicOrderView | undefined> {
+  const snap = await liveOrdersFor(ctx).snapshot(orderId);
+  if (!snap) return undefined;
+  return buildPublicView(findMerchant(ctx.config, snap.order.appkey), snap.order, snap.notification, ctx.now());
+}
+
+/**
+ * The explicit reconciliation step (the "I have paid" button): a pending order's provider is asked, rate-limited,
+ * waiting at most `maxWaitMs`, and the view answered reflects what it said. Never fails the view.
+ */
+export async function reconciledOrderView(
+  ctx: AppContext,
+  orderId: string,
+  maxWaitMs?: number,
+): Promise<PublicOrderView | undefined> {
+  const snap = await liveOrdersFor(ctx).snapshot(orderId);
+  if (!snap) return undefined;
+  if (effectiveStatus(snap.order, ctx.now()) === "pending" && (await reconcileForView(ctx, snap.order, maxWaitMs))) {
+    // applyPayment published order.paid, which dropped the cached snapshot: this reads the paid order.
+    liveOrdersFor(ctx).changed(orderId);
+  }
+  return publicOrderView(ctx, orderId);
 }
 
 /** The signed merchant view: the public view plus the merchant's own references and delivery state. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { startGemafuEmulator, type GemafuEmulator } from "@/test/support/emulators";
 import { startPayjsEmulator, type PayjsEmulator } from "@/test/support/emulators";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
-import { publicOrderView } from "./order-views";
+import { reconciledOrderView } from "./order-views";
 import { reconcileForView, reconcileOrder, resetReconcileState, RECONCILE_INTERVAL_MS } from "./reconcile";
 
 describe("reconciliation (gemafu QueryOrder)", () => {
@@ -47,19 +47,19 @@ describe("reconciliation (gemafu QueryOrder)", () => {
   it("asks the provider at most once per order every 10 s, however often the page polls", async () => {
     const { orderId, orderid } = await newOrder();
     for (let i = 0; i < 4; i++) {
-      expect((await publicOrderView(h.ctx, orderId))!.status).toBe("pending");
+      expect((await reconciledOrderView(h.ctx, orderId))!.status).toBe("pending");
       h.ctx.clock.advance(2_000);
     }
     expect(queriesFor(orderid)).toHaveLength(1);
     expect(queriesFor(orderid)[0]!.signatureValid).toBe(true);
     h.ctx.clock.advance(RECONCILE_INTERVAL_MS);
-    await publicOrderView(h.ctx, orderId);
+    await reconciledOrderView(h.ctx, orderId);
     expect(queriesFor(orderid)).toHaveLength(2);
   });
 
   it("holds the 10 s limit across instances: another process's fresh memory still finds the order's claim", async () => {
     const { orderId, orderid } = await newOrder();
-    await publicOrderView(h.ctx, orderId);
+    await reconciledOrderView(h.ctx, orderId);
     // What a second instance sees: no in-memory entries, the same database.
     resetReconcileState();
     h.ctx.clock.advance(5_000);
@@ -84,7 +84,7 @@ describe("reconciliation (gemafu QueryOrder)", () => {
   it("applies a paid answer once, and a later notify of the same trade is a duplicate", async () => {
     const { orderId, orderid } = await newOrder();
     emu.markPaid(orderId);
-    const view = await publicOrderView(h.ctx, orderId);
+    const view = await reconciledOrderView(h.ctx, orderId);
     expect(view!.status).toBe("paid");
     expect(await h.outboxCount(orderId)).toBe(1);
     const rows = (await h.payments("gm-r")).filter((p) => p.order_id === orderId);
@@ -102,14 +102,14 @@ describe("reconciliation (gemafu QueryOrder)", () => {
   it("does not ask about orders that are no longer pending", async () => {
     const { orderId, orderid } = await newOrder();
     await emu.pay(orderId);
-    await publicOrderView(h.ctx, orderId);
+    await reconciledOrderView(h.ctx, orderId);
     expect(queriesFor(orderid)).toHaveLength(0);
   });
 
   it("never breaks the view when the upstream fails", async () => {
     const { orderId } = await newOrder();
     emu.setFaults({ garbage: true });
-    expect((await publicOrderView(h.ctx, orderId))!.status).toBe("pending");
+    expect((await reconciledOrderView(h.ctx, orderId))!.status).toBe("pending");
   });
 
   it("waits only a bounded time for a slow upstream; the answer lands for a later poll", async () => {
@@ -146,10 +146,10 @@ describe("reconciliation (payjs /api/check)", () => {
     resetReconcileState();
     const res = await h.create({ price: "0.30", type: "wxpay", out_order_id: "pj-rc-1" });
     const orderId = res.data!.order_id!;
-    expect((await publicOrderView(h.ctx, orderId))!.status).toBe("pending");
+    expect((await reconciledOrderView(h.ctx, orderId))!.status).toBe("pending");
     emu.markPaid(orderId);
     h.ctx.clock.advance(RECONCILE_INTERVAL_MS);
-    expect((await publicOrderView(h.ctx, orderId))!.status).toBe("paid");
+    expect((await reconciledOrderView(h.ctx, orderId))!.status).toBe("paid");
     expect(emu.checks.every((c) => c.signatureValid)).toBe(true);
     expect(emu.checks).toHaveLength(2);
     const [ack] = await emu.pay(orderId);

@@ -5,6 +5,7 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from "kysely";
 import pg from "pg";
 import { migrations, type Dialect } from "./migrations";
+import { openNotifyChannel, type NotifyChannel } from "./pg-notify";
 import type { Database } from "./schema";
 
 export type Db = Kysely<Database>;
@@ -13,6 +14,11 @@ export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: opens this database's event channel (LISTEN/NOTIFY, named after the schema) on a dedicated
+   * connection. SQLite has none: its events stay in the one process that writes.
+   */
+  openEventChannel?(onMessage: (payload: string) => void, onError: (err: Error) => void): Promise<NotifyChannel>;
 }
 
 // PostgreSQL returns bigint (int8) and numeric as strings; every bigint Paydesk stores (fen, milliseconds) is far
@@ -38,6 +44,7 @@ export interface OpenOptions {
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
   let db: Db;
   let dialect: Dialect;
+  let openEventChannel: DatabaseHandle["openEventChannel"];
   if (url.startsWith("file:")) {
     const file = url.slice("file:".length);
     if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -68,9 +75,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     pools.set(db, pool);
     dialect = "postgres";
+    const schema = options.pgSchema ?? "public";
+    openEventChannel = (onMessage, onError) => openNotifyChannel(url, schema, onMessage, onError);
   }
   await migrate(db, dialect, options.pgSchema);
-  return { db, dialect, close: () => db.destroy() };
+  return { db, dialect, close: () => db.destroy(), ...(openEventChannel ? { openEventChannel } : {}) };
 }
 
 async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): Promise<void> {

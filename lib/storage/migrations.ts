@@ -145,6 +145,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("orders").dropColumn("reconcile_asked_at").execute();
       },
     },
+    "004_events_updated_at_indexes": {
+      // The events' safety net asks "what changed since t?" every few seconds on every instance (lib/events).
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex("orders_updated_at").on("orders").column("updated_at").execute();
+        await db.schema.createIndex("notifications_updated_at").on("notifications").column("updated_at").execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex("notifications_updated_at").ifExists().execute();
+        await db.schema.dropIndex("orders_updated_at").ifExists().execute();
+      },
+    },
     "005_hardening": {
       // Per-day order counters make the daily order limit one atomic upsert (count-then-insert let concurrent creates
       // exceed it); rate_limits is rate-limiter-flexible's PostgreSQL table (counters shared by all instances).

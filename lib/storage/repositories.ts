@@ -4,6 +4,7 @@ import * as dailyCounts from "./daily-counts-repo";
 import * as consoleAudit from "./console-audit-repo";
 import * as consoleQueries from "./console-repo";
 import * as demoReceipts from "./demo-receipts-repo";
+import * as events from "./events-repo";
 import * as notifications from "./notifications-repo";
 import * as orders from "./orders-repo";
 import * as payments from "./payments-repo";
@@ -33,6 +34,7 @@ export type NotificationsRepository = BoundModule<typeof notifications>;
 export type QrCacheRepository = BoundModule<typeof qrCache>;
 export type AmountReservationsRepository = BoundModule<typeof amounts>;
 export type ChannelMonitorsRepository = BoundModule<typeof monitors>;
+export type EventsRepository = BoundModule<typeof events>;
 export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
 export type HealthRepository = BoundModule<typeof health>;
 export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
@@ -51,6 +53,8 @@ export interface Repositories {
   /** Monitor apps' heartbeats per channel. */
   monitors: ChannelMonitorsRepository;
   demoReceipts: DemoReceiptsRepository;
+  /** What the events need of storage: expiry announced per order, the safety net's "changed since", due deliveries. */
+  events: EventsRepository;
   health: HealthRepository;
   /** The daily order limit's per-day counters (atomic reservation). */
   dailyCounts: DailyCountsRepository;
@@ -71,6 +75,7 @@ export function createRepositories(db: Db): Repositories {
     amounts: bind(db, amounts),
     monitors: bind(db, monitors),
     demoReceipts: bind(db, demoReceipts),
+    events: bind(db, events),
     health: bind(db, health),
     dailyCounts: bind(db, dailyCounts),
     rateLimits: bind(db, rateLimits),

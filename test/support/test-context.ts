@@ -7,6 +7,7 @@ import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config"
 import type { AppContext } from "@/lib/context";
 import { providerDeps, providerFor } from "@/lib/providers/registry";
 import type { ProviderDeps } from "@/lib/providers/types";
+import { LocalEventBus } from "@/lib/events/event-bus";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import {
   storageAccess,
@@ -52,12 +53,17 @@ export async function openTestDatabase(dialect: TestDialect): Promise<DatabaseHa
     ...handle,
     async close() {
       await handle.close();
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      await dropTestSchema(schema);
     },
   };
+}
+
+/** Drops a throwaway PostgreSQL schema (for tests that open several handles on one schema, like two instances). */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
 }
 
 /** The test merchant: appkey `k1`, secret `s1secret`, sandbox channel. */
@@ -133,6 +139,8 @@ export function testContext(
         providerDeps(storage.repos, (...args) => fetch(...args)),
       ),
     log: pino({ level: "silent" }),
+    // In-process events; a test of instances on PostgreSQL passes a bus from createEventBus.
+    events: new LocalEventBus(),
     clock,
     ...overrides,
   };

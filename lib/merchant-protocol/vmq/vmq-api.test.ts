@@ -254,9 +254,14 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
       code: -1,
       msg: "签名校验不通过",
     });
+    const heard: string[] = [];
+    const unsubscribe = ctx.events.subscribe((e) => heard.push(`${e.type}:${e.orderId}`));
     expect((await api("vshop", "closeOrder", { orderId, sign: md5(orderId + SHOP_KEY) })).body).toMatchObject({
       code: 1,
     });
+    unsubscribe();
+    // The payer's held poll and cached view hear of it at once.
+    expect(heard).toEqual([`order.closed:${orderId}`]);
     expect((await api("vshop", "getOrder", { orderId })).body).toMatchObject({ data: { state: -1 } });
     expect((await api("vshop", "checkOrder", { orderId })).body).toMatchObject({ code: -1, msg: "订单已关闭" });
     const next = await api("vshop", "createOrder", signedCreate({ price: "15.00" }));

@@ -90,6 +90,7 @@ export async function closeVmqOrder(ctx: AppContext, appkey: string, params: Rec
   ) {
     throw new VmqError("订单状态不允许关闭");
   }
+  await ctx.events.publish({ type: "order.closed", orderId: order.id });
   return null;
 }
 

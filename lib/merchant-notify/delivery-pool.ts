@@ -1,0 +1,119 @@
+import "server-only";
+import type { Repositories } from "@/lib/storage/repositories";
+import { deliver, leaseMs, type DispatcherOptions } from "./dispatcher";
+
+export interface PoolLimits {
+  /** Deliveries in flight at once in this process. */
+  maxInFlight: number;
+  /**
+   * Deliveries in flight at once to one shop (one notify URL): a shop that hangs holds at most this many slots, and
+   * every other shop keeps the rest.
+   */
+  perShop: number;
+}
+
+export const DEFAULT_POOL_LIMITS: PoolLimits = { maxInFlight: 64, perShop: 8 };
+
+/**
+ * The dispatcher: a bounded pool of deliveries, kicked by events (a payment committed, a resend, an attempt finished)
+ * and by a safety-net timer. Each kick claims what is due, as many as there are free slots, by the same conditional
+ * UPDATE as before (two instances never send the same attempt), and starts each delivery without waiting for the
+ * others: a slow shop delays nobody but itself.
+ */
+export class DeliveryPool {
+  private readonly inFlightByUrl = new Map<string, number>();
+  private inFlight = 0;
+  private filling = false;
+  private again = false;
+  private stopped = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly repos: Pick<Repositories, "events" | "notifications">,
+    private readonly opts: DispatcherOptions,
+    private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS,
+  ) {}
+
+  /** Something may be due: fill the free slots (coalesced: kicks during a pass cause one more pass). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.filling) {
+      this.again = true;
+      return;
+    }
+    this.filling = true;
+    void this.fill().finally(() => {
+      this.filling = false;
+    });
+  }
+
+  /** Deliveries in flight now. */
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  /** Stops claiming and waits for the deliveries in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.running);
+  }
+
+  /** Waits until nothing is in flight and no pass is running (tests). */
+  async idle(): Promise<void> {
+    while (this.filling || this.running.size > 0) {
+      await Promise.race([...this.running, new Promise((r) => setTimeout(r, 5))]);
+    }
+  }
+
+  private async fill(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.stopped && (await this.pass()) > 0);
+      } catch (err) {
+        this.opts.log.error({ err }, "dispatcher pass failed");
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** One claim pass; returns how many deliveries it started. */
+  private async pass(): Promise<number> {
+    const free = this.limits.maxInFlight - this.inFlight;
+    if (free <= 0) return 0;
+    const now = this.opts.now();
+    const full = [...this.inFlightByUrl].filter(([, n]) => n >= this.limits.perShop).map(([url]) => url);
+    const due = await this.repos.events.dueDeliveries(now, Math.min(free * 2, 200), full);
+    let started = 0;
+    for (const d of due) {
+      if (this.stopped || this.inFlight >= this.limits.maxInFlight) break;
+      if ((this.inFlightByUrl.get(d.url) ?? 0) >= this.limits.perShop) continue;
+      const row = await this.repos.notifications.claimNotification(
+        d.id,
+        this.opts.owner,
+        now,
+        leaseMs(this.opts.timeoutMs),
+      );
+      if (!row) continue;
+      started++;
+      this.start(d.url, () => deliver(this.repos.notifications, row, this.opts));
+    }
+    return started;
+  }
+
+  private start(url: string, run: () => Promise<void>): void {
+    this.inFlight++;
+    this.inFlightByUrl.set(url, (this.inFlightByUrl.get(url) ?? 0) + 1);
+    const p: Promise<void> = run()
+      .catch((err: unknown) => this.opts.log.error({ err, url }, "delivery failed"))
+      .finally(() => {
+        this.inFlight--;
+        const left = (this.inFlightByUrl.get(url) ?? 1) - 1;
+        if (left > 0) this.inFlightByUrl.set(url, left);
+        else this.inFlightByUrl.delete(url);
+        this.running.delete(p);
+        // A slot is free: whatever is due (a retry, this shop's next one) may go now.
+        this.kick();
+      });
+    this.running.add(p);
+  }
+}

@@ -1,0 +1,73 @@
+import "server-only";
+import type { Db } from "./database";
+
+/**
+ * Pending orders past their expiry become expired; returns their ids (each one is an `order.expired` event). A
+ * select then a guarded update, so an order paid in between keeps its payment and is not reported.
+ */
+export async function expireDueOrders(db: Db, now: number, limit = 1000): Promise<string[]> {
+  const due = await db
+    .selectFrom("orders")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("expires_at", "<=", now)
+    .limit(limit)
+    .execute();
+  if (due.length === 0) return [];
+  const rows = await db
+    .updateTable("orders")
+    .set({ status: "expired", updated_at: now })
+    .where(
+      "id",
+      "in",
+      due.map((r) => r.id),
+    )
+    .where("status", "=", "pending")
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** `creating` claims older than `staleBefore` belong to a process that died mid-create. */
+export async function dropStaleCreating(db: Db, staleBefore: number): Promise<void> {
+  await db.deleteFrom("orders").where("status", "=", "creating").where("created_at", "<", staleBefore).execute();
+}
+
+/**
+ * Ids of orders whose row or notification changed at or after `since`: the events' safety net re-reads these, so a
+ * lost event (an instance killed between commit and publish, a dropped LISTEN connection) costs seconds.
+ */
+export async function orderIdsChangedSince(db: Db, since: number, limit = 5000): Promise<string[]> {
+  const [orders, notifications] = await Promise.all([
+    db.selectFrom("orders").select("id").where("updated_at", ">=", since).limit(limit).execute(),
+    db.selectFrom("notifications").select("order_id").where("updated_at", ">=", since).limit(limit).execute(),
+  ]);
+  return [...new Set([...orders.map((r) => r.id), ...notifications.map((r) => r.order_id)])];
+}
+
+/** A due, unleased delivery: its id and the shop URL it goes to (the pool's per-shop limit counts by URL). */
+export interface DueDelivery {
+  id: number;
+  url: string;
+}
+
+/**
+ * Due deliveries, oldest first, skipping the URLs whose slots are all busy, so a shop with many due (or hanging)
+ * deliveries cannot fill the page and starve the others.
+ */
+export async function dueDeliveries(
+  db: Db,
+  now: number,
+  limit: number,
+  skipUrls: readonly string[],
+): Promise<DueDelivery[]> {
+  let q = db
+    .selectFrom("notifications")
+    .select(["id", "url"])
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", now)
+    .where("lease_until", "<", now);
+  if (skipUrls.length > 0) q = q.where("url", "not in", [...skipUrls]);
+  const rows = await q.orderBy("next_attempt_at").limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), url: r.url }));
+}

@@ -1,0 +1,169 @@
+/**
+ * The benchmark's world: a fast shop and a hanging shop (node:http in this process) and a Paydesk `next start` of
+ * the last build, against a temp SQLite database, on ports of the 4100–4199 range.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { createSign, md5 } from "@/lib/merchant-protocol/sign";
+import { request, sleep } from "./load";
+
+export const PAYDESK_PORT = 4101;
+export const FAST_SHOP_PORT = 4110;
+export const HANG_SHOP_PORT = 4111;
+export const BASE = `http://127.0.0.1:${PAYDESK_PORT}`;
+
+export const FAST = { appkey: "fast", appsecret: "fast-secret-bench" } as const;
+export const HANG = { appkey: "hang", appsecret: "hang-secret-bench" } as const;
+
+/** When each order's notification and its payer's return reached the fast shop (ms, Date.now()). */
+export class FastShop {
+  readonly notified = new Map<string, number[]>();
+  readonly returned = new Map<string, number>();
+  private readonly listeners = new Set<(kind: "notify" | "return", orderId: string, at: number) => void>();
+  private server?: http.Server;
+
+  on(listener: (kind: "notify" | "return", orderId: string, at: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const at = Date.now();
+      if (req.method === "POST") {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          const orderId = new URLSearchParams(Buffer.concat(chunks).toString()).get("order_id") ?? "";
+          const list = this.notified.get(orderId) ?? [];
+          list.push(at);
+          this.notified.set(orderId, list);
+          res.end("success");
+          for (const l of this.listeners) l("notify", orderId, at);
+        });
+        return;
+      }
+      const orderId = new URL(req.url ?? "/", "http://x").searchParams.get("order_id") ?? "";
+      if (!this.returned.has(orderId)) this.returned.set(orderId, at);
+      res.setHeader("content-type", "text/html; charset=utf-8");
+      res.end("<!doctype html><title>shop</title><p>thanks</p>");
+      for (const l of this.listeners) l("return", orderId, at);
+    });
+    await new Promise<void>((r) => this.server!.listen(FAST_SHOP_PORT, "127.0.0.1", r));
+  }
+
+  stop(): void {
+    this.server?.closeAllConnections();
+    this.server?.close();
+  }
+}
+
+/** A shop whose notify URL accepts the connection and never answers. */
+export async function startHangingShop(): Promise<http.Server> {
+  const server = http.createServer(() => undefined);
+  await new Promise<void>((r) => server.listen(HANG_SHOP_PORT, "127.0.0.1", r));
+  return server;
+}
+
+function configFile(dir: string): string {
+  const shop = `http://127.0.0.1:${FAST_SHOP_PORT}`;
+  const merchant = (m: { appkey: string; appsecret: string }, notify: string) => ({
+    ...m,
+    name: m.appkey,
+    notify_url: notify,
+    return_url: `${shop}/return`,
+    order_ttl_seconds: 7200,
+    channels: ["sandbox"],
+  });
+  const file = path.join(dir, "paydesk.bench.json");
+  const config = {
+    merchants: [merchant(FAST, `${shop}/notify`), merchant(HANG, `http://127.0.0.1:${HANG_SHOP_PORT}/notify`)],
+    channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
+  };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+export interface Paydesk {
+  child: ChildProcess;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** `next start` of this worktree's build, its fd limit raised to the hard limit (10,000 held polls need 10,000 fds). */
+export async function startPaydesk(nodeArgs = ""): Promise<Paydesk> {
+  if (!fs.existsSync(".next/BUILD_ID"))
+    throw new Error("no build: run `flock /tmp/paydesk-e2e.lock npx next build` first");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-bench-"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(PAYDESK_PORT),
+    PAYDESK_BASE_URL: BASE,
+    PAYDESK_DATABASE_URL: `file:${path.join(dir, "paydesk.db")}`,
+    PAYDESK_CONFIG: configFile(dir),
+    PAYDESK_LOG_LEVEL: "error",
+    PAYDESK_NOTIFY_TIMEOUT_MS: "30000",
+  };
+  const cmd = `ulimit -n "$(ulimit -Hn)" && exec node ${nodeArgs} node_modules/next/dist/bin/next start -p ${PAYDESK_PORT} -H 127.0.0.1`;
+  const child = spawn("bash", ["-c", cmd], { env, stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; i < 200; i++) {
+    await sleep(150);
+    try {
+      if ((await request(`${BASE}/api/health`)).status === 200) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) throw new Error("paydesk exited at start");
+  }
+  return {
+    child,
+    dir,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+export interface Created {
+  orderId: string;
+  amountFen: number;
+}
+
+/** POST /api/cloudpay/create, signed as a shop would. */
+export async function createOrder(m: { appkey: string; appsecret: string }, outOrderId: string): Promise<Created> {
+  const p = { appkey: m.appkey, price: "1.00", type: "alipay", out_order_id: outOrderId, custom: "" };
+  const reply = await request(`${BASE}/api/cloudpay/create`, { form: { ...p, sign: createSign(p, m.appsecret) } });
+  const body = JSON.parse(reply.body) as { code: number; msg: string; data?: { order_id: string; pay_amount: string } };
+  if (body.code !== 100 || !body.data) throw new Error(`create failed: ${body.msg}`);
+  return { orderId: body.data.order_id, amountFen: Math.round(Number(body.data.pay_amount) * 100) };
+}
+
+/** The sandbox provider's notify for a created order (what a real provider's callback does). */
+export async function notifyPaid(o: Created, tradeNo = `BT-${o.orderId}`): Promise<void> {
+  const f = { order_id: o.orderId, amount: String(o.amountFen), trade_no: tradeNo };
+  const reply = await request(`${BASE}/api/notify/sandbox`, {
+    form: { ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") },
+  });
+  if (reply.body.trim() !== "success") throw new Error(`notify refused: ${reply.body.slice(0, 100)}`);
+}
+
+/** The public status query; with `status`/`wait` a held poll. */
+export async function nosign(
+  orderId: string,
+  hold?: { status: string; wait: number },
+  signal?: AbortSignal,
+): Promise<{ status: string; return_url?: string }> {
+  const q = new URLSearchParams({
+    order_id: orderId,
+    sign: "nosign",
+    ...(hold ? { status: hold.status, wait: String(hold.wait) } : {}),
+  });
+  const reply = await request(`${BASE}/api/cloudpay/query?${q}`, { signal });
+  const body = JSON.parse(reply.body) as { code: number; data?: { status: string; return_url?: string } };
+  if (body.code !== 100 || !body.data) throw new Error("query failed");
+  return body.data;
+}
