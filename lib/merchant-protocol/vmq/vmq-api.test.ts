@@ -147,7 +147,8 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
   });
 
   it("refuses control characters (NUL above all) in payId and param, creating nothing", async () => {
-    for (const bad of [{ payId: "P\u0000X" }, { param: "u=1\u0007" }]) {
+    const bads: Record<string, string>[] = [{ payId: "P\u0000X" }, { param: "u=1\u0007" }];
+    for (const bad of bads) {
       const r = await api("vshop", "createOrder", signedCreate({ price: "4.00", ...bad }));
       expect(r.body).toMatchObject({ code: -1 });
     }
