@@ -15,8 +15,8 @@ export const FAST_SHOP_PORT = 4110;
 export const HANG_SHOP_PORT = 4111;
 export const BASE = `http://127.0.0.1:${PAYDESK_PORT}`;
 
-export const FAST = { appkey: "fast", appsecret: "fast-secret-bench" } as const;
-export const HANG = { appkey: "hang", appsecret: "hang-secret-bench" } as const;
+export const FAST = { appkey: "fast", appsecret: "fast-secret-bench-at-least-32-characters" } as const;
+export const HANG = { appkey: "hang", appsecret: "hang-secret-bench-at-least-32-characters" } as const;
 
 /** When each order's notification and its payer's return reached the fast shop (ms, Date.now()). */
 export class FastShop {
@@ -81,7 +81,7 @@ function configFile(dir: string): string {
   const file = path.join(dir, "paydesk.bench.json");
   const config = {
     merchants: [merchant(FAST, `${shop}/notify`), merchant(HANG, `http://127.0.0.1:${HANG_SHOP_PORT}/notify`)],
-    channels: [{ id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
+    channels: [{ id: "sandbox", provider: "sandbox", key: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
   };
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
