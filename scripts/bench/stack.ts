@@ -82,6 +82,8 @@ function configFile(dir: string): string {
   const config = {
     merchants: [merchant(FAST, `${shop}/notify`), merchant(HANG, `http://127.0.0.1:${HANG_SHOP_PORT}/notify`)],
     channels: [{ id: "sandbox", provider: "sandbox", key: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
+    // Every simulated payer comes from 127.0.0.1: the per-IP payer limit would measure the limiter, not the path.
+    limits: { payer_per_ip_per_minute: 1_000_000 },
   };
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
