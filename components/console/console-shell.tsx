@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
-import type { Locale } from "@/lib/i18n/locale";
+import type { SignedInPage } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
 import { CsrfField } from "./csrf-field";
 
@@ -16,15 +16,14 @@ const NAV: { key: ConsoleSection; href: string; label: (m: ConsoleMessages) => s
 
 /** The signed-in console's frame: title, navigation, who is signed in, language switch and logout. */
 export function ConsoleShell(props: {
-  m: ConsoleMessages;
-  locale: Locale;
-  user: string;
-  csrf: string;
+  /** The signed-in page (requireConsoleUser): language, messages, who is signed in and the CSRF token. */
+  page: Pick<SignedInPage, "m" | "locale" | "session">;
   section: ConsoleSection;
   selfPath: string;
   children: ReactNode;
 }) {
-  const { m, locale } = props;
+  const { m, locale } = props.page;
+  const { user, csrf } = props.page.session;
   const other = locale === "en" ? "zh-CN" : "en";
   return (
     <div lang={locale} className="min-h-screen">
@@ -46,7 +45,7 @@ export function ConsoleShell(props: {
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-4 text-sm text-gray-600">
-            <span data-testid="signed-in-as">{fmt(m.signedInAs, { user: props.user })}</span>
+            <span data-testid="signed-in-as">{fmt(m.signedInAs, { user })}</span>
             <a
               href={`/console/lang?to=${other}&back=${encodeURIComponent(props.selfPath)}`}
               lang={other}
@@ -55,7 +54,7 @@ export function ConsoleShell(props: {
               {m.switchLanguage}
             </a>
             <form method="post" action="/console/auth/logout">
-              <CsrfField token={props.csrf} />
+              <CsrfField token={csrf} />
               <button
                 type="submit"
                 className="rounded-md border border-gray-300 px-3 py-1 text-gray-700 hover:bg-gray-50"

@@ -89,10 +89,11 @@ function Totals({ o, m }: { o: Overview; m: ConsoleMessages }) {
 
 /** Overview: paid today and over 14 days per merchant and channel, failing notifications, payments for review. */
 export default async function OverviewPage() {
-  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const signedIn = await requireConsoleUser();
+  const { ctx, scope, m } = signedIn;
   const o = await loadOverview(ctx, scope);
   return (
-    <ConsoleShell m={m} locale={locale} user={session.user} csrf={session.csrf} section="overview" selfPath="/console">
+    <ConsoleShell page={signedIn} section="overview" selfPath="/console">
       <h1 className="text-xl font-semibold text-gray-900">{m.navOverview}</h1>
       <Totals o={o} m={m} />
       <SeriesTable id="by-merchant" title={m.byMerchant} rows={o.byMerchant} days={o.days} m={m} />

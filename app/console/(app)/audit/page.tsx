@@ -18,7 +18,8 @@ const ACTIONS: Record<string, (m: ConsoleMessages) => string> = {
 
 /** Every operator action the signed-in user may see (their merchants', and their own logins). */
 export default async function AuditPage({ searchParams }: { searchParams: Search }) {
-  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const signedIn = await requireConsoleUser();
+  const { ctx, scope, m } = signedIn;
   const raw = Number((await searchParams).page ?? 1);
   const page = Number.isSafeInteger(raw) && raw >= 1 ? raw : 1;
   const { rows, total } = await ctx.repos.consoleAudit.listAuditEntries(
@@ -28,14 +29,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
-    <ConsoleShell
-      m={m}
-      locale={locale}
-      user={session.user}
-      csrf={session.csrf}
-      section="audit"
-      selfPath="/console/audit"
-    >
+    <ConsoleShell page={signedIn} section="audit" selfPath="/console/audit">
       <h1 className="text-xl font-semibold text-gray-900">{m.auditTitle}</h1>
       <Card title={fmt(m.resultCount, { total, page, pages })} id="audit">
         {rows.length === 0 ? (

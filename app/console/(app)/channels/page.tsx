@@ -32,17 +32,11 @@ function monitor(c: ChannelHealth, m: ConsoleMessages): string {
 
 /** Channels, read-only: provider, wallets, rules, today's activity, last payment, breaker, monitor liveness. */
 export default async function ChannelsPage() {
-  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const signedIn = await requireConsoleUser();
+  const { ctx, scope, m } = signedIn;
   const channels = await loadChannelHealth(ctx, scope);
   return (
-    <ConsoleShell
-      m={m}
-      locale={locale}
-      user={session.user}
-      csrf={session.csrf}
-      section="channels"
-      selfPath="/console/channels"
-    >
+    <ConsoleShell page={signedIn} section="channels" selfPath="/console/channels">
       <h1 className="text-xl font-semibold text-gray-900">{m.channelsTitle}</h1>
       <p className="text-sm text-gray-700">{m.channelsIntro}</p>
       <Card title={m.channelsTitle} id="channels">

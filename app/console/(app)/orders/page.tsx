@@ -13,20 +13,14 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 /** Orders search: our id, the shop's id, status, type, merchant, channel, date range; 25 per page. */
 export default async function OrdersPage({ searchParams }: { searchParams: Search }) {
-  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const signedIn = await requireConsoleUser();
+  const { ctx, scope, m } = signedIn;
   const p = parseOrderSearch(await searchParams);
   const result = await findConsoleOrders(ctx, scope, p);
   const now = ctx.now();
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
-    <ConsoleShell
-      m={m}
-      locale={locale}
-      user={session.user}
-      csrf={session.csrf}
-      section="orders"
-      selfPath={searchHref(p, result.page)}
-    >
+    <ConsoleShell page={signedIn} section="orders" selfPath={searchHref(p, result.page)}>
       <h1 className="text-xl font-semibold text-gray-900">{m.navOrders}</h1>
       <Card title={m.searchOrders} id="search">
         <OrderSearchForm m={m} p={p} merchants={scope.merchants} channels={scope.channels.map((c) => c.id)} />

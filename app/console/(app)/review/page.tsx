@@ -37,21 +37,15 @@ function PaymentActionForm(props: {
 
 /** Payments kept for review: each can be credited to an order or dismissed, both with a reason (audit-logged). */
 export default async function ReviewPage({ searchParams }: { searchParams: Search }) {
-  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const signedIn = await requireConsoleUser();
+  const { ctx, scope, m, session } = signedIn;
   const q = await searchParams;
   const payments = await ctx.repos.payments.listReviewPaymentsInScope(
     { appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) },
     100,
   );
   return (
-    <ConsoleShell
-      m={m}
-      locale={locale}
-      user={session.user}
-      csrf={session.csrf}
-      section="review"
-      selfPath="/console/review"
-    >
+    <ConsoleShell page={signedIn} section="review" selfPath="/console/review">
       <h1 className="text-xl font-semibold text-gray-900">{m.reviewTitle}</h1>
       <p className="text-sm text-gray-700">{m.reviewIntro}</p>
       <Flash

@@ -15,7 +15,8 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 /** One order: its facts, the merchant notification's state with a resend button, and the full timeline. */
 export default async function OrderPage({ params, searchParams }: { params: Params; searchParams: Search }) {
-  const { ctx, scope, session, m, locale } = await requireConsoleUser();
+  const signedIn = await requireConsoleUser();
+  const { ctx, scope, m, session } = signedIn;
   const { id } = await params;
   const q = await searchParams;
   const result = await loadOrderTimeline(ctx, scope, id);
@@ -33,14 +34,7 @@ export default async function OrderPage({ params, searchParams }: { params: Para
     [m.customLabel, order.custom || m.notApplicable],
   ];
   return (
-    <ConsoleShell
-      m={m}
-      locale={locale}
-      user={session.user}
-      csrf={session.csrf}
-      section="orders"
-      selfPath={`/console/orders/${order.id}`}
-    >
+    <ConsoleShell page={signedIn} section="orders" selfPath={`/console/orders/${order.id}`}>
       <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold text-gray-900">
         <span className="break-all">{fmt(m.orderTitle, { id: order.id })}</span>
         {status ? <StatusBadge status={status} m={m} /> : null}
