@@ -1,9 +1,7 @@
-import pino from "pino";
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { createOrder } from "@/lib/orders/create-order";
 import type { DatabaseHandle } from "@/lib/storage/database";
@@ -91,14 +89,7 @@ describeOnDatabases("console actions", (dialect) => {
       .where("trade_no", "=", tradeNo)
       .executeTakeFirstOrThrow();
   }
-  const dispatch = () =>
-    dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+  const dispatch = () => dispatchOnce(ctx);
   const audit = (orderId: string) =>
     db.db.selectFrom("console_audit").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
 

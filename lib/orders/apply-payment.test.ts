@@ -1,12 +1,10 @@
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import { describe, expect, it } from "vitest";
 import { md5 } from "@/lib/merchant-protocol/sign";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { usePaydeskServer } from "@/test/support/paydesk-server";
 import { testConfigFile } from "@/test/support/test-context";
-import pino from "pino";
 
 describe("payment loop over HTTP (sandbox)", () => {
   const shop = new FakeShop();
@@ -36,13 +34,7 @@ describe("payment loop over HTTP (sandbox)", () => {
     const ack = await fetch(`${paydesk.url}/api/notify/sandbox`, { method: "POST", body: form });
     expect(await ack.text()).toBe("success");
 
-    const delivered = await dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+    const delivered = await dispatchOnce(ctx);
     expect(delivered).toBe(1);
     const got = shop.verifiedFor(created.data.order_id);
     expect(got).toHaveLength(1);

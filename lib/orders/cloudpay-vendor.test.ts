@@ -1,8 +1,6 @@
-import pino from "pino";
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import { describe, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
@@ -41,13 +39,7 @@ describe("云端 vendor client details", () => {
       method: "POST",
       body: new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }),
     });
-    await dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+    await dispatchOnce(ctx);
     const [got] = shop.verifiedFor(data.order_id);
     expect(got!.fields.appkey).toBe(TEST_MERCHANT.appkey);
 

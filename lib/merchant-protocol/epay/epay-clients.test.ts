@@ -1,3 +1,4 @@
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import pino from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadCashierModel } from "@/lib/cashier/page-model";
@@ -91,13 +92,7 @@ describe("epay clients against Paydesk", () => {
       body: new URLSearchParams({ ...f, sign: md5(f.order_id + f.amount + f.trade_no + "sandbox") }),
     });
     expect(await ack.text()).toBe("success");
-    return dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+    return dispatchOnce(ctx);
   };
   const shopHitsFor = (tradeNo: string) => shop.hits.filter((h) => h.query.trade_no === tradeNo);
 

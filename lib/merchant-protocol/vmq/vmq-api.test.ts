@@ -1,9 +1,7 @@
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import { createHash } from "node:crypto";
-import pino from "pino";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import { serveFetch, type RunningServer } from "@/test/support/http-server";
@@ -124,14 +122,7 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
     const type = p.type ?? "1";
     return { ...p, payId, param, type, sign: md5(payId + param + type + p.price + SHOP_KEY) };
   };
-  const dispatch = () =>
-    dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+  const dispatch = () => dispatchOnce(ctx);
 
   it("createOrder answers vmqphp's shape, each order of one price with its own reallyPrice", async () => {
     const a = await api("vshop", "createOrder", signedCreate({ price: "10.00", param: "u=7" }));

@@ -1,4 +1,4 @@
-import pino from "pino";
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CreatePaymentInput, type NotifyRequest, UpstreamError } from "@/lib/providers/types";
 import { jsjChannelSchema } from "./config";
@@ -12,8 +12,6 @@ import {
 } from "@/test/support/test-context";
 import { jsjAddnum, jsjCallbackKey, jsjCodeWallet, jsjProvider, jsjRequestKey } from "./jsj-provider";
 import { type JsjEmulator, startJsjEmulator } from "@/test/support/emulators";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
@@ -187,14 +185,7 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     return order!.provider_order_id!;
   }
 
-  const dispatch = () =>
-    dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+  const dispatch = () => dispatchOnce(ctx);
 
   it("creates a WeChat code, gets paid by the callback, and notifies the shop exactly once", async () => {
     const created = await create("jsj-1");

@@ -1,11 +1,9 @@
-import pino from "pino";
+import { dispatchOnce } from "@/test/support/dispatch-once";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALIPAY_QR_TEMPLATE, sanwangChannelSchema } from "./config";
 import { alipayQrContent, isMonitorCode } from "./sanwang-codes";
 import { sanwangFailureAck, sanwangKeyMatches, sanwangSuccessAck } from "./sanwang-provider";
 import { type SanwangEmulator, startSanwangEmulator } from "@/test/support/emulators";
-import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
 import type { RunningServer } from "@/test/support/http-server";
@@ -111,14 +109,7 @@ describe("sanwang over HTTP: Paydesk ⇄ monitor emulator ⇄ shop", () => {
     return (await res.json()) as CreateAnswer;
   }
   const status = async (orderId: string) => (await ctx.repos.orders.findOrderById(orderId))?.status;
-  const dispatch = () =>
-    dispatchDue(ctx.repos.notifications, {
-      owner: "t",
-      now: ctx.now,
-      urlPolicy: (n) => notificationUrlPolicy(ctx, n),
-      timeoutMs: 2000,
-      log: pino({ level: "silent" }),
-    });
+  const dispatch = () => dispatchOnce(ctx);
 
   it.each([
     ["alipay", "12.30"],
