@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_HEADERS, COMMON_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Native and Node-only drivers stay outside the server bundle.
@@ -9,19 +10,14 @@ const nextConfig: NextConfig = {
   // Pages get their CSP (script nonce, per-merchant frame-ancestors on /pay/{id}) and HSTS from proxy.ts; these
   // are the headers that never vary.
   async headers() {
-    const common = [
-      { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-      { key: "X-Content-Type-Options", value: "nosniff" },
-      // The cashier needs none of these; a framed page must not be able to ask for them either.
-      { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
-    ];
+    const common = [...COMMON_HEADERS];
     return [
       { source: "/:path*", headers: common },
       // Only `/pay/{id}` may be framed, and only by its merchant's embed_origins (proxy.ts).
       { source: "/((?!pay/).*)", headers: [{ key: "X-Frame-Options", value: "DENY" }] },
       {
         source: "/api/:path*",
-        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
+        headers: API_HEADERS.filter((h) => h.key === "Content-Security-Policy"),
       },
     ];
   },

@@ -61,7 +61,7 @@ export default defineConfig({
     {
       // PAYDESK_CONFIG unset and no ./paydesk.config.json: the built-in demo merchant, exactly as on a fresh machine
       // (a set PAYDESK_CONFIG that cannot be read stops the start instead).
-      command: `rm -rf data/e2e-demo && npx next start -p ${DEMO_PORT}`,
+      command: `rm -rf data/e2e-demo && node scripts/server.mjs -p ${DEMO_PORT}`,
       url: `${DEMO_BASE}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -1,9 +1,9 @@
 /**
- * Event-path benchmark (prints figures; asserts nothing). Runs `next start` of the last build on port 4101 against a
+ * Event-path benchmark (prints figures; asserts nothing). Runs scripts/server.mjs (what `npm start` runs) on the last build on port 4101 against a
  * temp SQLite database, with a fast shop (4110) and a hanging shop (4111) in this process:
  *   flock /tmp/paydesk-e2e.lock npx next build && npm run bench:events
  * (`npm run bench:events` raises the file-descriptor limit to the hard limit first: 10,000 held polls are 10,000
- * sockets on each side.) Options: BENCH_HELD=10000 BENCH_BURST=1000 BENCH_BROWSER=30 BENCH_N=2000, and
+ * sockets on each side.) Options: BENCH_HELD=10000 BENCH_BURST=1000 BENCH_BROWSER=30 BENCH_N=2000 BENCH_BACKLOG=2000, and
  * BENCH_ONLY=throughput,latency,hanging,browser,held to run some sections.
  */
 import os from "node:os";
@@ -28,6 +28,7 @@ const HELD = Number(process.env.BENCH_HELD ?? 10_000);
 const BURST = Number(process.env.BENCH_BURST ?? 1000);
 const BROWSER = Number(process.env.BENCH_BROWSER ?? 30);
 const SEQ = 200;
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 2000);
 /** Sections to run (default all): throughput,latency,hanging,browser,held. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? "throughput,latency,hanging,browser,held").split(","));
 const run = `${Date.now()}`;
@@ -69,6 +70,24 @@ async function throughput(shop: FastShop): Promise<void> {
   console.log(
     `  notifications to the fast shop: ${times.filter((t) => t.length > 0).length} of ${N} delivered, ${once} exactly once, ` +
       `${(N / ((last - firstNotify) / 1000)).toFixed(0)}/s from the first payment to the last delivery`,
+  );
+  // The pool's own rate: a backlog of BACKLOG payments builds up while the shop holds its answers, then drains.
+  const backlog: Created[] = [];
+  await closedLoop(BACKLOG, 50, async (i) => {
+    backlog[i] = await createOrder(FAST, `d-${run}-${i}`);
+  });
+  shop.hold();
+  await closedLoop(BACKLOG, 50, async (i) => notifyPaid(backlog[i]!));
+  await sleep(1000);
+  const released = Date.now();
+  shop.release();
+  const drainDeadline = Date.now() + 120_000;
+  while (Date.now() < drainDeadline && backlog.some((o) => !shop.notified.has(o.orderId))) await sleep(20);
+  const drained = backlog.map((o) => shop.notified.get(o.orderId) ?? []);
+  const drainLast = Math.max(...drained.map((t) => t[0] ?? 0));
+  console.log(
+    `  a backlog of ${BACKLOG} due (shop held its answers, then released): ${drained.filter((t) => t.length === 1).length} exactly once, ` +
+      `drained at ${(BACKLOG / ((drainLast - released) / 1000)).toFixed(0)}/s`,
   );
   const pending: Created[] = [];
   await closedLoop(200, 20, async (i) => {
@@ -123,7 +142,7 @@ async function hangingShop(shop: FastShop): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(
-    `Paydesk event-path benchmark: Node ${process.version}, ${os.cpus().length} CPUs, next start on ${BASE}, SQLite`,
+    `Paydesk event-path benchmark: Node ${process.version}, ${os.cpus().length} CPUs, scripts/server.mjs on ${BASE}, SQLite`,
   );
   const shop = new FastShop();
   await shop.start();

@@ -2,7 +2,8 @@
 /**
  * `npm start`: serve the production build, building it first only when there is none or a source is newer than it.
  * A plain restart therefore serves within seconds instead of rebuilding the artifact it is about to serve (the old
- * `prestart: next build`). Arguments are passed on to `next start` (e.g. `npm start -- -p 4000`).
+ * `prestart: next build`). It then runs scripts/server.mjs (Next.js behind Paydesk's fast lane, one process); arguments
+ * are passed on to it (e.g. `npm start -- -p 4000`).
  * `PAYDESK_FORCE_BUILD=1` rebuilds anyway (a deploy script that wants to be sure).
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -20,6 +21,7 @@ if (reason) {
 } else {
   console.log("paydesk: build is up to date, starting");
 }
-const server = spawn(process.execPath, [nextBin, "start", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+const serverScript = path.join(root, "scripts", "server.mjs");
+const server = spawn(process.execPath, [serverScript, ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,7 +1,7 @@
 /**
  * The server side of the browser tests: starts a protocol emulator per real provider used by the per-wallet specs,
- * writes the e2e configuration (e2e/paydesk.e2e.json plus channels pointing at the emulators), runs `next start` on
- * it, and offers a small control endpoint so a spec can make an emulator "pay":
+ * writes the e2e configuration (e2e/paydesk.e2e.json plus channels pointing at the emulators), runs Paydesk
+ * (scripts/server.mjs, what `npm start` runs) on it, and offers a small control endpoint so a spec can make an emulator "pay":
  *   POST http://127.0.0.1:3299/pay  {"wallet": "alipay" | "wxpay" | "qqpay", "order_id": "…", "qr": "…"}
  * Started by playwright.config.ts as its web server; stops everything on SIGTERM/SIGINT.
  */
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => control.listen(CONTROL_PORT, "127.0.0.1", resolve));
 
-  const next = spawn("npx", ["next", "start", "-p", String(port)], {
+  const next = spawn(process.execPath, ["scripts/server.mjs", "-p", String(port)], {
     stdio: "inherit",
     env: { ...process.env, PAYDESK_CONFIG: configPath },
   });
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     ]).finally(() => process.exit(0));
   };
   next.on("exit", (code) => {
-    console.error(`next start exited (${code})`);
+    console.error(`paydesk server exited (${code})`);
     process.exit(code ?? 1);
   });
   process.on("SIGTERM", stop);

@@ -38,3 +38,17 @@ export function pageCsp(p: PagePolicy): string {
 export function hstsFor(baseUrl: string): string | null {
   return baseUrl.startsWith("https:") ? "max-age=31536000; includeSubDomains" : null;
 }
+
+/** The headers every response carries (next.config.ts for Next's routes, lib/http/fast-lane.ts for its own). */
+export const COMMON_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  // The cashier needs none of these; a framed page must not be able to ask for them either.
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+];
+
+/** What an API answer adds: it is never framed and loads nothing. */
+export const API_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+];

@@ -71,6 +71,42 @@ describe("delivery pool", () => {
     await db.db.updateTable("notifications").set({ status: "failed" }).where("url", "=", hanging.notifyUrl).execute();
   });
 
+  it("counts a shop by its origin: 60 hanging GET notifications, each with its own query string, take only its slots", async () => {
+    const hangingGet = new FakeShop();
+    hangingGet.behaviour = "hang";
+    await hangingGet.start();
+    try {
+      const pool = new DeliveryPool(createRepositories(db.db), opts({ owner: "origin" }), {
+        maxInFlight: 16,
+        perShop: 4,
+      });
+      pools.push(pool);
+      // As epay and V免签 store them: the signed fields in each URL.
+      for (let i = 0; i < 60; i++) await queue(`${hangingGet.notifyUrl}?out_trade_no=E${i}&sign=x`);
+      pool.kick();
+      await expect.poll(() => hangingGet.received.length, { timeout: 2_000 }).toBe(4);
+      const other = await queue(fast.notifyUrl);
+      pool.kick();
+      await expect
+        .poll(async () => (await findNotificationByOrder(db.db, other))?.status, { timeout: 2_000 })
+        .toBe("delivered");
+      await new Promise((r) => setTimeout(r, 200));
+      expect(hangingGet.received).toHaveLength(4);
+      expect(pool.busy).toBe(4);
+      await db.db
+        .updateTable("notifications")
+        .set({ status: "failed" })
+        .where("url", "like", `${hangingGet.notifyUrl}?%`)
+        .execute();
+      // Stop this pool before the shop lets go, so it claims none of the next test's notifications.
+      const stopping = pool.stop();
+      await hangingGet.stop();
+      await stopping;
+    } finally {
+      await hangingGet.stop();
+    }
+  });
+
   it("two instances' pools deliver each of 150 notifications exactly once, and announce each result", async () => {
     const results: string[] = [];
     const bus = new LocalEventBus();

@@ -45,21 +45,22 @@ export async function orderIdsChangedSince(db: Db, since: number, limit = 5000):
   return [...new Set([...orders.map((r) => r.id), ...notifications.map((r) => r.order_id)])];
 }
 
-/** A due, unleased delivery: its id and the shop URL it goes to (the pool's per-shop limit counts by URL). */
+/** A due, unleased delivery: its id and the shop URL it goes to (the pool's per-shop limit counts by origin). */
 export interface DueDelivery {
   id: number;
   url: string;
 }
 
 /**
- * Due deliveries, oldest first, skipping the URLs whose slots are all busy, so a shop with many due (or hanging)
- * deliveries cannot fill the page and starve the others.
+ * Due deliveries, oldest first, skipping the shops (origins, `https://shop.example:8443`) whose slots are all busy,
+ * so a shop with many due (or hanging) deliveries cannot fill the page and starve the others. By origin, not URL:
+ * epay and V免签 notifications each carry their own query string.
  */
 export async function dueDeliveries(
   db: Db,
   now: number,
   limit: number,
-  skipUrls: readonly string[],
+  skipOrigins: readonly string[],
 ): Promise<DueDelivery[]> {
   let q = db
     .selectFrom("notifications")
@@ -67,7 +68,13 @@ export async function dueDeliveries(
     .where("status", "=", "pending")
     .where("next_attempt_at", "<=", now)
     .where("lease_until", "<", now);
-  if (skipUrls.length > 0) q = q.where("url", "not in", [...skipUrls]);
+  for (const origin of skipOrigins) {
+    // A prefix test both dialects have (substr), with the "/" or "?" that ends an origin in a URL.
+    for (const end of ["/", "?"]) {
+      const prefix = origin + end;
+      q = q.where((eb) => eb(eb.fn<string>("substr", ["url", eb.val(1), eb.val(prefix.length)]), "<>", prefix));
+    }
+  }
   const rows = await q.orderBy("next_attempt_at").limit(limit).execute();
   return rows.map((r) => ({ id: Number(r.id), url: r.url }));
 }

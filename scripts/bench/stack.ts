@@ -1,6 +1,6 @@
 /**
- * The benchmark's world: a fast shop and a hanging shop (node:http in this process) and a Paydesk `next start` of
- * the last build, against a temp SQLite database, on ports of the 4100–4199 range.
+ * The benchmark's world: a fast shop and a hanging shop (node:http in this process) and a Paydesk (scripts/server.mjs)
+ * on the last build, against a temp SQLite database, on ports of the 4100–4199 range.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -24,6 +24,19 @@ export class FastShop {
   readonly returned = new Map<string, number>();
   private readonly listeners = new Set<(kind: "notify" | "return", orderId: string, at: number) => void>();
   private server?: http.Server;
+  /** While held, notifications are received but answered only on release() (a backlog builds up behind them). */
+  private held: (() => void)[] | undefined;
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Answers the held notifications and stops holding. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const answer of held) answer();
+  }
 
   on(listener: (kind: "notify" | "return", orderId: string, at: number) => void): () => void {
     this.listeners.add(listener);
@@ -38,11 +51,16 @@ export class FastShop {
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
           const orderId = new URLSearchParams(Buffer.concat(chunks).toString()).get("order_id") ?? "";
-          const list = this.notified.get(orderId) ?? [];
-          list.push(at);
-          this.notified.set(orderId, list);
-          res.end("success");
-          for (const l of this.listeners) l("notify", orderId, at);
+          const answer = () => {
+            const now = Date.now();
+            const list = this.notified.get(orderId) ?? [];
+            list.push(now);
+            this.notified.set(orderId, list);
+            res.end("success");
+            for (const l of this.listeners) l("notify", orderId, now);
+          };
+          if (this.held) this.held.push(answer);
+          else answer();
         });
         return;
       }
@@ -95,7 +113,7 @@ export interface Paydesk {
   stop(): Promise<void>;
 }
 
-/** `next start` of this worktree's build, its fd limit raised to the hard limit (10,000 held polls need 10,000 fds). */
+/** `scripts/server.mjs` (what `npm start` runs) on this worktree's build, its fd limit raised to the hard limit (10,000 held polls need 10,000 fds). */
 export async function startPaydesk(nodeArgs = ""): Promise<Paydesk> {
   if (!fs.existsSync(".next/BUILD_ID"))
     throw new Error("no build: run `flock /tmp/paydesk-e2e.lock npx next build` first");
@@ -109,7 +127,7 @@ export async function startPaydesk(nodeArgs = ""): Promise<Paydesk> {
     PAYDESK_LOG_LEVEL: "error",
     PAYDESK_NOTIFY_TIMEOUT_MS: "30000",
   };
-  const cmd = `ulimit -n "$(ulimit -Hn)" && exec node ${nodeArgs} node_modules/next/dist/bin/next start -p ${PAYDESK_PORT} -H 127.0.0.1`;
+  const cmd = `ulimit -n "$(ulimit -Hn)" && exec node ${nodeArgs} scripts/server.mjs -p ${PAYDESK_PORT} -H 127.0.0.1`;
   const child = spawn("bash", ["-c", cmd], { env, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 200; i++) {
     await sleep(150);

@@ -1,0 +1,142 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { getAppContext, type AppContext } from "@/lib/context";
+import { createOrder } from "@/lib/orders/create-order";
+import { queryOrder } from "@/lib/orders/merchant-queries";
+import { healthResponse } from "./health";
+import { merchantHandler } from "./merchant-handler";
+import { handleNotify } from "./provider-notify-handler";
+import { API_HEADERS, COMMON_HEADERS, hstsFor } from "./security-headers";
+
+/**
+ * The fast lane: the few routes that carry the load (the status query and its held poll, order creation, provider
+ * notifies, health) served straight from `node:http` by scripts/server.mjs, ahead of Next.js. They are the very
+ * handlers the app/api routes export; only Next's per-request pipeline (routing, proxy.ts, the headers() config),
+ * which costs more than the work itself on these routes, is skipped. Every other path goes on to Next.
+ * A held poll is also just a parked promise here, not a request kept inside Next's renderer.
+ */
+export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+type Handler = (request: Request, match: RegExpExecArray) => Promise<Response>;
+
+interface Route {
+  path: RegExp;
+  methods: ReadonlySet<string>;
+  handler: Handler;
+}
+
+const GET_POST = new Set(["GET", "HEAD", "POST"]);
+
+/** The routes, each the same handler as its app/api twin (named beside it). */
+export function fastRoutes(contextFactory: () => Promise<AppContext> = getAppContext): Route[] {
+  const query = merchantHandler(queryOrder, contextFactory); // app/api/cloudpay/query
+  const create = merchantHandler(createOrder, contextFactory); // app/api/cloudpay/create
+  return [
+    { path: /^\/api\/cloudpay\/query\/?$/, methods: GET_POST, handler: (r) => query(r) },
+    { path: /^\/api\/cloudpay\/create\/?$/, methods: new Set(["POST"]), handler: (r) => create(r) },
+    // app/api/notify/[channel]; a channel id is one path segment.
+    {
+      path: /^\/api\/notify\/([^/]+)\/?$/,
+      methods: GET_POST,
+      handler: (r, m) => handleNotify(r, decodeURIComponent(m[1] ?? ""), contextFactory),
+    },
+    { path: /^\/api\/health\/?$/, methods: new Set(["GET", "HEAD"]), handler: () => healthResponse() }, // app/api/health
+  ];
+}
+
+function webRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  // As Next.js does for its routes (lib/http/client-ip.ts reads it): the socket address when no proxy wrote one.
+  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress)
+    headers.set("x-forwarded-for", req.socket.remoteAddress);
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", origin), {
+    method,
+    headers,
+    signal,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+async function send(res: ServerResponse, response: Response, head: boolean, extra: [string, string][]): Promise<void> {
+  const body = head ? undefined : Buffer.from(await response.arrayBuffer());
+  if (res.destroyed) return;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of extra) headers[name] = value;
+  response.headers.forEach((value, name) => {
+    if (name === "set-cookie") headers[name] = response.headers.getSetCookie();
+    else headers[name] = value;
+  });
+  if (body) headers["content-length"] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+/**
+ * The lane for one process: `serve(req, res)` answers and returns true on a fast route, returns false (touching
+ * nothing) on any other. `baseUrl` is Paydesk's public address (HSTS on https).
+ */
+export function createFastLane(
+  baseUrl: string,
+  contextFactory: () => Promise<AppContext> = getAppContext,
+  log: (err: unknown) => void = () => undefined,
+): FastLane {
+  const routes = fastRoutes(contextFactory);
+  const extra: [string, string][] = [...COMMON_HEADERS, ...API_HEADERS].map((h) => [h.key.toLowerCase(), h.value]);
+  const hsts = hstsFor(baseUrl);
+  if (hsts) extra.push(["strict-transport-security", hsts]);
+  const origin = new URL(baseUrl).origin;
+  return (req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const method = req.method ?? "GET";
+    let route: Route | undefined;
+    let found: RegExpExecArray | null = null;
+    for (const r of routes) {
+      found = r.path.exec(pathname);
+      if (found) {
+        route = r;
+        break;
+      }
+    }
+    if (!route || !found || !route.methods.has(method)) return false;
+    // A client that goes away (a closed cashier tab) ends its held poll at once.
+    const abort = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const matched = route;
+    const args = found;
+    // Inside the promise: a malformed URL or path escape is answered, never thrown at the server.
+    Promise.resolve()
+      .then(() => matched.handler(webRequest(req, origin, abort.signal), args))
+      .then((response) => send(res, response, method === "HEAD", extra))
+      .catch((err: unknown) => {
+        log(err);
+        if (res.headersSent || res.destroyed) return void res.destroy();
+        res.writeHead(500, { "content-type": "text/plain; charset=utf-8", ...Object.fromEntries(extra) });
+        res.end("internal error");
+      });
+    return true;
+  };
+}
+
+/** Where scripts/server.mjs finds the lane: instrumentation.ts puts it here, in Next's own bundle of lib/. */
+export const FAST_LANE_KEY = Symbol.for("paydesk.fastLane");
+
+/** Makes this process's lane available to scripts/server.mjs (called once at start-up). */
+export async function publishFastLane(): Promise<void> {
+  const ctx = await getAppContext();
+  const lane = createFastLane(ctx.config.baseUrl, getAppContext, (err) =>
+    ctx.log.error({ err }, "fast lane request failed"),
+  );
+  (globalThis as Record<symbol, unknown>)[FAST_LANE_KEY] = lane;
+}
