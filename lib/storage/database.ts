@@ -40,6 +40,34 @@ export interface OpenOptions {
   sqliteSynchronous?: "FULL" | "NORMAL";
 }
 
+/** Above this many distinct SQL strings the cache starts over (`in (?, ?, …)` lists make the set open-ended). */
+const STATEMENT_CACHE_MAX = 500;
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(), and Kysely prepares each query it runs: compiling was ~8 %
+ * of the CPU of create and notify ingestion (scripts/bench/profile-ingestion.ts). Paydesk's SQL strings are a small
+ * fixed set, so the compiled statement of each is kept and reused (SQLite re-prepares one by itself after a schema
+ * change).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): {
+  prepare(sql: string): SqliteDatabase.Statement;
+  close(): void;
+} {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+    close: () => sqlite.close(),
+  };
+}
+
 /** Opens `file:…` (SQLite) or `postgres://…` and applies pending migrations before returning. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
   let db: Db;
@@ -55,7 +83,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     // FULL: with WAL, NORMAL may lose the last commits on power loss — a payment already acknowledged to the
     // provider (which then never resends it). FULL syncs the WAL on every commit; scripts/bench.ts prints the cost.
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "FULL"}`);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     dialect = "sqlite";
   } else {
     const pool = new pg.Pool({

@@ -10,6 +10,7 @@ import {
   listAttempts,
   resendNotification,
 } from "./notifications-repo";
+import { dueDeliveries } from "./events-repo";
 
 describeOnDatabases("notifications repository", (dialect) => {
   const h = useTestDatabase(dialect);
@@ -52,5 +53,26 @@ describeOnDatabases("notifications repository", (dialect) => {
       attempts: 0,
       next_attempt_at: T0 + 5000,
     });
+  });
+});
+
+describeOnDatabases("due deliveries", (dialect) => {
+  const h = useTestDatabase(dialect);
+
+  it("skips the busy shops by origin, whatever path or query their URLs carry", async () => {
+    const urls = [
+      "http://busy.example/notify",
+      "http://busy.example?sign=x",
+      "http://busy.example/epay?out_trade_no=1",
+      "http://busy.example:8080/notify",
+      "http://busy.example.other/notify",
+      "https://busy.example/notify",
+    ];
+    for (const [i, url] of urls.entries())
+      await insertNotification(h.db, { orderId: `DUE-${dialect}-${i}`, url, body: "a=1", now: T0 });
+    const all = await dueDeliveries(h.db, T0, 100, []);
+    expect(all.map((d) => d.url)).toEqual(urls);
+    const left = await dueDeliveries(h.db, T0, 100, ["http://busy.example"]);
+    expect(left.map((d) => d.url)).toEqual(urls.slice(3));
   });
 });

@@ -46,7 +46,7 @@ export async function dueNotificationIds(db: Db, now: number, limit: number): Pr
 
 /**
  * Claims one delivery with a lease. The conditional UPDATE is atomic in both databases, so when several instances
- * race for the same row exactly one gets `numUpdatedRows = 1`; a crashed holder's lease simply runs out.
+ * race for the same row exactly one gets it back; a crashed holder's lease simply runs out.
  */
 export async function claimNotification(
   db: Db,
@@ -62,9 +62,9 @@ export async function claimNotification(
     .where("status", "=", "pending")
     .where("next_attempt_at", "<=", now)
     .where("lease_until", "<", now)
+    .returningAll()
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return undefined;
-  return db.selectFrom("notifications").selectAll().where("id", "=", id).executeTakeFirst();
+  return result;
 }
 
 export interface AttemptResult {
@@ -85,32 +85,29 @@ export async function finishAttempt(
   r: AttemptResult,
 ): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    const current = await tx
-      .selectFrom("notifications")
-      .select(["attempts", "lease_owner", "status"])
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!current || current.lease_owner !== owner || current.status !== "pending") return false;
-    const attemptNo = current.attempts + 1;
-    await tx
-      .insertInto("notification_attempts")
-      .values({ ...r.attempt, notification_id: id, attempt_no: attemptNo })
-      .execute();
+    // Guarded by the lease: a holder whose lease ran out (and was taken over) changes nothing.
     const updated = await tx
       .updateTable("notifications")
-      .set({
-        attempts: attemptNo,
+      .set((eb) => ({
+        attempts: eb("attempts", "+", 1),
         status: r.next.status,
         next_attempt_at: r.next.nextAttemptAt,
         delivered_at: r.next.status === "delivered" ? now : null,
         lease_until: 0,
         lease_owner: null,
         updated_at: now,
-      })
+      }))
       .where("id", "=", id)
       .where("lease_owner", "=", owner)
+      .where("status", "=", "pending")
+      .returning("attempts")
       .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+    if (!updated) return false;
+    await tx
+      .insertInto("notification_attempts")
+      .values({ ...r.attempt, notification_id: id, attempt_no: updated.attempts })
+      .execute();
+    return true;
   });
 }
 
