@@ -1,6 +1,7 @@
 import "server-only";
 import type { Repositories } from "@/lib/storage/repositories";
 import { deliver, leaseMs, type DispatcherOptions } from "./dispatcher";
+import { FinishBatcher } from "./finish-batcher";
 
 export interface PoolLimits {
   /** Deliveries in flight at once in this process. */
@@ -34,12 +35,15 @@ export class DeliveryPool {
   private again = false;
   private stopped = false;
   private readonly running = new Set<Promise<void>>();
+  private readonly finisher: FinishBatcher;
 
   constructor(
     private readonly repos: Pick<Repositories, "events" | "notifications">,
     private readonly opts: DispatcherOptions,
     private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS,
-  ) {}
+  ) {
+    this.finisher = new FinishBatcher(repos.notifications);
+  }
 
   /** Something may be due: fill the free slots (coalesced: kicks during a pass cause one more pass). */
   kick(): void {
@@ -90,22 +94,26 @@ export class DeliveryPool {
     const now = this.opts.now();
     const full = [...this.inFlightByShop].filter(([, n]) => n >= this.limits.perShop).map(([shop]) => shop);
     const due = await this.repos.events.dueDeliveries(now, Math.min(free * 2, 200), full);
-    let started = 0;
+    // Pick within the free slots and the per-shop limits, then claim the picks in one statement (one commit).
+    const picks: number[] = [];
+    const perShop = new Map(this.inFlightByShop);
     for (const d of due) {
-      if (this.stopped || this.inFlight >= this.limits.maxInFlight) break;
+      if (picks.length >= free) break;
       const shop = shopOf(d.url);
-      if ((this.inFlightByShop.get(shop) ?? 0) >= this.limits.perShop) continue;
-      const row = await this.repos.notifications.claimNotification(
-        d.id,
-        this.opts.owner,
-        now,
-        leaseMs(this.opts.timeoutMs),
-      );
-      if (!row) continue;
-      started++;
-      this.start(shop, () => deliver(this.repos.notifications, row, this.opts));
+      const busy = perShop.get(shop) ?? 0;
+      if (busy >= this.limits.perShop) continue;
+      perShop.set(shop, busy + 1);
+      picks.push(d.id);
     }
-    return started;
+    if (this.stopped) return 0;
+    const rows = await this.repos.notifications.claimNotifications(
+      picks,
+      this.opts.owner,
+      now,
+      leaseMs(this.opts.timeoutMs),
+    );
+    for (const row of rows) this.start(shopOf(row.url), () => deliver(this.finisher, row, this.opts));
+    return rows.length;
   }
 
   private start(shop: string, run: () => Promise<void>): void {

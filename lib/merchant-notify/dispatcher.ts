@@ -31,7 +31,7 @@ export function leaseMs(timeoutMs: number): number {
 
 /** Delivers one claimed notification, records the attempt and announces its result. */
 export async function deliver(
-  outbox: NotificationsRepository,
+  outbox: Pick<NotificationsRepository, "finishAttempt">,
   n: Notification,
   opts: DispatcherOptions,
 ): Promise<void> {
@@ -68,11 +68,7 @@ export async function deliver(
 export async function dispatchDue(outbox: NotificationsRepository, opts: DispatcherOptions): Promise<number> {
   const now = opts.now();
   const ids = await outbox.dueNotificationIds(now, opts.batch ?? 20);
-  const claimed: Notification[] = [];
-  for (const id of ids) {
-    const row = await outbox.claimNotification(id, opts.owner, now, leaseMs(opts.timeoutMs));
-    if (row) claimed.push(row);
-  }
+  const claimed = await outbox.claimNotifications(ids, opts.owner, now, leaseMs(opts.timeoutMs));
   await Promise.all(claimed.map((n) => deliver(outbox, n, opts)));
   return claimed.length;
 }

@@ -3,8 +3,10 @@ import { describeOnDatabases, useTestDatabase } from "@/test/support/databases";
 import { T0 } from "@/test/support/order-fixture";
 import {
   claimNotification,
+  claimNotifications,
   dueNotificationIds,
   finishAttempt,
+  finishAttempts,
   findNotificationByOrder,
   insertNotification,
   listAttempts,
@@ -74,5 +76,43 @@ describeOnDatabases("due deliveries", (dialect) => {
     expect(all.map((d) => d.url)).toEqual(urls);
     const left = await dueDeliveries(h.db, T0, 100, ["http://busy.example"]);
     expect(left.map((d) => d.url)).toEqual(urls.slice(3));
+  });
+});
+
+describeOnDatabases("batched claims and results", (dialect) => {
+  const h = useTestDatabase(dialect);
+  const attempt = {
+    started_at: T0,
+    duration_ms: 3,
+    http_status: 200,
+    response_body: "success",
+    error: null,
+    outcome: "delivered" as const,
+  };
+
+  it("claims many rows in one statement, each once, and writes many results in one transaction", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const orderId = `B-${dialect}-${i}`;
+      await insertNotification(h.db, { orderId, url: "http://shop/n", body: "a=1", now: T0 });
+      ids.push((await findNotificationByOrder(h.db, orderId))!.id);
+    }
+    const a = await claimNotifications(h.db, ids.slice(0, 3), "A", T0, 1000);
+    expect(a.map((n) => n.id).sort()).toEqual(ids.slice(0, 3).sort());
+    expect(a.every((n) => n.lease_owner === "A")).toBe(true);
+    // B asks for all five: only the two A does not hold are its.
+    const b = await claimNotifications(h.db, ids, "B", T0 + 1, 1000);
+    expect(b.map((n) => n.id).sort()).toEqual(ids.slice(3).sort());
+    const done = { status: "delivered" as const, nextAttemptAt: T0 };
+    const kept = await finishAttempts(h.db, [
+      { id: ids[0]!, owner: "A", now: T0 + 2, result: { attempt, next: done } },
+      { id: ids[3]!, owner: "A", now: T0 + 2, result: { attempt, next: done } }, // B's lease: not kept
+      { id: ids[4]!, owner: "B", now: T0 + 2, result: { attempt, next: done } },
+    ]);
+    expect(kept).toEqual([true, false, true]);
+    expect(await findNotificationByOrder(h.db, `B-${dialect}-0`)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(await findNotificationByOrder(h.db, `B-${dialect}-3`)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await listAttempts(h.db, ids[4]!)).toHaveLength(1);
+    expect(await listAttempts(h.db, ids[3]!)).toHaveLength(0);
   });
 });

@@ -67,6 +67,29 @@ export async function claimNotification(
   return result;
 }
 
+/**
+ * Claims several deliveries in one statement (one commit, where one claim each cost a commit apiece): the rows it
+ * returns are this owner's, on the same conditions as claimNotification.
+ */
+export async function claimNotifications(
+  db: Db,
+  ids: readonly number[],
+  owner: string,
+  now: number,
+  leaseMs: number,
+): Promise<Notification[]> {
+  if (ids.length === 0) return [];
+  return db
+    .updateTable("notifications")
+    .set({ lease_until: now + leaseMs, lease_owner: owner })
+    .where("id", "in", [...ids])
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", now)
+    .where("lease_until", "<", now)
+    .returningAll()
+    .execute();
+}
+
 export interface AttemptResult {
   attempt: Omit<NotificationAttempt, "id" | "notification_id" | "attempt_no">;
   /** The row's state after this attempt. */
@@ -84,31 +107,54 @@ export async function finishAttempt(
   now: number,
   r: AttemptResult,
 ): Promise<boolean> {
+  return db.transaction().execute((tx) => finishOne(tx, { id, owner, now, result: r }));
+}
+
+/** One attempt's outcome, as finishAttempts takes them. */
+export interface FinishedAttempt {
+  id: number;
+  owner: string;
+  now: number;
+  result: AttemptResult;
+}
+
+/**
+ * Several attempts' outcomes in one transaction (one commit for a burst of deliveries that finished together), each
+ * kept or not exactly as finishAttempt would; returns, in order, whether each was kept.
+ */
+export async function finishAttempts(db: Db, items: readonly FinishedAttempt[]): Promise<boolean[]> {
+  if (items.length === 0) return [];
   return db.transaction().execute(async (tx) => {
-    // Guarded by the lease: a holder whose lease ran out (and was taken over) changes nothing.
-    const updated = await tx
-      .updateTable("notifications")
-      .set((eb) => ({
-        attempts: eb("attempts", "+", 1),
-        status: r.next.status,
-        next_attempt_at: r.next.nextAttemptAt,
-        delivered_at: r.next.status === "delivered" ? now : null,
-        lease_until: 0,
-        lease_owner: null,
-        updated_at: now,
-      }))
-      .where("id", "=", id)
-      .where("lease_owner", "=", owner)
-      .where("status", "=", "pending")
-      .returning("attempts")
-      .executeTakeFirst();
-    if (!updated) return false;
-    await tx
-      .insertInto("notification_attempts")
-      .values({ ...r.attempt, notification_id: id, attempt_no: updated.attempts })
-      .execute();
-    return true;
+    const kept: boolean[] = [];
+    for (const item of items) kept.push(await finishOne(tx, item));
+    return kept;
   });
+}
+
+async function finishOne(tx: Db, { id, owner, now, result: r }: FinishedAttempt): Promise<boolean> {
+  // Guarded by the lease: a holder whose lease ran out (and was taken over) changes nothing.
+  const updated = await tx
+    .updateTable("notifications")
+    .set((eb) => ({
+      attempts: eb("attempts", "+", 1),
+      status: r.next.status,
+      next_attempt_at: r.next.nextAttemptAt,
+      delivered_at: r.next.status === "delivered" ? now : null,
+      lease_until: 0,
+      lease_owner: null,
+      updated_at: now,
+    }))
+    .where("id", "=", id)
+    .where("lease_owner", "=", owner)
+    .where("status", "=", "pending")
+    .returning("attempts")
+    .executeTakeFirst();
+  if (!updated) return false;
+  await tx
+    .insertInto("notification_attempts")
+    .values({ ...r.attempt, notification_id: id, attempt_no: updated.attempts })
+    .execute();
+  return true;
 }
 
 export async function findNotificationByOrder(db: Db, orderId: string): Promise<Notification | undefined> {
