@@ -48,7 +48,9 @@ const server = http.createServer((req, res) => {
 // Held polls last up to 30 s; between them a browser keeps the connection, so keep it a little longer than Node's 5 s.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
-await new Promise((resolve) => server.listen(port, hostname, resolve));
+// A deep accept queue (the kernel caps it at net.core.somaxconn): thousands of cashier pages reconnecting at once
+// after a restart are queued, not reset.
+await new Promise((resolve) => server.listen({ port, host: hostname, backlog: 4096 }, resolve));
 // Next.js starts Paydesk (database, dispatcher, sweeper: instrumentation.ts) on its first request, not at listen: one
 // request now, so a restarted instance delivers due notifications without waiting for traffic.
 const local = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
