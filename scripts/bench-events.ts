@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const shop = new FastShop();
   await shop.start();
   const hang = await startHangingShop();
-  const paydesk = await startPaydesk();
+  const paydesk = await startPaydesk(process.env.BENCH_NODE_ARGS ?? "");
   try {
     if (ONLY.has("throughput")) {
       console.log("throughput:");

@@ -21,6 +21,11 @@ export interface LiveOrdersOptions {
 
 /** Above this many cached orders the oldest tenth is dropped (they are read again on the next request). */
 const MAX_CACHED = 20_000;
+/**
+ * A snapshot older than this is read again. The safety net skips a change whose updated_at it has already loaded, so
+ * two writes to one order in the same millisecond whose second event was lost would otherwise never be noticed.
+ */
+const MAX_AGE_MS = 60_000;
 /** The safety net looks back this much further than its last run, for writers whose clock is a little behind. */
 const OVERLAP_MS = 5_000;
 
@@ -31,6 +36,8 @@ const OVERLAP_MS = 5_000;
  */
 export class LiveOrders {
   private readonly cache = new Map<string, Promise<OrderSnapshot | undefined>>();
+  /** The loaded snapshots of `cache` and when (wall clock): the safety net compares their rows' updated_at. */
+  private readonly loaded = new Map<string, { snap: OrderSnapshot; at: number }>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
@@ -55,14 +62,18 @@ export class LiveOrders {
   snapshot(orderId: string): Promise<OrderSnapshot | undefined> {
     if (!ORDER_ID_PATTERN.test(orderId)) return Promise.resolve(undefined);
     const hit = this.cache.get(orderId);
-    if (hit) return hit;
+    const age = Date.now() - (this.loaded.get(orderId)?.at ?? Date.now());
+    if (hit && age < MAX_AGE_MS) return hit;
     const loading = this.load(orderId);
     this.cache.set(orderId, loading);
     const forget = () => {
       if (this.cache.get(orderId) === loading) this.cache.delete(orderId);
     };
     // Nothing is kept for an unknown or `creating` order: it becomes visible without any event.
-    loading.then((s) => (s ? undefined : forget()), forget);
+    loading.then((s) => {
+      if (!s) return forget();
+      if (this.cache.get(orderId) === loading) this.loaded.set(orderId, { snap: s, at: Date.now() });
+    }, forget);
     if (this.cache.size > MAX_CACHED) this.evict();
     return loading;
   }
@@ -99,6 +110,7 @@ export class LiveOrders {
   /** The order changed (an event, or the safety net saw it): forget it and wake whoever waits for it. */
   changed(orderId: string): void {
     this.cache.delete(orderId);
+    this.loaded.delete(orderId);
     const set = this.waiters.get(orderId);
     if (set) for (const wake of [...set]) wake();
   }
@@ -112,8 +124,15 @@ export class LiveOrders {
     this.checking = true;
     const startedAt = this.now();
     try {
-      const ids = await this.repos.events.orderIdsChangedSince(this.since - OVERLAP_MS);
-      for (const id of ids) if (this.cache.has(id) || this.waiters.has(id)) this.changed(id);
+      const changes = await this.repos.events.rowsChangedSince(this.since - OVERLAP_MS);
+      for (const c of changes) {
+        if (!this.cache.has(c.orderId) && !this.waiters.has(c.orderId)) continue;
+        // Seen already (the look-back overlaps the last pass, and the event usually came first): nothing to do.
+        const snap = this.loaded.get(c.orderId)?.snap;
+        const known = c.row === "order" ? snap?.order.updated_at : snap?.notification?.updated_at;
+        if (known !== undefined && c.updatedAt <= known) continue;
+        this.changed(c.orderId);
+      }
       this.since = startedAt;
     } catch (err) {
       this.opts.log.warn({ err }, "live orders safety net failed");
@@ -127,6 +146,7 @@ export class LiveOrders {
     this.unsubscribe();
     for (const id of [...this.waiters.keys()]) this.changed(id);
     this.cache.clear();
+    this.loaded.clear();
   }
 
   private async load(orderId: string): Promise<OrderSnapshot | undefined> {
@@ -142,6 +162,7 @@ export class LiveOrders {
     for (const id of this.cache.keys()) {
       if (drop-- <= 0) break;
       this.cache.delete(id);
+      this.loaded.delete(id);
     }
   }
 }

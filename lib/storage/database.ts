@@ -2,9 +2,10 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from "kysely";
 import pg from "pg";
 import { migrations, type Dialect } from "./migrations";
+import { FifoSqliteDialect } from "./sqlite-fifo-dialect";
 import { openNotifyChannel, type NotifyChannel } from "./pg-notify";
 import type { Database } from "./schema";
 
@@ -83,7 +84,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     // FULL: with WAL, NORMAL may lose the last commits on power loss — a payment already acknowledged to the
     // provider (which then never resends it). FULL syncs the WAL on every commit; scripts/bench.ts prints the cost.
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "FULL"}`);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
     dialect = "sqlite";
   } else {
     const pool = new pg.Pool({
