@@ -20,6 +20,7 @@ const LIVE_KEYS = [
   "paidNotifying",
   "paidRedirecting",
   "paidReady",
+  "paidDone",
   "backToShop",
   "expiredBody",
   "closedBody",

@@ -13,6 +13,7 @@ export interface LiveText {
   paidNotifying: string;
   paidRedirecting: string;
   paidReady: string;
+  paidDone: string;
   backToShop: string;
   expiredBody: string;
   closedBody: string;

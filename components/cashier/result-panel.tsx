@@ -18,12 +18,20 @@ const BUTTON =
  */
 export function ResultPanel({ view, merchantName, timeoutUrl, shopHome, text: t }: Props) {
   const paid = view.status === "paid";
-  const back = paid ? (view.return_url ?? null) : view.status === "expired" ? (timeoutUrl ?? shopHome) : shopHome;
+  const back = paid
+    ? (view.return_url ?? (view.settled ? shopHome : null))
+    : view.status === "expired"
+      ? (timeoutUrl ?? shopHome)
+      : shopHome;
   const title = paid ? t.statusPaid : view.status === "expired" ? t.statusExpired : t.statusClosed;
   const body = paid
     ? view.return_url
       ? t.paidRedirecting
-      : t.paidNotifying
+      : view.settled
+        ? shopHome
+          ? t.paidReady
+          : t.paidDone
+        : t.paidNotifying
     : view.status === "expired"
       ? timeoutUrl
         ? t.redirectingTimeout

@@ -26,7 +26,11 @@ async function readStatus(res: Response): Promise<PublicOrderView> {
 
 /** Terminal for the page: nothing more can change what it shows (paid with the way back known, expired, closed). */
 export function isSettled(v: PublicOrderView): boolean {
-  return v.status === "expired" || v.status === "closed" || (v.status === "paid" && v.return_url !== undefined);
+  return (
+    v.status === "expired" ||
+    v.status === "closed" ||
+    (v.status === "paid" && (v.return_url !== undefined || v.settled === true))
+  );
 }
 
 /** Delay before the n-th retry after consecutive errors (n ≥ 1): 2 s, 4 s, 8 s … capped at 30 s. */
@@ -77,7 +81,8 @@ export function useOrderStatus(initial: PublicOrderView) {
         signal: controller.signal,
       });
       const data = await readStatus(res);
-      const unchanged = data.status === shown.status && data.return_url === shown.return_url;
+      const unchanged =
+        data.status === shown.status && data.return_url === shown.return_url && data.settled === shown.settled;
       if (held && unchanged && Date.now() - started < (HOLD_SECONDS * 1000) / 2) plainPolling.current = true;
       latest.current = data;
       return data;

@@ -57,6 +57,7 @@ export const en: Messages = {
   paidNotifying: "Telling the merchant, one moment…",
   paidRedirecting: "Returning to the merchant…",
   paidReady: "Payment complete. You can return to the merchant.",
+  paidDone: "Payment complete. You can close this page.",
   backToShop: "Return to merchant",
   expiredBody: "The order was not paid in time. If you did pay, please contact the merchant.",
   closedBody: "The merchant closed this order.",

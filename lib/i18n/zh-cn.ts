@@ -56,6 +56,7 @@ export const zhCN = {
   paidNotifying: "正在通知商户，请稍候…",
   paidRedirecting: "正在返回商户…",
   paidReady: "付款已完成，可以返回商户。",
+  paidDone: "付款已完成，您可以关闭此页面。",
   backToShop: "返回商户",
   expiredBody: "订单在有效期内未完成支付。如已付款，请联系商户处理。",
   closedBody: "商户已关闭这笔订单。",

@@ -30,10 +30,11 @@ export function holdRequestFrom(params: Record<string, string>): HoldRequest | u
 
 /**
  * Whether the view differs from what the page shows. `paid` means "paid, no way back to the shop yet": the same
- * order with its `return_url` (the shop acknowledged, or its 10 s are up) is a change, so the page goes back at once.
+ * order with its `return_url` (the shop acknowledged, or its 10 s are up) is a change, so the page goes back at once;
+ * so is `settled` (the same moment for an order with no page to go back to).
  */
 export function differsFrom(view: PublicOrderView, status: string): boolean {
-  return view.status !== status || (status === "paid" && view.return_url !== undefined);
+  return view.status !== status || (status === "paid" && (view.return_url !== undefined || view.settled === true));
 }
 
 /**

@@ -47,10 +47,14 @@ function returnUrlAt(
   notification: Notification | undefined,
   now: number,
 ): string | undefined {
-  if (order.status !== "paid" || order.paid_at === null) return undefined;
-  const acknowledged = notification?.status === "delivered";
-  if (!acknowledged && now - order.paid_at < RETURN_WITHOUT_ACK_MS) return undefined;
+  if (!returnDue(order, notification, now)) return undefined;
   return merchant ? signedReturnUrl(merchant, order) : undefined;
+}
+
+/** Whether the page may go back to the shop now: paid, and the shop acknowledged or has had its 10 s. */
+function returnDue(order: Order, notification: Notification | undefined, now: number): boolean {
+  if (order.status !== "paid" || order.paid_at === null) return false;
+  return notification?.status === "delivered" || now - order.paid_at >= RETURN_WITHOUT_ACK_MS;
 }
 
 /**
@@ -72,8 +76,11 @@ export function buildPublicView(
     type: order.type,
     expires_in: expiresIn(order, now),
   };
-  const returnUrl = status === "paid" ? returnUrlAt(merchant, order, notification, now) : undefined;
-  if (returnUrl) view.return_url = returnUrl;
+  if (status === "paid" && returnDue(order, notification, now)) {
+    const returnUrl = merchant ? signedReturnUrl(merchant, order) : undefined;
+    if (returnUrl) view.return_url = returnUrl;
+    else view.settled = true;
+  }
   return view;
 }
 

@@ -18,6 +18,11 @@ export const publicOrderViewSchema = z.object({
   type: z.nullable(z.enum(PAY_TYPES)),
   expires_in: z.number(),
   return_url: z.optional(z.string()),
+  /**
+   * Paid, the shop has acknowledged (or had its 10 s), and there is no page to go back to (an epay order without
+   * `return_url`): nothing more will change, the page says so and stops asking.
+   */
+  settled: z.optional(z.literal(true)),
 });
 
 export type PublicOrderView = z.infer<typeof publicOrderViewSchema>;
