@@ -76,7 +76,7 @@ export async function loadCashierModel(
       merchantName: merchant?.name ?? "",
       productName: order.name,
       layout: layoutFor(agent),
-      types: type === null && merchant ? availableTypes(ctx, merchant, order.price_fen, serverNow) : [],
+      types: type === null && merchant ? await availableTypes(ctx, merchant, order.price_fen, serverNow) : [],
       generating: type !== null,
     };
   }

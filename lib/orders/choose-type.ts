@@ -27,7 +27,7 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
   if (!(PAY_TYPES as readonly string[]).includes(rawType)) return { outcome: "error", message: "无效的支付方式" };
   const type = rawType as PayType;
   const now = ctx.now();
-  if (!availableTypes(ctx, merchant, order.price_fen, now).includes(type))
+  if (!(await availableTypes(ctx, merchant, order.price_fen, now)).includes(type))
     return { outcome: "error", message: "该支付方式暂不可用，请选择其他方式" };
   try {
     const channel = await selectChannel(ctx, merchant, type, order.price_fen, now);

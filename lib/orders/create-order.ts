@@ -178,7 +178,7 @@ async function createReserved(
   now: number,
 ): Promise<Order | null> {
   const channel = r.type === null ? null : await selectChannel(ctx, merchant, r.type, r.priceFen, now);
-  if (r.type === null && availableTypes(ctx, merchant, r.priceFen, now).length === 0)
+  if (r.type === null && (await availableTypes(ctx, merchant, r.priceFen, now)).length === 0)
     throw new MerchantError(MerchantCode.NO_CHANNEL);
   const id = newOrderId();
   const ttlExpiry = now + merchant.order_ttl_seconds * 1000;

@@ -41,8 +41,31 @@ export function assertTypeOpen(ctx: AppContext, merchant: Merchant, type: PayTyp
  * The wallets a payer may choose for this merchant and price right now (the cashier's chooser when a shop sent no
  * type): a type counts only if some channel would take this order at this moment.
  */
-export function availableTypes(ctx: AppContext, merchant: Merchant, priceFen: number, now: number): PayType[] {
-  return PAY_TYPES.filter((t) => usableChannels(ctx, merchant, t, priceFen, now).length > 0);
+/**
+ * The wallets a payer may choose: those with a channel that passes the rules and breaker and whose provider is
+ * available now (a V免签 monitor app that stopped calling in offers nothing, as in selectChannel).
+ */
+export async function availableTypes(
+  ctx: AppContext,
+  merchant: Merchant,
+  priceFen: number,
+  now: number,
+): Promise<PayType[]> {
+  const asked = new Map<string, Promise<boolean>>();
+  const up = (c: ChannelConfig): Promise<boolean> => {
+    let answer = asked.get(c.id);
+    if (!answer) {
+      answer = Promise.resolve(ctx.provider(c).isAvailable?.(now) ?? true);
+      asked.set(c.id, answer);
+    }
+    return answer;
+  };
+  const open = await Promise.all(
+    PAY_TYPES.map(async (t) =>
+      (await Promise.all(usableChannels(ctx, merchant, t, priceFen, now).map(up))).some(Boolean),
+    ),
+  );
+  return PAY_TYPES.filter((_, i) => open[i]);
 }
 
 /**

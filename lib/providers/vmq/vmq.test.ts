@@ -5,6 +5,7 @@ import type { MerchantError } from "@/lib/merchant-protocol/codes";
 import { chooseType } from "@/lib/orders/choose-type";
 import { createOrder, placeOrder } from "@/lib/orders/create-order";
 import { closeOrder } from "@/lib/orders/merchant-queries";
+import { availableTypes } from "@/lib/orders/request-code";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
@@ -260,6 +261,18 @@ describeOnDatabases("V免签 channel", (dialect) => {
     }
     await monitor.push("wxpay", 7000);
     expect((await ctx.repos.orders.findOrderById(order.order_id))?.status).toBe("paid");
+  });
+
+  it("the wallet chooser offers a wallet only while a monitor that can take it is online", async () => {
+    await freshStart();
+    const one = ctx.config.merchants.find((m) => m.appkey === ONE.appkey)!;
+    const shop = ctx.config.merchants.find((m) => m.appkey === SHOP.appkey)!;
+    expect(await availableTypes(ctx, one, 5000, ctx.clock.now())).toEqual(["alipay", "wxpay"]);
+    ctx.clock.advance(61_000); // both apps silent for more than offline_after_seconds
+    expect(await availableTypes(ctx, one, 5000, ctx.clock.now())).toEqual([]);
+    await app2.heartbeat(); // vmq2 takes WeChat only
+    expect(await availableTypes(ctx, shop, 5000, ctx.clock.now())).toEqual(["wxpay"]);
+    expect(await availableTypes(ctx, one, 5000, ctx.clock.now())).toEqual([]);
   });
 
   it("refuses a heartbeat from a clock far off (a replayed URL)", async () => {
