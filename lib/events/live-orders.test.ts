@@ -1,5 +1,5 @@
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RowChange } from "@/lib/storage/events-repo";
 import type { Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
@@ -53,6 +53,28 @@ describe("live orders' safety net", () => {
       expect(state.reads).toBe(2);
     } finally {
       live.close();
+    }
+  });
+
+  it("reads a snapshot again once it is older than a minute", async () => {
+    const order = testOrder({ status: "pending", updated_at: 1000 });
+    const { state, repos } = fakeRepos(order);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const live = new LiveOrders(repos, new LocalEventBus(), () => Date.now(), {
+      safetyNetMs: 3_600_000,
+      log: pino({ level: "silent" }),
+    });
+    try {
+      await live.snapshot(order.id);
+      vi.setSystemTime(Date.now() + 59_000);
+      await live.snapshot(order.id);
+      expect(state.reads).toBe(1);
+      vi.setSystemTime(Date.now() + 2_000);
+      await live.snapshot(order.id);
+      expect(state.reads).toBe(2);
+    } finally {
+      live.close();
+      vi.useRealTimers();
     }
   });
 });

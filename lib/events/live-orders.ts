@@ -19,6 +19,12 @@ export interface LiveOrdersOptions {
   log: Logger;
 }
 
+interface CacheEntry {
+  loading: Promise<OrderSnapshot | undefined>;
+  snap?: OrderSnapshot;
+  loadedAt?: number;
+}
+
 /** Above this many cached orders the oldest tenth is dropped (they are read again on the next request). */
 const MAX_CACHED = 20_000;
 /**
@@ -35,9 +41,11 @@ const OVERLAP_MS = 5_000;
  * order (the next read loads it again), and a timer re-checks what changed in the database in case an event got lost.
  */
 export class LiveOrders {
-  private readonly cache = new Map<string, Promise<OrderSnapshot | undefined>>();
-  /** The loaded snapshots of `cache` and when (wall clock): the safety net compares their rows' updated_at. */
-  private readonly loaded = new Map<string, { snap: OrderSnapshot; at: number }>();
+  /**
+   * Per order: the read in flight or done, and once done its snapshot and when it was read (wall clock), which the
+   * safety net compares with the rows' updated_at.
+   */
+  private readonly cache = new Map<string, CacheEntry>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly unsubscribe: () => void;
   private readonly timer: NodeJS.Timeout;
@@ -62,20 +70,20 @@ export class LiveOrders {
   snapshot(orderId: string): Promise<OrderSnapshot | undefined> {
     if (!ORDER_ID_PATTERN.test(orderId)) return Promise.resolve(undefined);
     const hit = this.cache.get(orderId);
-    const age = Date.now() - (this.loaded.get(orderId)?.at ?? Date.now());
-    if (hit && age < MAX_AGE_MS) return hit;
-    const loading = this.load(orderId);
-    this.cache.set(orderId, loading);
+    if (hit && (hit.loadedAt === undefined || Date.now() - hit.loadedAt < MAX_AGE_MS)) return hit.loading;
+    const entry: CacheEntry = { loading: this.load(orderId) };
+    this.cache.set(orderId, entry);
     const forget = () => {
-      if (this.cache.get(orderId) === loading) this.cache.delete(orderId);
+      if (this.cache.get(orderId) === entry) this.cache.delete(orderId);
     };
     // Nothing is kept for an unknown or `creating` order: it becomes visible without any event.
-    loading.then((s) => {
+    entry.loading.then((s) => {
       if (!s) return forget();
-      if (this.cache.get(orderId) === loading) this.loaded.set(orderId, { snap: s, at: Date.now() });
+      entry.snap = s;
+      entry.loadedAt = Date.now();
     }, forget);
     if (this.cache.size > MAX_CACHED) this.evict();
-    return loading;
+    return entry.loading;
   }
 
   /** Resolves at the next event for the order, after `ms`, or when `signal` aborts, whichever comes first. */
@@ -110,7 +118,6 @@ export class LiveOrders {
   /** The order changed (an event, or the safety net saw it): forget it and wake whoever waits for it. */
   changed(orderId: string): void {
     this.cache.delete(orderId);
-    this.loaded.delete(orderId);
     const set = this.waiters.get(orderId);
     if (set) for (const wake of [...set]) wake();
   }
@@ -128,7 +135,7 @@ export class LiveOrders {
       for (const c of changes) {
         if (!this.cache.has(c.orderId) && !this.waiters.has(c.orderId)) continue;
         // Seen already (the look-back overlaps the last pass, and the event usually came first): nothing to do.
-        const snap = this.loaded.get(c.orderId)?.snap;
+        const snap = this.cache.get(c.orderId)?.snap;
         const known = c.row === "order" ? snap?.order.updated_at : snap?.notification?.updated_at;
         if (known !== undefined && c.updatedAt <= known) continue;
         this.changed(c.orderId);
@@ -146,7 +153,6 @@ export class LiveOrders {
     this.unsubscribe();
     for (const id of [...this.waiters.keys()]) this.changed(id);
     this.cache.clear();
-    this.loaded.clear();
   }
 
   private async load(orderId: string): Promise<OrderSnapshot | undefined> {
@@ -162,7 +168,6 @@ export class LiveOrders {
     for (const id of this.cache.keys()) {
       if (drop-- <= 0) break;
       this.cache.delete(id);
-      this.loaded.delete(id);
     }
   }
 }
