@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { NoticePage } from "@/components/notice-page";
-import { DEFAULT_LOCALE, localeFromHeader, messagesFor } from "@/lib/i18n/locale";
+import { errorTextFor } from "@/lib/i18n/error-text";
 
 const BUTTON =
   "mt-6 inline-flex min-h-11 w-full items-center justify-center rounded-xl bg-gray-900 px-6 text-base font-medium text-white hover:bg-gray-800";
@@ -14,11 +14,12 @@ const BUTTON =
  */
 export default function ErrorPage({ error }: { error: Error & { digest?: string } }) {
   // The layout's <html lang> carries the language the page was rendered in; read after mount to match the server HTML.
-  const [locale, setLocale] = useState(DEFAULT_LOCALE);
+  const [locale, setLocale] = useState("zh-CN");
   // eslint-disable-next-line react-hooks/set-state-in-effect -- the DOM's lang is readable only after mount
-  useEffect(() => setLocale(localeFromHeader(document.documentElement.lang)), []);
+  useEffect(() => setLocale(document.documentElement.lang === "en" ? "en" : "zh-CN"), []);
   useEffect(() => console.error("paydesk: page error", error.digest ?? error.message), [error]);
-  const m = messagesFor(locale);
+  // Its three strings only: the full message tables would ship to every page with this client component.
+  const m = errorTextFor(locale);
   return (
     <NoticePage
       lang={locale}

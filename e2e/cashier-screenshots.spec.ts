@@ -48,3 +48,27 @@ test("screenshot: WeChat webview, Alipay order: open-in-browser overlay", async 
   await page.screenshot({ path: path.join(dir, "cashier-wechat-overlay.png") });
   await ctx.close();
 });
+
+test("screenshots: dark mode (prefers-color-scheme: dark) on PC, iPhone and in the WeChat webview", async ({
+  browser,
+  request,
+}) => {
+  const cases = [
+    { name: "cashier-pc-dark.png", type: "alipay", ua: null },
+    { name: "cashier-phone-dark.png", type: "wxpay", ua: UA.iphone },
+    { name: "cashier-wechat-dark.png", type: "wxpay", ua: UA.wechat },
+  ] as const;
+  for (const c of cases) {
+    const o = await order(request, c.type, PROVIDER_MERCHANT, "88.00");
+    const ctx = c.ua
+      ? await phoneContext(browser, c.ua)
+      : await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+    const page = await ctx.newPage();
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto(pagePath(o));
+    await expect(page.getByTestId("countdown")).toBeVisible();
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+    await page.screenshot({ path: path.join(dir, c.name), fullPage: !c.ua });
+    await ctx.close();
+  }
+});

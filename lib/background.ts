@@ -4,6 +4,7 @@ import { randomBase62 } from "@/lib/ids";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { DeliveryPool } from "@/lib/merchant-notify/delivery-pool";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
+import { ISSUED_SIGNATURE_RETENTION_MS } from "@/lib/orders/signature-guard";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
@@ -63,6 +64,7 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
       for (const orderId of await ctx.repos.events.expireDueOrders(now))
         await ctx.events.publish({ type: "order.expired", orderId });
       await ctx.repos.events.dropStaleCreating(now - STALE_CREATING_MS);
+      await ctx.repos.signatures.pruneIssuedSignatures(now - ISSUED_SIGNATURE_RETENTION_MS);
     },
     onError,
   );

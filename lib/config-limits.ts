@@ -26,8 +26,9 @@ export const limitsSchema = z
     rejected_notify_logs_per_minute: z.number().int().min(0).max(100_000).default(20),
     log_sample_every: z.number().int().min(1).max(1_000_000).default(100),
     /**
-     * Reverse proxies in front of Paydesk that append to `X-Forwarded-For`: the client is the entry this many places
-     * from the right (0 = the rightmost, which is the socket address when nothing is in front).
+     * Reverse proxies in front of Paydesk. 0: the client is the socket address and no header is read. N: the client
+     * is the Nth address from the right of `X-Forwarded-For` (else `X-Real-IP`) with the socket address appended,
+     * the address the outermost trusted proxy saw (lib/http/client-ip.ts).
      */
     proxy_hops: z.number().int().min(0).max(10).default(0),
   })

@@ -6,7 +6,7 @@
  *   <div data-paydesk-url="https://paydesk.example/pay/ORDER_ID"></div>          (mounted automatically)
  *   or: var pd = Paydesk.mount("#pay", payUrl, { lang: "en", onPaid: function (m) { ... return false; } });
  *
- * Callbacks onReady/onStatus/onPaid/onExpired receive the message; returning false from onPaid/onExpired (or calling
+ * Callbacks onReady/onStatus/onPaid/onExpired/onFailed receive the message; returning false from onPaid/onExpired (or calling
  * preventDefault() on the "paydesk:paid"/"paydesk:expired" DOM events dispatched on the container) keeps the page
  * where it is. Only messages from the pay URL's origin and from this very iframe are listened to. No dependencies.
  */
@@ -32,7 +32,13 @@
     el.appendChild(frame);
 
     var left = false;
-    var handlers = { ready: opts.onReady, status: opts.onStatus, paid: opts.onPaid, expired: opts.onExpired };
+    var handlers = {
+      ready: opts.onReady,
+      status: opts.onStatus,
+      paid: opts.onPaid,
+      expired: opts.onExpired,
+      failed: opts.onFailed,
+    };
 
     function onMessage(event) {
       if (event.origin !== url.origin || event.source !== frame.contentWindow) return;

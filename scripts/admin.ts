@@ -3,9 +3,10 @@
  *   npm run admin -- review                 payments kept for review (mismatched amounts, no payable order)
  *   npm run admin -- log <order_id>         the merchant notification's attempt log
  *   npm run admin -- resend <order_id>      send a failed notification again, with a fresh retry schedule
+ *   npm run admin -- logout-user <name>     end every console session of that user, on every instance
  *   npm run admin -- hash-password          reads a password on stdin, prints its scrypt hash for console.users
  */
-import { notificationLog, resend, reviewPayments } from "@/lib/admin/admin-commands";
+import { logoutUser, notificationLog, resend, reviewPayments } from "@/lib/admin/admin-commands";
 import { getAppContext } from "@/lib/context";
 import { getConfig } from "@/lib/config";
 import { hashPassword } from "@/lib/console/password";
@@ -33,8 +34,11 @@ async function main(): Promise<number> {
   if (command === "review") lines = await reviewPayments(ctx);
   else if (command === "log" && arg) lines = await notificationLog(ctx, arg);
   else if (command === "resend" && arg) lines = await resend(ctx, arg);
+  else if (command === "logout-user" && arg) lines = await logoutUser(ctx, arg);
   else {
-    console.error("usage: npm run admin -- review | log <order_id> | resend <order_id> | hash-password");
+    console.error(
+      "usage: npm run admin -- review | log <order_id> | resend <order_id> | logout-user <name> | hash-password",
+    );
     return 2;
   }
   console.log(lines.join("\n"));

@@ -1,7 +1,9 @@
 /**
  * Page weight of the cashier: creates an order through the merchant API of a running Paydesk, fetches `/pay/{id}`
  * like a browser and prints the HTML size and every script it loads (raw and gzip), marking Paydesk's own chunks
- * (those containing the cashier's code) apart from the framework's.
+ * (those containing the cashier's code) apart from the framework's, and the `nomodule` polyfills apart from both (only
+ * browsers without ES modules fetch them: none that Paydesk's payers use). The total is what a modern browser loads.
+ * For the transferred bytes and the load times on a slow network, see scripts/bench-cashier.ts.
  *   npx tsx scripts/page-weight.ts [base_url] [appkey] [appsecret]     (defaults: http://localhost:3000 demo demo-secret-change-me)
  */
 import { createHash } from "node:crypto";
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
       },
     })
   ).text();
-  const scripts = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1] ?? ""))].filter(Boolean);
+  const tags = [...html.matchAll(/<script[^>]+src="([^"]+)"[^>]*>/g)];
+  const legacy = new Set(tags.filter((m) => /\snomodule/i.test(m[0])).map((m) => m[1] ?? ""));
+  const scripts = [...new Set(tags.map((m) => m[1] ?? ""))].filter(Boolean);
   let total = 0;
   let totalGz = 0;
   let own = 0;
@@ -46,6 +50,12 @@ async function main(): Promise<void> {
     const raw = Buffer.byteLength(body);
     const gz = gzipSync(body).length;
     const isOwn = OWN_MARKERS.some((m) => body.includes(m));
+    if (legacy.has(src)) {
+      console.log(
+        `  nomodule  ${kb(raw).padStart(9)}  gzip ${kb(gz).padStart(8)}  ${src} (not loaded by modern browsers)`,
+      );
+      continue;
+    }
     total += raw;
     totalGz += gz;
     if (isOwn) {
@@ -54,7 +64,7 @@ async function main(): Promise<void> {
     }
     console.log(`  ${isOwn ? "paydesk  " : "framework"} ${kb(raw).padStart(9)}  gzip ${kb(gz).padStart(8)}  ${src}`);
   }
-  console.log(`JS total: ${kb(total)} (gzip ${kb(totalGz)}) in ${scripts.length} files`);
+  console.log(`JS a modern browser loads: ${kb(total)} (gzip ${kb(totalGz)}) in ${scripts.length - legacy.size} files`);
   console.log(`Paydesk's own client JS: ${kb(own)} (gzip ${kb(ownGz)})`);
 }
 

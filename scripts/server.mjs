@@ -8,9 +8,14 @@
  *   node scripts/server.mjs [-p PORT] [-H HOSTNAME]     (PORT / HOSTNAME from the environment otherwise; 3000)
  *
  * `PAYDESK_FAST_LANE=0` sends every request through Next.js (to compare, or to rule the lane out).
+ *
+ * In front of both, scripts/server-edge.mjs: request timeouts (a slow body is cut before 30 s), the client's socket
+ * address for Next's routes, 400 for malformed path escapes, 405 for wrong methods on static files, HSTS on https.
  */
 import http from "node:http";
 import path from "node:path";
+
+import { createEdge, createServer, publicPaths } from "./server-edge.mjs";
 
 process.env.NODE_ENV ??= "production";
 
@@ -33,9 +38,19 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const KEY = Symbol.for("paydesk.fastLane");
+const EDGE_LOG = Symbol.for("paydesk.edgeLog");
 const laneOff = process.env.PAYDESK_FAST_LANE === "0";
 
-const server = http.createServer((req, res) => {
+const edge = createEdge({
+  baseUrl: process.env.PAYDESK_BASE_URL ?? "",
+  staticPaths: publicPaths(path.join(root, "public")),
+  // The app's sampled logger (lib/http/refused-request-log.ts), published with the lane; nothing before that.
+  report: (refused) => globalThis[EDGE_LOG]?.(refused),
+});
+
+// Timeouts: scripts/server-edge.mjs (held polls last up to 30 s; keep-alive between them 65 s).
+const server = createServer((req, res) => {
+  if (edge(req, res)) return;
   // Published by instrumentation.ts, which Next.js runs on its first request (the warm-up below).
   const lane = laneOff ? undefined : globalThis[KEY];
   if (typeof lane === "function" && lane(req, res)) return;
@@ -45,9 +60,6 @@ const server = http.createServer((req, res) => {
     res.end();
   });
 });
-// Held polls last up to 30 s; between them a browser keeps the connection, so keep it a little longer than Node's 5 s.
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
 // A deep accept queue (the kernel caps it at net.core.somaxconn): thousands of cashier pages reconnecting at once
 // after a restart are queued, not reset.
 await new Promise((resolve) => server.listen({ port, host: hostname, backlog: 4096 }, resolve));

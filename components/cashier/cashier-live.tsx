@@ -8,6 +8,7 @@ import { ResultPanel } from "./result-panel";
 import { useCashierSession } from "./use-cashier-session";
 import { useCountdown } from "./use-countdown";
 import { useEmbedHost } from "./use-embed-host";
+import { useOnline } from "./use-online";
 import { useOrderStatus } from "./use-order-status";
 
 interface LiveState {
@@ -49,7 +50,8 @@ function firstRedirect(orderId: string): boolean {
  * renders the server-rendered pending layout (children) while the order is pending, and the result panel otherwise.
  */
 export function CashierLive({ children, ...props }: LiveProps & { children: ReactNode }) {
-  const { view, mutate } = useOrderStatus(props.initial);
+  const { view, refresh } = useOrderStatus(props.initial);
+  const online = useOnline();
   const orderId = view.order_id;
   const secondsLeft = useCountdown(props.expiresAt, props.serverNow);
   const { post } = useEmbedHost(orderId, props.embedOrigins);
@@ -62,8 +64,8 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
 
   // At zero the client clock proves nothing: ask the server, which alone declares the order expired.
   useEffect(() => {
-    if (confirming) void mutate();
-  }, [confirming, mutate]);
+    if (confirming) void refresh();
+  }, [confirming, refresh]);
 
   useEffect(() => {
     post({ type: "status", status: view.status });
@@ -92,7 +94,7 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
       if (res?.ok) fresh = checkResponseSchema.safeParse(await res.json().catch(() => null)).data?.data;
     }
     // Without a session (cookie blocked) the public query still answers: read-only, but never stuck.
-    fresh = fresh ? await mutate(fresh, { revalidate: false }) : await mutate();
+    fresh = await refresh(fresh);
     setChecking(false);
     setNotYetPaid((fresh ?? view).status === "pending");
   }
@@ -108,7 +110,7 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
     }).catch(() => null);
     const sent = res?.ok && sandboxPayResponseSchema.safeParse(await res.json().catch(() => null)).success;
     if (!sent) setSimulateError(true);
-    else void mutate();
+    else void refresh();
     setSimulating(false);
   }
 
@@ -134,6 +136,16 @@ export function CashierLive({ children, ...props }: LiveProps & { children: Reac
       <p role="status" aria-live="polite" className="sr-only" data-testid="live-status">
         {announcement}
       </p>
+      {!online && view.status === "pending" ? (
+        // The held poll waits for the network and asks again the moment it is back; this goes away by itself then.
+        <p
+          role="status"
+          className="mx-3 mb-3 mt-3 max-w-4xl rounded-xl border border-amber-400 bg-amber-50 px-4 py-3 text-sm text-amber-900 sm:mx-auto sm:mt-0 dark:border-amber-600 dark:bg-amber-950/60 dark:text-amber-100"
+          data-testid="offline-banner"
+        >
+          {t.offlineBanner}
+        </p>
+      ) : null}
       {view.status === "pending" ? (
         children
       ) : (

@@ -7,6 +7,11 @@ import { LanguageLink } from "./parts";
 import { PcLayout } from "./pc-layout";
 import { PhoneLayout } from "./phone-layout";
 import { WalletChooser } from "./wallet-chooser";
+import type { PayType } from "@/lib/pay-types";
+
+/** The page's colours when the payer's system is dark (prefers-color-scheme); components carry `dark:` twins. */
+const DARK_PAGE =
+  ":root{color-scheme:light dark}@media (prefers-color-scheme:dark){body{background:#030712;color:#f3f4f6}}";
 
 const LIVE_KEYS = [
   "iHavePaid",
@@ -30,6 +35,7 @@ const LIVE_KEYS = [
   "simulateFailed",
   "amountLabel",
   "orderNoLabel",
+  "offlineBanner",
 ] as const satisfies readonly (keyof LiveText)[];
 
 function liveText(m: Messages): LiveText {
@@ -44,9 +50,10 @@ interface Props {
   embedded: boolean;
   /** The page URL with the same parameters (refresh) and with the other language. */
   selfHref: string;
-  /** Where the wallet chooser posts (orders without a wallet yet) and whether the last choice failed. */
+  /** Where the wallet chooser posts (orders without a wallet yet), whether and for which wallet the last one failed. */
   chooseAction: string;
   choiceFailed: boolean;
+  failedType: PayType | null;
   otherLanguageHref: string;
 }
 
@@ -60,6 +67,7 @@ export function CashierPage({
   otherLanguageHref,
   chooseAction,
   choiceFailed,
+  failedType,
 }: Props) {
   const pc = (model.kind === "choose" ? model.layout : model.plan.layout) === "pc";
   return (
@@ -68,14 +76,23 @@ export function CashierPage({
       lang={locale}
       className={embedded ? "py-2" : pc ? "px-4 py-8 md:py-12" : "pb-8 sm:px-4 sm:py-6"}
     >
+      {/* The body belongs to the root layout: the cashier darkens it itself, for this page only. */}
+      <style>{DARK_PAGE}</style>
       {pc && !embedded ? (
         <header className="mx-auto mb-5 flex w-full max-w-4xl items-end justify-between px-1">
-          <p className="text-lg font-semibold text-gray-900">{model.merchantName}</p>
+          <p className="text-lg font-semibold text-gray-900 dark:text-gray-100">{model.merchantName}</p>
           <LanguageLink href={otherLanguageHref} m={m} />
         </header>
       ) : null}
       {model.kind === "choose" ? (
-        <WalletChooser model={model} m={m} action={chooseAction} failed={choiceFailed} />
+        <WalletChooser
+          model={model}
+          m={m}
+          action={chooseAction}
+          failed={choiceFailed}
+          failedType={failedType}
+          reloadHref={selfHref}
+        />
       ) : (
         <CashierLive
           initial={model.view}
@@ -91,13 +108,13 @@ export function CashierPage({
           {pc ? <PcLayout model={model} m={m} selfHref={selfHref} /> : <PhoneLayout model={model} m={m} />}
         </CashierLive>
       )}
-      <footer className="mx-auto mt-5 flex max-w-4xl items-center justify-center gap-4 text-xs text-gray-600">
+      <footer className="mx-auto mt-5 flex max-w-4xl items-center justify-center gap-4 text-xs text-gray-600 dark:text-gray-400">
         <span>{m.secureNote}</span>
         {!pc || embedded ? <LanguageLink href={otherLanguageHref} m={m} /> : null}
       </footer>
       {model.kind === "pay" ? (
         <noscript>
-          <p className="mt-2 text-center text-xs text-gray-600">{m.noscriptNote}</p>
+          <p className="mt-2 text-center text-xs text-gray-600 dark:text-gray-400">{m.noscriptNote}</p>
         </noscript>
       ) : null}
     </div>

@@ -30,7 +30,7 @@ export function RecheckButton({ className }: { className?: string }) {
         {checking ? text.checking : text.iHavePaid}
       </button>
       {notYetPaid ? (
-        <p className="mt-2 text-sm text-gray-600" data-testid="not-yet-paid">
+        <p className="mt-2 text-sm text-gray-600 dark:text-gray-400" data-testid="not-yet-paid">
           {text.notYetPaid}
         </p>
       ) : null}
@@ -47,12 +47,12 @@ export function SimulateButton() {
         type="button"
         onClick={() => void simulate()}
         disabled={simulating}
-        className="min-h-11 w-full rounded-xl border border-dashed border-gray-400 px-4 text-gray-700 hover:bg-gray-50"
+        className="min-h-11 w-full rounded-xl border border-dashed border-gray-400 px-4 text-gray-700 hover:bg-gray-50 dark:border-gray-500 dark:text-gray-200 dark:hover:bg-gray-800"
       >
         {simulating ? text.simulating : text.simulatePay}
       </button>
       {simulateError ? (
-        <p role="alert" className="mt-2 text-sm text-red-700">
+        <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
           {text.simulateFailed}
         </p>
       ) : null}

@@ -23,6 +23,7 @@ export interface LiveText {
   simulateFailed: string;
   amountLabel: string;
   orderNoLabel: string;
+  offlineBanner: string;
 }
 
 /** Server-rendered facts the live part starts from; nothing secret (it is serialised into the page). */

@@ -10,12 +10,23 @@ export function AmountWarning({ model, m }: { model: CashierModel; m: Messages }
   if (!insist) return null;
   const why = model.freeAmount ? (insist === "offset" ? m.freeAmountOffsetWhy : m.freeAmountWhy) : m.amountWarningWhy;
   return (
-    <div className="rounded-xl border-2 border-red-600 bg-red-50 px-4 py-3 text-left" data-testid="amount-warning">
+    <div
+      className="rounded-xl border-2 border-red-600 bg-red-50 px-4 py-3 text-left dark:border-red-500 dark:bg-red-950/50"
+      data-testid="amount-warning"
+    >
       {/* Only when the amount differs: a free-amount code at the price itself needs the typing hint, not the alarm. */}
       {insist === "offset" ? (
-        <p className="text-lg font-bold leading-snug text-red-700">{fmt(m.amountWarning, { amount })}</p>
+        <p className="text-lg font-bold leading-snug text-red-700 dark:text-red-300">
+          {fmt(m.amountWarning, { amount })}
+        </p>
       ) : null}
-      <p className={insist === "offset" ? "mt-1 text-sm text-red-800" : "font-semibold text-red-800"}>
+      <p
+        className={
+          insist === "offset"
+            ? "mt-1 text-sm text-red-800 dark:text-red-200"
+            : "font-semibold text-red-800 dark:text-red-200"
+        }
+      >
         {fmt(why, { amount, price })}
       </p>
     </div>
@@ -34,7 +45,7 @@ export function Steps({ steps, ink, label }: { steps: string[]; ink: string; lab
           >
             {i + 1}
           </span>
-          <span className="text-gray-800">{step}</span>
+          <span className="text-gray-800 dark:text-gray-200">{step}</span>
         </li>
       ))}
     </ol>
@@ -58,8 +69,8 @@ export function OrderDetails({
     <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm" data-testid="order-details">
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="text-gray-500">{k}</dt>
-          <dd className="break-all text-right text-gray-800">{v}</dd>
+          <dt className="text-gray-500 dark:text-gray-400">{k}</dt>
+          <dd className="break-all text-right text-gray-800 dark:text-gray-200">{v}</dd>
         </div>
       ))}
     </dl>
@@ -70,11 +81,45 @@ export function LanguageLink({ href, m }: { href: string; m: Messages }) {
   return (
     <a
       href={href}
-      className="text-sm text-gray-600 underline-offset-2 hover:underline"
+      className="text-sm text-gray-600 underline-offset-2 hover:underline dark:text-gray-300"
       lang={m.switchLanguage === "English" ? "en" : "zh-CN"}
       data-testid="switch-language"
     >
       {m.switchLanguage}
     </a>
+  );
+}
+
+/** The product the shop sent (epay `name`), under the merchant's name; nothing when the protocol carries none. */
+export function ProductLine({ name, className = "" }: { name: string; className?: string }) {
+  if (!name) return null;
+  return (
+    <p
+      className={`break-words text-base font-medium text-gray-900 dark:text-gray-100 ${className}`}
+      data-testid="product-name"
+    >
+      {name}
+    </p>
+  );
+}
+
+/**
+ * "Cancel, back to the shop": a plain link the way the timeout goes (timeout URL, else the shop's site). It closes
+ * nothing: the order stays payable until it expires, and coming back shows it again. `_top`, so inside a frame the
+ * whole page goes (a user's click, which browsers allow).
+ */
+export function CancelLink({ href, m }: { href: string | null; m: Messages }) {
+  if (!href) return null;
+  return (
+    <p className="mt-4 text-center">
+      <a
+        href={href}
+        target="_top"
+        className="text-sm text-gray-600 underline underline-offset-2 hover:text-gray-900 dark:text-gray-300 dark:hover:text-white"
+        data-testid="cancel-to-shop"
+      >
+        {m.cancelToShop}
+      </a>
+    </p>
   );
 }

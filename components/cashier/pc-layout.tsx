@@ -4,7 +4,7 @@ import { scanSteps } from "@/lib/cashier/pay-steps";
 import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
 import { LiveCountdown, RecheckButton, SimulateButton } from "./live-islands";
-import { AmountWarning, OrderDetails, Steps } from "./parts";
+import { AmountWarning, CancelLink, OrderDetails, ProductLine, Steps } from "./parts";
 import { WALLET_STYLE } from "./wallet-style";
 
 const QR_SIZE = 232;
@@ -20,15 +20,16 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
   const wallet = m[style.name];
   const amount = model.view.pay_amount;
   return (
-    <main className="mx-auto grid w-full max-w-4xl overflow-hidden rounded-2xl bg-white shadow-sm md:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)]">
+    <main className="mx-auto grid w-full max-w-4xl overflow-hidden rounded-2xl bg-white shadow-sm md:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)] dark:bg-gray-900 dark:shadow-none dark:ring-1 dark:ring-gray-800">
       <section
         className={`flex flex-col items-center border-t-4 ${style.accent} ${style.soft} px-8 py-8`}
         aria-labelledby="qr-title"
       >
-        <h1 id="qr-title" className="flex items-center gap-2 text-lg font-semibold text-gray-900">
+        <h1 id="qr-title" className="flex items-center gap-2 text-lg font-semibold text-gray-900 dark:text-gray-100">
           <img src={style.logo} alt="" width={28} height={28} />
           {fmt(m.payWith, { wallet })}
         </h1>
+        {/* The QR keeps its white quiet zone in dark mode: scanners want dark modules on light. */}
         <div className="mt-5 rounded-2xl bg-white p-4 shadow-sm" data-testid="qr">
           <QRCodeSVG
             value={model.payload}
@@ -50,25 +51,33 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
       </section>
       <section className="flex flex-col gap-5 px-8 py-8">
         <div>
-          <p className="text-sm text-gray-600">{m.amountLabel}</p>
-          <p className="mt-1 text-5xl font-semibold tracking-tight text-gray-900" data-testid="amount">
+          <ProductLine name={model.productName} className="mb-3" />
+          <p className="text-sm text-gray-600 dark:text-gray-400">{m.amountLabel}</p>
+          <p
+            className="mt-1 text-5xl font-semibold tracking-tight text-gray-900 dark:text-gray-50"
+            data-testid="amount"
+          >
             <span className="mr-1 text-3xl">¥</span>
             {amount}
           </p>
-          <p className="mt-2 text-sm text-gray-600">
-            {m.timeLeftLabel} <LiveCountdown className="font-mono text-base font-semibold text-gray-900 tabular-nums" />
+          <p className="mt-2 text-sm text-gray-600 dark:text-gray-400">
+            {m.timeLeftLabel}{" "}
+            <LiveCountdown className="font-mono text-base font-semibold text-gray-900 tabular-nums dark:text-gray-100" />
           </p>
         </div>
         <AmountWarning model={model} m={m} />
         <Steps steps={scanSteps(m, wallet, model.freeAmount, amount)} ink={style.ink} />
-        <div className="border-t border-gray-100 pt-4">
+        <div className="border-t border-gray-100 pt-4 dark:border-gray-800">
           <h2 className="sr-only">{m.orderDetails}</h2>
           <OrderDetails model={model} m={m} />
         </div>
         <div>
-          <RecheckButton className="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60" />
+          <RecheckButton className="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:text-gray-100 dark:hover:bg-gray-800" />
           <SimulateButton />
-          {model.sandbox ? <p className="mt-2 text-center text-xs text-gray-600">{m.sandboxNote}</p> : null}
+          {model.sandbox ? (
+            <p className="mt-2 text-center text-xs text-gray-600 dark:text-gray-400">{m.sandboxNote}</p>
+          ) : null}
+          <CancelLink href={model.backUrl} m={m} />
         </div>
       </section>
     </main>

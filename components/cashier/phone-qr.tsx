@@ -12,7 +12,7 @@ export function PhoneQr({ model, m, size = 220 }: { model: CashierModel; m: Mess
       width={size}
       height={size}
       alt={fmt(m.qrAlt, { wallet, amount: model.view.pay_amount })}
-      className="mx-auto block rounded-lg border border-gray-200 bg-white p-2"
+      className="mx-auto block rounded-lg border border-gray-200 bg-white p-2 dark:border-gray-700"
       data-testid="qr-image"
     />
   );

@@ -29,12 +29,12 @@ export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messag
             <img src={style.logo} alt="" width={26} height={26} className="rounded-md ring-2 ring-white/70" />
             {m[phone.label]}
           </WalletLink>
-          <p className="mt-2 text-sm text-gray-600">
+          <p className="mt-2 text-sm text-gray-600 dark:text-gray-400">
             {phone.kind === "direct" ? m.autoOpenHint : fmt(m.wakeHint, { wallet })}
           </p>
           <div className="mt-5">
             <PhoneQr model={model} m={m} size={180} />
-            <p className="mt-2 text-xs text-gray-600">{m.scanFromOtherDevice}</p>
+            <p className="mt-2 text-xs text-gray-600 dark:text-gray-400">{m.scanFromOtherDevice}</p>
           </div>
         </div>
       );
@@ -50,9 +50,12 @@ export function PhoneWalletAction({ model, m }: { model: CashierModel; m: Messag
     case "wechat-other-device":
       return (
         <div>
-          <div className="rounded-xl border border-amber-400 bg-amber-50 p-4" data-testid="wechat-native-note">
-            <p className="font-semibold text-amber-900">{m.wxNativeTitle}</p>
-            <p className="mt-1 text-sm text-amber-900">{m.wxNativeBody}</p>
+          <div
+            className="rounded-xl border border-amber-400 bg-amber-50 p-4 dark:border-amber-600 dark:bg-amber-950/50"
+            data-testid="wechat-native-note"
+          >
+            <p className="font-semibold text-amber-900 dark:text-amber-200">{m.wxNativeTitle}</p>
+            <p className="mt-1 text-sm text-amber-900 dark:text-amber-200">{m.wxNativeBody}</p>
           </div>
           <div className="mt-4">
             <PhoneQr model={model} m={m} size={220} />

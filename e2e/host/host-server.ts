@@ -16,7 +16,7 @@ export function hostPage(paydeskBase: string): string {
   var q = new URLSearchParams(location.search);
   var keep = function (m) { window.paydeskEvents.push(m); };
   Paydesk.mount("#pay", q.get("pay"), {
-    onReady: keep, onStatus: keep, onExpired: keep,
+    onReady: keep, onStatus: keep, onExpired: keep, onFailed: keep,
     onPaid: function (m) { keep(m); if (q.get("cancel")) return false; }
   });
 </script></body></html>`;

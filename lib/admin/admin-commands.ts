@@ -3,8 +3,8 @@ import type { AppContext } from "@/lib/context";
 import { formatYuan } from "@/lib/money";
 
 /**
- * The operator's few commands (scripts/admin.ts): payments kept for review, a delivery's attempt log, and resending a
- * notification whose retries were exhausted. Each returns printable lines.
+ * The operator's few commands (scripts/admin.ts): payments kept for review, a delivery's attempt log, resending a
+ * notification whose retries were exhausted, and ending a console user's sessions. Each returns printable lines.
  */
 export async function reviewPayments(ctx: AppContext, limit = 50): Promise<string[]> {
   const rows = await ctx.repos.payments.listPaymentsForReview(limit);
@@ -38,4 +38,26 @@ export async function resend(ctx: AppContext, orderId: string): Promise<string[]
       ? `${orderId}: queued again with a fresh retry schedule`
       : `${orderId}: nothing to resend (no failed notification)`,
   ];
+}
+
+/**
+ * Ends every console session of one user at once, on every instance (a leaked cookie, a colleague who left: remove
+ * or re-hash them in the config file too, or they can log in again).
+ */
+export async function logoutUser(ctx: AppContext, name: string): Promise<string[]> {
+  const ended = await ctx.repos.consoleSessions.revokeUserSessions(name);
+  if (!ctx.config.consoleUsers.some((u) => u.name === name)) {
+    return [`no console user "${name}" in the config (sessions ended: ${ended})`];
+  }
+  await ctx.repos.consoleAudit.insertAuditEntry({
+    at: ctx.now(),
+    user_name: name,
+    action: "logout",
+    appkey: null,
+    order_id: null,
+    payment_id: null,
+    reason: null,
+    detail: `${ended} session(s) ended by npm run admin -- logout-user`,
+  });
+  return [`${name}: ${ended} console session(s) ended`];
 }

@@ -1,3 +1,5 @@
+import type { PayType } from "@/lib/pay-types";
+
 /**
  * The postMessage protocol between a framed cashier page and its host (public/embed.js, docs/cashier.md).
  * Every message is a plain object with `source: "paydesk"`, the order id and a `type`; the page posts it only to the
@@ -13,7 +15,21 @@ export type PaydeskMessage =
   /** Paid, and the shop may be shown: `return_url` is the signed sync-return URL for the top page. */
   | { source: "paydesk"; order_id: string; type: "paid"; return_url: string }
   /** Expired (or closed) unpaid; `timeout_url` is the merchant's timeout page when configured. */
-  | { source: "paydesk"; order_id: string; type: "expired"; timeout_url: string | null };
+  | { source: "paydesk"; order_id: string; type: "expired"; timeout_url: string | null }
+  /**
+   * No code could be made for the payer (every eligible channel of `wallet` failed, or, `wallet` null, no wallet is
+   * available at all). The page shows a retry, the wallets still offered (`others`) and the way back (`back_url`:
+   * the timeout URL, else the shop's site). The order stays open: a later retry or another wallet may still pay it,
+   * so the host should not treat this as the end (nothing moves the top page on it).
+   */
+  | {
+      source: "paydesk";
+      order_id: string;
+      type: "failed";
+      wallet: PayType | null;
+      others: PayType[];
+      back_url: string | null;
+    };
 
 type Distribute<T> = T extends unknown ? Omit<T, "source" | "order_id"> : never;
 export type PaydeskMessageBody = Distribute<PaydeskMessage>;

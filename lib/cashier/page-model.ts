@@ -36,8 +36,13 @@ export interface CashierModel {
   serverNow: number;
   expiresAt: number;
   createdAt: number;
-  /** The product name the shop sent (epay `name`); empty when none. */
+  /**
+   * The product name the shop sent: epay `name`. Empty when none; the 云端 create and V免签's createOrder carry no
+   * product (云端 `custom` and V免签 `param` are opaque references for the shop, not shown).
+   */
   productName: string;
+  /** Where "cancel, back to the shop" leads: the way the timeout does (timeout URL, else the shop's site). */
+  backUrl: string | null;
 }
 
 /**
@@ -52,6 +57,9 @@ export interface ChooserModel {
   layout: PayPlan["layout"];
   types: PayType[];
   generating: boolean;
+  /** The way back to the shop, as for expiry (timeout URL, else the shop's site); null when unknown. */
+  backUrl: string | null;
+  embedOrigins: string[];
 }
 
 export async function loadCashierModel(
@@ -69,6 +77,10 @@ export async function loadCashierModel(
   const channel = findChannel(ctx.config, order.channel_id);
   const agent = detectAgent(request.userAgent);
   const type = order.type;
+  // An epay order brings its own return URL; the shop's site is where it points.
+  const shopUrl = order.return_url ?? merchant?.return_url;
+  const shopHome = shopUrl ? (URL.parse(shopUrl)?.origin ?? null) : null;
+  const timeoutUrl = merchant?.timeout_url ?? null;
   if (type === null || !order.payload) {
     return {
       kind: "choose",
@@ -78,10 +90,10 @@ export async function loadCashierModel(
       layout: layoutFor(agent),
       types: type === null && merchant ? await availableTypes(ctx, merchant, order.price_fen, serverNow) : [],
       generating: type !== null,
+      backUrl: timeoutUrl ?? shopHome,
+      embedOrigins: merchant?.embed_origins ?? [],
     };
   }
-  // An epay order brings its own return URL; the shop's site is where it points.
-  const shopUrl = order.return_url ?? merchant?.return_url;
   const kind = payloadKind(type, order.payload, `${ctx.config.baseUrl}/pay/${order.id}`);
   return {
     kind: "pay",
@@ -93,13 +105,14 @@ export async function loadCashierModel(
     plan: planPayment(type, kind, order.payload, agent),
     freeAmount: order.free_amount,
     sandbox: channel?.provider === "sandbox",
-    timeoutUrl: merchant?.timeout_url ?? null,
-    shopHome: shopUrl ? new URL(shopUrl).origin : null,
+    timeoutUrl,
+    shopHome,
     embedOrigins: merchant?.embed_origins ?? [],
     serverNow,
     expiresAt: order.expires_at,
     createdAt: order.created_at,
     productName: order.name,
+    backUrl: timeoutUrl ?? shopHome,
   };
 }
 

@@ -1,8 +1,14 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { loginLimiters, type LoginLimiters } from "./login-limiter";
+import {
+  DEFAULT_LOGIN_POLICY,
+  loginRetryAfter,
+  recordLoginFailure,
+  recordLoginSuccess,
+  type LoginPolicy,
+} from "./login-limiter";
 import { DUMMY_HASH, verifyPassword } from "./password";
-import { sealConsoleSession } from "./console-session";
+import { startConsoleSession } from "./console-session";
 
 export type LoginResult =
   | { ok: true; sealed: string }
@@ -10,30 +16,27 @@ export type LoginResult =
   | { ok: false; reason: "rate_limited"; retryAfterMs: number };
 
 /**
- * Checks a console login. Failures count against both the user name and the client address, so neither guessing
- * one account's password from many addresses nor many accounts from one address gets far. The answer never says
- * whether the user exists.
+ * Checks a console login. Failures are throttled per user name and address, per address, and (as a back-off for
+ * addresses that have failed) per user name: see login-limiter.ts. The answer never says whether the user exists.
  */
 export async function consoleLogin(
   ctx: AppContext,
   input: { name: string; password: string; clientIp: string },
-  limiters: LoginLimiters = loginLimiters(),
+  policy: LoginPolicy = DEFAULT_LOGIN_POLICY,
 ): Promise<LoginResult> {
   const now = ctx.now();
-  const userKey = [input.name.toLowerCase()];
-  const ipKey = [input.clientIp];
-  const wait = Math.max(limiters.byUser.retryAfter(userKey, now), limiters.byIp.retryAfter(ipKey, now));
+  const who = { name: input.name, ip: input.clientIp, now };
+  const wait = await loginRetryAfter(ctx, who, policy);
   if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterMs: wait };
   const user = ctx.config.consoleUsers.find((u) => u.name === input.name);
   const good = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !good) {
-    limiters.byUser.recordFailure(userKey, now);
-    limiters.byIp.recordFailure(ipKey, now);
+    await recordLoginFailure(ctx, who, policy);
     ctx.log.warn({ user: input.name, ip: input.clientIp }, "console login refused");
     return { ok: false, reason: "invalid" };
   }
-  limiters.byUser.reset(userKey[0]!);
-  const { sealed } = await sealConsoleSession(ctx.config, user, now);
+  await recordLoginSuccess(ctx, who);
+  const { sealed } = await startConsoleSession(ctx, user);
   await ctx.repos.consoleAudit.insertAuditEntry({
     at: now,
     user_name: user.name,

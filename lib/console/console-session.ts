@@ -1,68 +1,91 @@
 import "server-only";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import type { AppConfig } from "@/lib/config";
+import type { AppContext } from "@/lib/context";
 import type { ConsoleUser } from "./console-config";
 
 /**
- * The console operator's session: an iron-session seal in an HttpOnly, SameSite=Strict cookie scoped to /console.
- * It names the user, carries the CSRF token every action form sends back, and expires 8 hours after login whatever
- * happens. It also carries a tag of the user's password hash: changing the password in the config file (or
- * removing the user) ends their sessions at the next request.
+ * The console operator's session: a row in the database (`console_sessions`), looked up on every request, so that
+ * logout, a password change or a disabled user ends it on every instance at once. The HttpOnly, SameSite=Strict
+ * cookie (scoped to /console) holds only a random session id, sealed with iron-session; the row is keyed by the
+ * id's SHA-256, so reading the table gives no cookie. The session expires 8 hours after login whatever happens, and
+ * carries a tag of the user's password hash: changing the password in the config file (or removing the user) ends
+ * it at the next request, as does `revokeUserSessions` (`npm run admin -- logout-user`).
  */
 export const CONSOLE_COOKIE = "paydesk_console";
 export const SESSION_TTL_MS = 8 * 3600_000;
 
-const sessionSchema = z.object({
-  user: z.string(),
-  csrf: z.string().min(16),
-  issuedAt: z.number().int(),
-  pwTag: z.string(),
-});
-export type ConsoleSessionData = z.infer<typeof sessionSchema>;
+const sealSchema = z.object({ sid: z.string().min(32).max(64) });
 
-export interface ConsoleSession extends ConsoleSessionData {
+export interface ConsoleSession {
+  user: string;
+  /** The token every action form sends back (derived from the session id: nothing secret is stored). */
+  csrf: string;
+  issuedAt: number;
   account: ConsoleUser;
+  /** The row's key, for logout. */
+  idHash: string;
 }
+
+type SessionContext = Pick<AppContext, "config" | "repos" | "now">;
 
 const pwTag = (user: ConsoleUser) => createHash("sha256").update(user.password_hash).digest("base64url").slice(0, 16);
+const idHashOf = (sid: string) => createHash("sha256").update(sid).digest("hex");
+const csrfFor = (config: AppConfig, sid: string) =>
+  createHmac("sha256", config.sessionSecret).update(`console-csrf:${sid}`).digest("base64url").slice(0, 32);
 
-export async function sealConsoleSession(
-  config: AppConfig,
+/** Starts a session for `user` (the password was checked): stores its row and returns the cookie's sealed value. */
+export async function startConsoleSession(
+  ctx: SessionContext,
   user: ConsoleUser,
-  now: number,
-): Promise<{ sealed: string; data: ConsoleSessionData }> {
-  const data: ConsoleSessionData = {
-    user: user.name,
-    csrf: randomBytes(24).toString("base64url"),
-    issuedAt: now,
-    pwTag: pwTag(user),
-  };
-  const sealed = await sealData(data, { password: config.sessionSecret, ttl: SESSION_TTL_MS / 1000 });
-  return { sealed, data };
+): Promise<{ sealed: string; session: ConsoleSession }> {
+  const now = ctx.now();
+  const sid = randomBytes(32).toString("base64url");
+  const idHash = idHashOf(sid);
+  await ctx.repos.consoleSessions.deleteExpiredConsoleSessions(now);
+  await ctx.repos.consoleSessions.insertConsoleSession({
+    id_hash: idHash,
+    user_name: user.name,
+    pw_tag: pwTag(user),
+    created_at: now,
+    expires_at: now + SESSION_TTL_MS,
+  });
+  const sealed = await sealData({ sid }, { password: ctx.config.sessionSecret, ttl: SESSION_TTL_MS / 1000 });
+  return { sealed, session: { user: user.name, csrf: csrfFor(ctx.config, sid), issuedAt: now, account: user, idHash } };
 }
 
-/** The session in `sealed`, or null when absent, forged, expired, or its user is gone or has a new password. */
+/**
+ * The session behind a cookie, or null when absent, forged, expired, ended (logout, revoked), or its user is gone
+ * or has a new password.
+ */
 export async function readConsoleSession(
-  config: AppConfig,
+  ctx: SessionContext,
   sealed: string | undefined,
-  now: number,
 ): Promise<ConsoleSession | null> {
   if (!sealed) return null;
   let raw: unknown;
   try {
-    raw = await unsealData<unknown>(sealed, { password: config.sessionSecret, ttl: SESSION_TTL_MS / 1000 });
+    raw = await unsealData<unknown>(sealed, { password: ctx.config.sessionSecret, ttl: SESSION_TTL_MS / 1000 });
   } catch {
     return null;
   }
-  const parsed = sessionSchema.safeParse(raw);
+  const parsed = sealSchema.safeParse(raw);
   if (!parsed.success) return null;
-  const s = parsed.data;
-  if (now - s.issuedAt >= SESSION_TTL_MS || s.issuedAt > now + 60_000) return null;
-  const account = config.consoleUsers.find((u) => u.name === s.user);
-  if (!account || pwTag(account) !== s.pwTag) return null;
-  return { ...s, account };
+  const { sid } = parsed.data;
+  const now = ctx.now();
+  const idHash = idHashOf(sid);
+  const row = await ctx.repos.consoleSessions.findConsoleSession(idHash, now);
+  if (!row || row.created_at > now + 60_000 || now - row.created_at >= SESSION_TTL_MS) return null;
+  const account = ctx.config.consoleUsers.find((u) => u.name === row.user_name);
+  if (!account || pwTag(account) !== row.pw_tag) return null;
+  return { user: row.user_name, csrf: csrfFor(ctx.config, sid), issuedAt: row.created_at, account, idHash };
+}
+
+/** Ends a session on every instance (logout): its cookie is refused from the next request on. */
+export async function endConsoleSession(ctx: SessionContext, session: ConsoleSession): Promise<void> {
+  await ctx.repos.consoleSessions.deleteConsoleSession(session.idHash);
 }
 
 /** The Set-Cookie value for a new session, or (sealed null) for clearing it. */
@@ -75,7 +98,7 @@ export function sessionCookie(config: AppConfig, sealed: string | null): string 
 }
 
 /** True when `token` (from the submitted form) is the session's CSRF token. */
-export function csrfMatches(session: ConsoleSessionData, token: unknown): boolean {
+export function csrfMatches(session: Pick<ConsoleSession, "csrf">, token: unknown): boolean {
   if (typeof token !== "string" || token.length === 0) return false;
   const a = Buffer.from(session.csrf);
   const b = Buffer.from(token);

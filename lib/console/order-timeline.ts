@@ -1,5 +1,6 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
+import { formatYuan } from "@/lib/money";
 import { effectiveStatus } from "@/lib/orders/lifecycle";
 import type { PublicStatus } from "@/lib/orders/public-order-view";
 import type { Notification, Order } from "@/lib/storage/records";
@@ -11,12 +12,16 @@ export type TimelineEvent =
   | {
       at: number;
       kind: "payment";
+      paymentId: number;
       amountFen: number;
       status: string;
+      /** The payment's reason, followed by the payments of the same trade it is linked with (`#id status yuan`). */
       reason: string | null;
       tradeNo: string;
       channel: string;
       raw: string;
+      /** The payment of the same trade this one is read with: the one that applied (a wrong notify kept for review). */
+      relatedPaymentId: number | null;
     }
   | { at: number; kind: "state"; status: PublicStatus; late?: boolean }
   | { at: number; kind: "notify_queued"; url: string }
@@ -76,15 +81,21 @@ export async function loadOrderTimeline(
     },
   ];
   for (const p of payments) {
+    // Notifies of one trade with different content (a wrong amount kept for review, the genuine one that applied)
+    // are linked both ways; the link is written into the shown reason.
+    const linked = payments.filter((q) => q.id === p.related_payment_id || q.related_payment_id === p.id);
+    const links = linked.map((q) => `#${q.id} ${q.status} ${formatYuan(q.amount_fen)}`).join(", ");
     events.push({
       at: p.received_at,
       kind: "payment",
+      paymentId: p.id,
       amountFen: p.amount_fen,
       status: p.status,
-      reason: p.reason,
+      reason: links ? `${p.reason ? `${p.reason} · ` : ""}#${p.id} ↔ ${links}` : p.reason,
       tradeNo: p.trade_no,
       channel: p.channel_id,
       raw: excerpt(p.raw),
+      relatedPaymentId: p.related_payment_id,
     });
   }
   if (status === "expired" || order.late) events.push({ at: order.expires_at, kind: "state", status: "expired" });

@@ -33,7 +33,8 @@ export const requireConsoleUser = cache(async (): Promise<SignedInPage> => {
   const page = await consolePage();
   const jar = await cookies();
   const sealed = jar.get(CONSOLE_COOKIE)?.value;
-  const session = await readConsoleSession(page.ctx.config, sealed, page.ctx.now());
+  // A database read on every page: a session ended on any instance (logout, revoked) is refused here at once.
+  const session = await readConsoleSession(page.ctx, sealed);
   if (!session) redirect(sealed ? "/console/login?expired=1" : "/console/login");
   return { ...page, session, scope: scopeFor(page.ctx.config, session.account) };
 });

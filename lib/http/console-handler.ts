@@ -2,7 +2,13 @@ import "server-only";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { safeConsolePath } from "@/lib/console/console-locale";
 import { scopeFor, type ConsoleScope } from "@/lib/console/console-scope";
-import { CONSOLE_COOKIE, csrfMatches, readConsoleSession, type ConsoleSession } from "@/lib/console/console-session";
+import {
+  CONSOLE_COOKIE,
+  csrfMatches,
+  readConsoleSession,
+  sessionCookie,
+  type ConsoleSession,
+} from "@/lib/console/console-session";
 
 /** Reads one cookie from a request's Cookie header. */
 export function requestCookie(request: Request, name: string): string | undefined {
@@ -49,17 +55,25 @@ export interface ConsoleActionInput {
 }
 
 /**
- * Wraps every console action (a form POST): same origin, a live session, and the session's CSRF token in the form's
- * `csrf` field, or the action does not run (403; an expired session goes back to the login page).
+ * Wraps every console action (a form POST): same origin, a live session (its row in the database, so one ended on
+ * any instance is refused), and the session's CSRF token in the form's `csrf` field, or the action does not run
+ * (403; an expired or ended session goes back to the login page).
  */
 export function consoleAction(
   fn: (input: ConsoleActionInput) => Promise<Response>,
+  getCtx: () => Promise<AppContext> = getAppContext,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const ctx = await getAppContext();
+    const ctx = await getCtx();
     if (!sameOrigin(request, ctx)) return refuse(403, "cross-site request refused");
-    const session = await readConsoleSession(ctx.config, requestCookie(request, CONSOLE_COOKIE), ctx.now());
-    if (!session) return backTo(request, "/console/login", { expired: "1" });
+    const cookie = requestCookie(request, CONSOLE_COOKIE);
+    const session = await readConsoleSession(ctx, cookie);
+    if (!session) {
+      const res = backTo(request, "/console/login", { expired: "1" });
+      // A dead session's cookie is of no use any more: the browser may as well drop it.
+      if (cookie) res.headers.append("Set-Cookie", sessionCookie(ctx.config, null));
+      return res;
+    }
     let form: FormData;
     try {
       form = await request.formData();

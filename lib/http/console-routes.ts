@@ -1,9 +1,10 @@
 import "server-only";
-import { getAppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/context";
 import { cleanReason, creditFromConsole, dismissFromConsole, resendFromConsole } from "@/lib/console/console-actions";
 import { consoleLogin } from "@/lib/console/console-login";
 import { CONSOLE_LANG_COOKIE, safeConsolePath } from "@/lib/console/console-locale";
-import { sessionCookie } from "@/lib/console/console-session";
+import { endConsoleSession, sessionCookie } from "@/lib/console/console-session";
+import { requestIp } from "./abuse-limits";
 import { backTo, consoleAction, sameOrigin } from "./console-handler";
 
 /** The console's form-post endpoints (app/console/auth/*, app/console/act/*), each a thin wrapper over lib/console. */
@@ -15,83 +16,88 @@ const field = (form: FormData, name: string) => {
   return typeof v === "string" ? v.trim() : "";
 };
 
-function clientIp(request: Request): string {
-  // Behind a reverse proxy the address is the proxy's; the per-user limit still holds when this header is forged.
-  return request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "unknown";
-}
-
-export async function loginRoute(request: Request): Promise<Response> {
-  const ctx = await getAppContext();
-  if (!sameOrigin(request, ctx)) return text(403, "cross-site request refused");
-  const form = await request.formData().catch(() => new FormData());
-  const result = await consoleLogin(ctx, {
-    name: field(form, "name"),
-    password: String(form.get("password") ?? ""),
-    clientIp: clientIp(request),
-  });
-  if (!result.ok) {
-    const flash: Record<string, string> =
-      result.reason === "rate_limited"
-        ? { error: "rate", wait: String(Math.ceil(result.retryAfterMs / 60_000)) }
-        : { error: "invalid" };
-    const res = backTo(request, "/console/login", flash);
-    if (result.reason === "rate_limited") res.headers.set("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
+/** The endpoints over one way of getting the context (the app's; tests and the fuzz pass their own). */
+export function consoleRoutes(getCtx: () => Promise<AppContext> = getAppContext) {
+  async function loginRoute(request: Request): Promise<Response> {
+    const ctx = await getCtx();
+    if (!sameOrigin(request, ctx)) return text(403, "cross-site request refused");
+    const form = await request.formData().catch(() => new FormData());
+    const result = await consoleLogin(ctx, {
+      name: field(form, "name"),
+      password: String(form.get("password") ?? ""),
+      clientIp: requestIp(ctx, request),
+    });
+    if (!result.ok) {
+      const flash: Record<string, string> =
+        result.reason === "rate_limited"
+          ? { error: "rate", wait: String(Math.ceil(result.retryAfterMs / 60_000)) }
+          : { error: "invalid" };
+      const res = backTo(request, "/console/login", flash);
+      if (result.reason === "rate_limited")
+        res.headers.set("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
+      return res;
+    }
+    const res = backTo(request, "/console");
+    res.headers.append("Set-Cookie", sessionCookie(ctx.config, result.sealed));
     return res;
   }
-  const res = backTo(request, "/console");
-  res.headers.append("Set-Cookie", sessionCookie(ctx.config, result.sealed));
-  return res;
+
+  const logoutRoute = consoleAction(async ({ ctx, session, request }) => {
+    // The row goes, not only the cookie: a copy of the cookie is refused on every instance from now on.
+    await endConsoleSession(ctx, session);
+    await ctx.repos.consoleAudit.insertAuditEntry({
+      at: ctx.now(),
+      user_name: session.user,
+      action: "logout",
+      appkey: null,
+      order_id: null,
+      payment_id: null,
+      reason: null,
+      detail: null,
+    });
+    const res = backTo(request, "/console/login", { out: "1" });
+    res.headers.append("Set-Cookie", sessionCookie(ctx.config, null));
+    return res;
+  }, getCtx);
+
+  const resendRoute = consoleAction(async ({ ctx, scope, form, request }) => {
+    const orderId = field(form, "order_id");
+    const r = await resendFromConsole(ctx, scope, orderId);
+    if (r.outcome === "forbidden") return text(403, "forbidden");
+    if (r.outcome === "not_found") return text(404, "no such order");
+    return backTo(request, `/console/orders/${encodeURIComponent(orderId)}`, {
+      msg: r.outcome === "queued" ? "resendQueued" : "resendNothing",
+    });
+  }, getCtx);
+
+  const creditRoute = consoleAction(async ({ ctx, scope, form, request }) => {
+    const back = safeConsolePath(field(form, "back"), "/console/review");
+    const paymentId = Number(field(form, "payment_id"));
+    const orderId = field(form, "order_id");
+    const reason = cleanReason(form.get("reason"));
+    if (!reason) return backTo(request, back, { refused: "reason_required" });
+    if (!Number.isSafeInteger(paymentId) || !orderId) return backTo(request, back, { refused: "order_not_found" });
+    const r = await creditFromConsole(ctx, scope, { paymentId, orderId, reason });
+    if (r.outcome === "forbidden") return text(403, "forbidden");
+    if (r.outcome === "not_found") return text(404, "no such payment");
+    return backTo(request, back, r.outcome === "credited" ? { msg: "credited" } : { refused: r.outcome });
+  }, getCtx);
+
+  const dismissRoute = consoleAction(async ({ ctx, scope, form, request }) => {
+    const back = safeConsolePath(field(form, "back"), "/console/review");
+    const paymentId = Number(field(form, "payment_id"));
+    const reason = cleanReason(form.get("reason"));
+    if (!reason) return backTo(request, back, { refused: "reason_required" });
+    const r = await dismissFromConsole(ctx, scope, { paymentId, reason });
+    if (r.outcome === "forbidden") return text(403, "forbidden");
+    if (r.outcome === "not_found") return text(404, "no such payment");
+    return backTo(request, back, r.outcome === "dismissed" ? { msg: "dismissed" } : { refused: r.outcome });
+  }, getCtx);
+
+  return { loginRoute, logoutRoute, resendRoute, creditRoute, dismissRoute };
 }
 
-export const logoutRoute = consoleAction(async ({ ctx, session, request }) => {
-  await ctx.repos.consoleAudit.insertAuditEntry({
-    at: ctx.now(),
-    user_name: session.user,
-    action: "logout",
-    appkey: null,
-    order_id: null,
-    payment_id: null,
-    reason: null,
-    detail: null,
-  });
-  const res = backTo(request, "/console/login", { out: "1" });
-  res.headers.append("Set-Cookie", sessionCookie(ctx.config, null));
-  return res;
-});
-
-export const resendRoute = consoleAction(async ({ ctx, scope, form, request }) => {
-  const orderId = field(form, "order_id");
-  const r = await resendFromConsole(ctx, scope, orderId);
-  if (r.outcome === "forbidden") return text(403, "forbidden");
-  if (r.outcome === "not_found") return text(404, "no such order");
-  return backTo(request, `/console/orders/${encodeURIComponent(orderId)}`, {
-    msg: r.outcome === "queued" ? "resendQueued" : "resendNothing",
-  });
-});
-
-export const creditRoute = consoleAction(async ({ ctx, scope, form, request }) => {
-  const back = safeConsolePath(field(form, "back"), "/console/review");
-  const paymentId = Number(field(form, "payment_id"));
-  const orderId = field(form, "order_id");
-  const reason = cleanReason(form.get("reason"));
-  if (!reason) return backTo(request, back, { refused: "reason_required" });
-  if (!Number.isSafeInteger(paymentId) || !orderId) return backTo(request, back, { refused: "order_not_found" });
-  const r = await creditFromConsole(ctx, scope, { paymentId, orderId, reason });
-  if (r.outcome === "forbidden") return text(403, "forbidden");
-  if (r.outcome === "not_found") return text(404, "no such payment");
-  return backTo(request, back, r.outcome === "credited" ? { msg: "credited" } : { refused: r.outcome });
-});
-
-export const dismissRoute = consoleAction(async ({ ctx, scope, form, request }) => {
-  const back = safeConsolePath(field(form, "back"), "/console/review");
-  const paymentId = Number(field(form, "payment_id"));
-  const reason = cleanReason(form.get("reason"));
-  if (!reason) return backTo(request, back, { refused: "reason_required" });
-  const r = await dismissFromConsole(ctx, scope, { paymentId, reason });
-  if (r.outcome === "forbidden") return text(403, "forbidden");
-  if (r.outcome === "not_found") return text(404, "no such payment");
-  return backTo(request, back, r.outcome === "dismissed" ? { msg: "dismissed" } : { refused: r.outcome });
-});
+export const { loginRoute, logoutRoute, resendRoute, creditRoute, dismissRoute } = consoleRoutes();
 
 /** `GET /console/lang?to=en&back=/console/orders`: remembers the language for a year and goes back. */
 export function languageRoute(request: Request): Response {

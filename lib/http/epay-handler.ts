@@ -1,11 +1,14 @@
 import "server-only";
+import { findEpayMerchant } from "@/lib/config";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
 import { epayApi, mapiAnswer } from "@/lib/merchant-protocol/epay/api";
-import { EpayError, epayFailure } from "@/lib/merchant-protocol/epay/codes";
-import { createEpayOrder } from "@/lib/merchant-protocol/epay/create";
-import { readParams } from "./merchant-handler";
-import { BodyTooLarge } from "./read-body";
+import { EPAY_BAD_SIGN, EpayError, epayFailure } from "@/lib/merchant-protocol/epay/codes";
+import { keysEqual } from "@/lib/merchant-protocol/epay/sign";
+import { createEpayOrder, createEpayPageOrder } from "@/lib/merchant-protocol/epay/create";
+import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
+import { readParams, TOO_MANY_MESSAGE } from "./merchant-handler";
+import { BodyTimeout, BodyTooLarge } from "./read-body";
 
 type Handler = (request: Request) => Promise<Response>;
 type ContextFactory = () => Promise<AppContext>;
@@ -14,6 +17,7 @@ type ContextFactory = () => Promise<AppContext>;
 function publicMessage(err: unknown, url: string): string {
   if (err instanceof EpayError || err instanceof MerchantError) return err.message;
   if (err instanceof BodyTooLarge) return "请求过大";
+  if (err instanceof BodyTimeout) return "请求超时";
   // The path only: epay's query string carries `sign` and the shop's `param`.
   getLogger().error({ err, path: new URL(url).pathname }, "epay request failed");
   return "系统繁忙，请稍后重试";
@@ -41,20 +45,56 @@ function json(body: unknown): Response {
   return Response.json(body, { status: 200, headers: { "Cache-Control": "no-store" } });
 }
 
+/** An IP or merchant over its wrong-signature budget (abuse-limits.ts): HTTP 429, epay's failure shape. */
+function tooMany(page: boolean): Response {
+  const res = page
+    ? epayErrorPage(TOO_MANY_MESSAGE, 429)
+    : Response.json(epayFailure(TOO_MANY_MESSAGE), { status: 429, headers: { "Cache-Control": "no-store" } });
+  res.headers.set("Retry-After", RETRY_AFTER_SECONDS);
+  return res;
+}
+
+/**
+ * Counts a failed epay request against the wrong-signature limits when it failed on its credentials: a wrong `sign`
+ * (with everything protocol/epay answers as EPAY_BAD_SIGN: a re-split, a signature Paydesk issued, one already used),
+ * or api.php's wrong `key`. True once the IP or the merchant is over its budget.
+ */
+async function overWrongSignatures(
+  ctx: AppContext | undefined,
+  request: Request,
+  params: Record<string, string>,
+  err: unknown,
+  plainKey: boolean,
+): Promise<boolean> {
+  if (!ctx || !(err instanceof EpayError)) return false;
+  const merchant = params.pid ? findEpayMerchant(ctx.config, params.pid) : undefined;
+  const wrong = plainKey
+    ? !merchant?.epay || !keysEqual(merchant.epay.key, params.key ?? "")
+    : err.message.startsWith(EPAY_BAD_SIGN);
+  return wrong && (await countWrongSignature(ctx, request, merchant?.appkey));
+}
+
 /** `GET|POST /submit.php`: creates (or finds) the order and sends the browser to its cashier page. */
 export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
+    let ctx: AppContext | undefined;
+    let params: Record<string, string> = {};
     try {
-      const ctx = await contextFactory();
-      const params = await readParams(request, ctx.config.limits.max_body_bytes);
-      const order = await createEpayOrder(ctx, params);
+      ctx = await contextFactory();
+      if (await signaturesRefused(ctx, request)) return tooMany(true);
+      params = await readParams(request, ctx.config.limits.max_body_bytes);
+      const { order, failedType } = await createEpayPageOrder(ctx, params);
+      // No channel could make the code: the cashier shows the payer a retry, the other wallets and the way back.
+      const failed = failedType ? `?choice=failed&failed=${failedType}` : "";
       return new Response(null, {
         status: 302,
-        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}`, "Cache-Control": "no-store" },
+        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}${failed}`, "Cache-Control": "no-store" },
       });
     } catch (err) {
+      if (await overWrongSignatures(ctx, request, params, err, false)) return tooMany(true);
       const known = err instanceof EpayError || err instanceof MerchantError;
-      return epayErrorPage(publicMessage(err, request.url), err instanceof BodyTooLarge ? 413 : known ? 400 : 500);
+      const status = err instanceof BodyTooLarge ? 413 : err instanceof BodyTimeout ? 408 : known ? 400 : 500;
+      return epayErrorPage(publicMessage(err, request.url), status);
     }
   };
 }
@@ -62,11 +102,15 @@ export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext
 /** `POST /mapi.php`: the same order, answered as JSON with integer `code` 1. */
 export function epayMapiHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
+    let ctx: AppContext | undefined;
+    let params: Record<string, string> = {};
     try {
-      const ctx = await contextFactory();
-      const params = await readParams(request, ctx.config.limits.max_body_bytes);
+      ctx = await contextFactory();
+      if (await signaturesRefused(ctx, request)) return tooMany(false);
+      params = await readParams(request, ctx.config.limits.max_body_bytes);
       return json(mapiAnswer(ctx, await createEpayOrder(ctx, params)));
     } catch (err) {
+      if (await overWrongSignatures(ctx, request, params, err, false)) return tooMany(false);
       return json(epayFailure(publicMessage(err, request.url)));
     }
   };
@@ -75,10 +119,16 @@ export function epayMapiHandler(contextFactory: ContextFactory = getAppContext):
 /** `GET|POST /api.php?act=…`: order query, merchant info, refund (refused). */
 export function epayApiHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
+    let ctx: AppContext | undefined;
+    let params: Record<string, string> = {};
     try {
-      const ctx = await contextFactory();
-      return json(await epayApi(ctx, await readParams(request, ctx.config.limits.max_body_bytes)));
+      ctx = await contextFactory();
+      if (await signaturesRefused(ctx, request)) return tooMany(false);
+      params = await readParams(request, ctx.config.limits.max_body_bytes);
+      return json(await epayApi(ctx, params));
     } catch (err) {
+      // api.php authenticates with the plain key: a wrong one is this endpoint's wrong signature.
+      if (await overWrongSignatures(ctx, request, params, err, true)) return tooMany(false);
       return json(epayFailure(publicMessage(err, request.url)));
     }
   };

@@ -1,6 +1,8 @@
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { limitsSchema } from "@/lib/config-limits";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 import { md5 } from "@/lib/merchant-protocol/sign";
 import type { DatabaseHandle } from "@/lib/storage/database";
@@ -13,6 +15,7 @@ import {
   type TestContext,
 } from "@/test/support/test-context";
 import { createFastLane } from "./fast-lane";
+import type { RefusedRequest } from "./refused-request-log";
 
 interface Envelope {
   code: number;
@@ -27,13 +30,22 @@ describe("fast lane (node:http in front of Next.js)", () => {
   let ctx: TestContext;
   let server: http.Server;
   let base = "";
+  let port = 0;
   let seq = 0;
+  const errors: unknown[] = [];
+  const refused: RefusedRequest[] = [];
+  const BODY_TIMEOUT_MS = 400;
 
   beforeAll(async () => {
     db = await openTestDatabase("sqlite");
     ctx = testContext(db, testAppConfig(testConfigFile(), "https://pay.example"));
     ctx.now = () => Date.now();
-    const lane = createFastLane(ctx.config.baseUrl, () => Promise.resolve(ctx));
+    const lane = createFastLane(
+      ctx.config.baseUrl,
+      () => Promise.resolve(ctx),
+      (err) => errors.push(err),
+      { bodyTimeoutMs: BODY_TIMEOUT_MS, refused: (r) => refused.push(r) },
+    );
     // What scripts/server.mjs does: the lane first, anything it declines to Next.js (here a marker answer).
     server = http.createServer((req, res) => {
       if (lane(req, res)) return;
@@ -41,7 +53,8 @@ describe("fast lane (node:http in front of Next.js)", () => {
       res.end("next.js");
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    port = (server.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -128,12 +141,64 @@ describe("fast lane (node:http in front of Next.js)", () => {
     expect(body.code).toBe(105);
   });
 
-  it("answers a malformed channel escape instead of throwing at the server", async () => {
+  it("answers a malformed channel escape 400 (the client's error, logged sampled), not 500", async () => {
     const res = await fetch(`${base}/api/notify/%E0%A4%A`, { method: "POST", body: "x=1" });
-    expect(res.status).toBe(500);
-    expect(await res.text()).toBe("internal error");
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/malformed percent-escape/);
+    expect(res.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(refused).toContainEqual({ kind: "bad_path", method: "POST", path: "/api/notify/%E0%A4%A" });
+    expect(errors).toEqual([]);
     // The server is still there.
     expect((await fetch(`${base}/api/cloudpay/query?sign=nosign&order_id=x`)).status).toBe(200);
+  });
+
+  it("cuts a body dripped a byte at a time at the body deadline (injected here; 20 s by default)", async () => {
+    const started = Date.now();
+    const r = await new Promise<{ ms: number; answer: string }>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      let answer = "";
+      const iv = setInterval(() => socket.writable && socket.write("x"), 30);
+      const cap = setTimeout(() => socket.destroy(), 5_000);
+      socket.on("data", (d: Buffer) => (answer += d.toString()));
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearInterval(iv);
+        clearTimeout(cap);
+        resolve({ ms: Date.now() - started, answer });
+      });
+      socket.write("POST /api/notify/sandbox HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\nsign=");
+    });
+    expect(r.ms).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50);
+    expect(r.ms).toBeLessThan(BODY_TIMEOUT_MS + 1_000);
+    expect(r.answer).not.toMatch(/^HTTP\/1\.1 200/);
+    expect(errors).toEqual([]);
+  });
+
+  it("counts the socket's address, not the client's X-Forwarded-For: rotating it does not escape the per-IP limit", async () => {
+    // A lane of its own, with a small payer budget, so this suite's other requests keep theirs.
+    const limited = testContext(
+      db,
+      testAppConfig(testConfigFile({ limits: limitsSchema.parse({ payer_per_ip_per_minute: 5 }) })),
+    );
+    const lane = createFastLane(limited.config.baseUrl, () => Promise.resolve(limited));
+    const own = http.createServer((req, res) => void (lane(req, res) || res.writeHead(404).end()));
+    await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const headers: Record<string, string> =
+          i % 2 ? { "x-real-ip": `10.2.${i}.1` } : { "x-forwarded-for": `10.1.${i}.1` };
+        const res = await fetch(
+          `http://127.0.0.1:${(own.address() as AddressInfo).port}/api/cloudpay/query?sign=nosign&order_id=x`,
+          { headers },
+        );
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    } finally {
+      own.closeAllConnections();
+      await new Promise((r) => own.close(r));
+    }
   });
 
   it("leaves every other path and method to Next.js", async () => {

@@ -4,9 +4,13 @@ import { Readable } from "node:stream";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { createOrder } from "@/lib/orders/create-order";
 import { queryOrder } from "@/lib/orders/merchant-queries";
+import type { Limits } from "@/lib/config-limits";
+import { PEER_HEADER, rememberPeer } from "./client-ip";
 import { healthResponse } from "./health";
 import { merchantHandler } from "./merchant-handler";
 import { handleNotify } from "./provider-notify-handler";
+import { BODY_READ_TIMEOUT_MS, setBodyDeadline } from "./read-body";
+import { logRefusedRequest, type RefusedRequest } from "./refused-request-log";
 import { API_HEADERS, COMMON_HEADERS, hstsFor } from "./security-headers";
 
 /**
@@ -18,7 +22,8 @@ import { API_HEADERS, COMMON_HEADERS, hstsFor } from "./security-headers";
  */
 export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-type Handler = (request: Request, match: RegExpExecArray) => Promise<Response>;
+/** A route's handler, with the route's path parameters already percent-decoded. */
+type Handler = (request: Request, params: string[]) => Promise<Response>;
 
 interface Route {
   path: RegExp;
@@ -39,7 +44,7 @@ export function fastRoutes(contextFactory: () => Promise<AppContext> = getAppCon
     {
       path: /^\/api\/notify\/([^/]+)\/?$/,
       methods: GET_POST,
-      handler: (r, m) => handleNotify(r, decodeURIComponent(m[1] ?? ""), contextFactory),
+      handler: (r, [channel]) => handleNotify(r, channel ?? "", contextFactory),
     },
     { path: /^\/api\/health\/?$/, methods: new Set(["GET", "HEAD"]), handler: () => healthResponse() }, // app/api/health
   ];
@@ -52,17 +57,30 @@ function webRequest(req: IncomingMessage, origin: string, signal: AbortSignal): 
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  // As Next.js does for its routes (lib/http/client-ip.ts reads it): the socket address when no proxy wrote one.
-  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress)
-    headers.set("x-forwarded-for", req.socket.remoteAddress);
+  // The lane holds the socket: its address is given to the request directly (rememberPeer), and the header the
+  // server sets for Next.js is made to say the same, whatever the client sent.
+  const peer = req.socket.remoteAddress;
+  if (peer) headers.set(PEER_HEADER, peer);
+  else headers.delete(PEER_HEADER);
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", origin), {
+  const request = new Request(new URL(req.url ?? "/", origin), {
     method,
     headers,
     signal,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
   } as RequestInit);
+  rememberPeer(request, peer);
+  return request;
+}
+
+/** Percent-decodes path parameters; null when one is malformed (`%E0%A4%A`): the client's error, answered 400. */
+function decodeParams(match: RegExpExecArray): string[] | null {
+  try {
+    return match.slice(1).map((p) => decodeURIComponent(p ?? ""));
+  } catch {
+    return null;
+  }
 }
 
 async function send(res: ServerResponse, response: Response, head: boolean, extra: [string, string][]): Promise<void> {
@@ -79,6 +97,13 @@ async function send(res: ServerResponse, response: Response, head: boolean, extr
   res.end(body);
 }
 
+export interface FastLaneOptions {
+  /** How long a request's body may take to arrive, from the request's arrival (BODY_READ_TIMEOUT_MS; tests shorten it). */
+  bodyTimeoutMs?: number;
+  /** Requests refused before a handler ran (a malformed path escape): logged sampled (lib/http/refused-request-log.ts). */
+  refused?: (refused: RefusedRequest) => void;
+}
+
 /**
  * The lane for one process: `serve(req, res)` answers and returns true on a fast route, returns false (touching
  * nothing) on any other. `baseUrl` is Paydesk's public address (HSTS on https).
@@ -87,7 +112,9 @@ export function createFastLane(
   baseUrl: string,
   contextFactory: () => Promise<AppContext> = getAppContext,
   log: (err: unknown) => void = () => undefined,
+  options: FastLaneOptions = {},
 ): FastLane {
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_READ_TIMEOUT_MS;
   const routes = fastRoutes(contextFactory);
   const extra: [string, string][] = [...COMMON_HEADERS, ...API_HEADERS].map((h) => [h.key.toLowerCase(), h.value]);
   const hsts = hstsFor(baseUrl);
@@ -108,16 +135,36 @@ export function createFastLane(
       }
     }
     if (!route || !found || !route.methods.has(method)) return false;
+    const params = decodeParams(found);
+    if (!params) {
+      options.refused?.({ kind: "bad_path", method, path: pathname });
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", ...Object.fromEntries(extra) });
+      res.end("bad request: malformed percent-escape in the path");
+      return true;
+    }
+    const arrived = Date.now();
     // A client that goes away (a closed cashier tab) ends its held poll at once.
     const abort = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) abort.abort();
     });
+    // Answered before its body was all read (refused early): Node reads and drops the rest, which a real client sends
+    // at once; a client still dripping it at the body's deadline loses the connection.
+    const socket = req.socket;
+    res.on("finish", () => {
+      if (req.complete) return;
+      const cut = setTimeout(() => req.complete || socket.destroy(), Math.max(0, arrived + bodyTimeoutMs - Date.now()));
+      cut.unref();
+      req.once("end", () => clearTimeout(cut));
+    });
     const matched = route;
-    const args = found;
-    // Inside the promise: a malformed URL or path escape is answered, never thrown at the server.
+    // Inside the promise: a malformed URL is answered, never thrown at the server.
     Promise.resolve()
-      .then(() => matched.handler(webRequest(req, origin, abort.signal), args))
+      .then(() => {
+        const request = webRequest(req, origin, abort.signal);
+        setBodyDeadline(request, arrived + bodyTimeoutMs);
+        return matched.handler(request, params);
+      })
       .then((response) => send(res, response, method === "HEAD", extra))
       .catch((err: unknown) => {
         log(err);
@@ -132,11 +179,23 @@ export function createFastLane(
 /** Where scripts/server.mjs finds the lane: instrumentation.ts puts it here, in Next's own bundle of lib/. */
 export const FAST_LANE_KEY = Symbol.for("paydesk.fastLane");
 
-/** Makes this process's lane available to scripts/server.mjs (called once at start-up). */
+/**
+ * Where scripts/server-edge.mjs reports what it refuses itself (malformed paths, wrong methods on static files, slow
+ * bodies): published here so those lines go through the same sampled logger as the lane's.
+ */
+export const EDGE_LOG_KEY = Symbol.for("paydesk.edgeLog");
+
+/** Makes this process's lane (and the edge's logger) available to scripts/server.mjs (called once at start-up). */
 export async function publishFastLane(): Promise<void> {
   const ctx = await getAppContext();
-  const lane = createFastLane(ctx.config.baseUrl, getAppContext, (err) =>
-    ctx.log.error({ err }, "fast lane request failed"),
+  const limits: Limits = ctx.config.limits;
+  const refused = (r: RefusedRequest) => logRefusedRequest(ctx.log, limits, r);
+  const lane = createFastLane(
+    ctx.config.baseUrl,
+    getAppContext,
+    (err) => ctx.log.error({ err }, "fast lane request failed"),
+    { refused },
   );
   (globalThis as Record<symbol, unknown>)[FAST_LANE_KEY] = lane;
+  (globalThis as Record<symbol, unknown>)[EDGE_LOG_KEY] = refused;
 }

@@ -1,13 +1,16 @@
 import { Writable } from "node:stream";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { configFileSchema } from "@/lib/config";
+import { EDGE_MARK, PEER_HEADER, rememberPeer } from "@/lib/http/client-ip";
+import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
+import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { merchantHandler, readParams } from "@/lib/http/merchant-handler";
 import { handleMetrics } from "@/lib/http/metrics-handler";
 import { payerHandler } from "@/lib/http/payer-handler";
 import { payApiRoute } from "@/lib/http/payer-routes";
-import { BodyTooLarge, readBodyText } from "@/lib/http/read-body";
+import { BODY_READ_TIMEOUT_MS, BodyTimeout, BodyTooLarge, readBodyText, setBodyDeadline } from "@/lib/http/read-body";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
 import { createOrder } from "@/lib/orders/create-order";
@@ -26,6 +29,8 @@ import {
 } from "@/test/support/test-context";
 
 const SECRET = "hardening-secret-at-least-32-characters";
+const EPAY_KEY = "hardening-epay-key-0123456789abcdef";
+const VMQ_KEY = "hardening-vmq-key-0123";
 const shop = (appkey: string, extra: Record<string, unknown> = {}) => ({
   appkey,
   appsecret: SECRET,
@@ -41,6 +46,13 @@ const file = configFileSchema.parse({
     shop("h2"),
     shop("qq-bad", { channels: ["qq-bad"] }),
     shop("quota", { daily_order_limit: 5 }),
+    // epay and V免签 on one shop: their signed endpoints have the same wrong-signature limits as the 云端 API.
+    shop("ea", { epay: { pid: "2001", key: EPAY_KEY } }),
+    shop("em", { epay: { pid: "2002", key: EPAY_KEY } }),
+    shop("vq", { vmq: { key: VMQ_KEY } }),
+    // Their own appkey budgets (on PostgreSQL the counters outlive a test's context).
+    shop("rot"),
+    shop("hop"),
   ],
   channels: [
     { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "hardening-sandbox-key" },
@@ -107,6 +119,63 @@ describe("body reader", () => {
     await expect(readBodyText(request, 65_536)).rejects.toBeInstanceOf(BodyTooLarge);
     expect(chunks).toBeLessThan(8);
     expect(await readBodyText(form("http://x/", { a: "汉" }), 65_536)).toBe("a=%E6%B1%89");
+  });
+
+  it(`waits at most ${BODY_READ_TIMEOUT_MS} ms for a body by default (BodyTimeout, answered 408), then stops reading`, async () => {
+    vi.useFakeTimers();
+    try {
+      let cancelled = false;
+      // One byte, then nothing: a client holding the request open.
+      const stalled = new ReadableStream<Uint8Array>({
+        start: (c) => c.enqueue(new Uint8Array(1)),
+        cancel: () => void (cancelled = true),
+      });
+      const request = new Request("http://x/", { method: "POST", body: stalled, duplex: "half" } as RequestInit);
+      const outcome = readBodyText(request, 65_536).then(
+        () => "read",
+        (err: unknown) => err,
+      );
+      await vi.advanceTimersByTimeAsync(BODY_READ_TIMEOUT_MS - 100);
+      expect(await Promise.race([outcome, Promise.resolve("pending")])).toBe("pending");
+      await vi.advanceTimersByTimeAsync(200);
+      expect(await outcome).toBeInstanceOf(BodyTimeout);
+      expect(cancelled).toBe(true);
+      expect(BODY_READ_TIMEOUT_MS).toBe(20_000);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a body that times out is answered 408 on every protocol (云端, notify, epay, V免签), not logged as an error", async () => {
+    const stalled = () =>
+      new Request("http://paydesk.test/api/cloudpay/create", {
+        method: "POST",
+        body: new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x61])) }),
+        duplex: "half",
+      } as RequestInit);
+    const { lines, log } = capturedLog();
+    const db = await openTestDatabase("sqlite");
+    try {
+      const ctx = testContext(db, testAppConfig(configFileSchema.parse(file)), { log });
+      const create = stalled();
+      setBodyDeadline(create, Date.now() + 50);
+      const res = await merchantHandler(createOrder, () => Promise.resolve(ctx))(create);
+      expect(res.status).toBe(408);
+      expect(((await res.json()) as Envelope).code).toBe(105);
+      const notify = stalled();
+      setBodyDeadline(notify, Date.now() + 50);
+      const ack = await handleNotify(notify, "sandbox", () => Promise.resolve(ctx));
+      expect(ack.status).toBe(408);
+      const submit = stalled();
+      setBodyDeadline(submit, Date.now() + 50);
+      expect((await epaySubmitHandler(() => Promise.resolve(ctx))(submit)).status).toBe(408);
+      const vmq = stalled();
+      setBodyDeadline(vmq, Date.now() + 50);
+      expect((await handleVmqApi(vmq, "vq", "createOrder", () => Promise.resolve(ctx))).status).toBe(408);
+      expect(lines.filter((l) => l.includes('"level":50'))).toEqual([]);
+    } finally {
+      await db.close();
+    }
   });
 });
 
@@ -381,5 +450,168 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("hard
       expect(text).toContain(`# TYPE ${name}`);
     }
     expect(text).toContain('paydesk_circuit_breaker_open{channel="sandbox"} 0');
+  });
+
+  /** A request from socket address `peer` (as the fast lane hands it over), with any headers the client likes. */
+  const fromPeer = (request: Request, peer: string): Request => (rememberPeer(request, peer), request);
+
+  /** Sends `wrong` 7 times from one address, then `right` from it and from another: the IP budget's whole story. */
+  const budgetStory = async (
+    send: (params: Record<string, string>, ip: string) => Promise<Response>,
+    wrong: Record<string, string>,
+    right: Record<string, string>,
+  ) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await send(wrong, "198.51.100.77")).status);
+    return {
+      wrong: statuses,
+      rightFromSameIp: (await send(right, "198.51.100.77")).status,
+      rightFromOtherIp: await send(right, "198.51.100.78"),
+    };
+  };
+
+  it("epay api.php: wrong keys are limited per IP (HTTP 429 请求过于频繁), then the IP is refused even with the right key", async () => {
+    const ctx = fresh();
+    const api = epayApiHandler(() => Promise.resolve(ctx));
+    const send = (params: Record<string, string>, ip: string) =>
+      api(fromPeer(form("http://paydesk.test/api.php", params), ip));
+    const story = await budgetStory(
+      send,
+      { act: "query", pid: "2001", key: "x".repeat(EPAY_KEY.length) },
+      { act: "query", pid: "2001", key: EPAY_KEY },
+    );
+    expect(story.wrong).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(story.rightFromSameIp).toBe(429);
+    expect(story.rightFromOtherIp.status).toBe(200);
+    expect(((await story.rightFromOtherIp.json()) as { code: number }).code).toBe(1);
+    const limited = await send({ act: "query", pid: "2001", key: EPAY_KEY }, "198.51.100.77");
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(await limited.json()).toEqual({ code: -1, msg: "请求过于频繁" });
+  });
+
+  it("epay mapi.php and submit.php: wrong signatures are limited per IP and per merchant", async () => {
+    const ctx = fresh();
+    const mapi = epayMapiHandler(() => Promise.resolve(ctx));
+    const submit = epaySubmitHandler(() => Promise.resolve(ctx));
+    const order = {
+      pid: "2002",
+      type: "alipay",
+      out_trade_no: "ep-1",
+      notify_url: "https://shop.example/n",
+      name: "x",
+      money: "1.00",
+      sign_type: "MD5",
+    };
+    const wrong = { ...order, sign: "0".repeat(32) };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await mapi(fromPeer(form("http://paydesk.test/mapi.php", wrong), "203.0.113.50"))).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await submit(fromPeer(form("http://paydesk.test/submit.php", wrong), "203.0.113.50"))).status);
+    // One budget for the IP across both endpoints: 5 wrong ones answered as usual (JSON 200, the error page 400).
+    expect(statuses).toEqual([200, 200, 200, 400, 400, 429, 429]);
+    // Spread over many IPs, the merchant's budget (8) runs out instead; its right signatures still pass.
+    const spread: number[] = [];
+    for (let i = 0; i < 6; i++)
+      spread.push((await mapi(fromPeer(form("http://paydesk.test/mapi.php", wrong), `192.0.2.${i + 10}`))).status);
+    expect(spread.filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
+  it("V免签 closeOrder, createOrder and getState: wrong signatures are limited per IP (HTTP 429)", async () => {
+    const ctx = fresh();
+    const vmq = (action: string, params: Record<string, string>, ip: string) =>
+      handleVmqApi(fromPeer(form(`http://paydesk.test/vmq/vq/${action}`, params), ip), "vq", action, () =>
+        Promise.resolve(ctx),
+      );
+    const wrongSign = "f".repeat(32);
+    const statuses: number[] = [];
+    statuses.push((await vmq("closeOrder", { orderId: "P123", sign: wrongSign }, "203.0.113.60")).status);
+    statuses.push((await vmq("closeOrder", { orderId: "P124", sign: wrongSign }, "203.0.113.60")).status);
+    statuses.push((await vmq("getState", { t: "1", sign: wrongSign }, "203.0.113.60")).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (
+          await vmq(
+            "createOrder",
+            { payId: `v-${i}`, param: "", type: "1", price: "1.00", sign: wrongSign },
+            "203.0.113.60",
+          )
+        ).status,
+      );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const limited = await vmq("closeOrder", { orderId: "P125", sign: md5(`P125${VMQ_KEY}`) }, "203.0.113.60");
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ code: -1, msg: "请求过于频繁" });
+    // closeOrder's own answers are unchanged for another address.
+    const other = await vmq("closeOrder", { orderId: "P126", sign: wrongSign }, "203.0.113.61");
+    expect(other.status).toBe(200);
+    expect(await other.json()).toMatchObject({ code: -1 });
+  });
+
+  it("rotating X-Forwarded-For or X-Real-IP does not escape the per-IP limits (no proxy configured: the socket counts)", async () => {
+    const ctx = fresh();
+    const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
+    const bad = {
+      ...signedCreateParams(
+        { price: "1.00", type: "alipay", out_order_id: "rot-1" },
+        { appkey: "rot", appsecret: SECRET },
+      ),
+      sign: "0".repeat(32),
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const headers: Record<string, string> =
+        i % 2 ? { "x-real-ip": `10.9.0.${i}` } : { "x-forwarded-for": `10.8.0.${i}, 10.7.0.${i}` };
+      statuses.push(
+        (await create(fromPeer(form("http://paydesk.test/api/cloudpay/create", bad, headers), "203.0.113.70"))).status,
+      );
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    // Next.js routes under scripts/server.mjs: the server's peer header is the socket; a client's own copy of it is
+    // replaced there, so here it stands for the socket, and rotating the other headers changes nothing.
+    (globalThis as Record<symbol, unknown>)[EDGE_MARK] = true;
+    try {
+      const viaNext = await create(
+        form("http://paydesk.test/api/cloudpay/create", bad, {
+          [PEER_HEADER]: "203.0.113.70",
+          "x-forwarded-for": "10.6.6.6",
+        }),
+      );
+      expect(viaNext.status).toBe(429);
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[EDGE_MARK];
+    }
+  });
+
+  it("with proxy_hops: 1 the address the proxy appended counts, so a client rotating its own entries still shares one budget", async () => {
+    const base = fresh();
+    const ctx = { ...base, config: { ...base.config, limits: { ...base.config.limits, proxy_hops: 1 } } };
+    const create = merchantHandler(createOrder, () => Promise.resolve(ctx));
+    const bad = {
+      ...signedCreateParams(
+        { price: "1.00", type: "alipay", out_order_id: "hop-1" },
+        { appkey: "hop", appsecret: SECRET },
+      ),
+      sign: "0".repeat(32),
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push(
+        (
+          await create(
+            fromPeer(
+              form("http://paydesk.test/api/cloudpay/create", bad, { "x-forwarded-for": `10.5.0.${i}, 203.0.113.80` }),
+              "10.0.0.2",
+            ),
+          )
+        ).status,
+      );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    // Another client behind the same proxy is its own address.
+    const other = await create(
+      fromPeer(form("http://paydesk.test/api/cloudpay/create", bad, { "x-forwarded-for": "203.0.113.81" }), "10.0.0.2"),
+    );
+    expect(other.status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from "@/lib/config-limits";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
 import { envelope, MerchantCode, MerchantError, MERCHANT_MESSAGES } from "@/lib/merchant-protocol/codes";
 import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
-import { BodyTooLarge, readBodyText } from "./read-body";
+import { BodyTimeout, BodyTooLarge, readBodyText } from "./read-body";
 
 /** The envelope message of an HTTP 429 (code 199, the seed's catch-all, with the reason). */
 export const TOO_MANY_MESSAGE = "请求过于频繁";
@@ -91,6 +91,15 @@ export function merchantHandler<T>(
             Date.now(),
           ),
           413,
+        );
+      if (err instanceof BodyTimeout)
+        return json(
+          envelope(
+            MerchantCode.PARAM_MISSING,
+            `${MERCHANT_MESSAGES[MerchantCode.PARAM_MISSING]}: body too slow`,
+            Date.now(),
+          ),
+          408,
         );
       if (err instanceof MerchantError) {
         if (err.code === MerchantCode.SIGN_INVALID && ctx && (await overFailedSignBudget(ctx, request, params.appkey)))

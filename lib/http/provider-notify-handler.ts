@@ -3,7 +3,7 @@ import { getAppContext, getLogger, type AppContext } from "@/lib/context";
 import { ingestNotify, retryAckFor } from "@/lib/orders/provider-notify";
 import type { ProviderAck } from "@/lib/providers/types";
 import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
-import { BodyTooLarge, readBodyText } from "./read-body";
+import { BodyTimeout, BodyTooLarge, readBodyText } from "./read-body";
 
 function ackResponse(ack: ProviderAck, status = ack.status, extra: Record<string, string> = {}): Response {
   return new Response(ack.body, {
@@ -35,6 +35,9 @@ export async function handleNotify(
     } catch (err) {
       if (err instanceof BodyTooLarge)
         return retry ? ackResponse(retry, 413) : new Response("too large", { status: 413 });
+      // A body dripped past its deadline: the provider's own "retry later" (a real one resends at its pace).
+      if (err instanceof BodyTimeout)
+        return retry ? ackResponse(retry, 408) : new Response("request body too slow", { status: 408 });
       throw err;
     }
     const result = await ingestNotify(ctx, channelId, {

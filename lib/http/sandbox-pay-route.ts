@@ -3,7 +3,7 @@ import { sandboxPayRequestSchema, type PayerErrorCode, type SandboxPayResponse }
 import { simulateSandboxPayment, type SandboxPayResult } from "@/lib/orders/sandbox-pay";
 import type { AppContext } from "@/lib/context";
 import { PayerError, payerJson, requireOrderToken, type PayerRoute } from "./payer-handler";
-import { BodyTooLarge, readBodyText } from "./read-body";
+import { BodyTimeout, BodyTooLarge, readBodyText } from "./read-body";
 
 const FAILURES: Record<Exclude<SandboxPayResult, "sent">, { code: PayerErrorCode; message: string }> = {
   not_found: { code: "not_found", message: "order not found" },
@@ -18,6 +18,7 @@ async function readOrderId(ctx: AppContext, request: Request): Promise<string> {
     raw = await readBodyText(request, ctx.config.limits.max_body_bytes);
   } catch (err) {
     if (err instanceof BodyTooLarge) throw new PayerError("too_large", "body too large");
+    if (err instanceof BodyTimeout) throw new PayerError("bad_request", "body too slow");
     throw err;
   }
   let fields: unknown;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import nextConfig from "@/next.config";
 import { hstsFor, newNonce, pageCsp } from "./security-headers";
 
 describe("security headers", () => {
@@ -17,5 +18,25 @@ describe("security headers", () => {
   it("HSTS only when the base URL is https", () => {
     expect(hstsFor("https://pay.example")).toBe("max-age=31536000; includeSubDomains");
     expect(hstsFor("http://localhost:3000")).toBeNull();
+  });
+
+  describe("next.config.ts", () => {
+    const saved = process.env.PAYDESK_BASE_URL;
+    afterEach(() => {
+      if (saved === undefined) delete process.env.PAYDESK_BASE_URL;
+      else process.env.PAYDESK_BASE_URL = saved;
+    });
+    const hstsOnEveryPath = async () => {
+      const rules = (await nextConfig.headers?.()) ?? [];
+      const every = rules.find((r) => r.source === "/:path*");
+      return every?.headers.find((h) => h.key === "Strict-Transport-Security")?.value ?? null;
+    };
+
+    it("puts HSTS on every path under https, /_next/static and /embed.js included (proxy.ts never sees them)", async () => {
+      process.env.PAYDESK_BASE_URL = "https://pay.example";
+      expect(await hstsOnEveryPath()).toBe("max-age=31536000; includeSubDomains");
+      process.env.PAYDESK_BASE_URL = "http://localhost:3000";
+      expect(await hstsOnEveryPath()).toBeNull();
+    });
   });
 });

@@ -47,6 +47,15 @@ export const COMMON_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
 ];
 
+/**
+ * COMMON_HEADERS plus HSTS when `baseUrl` is https: what next.config.ts puts on every path, static files included
+ * (proxy.ts, which sets HSTS on pages and API routes, never sees `/_next/static` or `/embed.js`).
+ */
+export function headersForEveryPath(baseUrl: string): Array<{ key: string; value: string }> {
+  const hsts = hstsFor(baseUrl);
+  return [...COMMON_HEADERS, ...(hsts ? [{ key: "Strict-Transport-Security", value: hsts }] : [])];
+}
+
 /** What an API answer adds: it is never framed and loads nothing. */
 export const API_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
   { key: "X-Frame-Options", value: "DENY" },

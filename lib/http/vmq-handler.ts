@@ -1,4 +1,5 @@
 import "server-only";
+import { findMerchant } from "@/lib/config";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
 import {
   checkVmqOrder,
@@ -8,10 +9,11 @@ import {
   vmqOrderData,
 } from "@/lib/merchant-protocol/vmq/vmq-api";
 import { createVmqOrder, vmqMerchant } from "@/lib/merchant-protocol/vmq/vmq-create";
-import { vmqFail, vmqOk, VmqError } from "@/lib/merchant-protocol/vmq/vmq-wire";
+import { VMQ_BAD_SIGN, vmqFail, vmqOk, VmqError } from "@/lib/merchant-protocol/vmq/vmq-wire";
 import { MerchantError } from "@/lib/merchant-protocol/codes";
-import { readParams } from "./merchant-handler";
-import { BodyTooLarge } from "./read-body";
+import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
+import { readParams, TOO_MANY_MESSAGE } from "./merchant-handler";
+import { BodyTimeout, BodyTooLarge } from "./read-body";
 
 type Params = Record<string, string>;
 
@@ -49,13 +51,27 @@ export async function handleVmqApi(
 ): Promise<Response> {
   const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
   if (!run) return json(vmqFail("未知接口"));
+  // The wrong-signature limits (abuse-limits.ts): createOrder, closeOrder and getState are signed; an IP over its
+  // budget is refused every action, as on the 云端 API.
+  const tooMany = () =>
+    Response.json(vmqFail(TOO_MANY_MESSAGE), {
+      status: 429,
+      headers: { "Cache-Control": "no-store", "Retry-After": RETRY_AFTER_SECONDS },
+    });
+  let ctx: AppContext | undefined;
   try {
-    const ctx = await contextFactory();
+    ctx = await contextFactory();
+    if (await signaturesRefused(ctx, request)) return tooMany();
     const params = await readParams(request, ctx.config.limits.max_body_bytes);
     return await run(ctx, appkey, params);
   } catch (err) {
+    if (ctx && err instanceof VmqError && err.message === VMQ_BAD_SIGN) {
+      const known = findMerchant(ctx.config, appkey) ? appkey : undefined;
+      if (await countWrongSignature(ctx, request, known)) return tooMany();
+    }
     if (err instanceof VmqError || err instanceof MerchantError) return json(vmqFail(err.message));
     if (err instanceof BodyTooLarge) return Response.json(vmqFail("请求过大"), { status: 413 });
+    if (err instanceof BodyTimeout) return Response.json(vmqFail("请求超时"), { status: 408 });
     // The path only: V免签's query string carries `sign` and the shop's `param`.
     getLogger().error({ err, path: new URL(request.url).pathname }, "vmq merchant API request failed");
     return json(vmqFail("系统繁忙，请稍后重试"));

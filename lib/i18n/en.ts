@@ -1,3 +1,4 @@
+import { ERROR_TEXT } from "./error-text";
 import type { Messages } from "./zh-cn";
 
 /** Every string of the cashier page in English (same keys and placeholders as zh-cn.ts). */
@@ -76,10 +77,9 @@ export const en: Messages = {
     "This payment link is wrong or no longer valid. Go back to the shop and order again; if you have already paid, contact the shop.",
   pageNotFoundTitle: "Page not found",
   pageNotFoundBody: "Check that the link is complete, or go back to the shop and open it again.",
-  errorTitle: "This page cannot be shown right now",
-  errorBody:
-    "Please reload in a moment. If you have already paid, the payment is not lost: the shop is notified when it arrives.",
-  retry: "Reload",
+  errorTitle: ERROR_TEXT.en.errorTitle,
+  errorBody: ERROR_TEXT.en.errorBody,
+  retry: ERROR_TEXT.en.retry,
   productLabel: "Product",
   chooseWalletTitle: "Choose how to pay",
   chooseWalletHint: "The payment code for your choice comes next.",
@@ -87,4 +87,17 @@ export const en: Messages = {
   noWalletAvailable: "The merchant cannot take payments right now. Please try later or contact the merchant.",
   generatingCode: "Making your payment code…",
   secureNote: "Checkout by Paydesk",
+  cancelToShop: "Cancel and return to the shop",
+  offlineBanner:
+    "You are offline. The payment status is checked again as soon as the connection is back; if you have already paid, do not pay again.",
+  deadEndTitle: "The payment code is not available right now",
+  deadEndBody:
+    "{wallet} payments are not available at the moment, and nothing was charged. Try again or pay another way.",
+  deadEndBodyRetryOnly:
+    "{wallet} payments are not available at the moment, and nothing was charged. Please try again shortly.",
+  deadEndNoWallet:
+    "The shop cannot take payments at the moment, and nothing was charged. Try again shortly or return to the shop.",
+  deadEndRetry: "Try {wallet} again",
+  deadEndReload: "Try again",
+  deadEndOthers: "Pay another way",
 };

@@ -1,3 +1,5 @@
+import { ERROR_TEXT } from "./error-text";
+
 /**
  * Every string of the cashier page in Simplified Chinese, the default language. `{name}` marks a value filled in by
  * `fmt`; en.ts must have exactly the same keys and placeholders (checked by messages.test.ts).
@@ -74,9 +76,9 @@ export const zhCN = {
   orderNotFoundBody: "付款链接有误或已失效。请回到商户页面重新下单；如已付款，请联系商户处理。",
   pageNotFoundTitle: "页面不存在",
   pageNotFoundBody: "请检查链接是否完整，或回到商户页面重新进入。",
-  errorTitle: "页面暂时无法显示",
-  errorBody: "请稍后刷新重试。如已付款，付款不会丢失，到账后商户会收到通知。",
-  retry: "刷新重试",
+  errorTitle: ERROR_TEXT["zh-CN"].errorTitle,
+  errorBody: ERROR_TEXT["zh-CN"].errorBody,
+  retry: ERROR_TEXT["zh-CN"].retry,
   secureNote: "由 Paydesk 提供收银服务",
   productLabel: "商品",
   chooseWalletTitle: "请选择支付方式",
@@ -84,6 +86,15 @@ export const zhCN = {
   chooseFailed: "付款码生成失败，请重试或选择其他支付方式。",
   noWalletAvailable: "商户当前没有可用的支付方式，请稍后再试或联系商户。",
   generatingCode: "正在生成付款码，请稍候…",
+  cancelToShop: "取消支付，返回商户",
+  offlineBanner: "网络已断开。恢复连接后会自动继续查询付款结果；如已付款，请勿重复付款。",
+  deadEndTitle: "暂时无法生成付款码",
+  deadEndBody: "{wallet}付款暂时无法使用，这笔订单没有扣款。请重试，或改用其他方式付款。",
+  deadEndBodyRetryOnly: "{wallet}付款暂时无法使用，这笔订单没有扣款。请稍后重试。",
+  deadEndNoWallet: "商户暂时无法收款，这笔订单没有扣款。请稍后重试，或返回商户。",
+  deadEndRetry: "重试{wallet}付款",
+  deadEndReload: "重新尝试",
+  deadEndOthers: "改用其他方式付款",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -48,6 +48,23 @@ export function notificationFor(merchant: Merchant, order: Order): OutboxMessage
   return { url: merchant.notify_url, body: buildNotifyBody(merchant, order), method: "POST" };
 }
 
+/**
+ * Every signature a paid order's messages carry: its notification's and its return URL's, read from the messages
+ * themselves, so what is remembered (lib/orders/signature-guard.ts) is exactly what goes out. A merchant URL may
+ * bring a `sign` parameter of its own; it is kept too (refusing it as a request costs nothing).
+ */
+export function issuedSignatures(merchant: Merchant, order: Order): string[] {
+  const signs: string[] = [];
+  const message = notificationFor(merchant, order);
+  if (message) {
+    signs.push(...new URL(message.url).searchParams.getAll("sign"));
+    if (message.method === "POST") signs.push(...new URLSearchParams(message.body).getAll("sign"));
+  }
+  const back = signedReturnUrl(merchant, order);
+  if (back) signs.push(...new URL(back).searchParams.getAll("sign"));
+  return [...new Set(signs.filter((s) => s !== ""))];
+}
+
 /** The signed sync return URL for a paid order, in its protocol's format (云端: PROTOCOLS §1.3, `product_id` = `custom`). */
 export function signedReturnUrl(merchant: Merchant, order: Order): string | undefined {
   if (order.protocol === "epay") return epayReturnUrl(merchant, order);

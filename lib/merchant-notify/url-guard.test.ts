@@ -1,3 +1,4 @@
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -9,7 +10,7 @@ import { findNotificationByOrder, insertNotification, listAttempts } from "@/lib
 import { serveFetch, type RunningServer } from "@/test/support/http-server";
 import { dispatchDue } from "./dispatcher";
 import { sendAttempt } from "./send-attempt";
-import { guardedRequest, hostAllowed, isForbiddenAddress, requestUrlProblem } from "./url-guard";
+import { guardedRequest, hostAllowed, isForbiddenAddress, obviouslyPrivate, requestUrlProblem } from "./url-guard";
 
 describe("SSRF guard: addresses", () => {
   it.each([
@@ -33,6 +34,10 @@ describe("SSRF guard: addresses", () => {
     "::ffff:7f00:1",
     "::ffff:169.254.169.254",
     "64:ff9b::a00:1",
+    "::7f00:1",
+    "::127.0.0.1",
+    "::ffff:0:7f00:1",
+    "64:ff9b:1::a00:1",
     "2002:c0a8:101::1",
     "ff02::1",
   ])("refuses %s", (ip) => expect(isForbiddenAddress(ip)).toBe(true));
@@ -43,6 +48,92 @@ describe("SSRF guard: addresses", () => {
   );
 
   it("refuses what is not an address at all", () => expect(isForbiddenAddress("example.com")).toBe(true));
+});
+
+/**
+ * Host spellings of loopback and private addresses as they would appear in a merchant-supplied URL: every one must be
+ * refused before any DNS lookup (at create, `obviouslyPrivate`) and at send time (`guardedRequest`). WHATWG URL
+ * parsing turns the IPv4 shorthands into dotted quads and the embedded IPv4 forms into hex groups; the guard must see
+ * through each.
+ */
+const PRIVATE_HOST_SPELLINGS = [
+  // IPv4 loopback, every way the URL parser accepts
+  "127.0.0.1",
+  "127.1",
+  "127.0.1",
+  "0x7f.1",
+  "0x7f.0.0.1",
+  "0x7F000001",
+  "2130706433",
+  "017700000001",
+  "0177.0.0.1",
+  "0177.1",
+  "127.000.000.001",
+  "0",
+  "0.0.0.0",
+  "0x0",
+  // private and metadata ranges, short and long forms
+  "10.1",
+  "012.0.0.1",
+  "0xa.0.0.1",
+  "167772161",
+  "192.168.1",
+  "0xc0a80101",
+  "3232235777",
+  "172.16.1",
+  "169.254.169.254",
+  "0xa9fea9fe",
+  "2852039166",
+  "100.100.100.200",
+  "localhost",
+  "LOCALHOST",
+  "localhost.",
+  "foo.localhost",
+  // IPv6 loopback and unspecified
+  "[::1]",
+  "[0:0:0:0:0:0:0:1]",
+  "[::]",
+  // IPv4-mapped (::ffff:0:0/96), in both spellings
+  "[::ffff:127.0.0.1]",
+  "[::ffff:7f00:1]",
+  "[0:0:0:0:0:ffff:7f00:1]",
+  "[::ffff:10.0.0.1]",
+  "[::ffff:a9fe:a9fe]",
+  "[::ffff:0.0.0.0]",
+  // IPv4-compatible (::/96, deprecated but still routed by some stacks)
+  "[::127.0.0.1]",
+  "[::7f00:1]",
+  "[::10.0.0.1]",
+  "[::a9fe:a9fe]",
+  // IPv4-translated (::ffff:0:0:0/96, SIIT)
+  "[::ffff:0:7f00:1]",
+  "[::ffff:0:127.0.0.1]",
+  // NAT64: well-known prefix of private v4, and the local-use prefix (64:ff9b:1::/48, RFC 8215)
+  "[64:ff9b::127.0.0.1]",
+  "[64:ff9b::7f00:1]",
+  "[64:ff9b::a00:1]",
+  "[64:ff9b::a9fe:a9fe]",
+  "[64:ff9b:1::7f00:1]",
+  "[64:ff9b:1:ffff::a]",
+  // 6to4 and Teredo, link-local, unique-local
+  "[2002:7f00:1::]",
+  "[2002:a00:1::1]",
+  "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+  "[fe80::1]",
+  "[fd00::1]",
+  "[fc00::1]",
+] as const;
+
+describe("SSRF guard: private host spellings", () => {
+  const none = { allowedHosts: [] };
+  it.each(PRIVATE_HOST_SPELLINGS)("refuses http://%s/ at create", (host) =>
+    expect(obviouslyPrivate(`http://${host}/notify`, none)).toBe(true),
+  );
+
+  it.each(["shop.example", "8.8.8.8", "[2606:4700::1111]", "[::ffff:8.8.8.8]", "[64:ff9b::808:808]", "134744072"])(
+    "lets http://%s/ through at create",
+    (host) => expect(obviouslyPrivate(`http://${host}/notify`, none)).toBe(false),
+  );
 });
 
 describe("SSRF guard: request URLs", () => {
@@ -95,14 +186,15 @@ describe("SSRF guard at send time", () => {
     expect(hits.length).toBe(before);
   });
 
-  it.each(["2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:127.0.0.1]", "[::1]"])(
-    "refuses the loopback spelled %s",
-    async (host) => {
-      const before = hits.length;
-      await expect(send(`http://${host}:${server.port}/n`)).rejects.toThrow(/^refused: address /);
-      expect(hits.length).toBe(before);
-    },
-  );
+  it.each(PRIVATE_HOST_SPELLINGS)("refuses the private host spelled %s before it is reached", async (host) => {
+    const before = hits.length;
+    // A literal is refused before connecting; a localhost name by the lookup check, or by a resolver that knows it not.
+    const literal = net.isIP(new URL(`http://${host}/`).hostname.replace(/^\[|\]$/g, "")) !== 0;
+    await expect(send(`http://${host}:${server.port}/n`)).rejects.toThrow(
+      literal ? /^refused: address / : /^refused: |ENOTFOUND|EAI_AGAIN/,
+    );
+    expect(hits.length).toBe(before);
+  });
 
   it("reaches a listed host", async () => {
     await expect(send(`${server.url}/n?a=1`, ["127.0.0.1"])).resolves.toEqual({ status: 200, body: "success" });

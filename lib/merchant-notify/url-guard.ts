@@ -66,8 +66,13 @@ for (const [prefix, bits] of [
 ] as const)
   blocked.addSubnet(prefix, bits, "ipv4");
 for (const [prefix, bits] of [
-  ["::", 128],
-  ["::1", 128],
+  // IPv4-compatible (::a.b.c.d, deprecated by RFC 4291; :: and ::1 included): never a real destination, and some
+  // stacks still route it to the embedded IPv4 address.
+  ["::", 96],
+  // IPv4-translated (::ffff:0:a.b.c.d, SIIT) reaches the embedded IPv4 address through a translator.
+  ["::ffff:0:0:0", 96],
+  // NAT64 local-use prefix (RFC 8215): an operator's own translator, which puts the IPv4 address anywhere inside.
+  ["64:ff9b:1::", 48],
   ["100::", 64],
   ["2001::", 32],
   ["2001:db8::", 32],
@@ -105,6 +110,7 @@ export function isForbiddenAddress(ip: string): boolean {
   if (blocked.check(ip, "ipv6")) return true;
   const g = ipv6Groups(ip.toLowerCase());
   // IPv4 carried inside IPv6 reaches the IPv4 address: mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96), 6to4 (2002::/16).
+  // (IPv4-compatible ::/96 and IPv4-translated ::ffff:0:0:0/96 are refused outright by the block list above.)
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return isForbiddenAddress(v4FromGroups(g[6]!, g[7]!));
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
     return isForbiddenAddress(v4FromGroups(g[6]!, g[7]!));
@@ -123,15 +129,26 @@ export function hostAllowed(url: URL, policy: UrlGuardPolicy): boolean {
 }
 
 /**
+ * `localhost` and every name under it (RFC 6761: they are loopback by definition, and resolvers such as
+ * systemd-resolved answer them without asking DNS), with or without the root's trailing dot.
+ */
+function isLocalhostName(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.+$/, "");
+  return name === "localhost" || name.endsWith(".localhost");
+}
+
+/**
  * What can be told about a URL before any DNS lookup: true when its host is a forbidden literal address (or
  * `localhost`) that the policy does not list. Lets a protocol refuse such a URL when the order is made, with a clear
- * message; the send-time check stays the real defence (names are only resolved then).
+ * message; the send-time check stays the real defence (names are only resolved then). The WHATWG parser has already
+ * turned every IPv4 shorthand (`127.1`, `0x7f.1`, `2130706433`, `0177.0.0.1`, `0`) into a dotted quad and the
+ * embedded-IPv4 IPv6 forms into hex groups, so the literal check sees the address the socket would connect to.
  */
 export function obviouslyPrivate(raw: string, policy: UrlGuardPolicy): boolean {
   const url = URL.parse(raw);
   if (!url || hostAllowed(url, policy)) return false;
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || (net.isIP(host) !== 0 && isForbiddenAddress(host));
+  return isLocalhostName(host) || (net.isIP(host) !== 0 && isForbiddenAddress(host));
 }
 
 type LookupCallback = (
@@ -197,7 +214,8 @@ export function guardedRequest(r: GuardedRequest): Promise<GuardedResponse> {
       return reject(new UrlRefusedError(`scheme ${url.protocol}`));
     const allowed = hostAllowed(url, r.policy);
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    // Sockets skip the lookup for a literal IP, so literals are checked here.
+    // Sockets skip the lookup for a literal IP, so literals are checked here (names: in the lookup, whatever the
+    // resolver answers for them, `localhost` included).
     if (!allowed && net.isIP(host) && isForbiddenAddress(host)) return reject(new UrlRefusedError(`address ${host}`));
     const client = url.protocol === "https:" ? https : http;
     const req = client.request(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   buildReturnUrl,
+  closeSign,
   createSign,
   md5,
   notifySign,
@@ -82,11 +83,17 @@ describe("merchant protocol signatures (PROTOCOLS §1)", () => {
     expect(url.searchParams.get("product_id")).toBe("u9");
   });
 
-  it("query/close and records signatures", () => {
-    // I=$(m 'k1A1'); m "${I}s1secret"
+  it("query keeps the 云端 form; close and records, Paydesk's own, carry their action word (issue 17)", () => {
+    // I=$(m 'k1A1'); m "${I}s1secret"   (the vendor's query and /api/order/check)
     expect(orderLookupSign({ appkey: "k1", out_order_id: "A1" }, "s1secret")).toBe("f312b241ff3f9d6a75d6dc4864c32182");
-    // I=$(m 'k1u9'); m "${I}s1secret"
-    expect(recordsSign({ appkey: "k1", custom: "u9" }, "s1secret")).toBe("772a7c1906b179040f24aff1a9cbcf22");
+    // I=$(m 'closek1A1'); m "${I}s1secret"
+    expect(closeSign({ appkey: "k1", out_order_id: "A1" }, "s1secret")).toBe("597d6554364b9113c7f3d17142b2c1cc");
+    // I=$(m 'recordsk1u9'); m "${I}s1secret"
+    expect(recordsSign({ appkey: "k1", custom: "u9" }, "s1secret")).toBe("16702157b5591bcc5f90fbcceaf2d6e9");
+    // So a query signature (in a shop's logs) neither closes the order nor lists a customer named like it.
+    const query = orderLookupSign({ appkey: "k1", out_order_id: "A1" }, "s1secret");
+    expect(closeSign({ appkey: "k1", out_order_id: "A1" }, "s1secret")).not.toBe(query);
+    expect(recordsSign({ appkey: "k1", custom: "A1" }, "s1secret")).not.toBe(query);
   });
 
   it("compares signatures case-insensitively and rejects different lengths", () => {

@@ -33,14 +33,29 @@ export function createSign(
   return merchantSign([p.appkey, p.price, p.type, p.out_order_id, p.custom], appsecret);
 }
 
-/** Query / close: `md5(md5(appkey + out_order_id) + appsecret)` (DESIGN §1.2). */
+/**
+ * Query: `md5(md5(appkey + out_order_id) + appsecret)` (DESIGN §1.2), the form the 云端 vendor's clients send to
+ * `/api/order/check` (PROTOCOLS §7): fixed by a third party, so it keeps it.
+ */
 export function orderLookupSign(p: { appkey: string; out_order_id: string }, appsecret: string): string {
   return merchantSign([p.appkey, p.out_order_id], appsecret);
 }
 
-/** Records: `md5(md5(appkey + custom) + appsecret)` (DESIGN §1.2). */
+/*
+ * Paydesk's own endpoints sign an action word first (issue 17), so that no other message of the protocol is also a
+ * valid request there: with the query's form, the query signature of an order (in any shop's logs) closed it, and
+ * listed a customer whose `custom` spelled an out_order_id. Every vendor-fixed string starts with the appkey, so a
+ * string starting with the word can only equal one when the appkey itself spells the word's beginning ("c", "re").
+ */
+
+/** Close: `md5(md5("close" + appkey + out_order_id) + appsecret)`. */
+export function closeSign(p: { appkey: string; out_order_id: string }, appsecret: string): string {
+  return merchantSign(["close", p.appkey, p.out_order_id], appsecret);
+}
+
+/** Records: `md5(md5("records" + appkey + custom) + appsecret)`. */
 export function recordsSign(p: { appkey: string; custom: string }, appsecret: string): string {
-  return merchantSign([p.appkey, p.custom], appsecret);
+  return merchantSign(["records", p.appkey, p.custom], appsecret);
 }
 
 /** Fields of the async notify to the merchant (PROTOCOLS §1.2), all as the strings that go on the wire. */

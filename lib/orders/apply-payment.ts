@@ -3,15 +3,18 @@ import type { AppContext } from "@/lib/context";
 import { findMerchant } from "@/lib/config";
 import { notificationFor } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
-import type { Order } from "@/lib/storage/records";
+import type { Order, Payment } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
-import { decidePayment } from "./lifecycle";
+import { decidePayment, lostRaceReason } from "./lifecycle";
+import { recordIssuedSignatures } from "./signature-guard";
 
 /** A verified upstream payment, normalised by its provider. */
 export interface VerifiedPayment {
   channelId: string;
   tradeNo: string;
   amountFen: number;
+  /** The wallet the provider says was used, when its notify reports one: compared with the order's. */
+  type?: string;
   match: PaymentMatch;
   raw: Record<string, unknown>;
 }
@@ -19,7 +22,7 @@ export interface VerifiedPayment {
 export type ApplyResult =
   | { outcome: "applied"; orderId: string; late: boolean }
   | { outcome: "duplicate" }
-  | { outcome: "mismatched"; orderId: string }
+  | { outcome: "mismatched"; orderId: string; reason: "amount_mismatch" | "type_mismatch" }
   | { outcome: "unmatched"; orderId: string | null; reason: string };
 
 async function resolveOrder(repos: Repositories, channelId: string, match: PaymentMatch): Promise<Order | undefined> {
@@ -35,10 +38,13 @@ async function resolveOrder(repos: Repositories, channelId: string, match: Payme
 }
 
 /**
- * Applies one verified payment, at most once, in one transaction: record the trade number first (its unique key
- * turns every duplicate, sequential or concurrent, into a no-op), then credit the order if it is payable with that
- * exact amount and write the merchant-notification outbox row. A payment that cannot be credited is kept
- * (mismatched/unmatched) for review. Nothing here trusts anything but the provider-verified fields.
+ * Applies one verified payment, at most once, in one transaction: record the trade first (an exact repeat of a
+ * known trade — same number, same content — is a no-op, sequential or concurrent), then credit the order if it is
+ * payable with that exact amount (and wallet, where reported) and write the merchant-notification outbox row. A
+ * payment that cannot be credited is kept (mismatched/unmatched) for review. The same trade number with other
+ * content is a payment of its own: a wrong one cannot use the number up, so the genuine one still applies, and the
+ * wrong one is linked to it for review. A trade credits at most one order. Nothing here trusts anything but the
+ * provider-verified fields.
  */
 export async function applyPayment(ctx: AppContext, payment: VerifiedPayment): Promise<ApplyResult> {
   const result = await applyInTransaction(ctx, payment);
@@ -63,6 +69,7 @@ async function applyInTransaction(ctx: AppContext, payment: VerifiedPayment): Pr
       trade_no: payment.tradeNo,
       order_id: null,
       amount_fen: payment.amountFen,
+      reported_type: payment.type ?? null,
       status: "unmatched",
       reason: "pending",
       raw: JSON.stringify(payment.raw),
@@ -70,46 +77,63 @@ async function applyInTransaction(ctx: AppContext, payment: VerifiedPayment): Pr
     });
     if (paymentId === null) return { outcome: "duplicate" };
 
+    // Notifies of this trade with other content, recorded before this one (usually none).
+    const others = (await tx.payments.listPaymentsForTrade(payment.channelId, payment.tradeNo)).filter(
+      (p) => p.id !== paymentId,
+    );
+    const credited = others.find((p) => p.status === "applied");
+    const keep = async (status: "mismatched" | "unmatched", orderId: string | null, reason: string): Promise<void> => {
+      await tx.payments.setPaymentOutcome(paymentId, { status, orderId, reason });
+      // Read with the one of its trade that applied (or the trade's first notify, until one does).
+      const anchor = credited ?? others[0];
+      if (anchor) await tx.payments.linkPayments([paymentId], anchor.id);
+    };
+
     const order = await resolveOrder(tx, payment.channelId, payment.match);
     if (!order) {
-      await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: null, reason: "no_order" });
+      await keep("unmatched", null, "no_order");
       return { outcome: "unmatched", orderId: null, reason: "no_order" };
+    }
+    if (credited && credited.order_id !== order.id) {
+      // The provider's trade already paid another order: one real payment never pays two.
+      await keep("unmatched", order.id, "trade_applied");
+      return { outcome: "unmatched", orderId: order.id, reason: "trade_applied" };
     }
     const merchant = findMerchant(ctx.config, order.appkey);
     const graceMs = (merchant?.late_grace_seconds ?? 600) * 1000;
-    const decision = decidePayment(order, payment.amountFen, now, graceMs);
+    const decision = decidePayment(order, payment.amountFen, now, graceMs, payment.type);
 
     if (decision.action === "mismatch") {
-      await tx.payments.setPaymentOutcome(paymentId, {
-        status: "mismatched",
-        orderId: order.id,
-        reason: "amount_mismatch",
-      });
-      return { outcome: "mismatched", orderId: order.id };
+      await keep("mismatched", order.id, decision.reason);
+      return { outcome: "mismatched", orderId: order.id, reason: decision.reason };
     }
     if (decision.action === "reject") {
-      await tx.payments.setPaymentOutcome(paymentId, {
-        status: "unmatched",
-        orderId: order.id,
-        reason: decision.reason,
-      });
+      await keep("unmatched", order.id, decision.reason);
       return { outcome: "unmatched", orderId: order.id, reason: decision.reason };
     }
 
     const won = await creditOrder(ctx, tx, order, { amountFen: payment.amountFen, late: decision.late, now });
     if (!won) {
-      // Another payment for the same order committed first (a payer who paid twice): keep this one for review.
-      await tx.payments.setPaymentOutcome(paymentId, { status: "unmatched", orderId: order.id, reason: "order_paid" });
-      return { outcome: "unmatched", orderId: order.id, reason: "order_paid" };
+      // Something changed the order after it was read: another payment for it (a payer who paid twice), or a
+      // merchant's close on another instance. The order as it is now, re-read after the guarded update, says which.
+      const reason = lostRaceReason(await tx.orders.findOrderById(order.id));
+      await keep("unmatched", order.id, reason);
+      return { outcome: "unmatched", orderId: order.id, reason };
     }
     await tx.payments.setPaymentOutcome(paymentId, {
       status: "applied",
       orderId: order.id,
       reason: decision.late ? "late" : null,
     });
+    await tx.payments.linkPayments(
+      others.filter(inReview).map((p) => p.id),
+      paymentId,
+    );
     return { outcome: "applied", orderId: order.id, late: decision.late };
   });
 }
+
+const inReview = (p: Payment) => p.status === "mismatched" || p.status === "unmatched";
 
 /**
  * The one place an order becomes paid: the guarded state change plus the merchant-notification outbox row, inside
@@ -136,5 +160,7 @@ export async function creditOrder(
   } else {
     ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order has no notify URL; no notification queued");
   }
+  // The notify's and the return URL's signatures, in the same transaction: never accepted back as a request.
+  await recordIssuedSignatures(tx, merchant, paid, p.now);
   return true;
 }

@@ -63,7 +63,8 @@ describe.each<TestDialect>(["sqlite", "postgres"])("wallet choice on %s", (diale
         name: "n",
         notifyUrl: "https://shop.example/n",
         returnUrl: null,
-        requestSign: "s",
+        // One create signature makes one order (issue 17): each request its own.
+        requestSign: `s${seq}`,
         digest: `d${seq}`,
       });
 

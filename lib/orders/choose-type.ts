@@ -5,7 +5,13 @@ import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { effectiveStatus } from "./lifecycle";
 import { loadOrderForRead } from "./order-views";
-import { availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
+import {
+  availableTypes,
+  NoCodeError,
+  recordCodeFailures,
+  requestCodeOnSomeChannel,
+  selectChannel,
+} from "./request-code";
 
 export type ChooseResult =
   | { outcome: "chosen" }
@@ -50,6 +56,8 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
       await ctx.events.publish({ type: "order.updated", orderId: order.id });
       return { outcome: "chosen" };
     } catch (err) {
+      // The order stays (the payer may retry or choose another): its timeline keeps what each channel said.
+      if (err instanceof NoCodeError) await recordCodeFailures(ctx, order, err.failures);
       await ctx.repos.orders.releaseTypeChoice(order.id, ctx.now());
       await ctx.events.publish({ type: "order.updated", orderId: order.id });
       throw err;

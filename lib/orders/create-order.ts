@@ -13,6 +13,7 @@ import type { Order, OrderProtocol } from "@/lib/storage/records";
 import { reserveDailyOrder } from "./daily-quota";
 import { orderData, type CreateOrderData } from "./order-data";
 import { printable } from "./printable";
+import { insertClaimingSignature, issuedByPaydesk } from "./signature-guard";
 import { assertTypeOpen, availableTypes, requestCodeOnSomeChannel, selectChannel } from "./request-code";
 
 /**
@@ -79,6 +80,8 @@ async function createCloudpayOrder(ctx: AppContext, params: Record<string, strin
     merchant.appsecret,
   );
   if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  // A signature Paydesk sent (a return URL split into out_order_id + custom is a valid create) is no request's.
+  if (await issuedByPaydesk(ctx, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
 
   if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
   if (!merchant.notify_url) throw new MerchantError(MerchantCode.NOTIFY_URL_MISSING);
@@ -138,7 +141,9 @@ function sameRequest(existing: Order, r: OrderRequest): boolean {
 /**
  * The order service's create, shared by every merchant protocol: idempotent per (merchant, out_order_id) — the same
  * request returns the same order whatever its state, a different one is refused (商户订单号已存在) — with the
- * merchant's daily limit, TTL, channel rules and rotation. The protocol adapter has checked type and price.
+ * merchant's daily limit, TTL, channel rules and rotation. One create signature makes at most one order: another
+ * request with the same signature (the fields moved across the unseparated concatenation) is refused with
+ * SIGN_INVALID, which each protocol answers as its own bad-signature error. The adapter has checked type and price.
  */
 export async function placeOrder(ctx: AppContext, merchant: Merchant, r: OrderRequest): Promise<Order> {
   const deadline = ctx.now() + CONCURRENT_WAIT_MS;
@@ -212,7 +217,7 @@ async function createReserved(
     return_url: r.returnUrl,
     request_digest: r.digest,
   };
-  if (!(await ctx.repos.orders.insertCreatingOrder(row))) return null;
+  if (!(await insertClaimingSignature(ctx, row))) return null;
 
   let activated: ActivatedPayment;
   if (channel === null || r.type === null) {

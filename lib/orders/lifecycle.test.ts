@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canClose, decidePayment, effectiveStatus, expiresIn } from "./lifecycle";
+import { canClose, decidePayment, effectiveStatus, expiresIn, lostRaceReason } from "./lifecycle";
 
 const T0 = 1_800_000_000_000;
 const GRACE = 600_000;
@@ -7,6 +7,7 @@ const order = (status: "creating" | "pending" | "paid" | "expired" | "closed", e
   status,
   expires_at: expiresAt,
   pay_amount_fen: 1000,
+  type: "alipay" as const,
 });
 
 describe("order state machine", () => {
@@ -34,13 +35,28 @@ describe("order state machine", () => {
       T0 + 300_001 + GRACE,
       { action: "reject", reason: "grace_passed" },
     ],
-    ["short payment", order("pending"), 999, T0, { action: "mismatch" }],
-    ["over payment", order("pending"), 1001, T0, { action: "mismatch" }],
+    ["short payment", order("pending"), 999, T0, { action: "mismatch", reason: "amount_mismatch" }],
+    ["over payment", order("pending"), 1001, T0, { action: "mismatch", reason: "amount_mismatch" }],
     ["already paid", order("paid"), 1000, T0, { action: "reject", reason: "order_paid" }],
     ["closed by the merchant", order("closed"), 1000, T0, { action: "reject", reason: "order_closed" }],
     ["still being created", order("creating"), 1000, T0, { action: "reject", reason: "order_not_ready" }],
   ] as const)("%s", (_name, o, amount, now, expected) => {
     expect(decidePayment(o, amount, now, GRACE)).toEqual(expected);
+  });
+
+  it("a payment the provider reports in another wallet is kept for review; one reporting none is not", () => {
+    expect(decidePayment(order("pending"), 1000, T0, GRACE, "wxpay")).toEqual({
+      action: "mismatch",
+      reason: "type_mismatch",
+    });
+    expect(decidePayment(order("pending"), 1000, T0, GRACE, "alipay")).toEqual({ action: "apply", late: false });
+    expect(decidePayment(order("pending"), 1000, T0, GRACE)).toEqual({ action: "apply", late: false });
+  });
+
+  it("a payment that lost the guarded update is labelled by the state that beat it", () => {
+    expect(lostRaceReason({ status: "closed" })).toBe("order_closed");
+    expect(lostRaceReason({ status: "paid" })).toBe("order_paid");
+    expect(lostRaceReason(undefined)).toBe("order_not_ready");
   });
 
   it("expires_in rounds up and is 0 once not pending", () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createSign } from "@/lib/merchant-protocol/sign";
-import { signedCreateParams, signedLookupParams, signedRecordsParams } from "@/test/support/merchant-client";
+import {
+  signedCloseParams,
+  signedCreateParams,
+  signedLookupParams,
+  signedRecordsParams,
+} from "@/test/support/merchant-client";
 import { useMerchantApi } from "@/test/support/merchant-api-fixture";
 import { describeOnDatabases } from "@/test/support/databases";
 import { TEST_MERCHANT } from "@/test/support/test-context";
@@ -95,10 +100,10 @@ describeOnDatabases("merchant queries (query, close, records)", (dialect) => {
   describe("close", () => {
     it("closes a pending order; the page then shows closed and a payment is not credited", async () => {
       const created = await create(signedCreateParams({ price: "7.00", type: "alipay", out_order_id: "c-1" }));
-      const res = await call(closeOrder, signedLookupParams("c-1"));
+      const res = await call(closeOrder, signedCloseParams("c-1"));
       expect(res.code).toBe(100);
       expect(res.data!.status).toBe("closed");
-      expect((await call(closeOrder, signedLookupParams("c-1"))).code).toBe(100);
+      expect((await call(closeOrder, signedCloseParams("c-1"))).code).toBe(100);
       const pay = await applyPayment(f.ctx, {
         channelId: "sandbox",
         tradeNo: "T-c-1",
@@ -118,8 +123,8 @@ describeOnDatabases("merchant queries (query, close, records)", (dialect) => {
         match: { by: "order_id", orderId: created.data!.order_id! },
         raw: {},
       });
-      expect((await call(closeOrder, signedLookupParams("c-2"))).code).toBe(199);
-      expect((await call(closeOrder, { ...signedLookupParams("c-2"), sign: "0".repeat(32) })).code).toBe(104);
+      expect((await call(closeOrder, signedCloseParams("c-2"))).code).toBe(199);
+      expect((await call(closeOrder, { ...signedCloseParams("c-2"), sign: "0".repeat(32) })).code).toBe(104);
     });
   });
 

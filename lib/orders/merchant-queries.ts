@@ -3,8 +3,9 @@ import { z } from "zod";
 import { findMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
-import { orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { closeSign, orderLookupSign, recordsSign, signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { printable } from "./printable";
+import { issuedByPaydesk } from "./signature-guard";
 import { canClose } from "./lifecycle";
 import { heldPublicView, holdRequestFrom, polledPublicView } from "./held-poll";
 import { loadOrderForRead, merchantOrderView, type MerchantOrderView } from "./order-views";
@@ -23,15 +24,26 @@ function merchantFor(ctx: AppContext, params: Record<string, string>): Merchant 
 
 const lookupSchema = z.object({ out_order_id: printable(128).pipe(z.string().min(1)) });
 
-async function signedLookup(ctx: AppContext, params: Record<string, string>) {
+/** Refuses a signature that does not verify, and one Paydesk itself issued (a notify's, a return URL's). */
+async function assertSigned(ctx: AppContext, expected: string, received: string | undefined): Promise<void> {
+  if (!signaturesEqual(expected, received ?? "") || (await issuedByPaydesk(ctx, received ?? "")))
+    throw new MerchantError(MerchantCode.SIGN_INVALID);
+}
+
+/**
+ * One of the merchant's orders by out_order_id, for a request signed over `appkey + out_order_id`: the vendor's
+ * form for the query and check, `"close"` first for close (`sign`, lib/merchant-protocol/sign.ts).
+ */
+async function signedLookup(
+  ctx: AppContext,
+  params: Record<string, string>,
+  sign: typeof orderLookupSign = orderLookupSign,
+) {
   const merchant = merchantFor(ctx, params);
   const parsed = lookupSchema.safeParse(params);
   if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "out_order_id");
-  const expected = orderLookupSign(
-    { appkey: merchant.appkey, out_order_id: parsed.data.out_order_id },
-    merchant.appsecret,
-  );
-  if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  const expected = sign({ appkey: merchant.appkey, out_order_id: parsed.data.out_order_id }, merchant.appsecret);
+  await assertSigned(ctx, expected, params.sign);
   const found = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, parsed.data.out_order_id);
   // Expiry is enforced on this read too.
   const order = found ? await loadOrderForRead(ctx, found.id) : undefined;
@@ -73,9 +85,12 @@ export async function checkOrder(ctx: AppContext, params: Record<string, string>
   return { ...view, order_status: view.status };
 }
 
-/** `/api/cloudpay/close`: closes a pending order; closing a closed order again is a no-op success. */
+/**
+ * `/api/cloudpay/close` with `sign = md5(md5("close" + appkey + out_order_id) + appsecret)`: closes a pending order;
+ * closing a closed order again is a no-op success.
+ */
 export async function closeOrder(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView> {
-  const order = await signedLookup(ctx, params);
+  const order = await signedLookup(ctx, params, closeSign);
   const now = ctx.now();
   if (order.status !== "closed") {
     if (
@@ -92,13 +107,19 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
 
 const recordsSchema = z.object({ custom: printable(255).pipe(z.string().min(1)) });
 
-/** `/api/cloudpay/records`: one customer's paid orders, newest first (the PAYJS plugin's "payment history"). */
+/**
+ * `/api/cloudpay/records` with `sign = md5(md5("records" + appkey + custom) + appsecret)`: one customer's paid orders,
+ * newest first (the PAYJS plugin's "payment history").
+ */
 export async function listRecords(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView[]> {
   const merchant = merchantFor(ctx, params);
   const parsed = recordsSchema.safeParse(params);
   if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "custom");
-  const expected = recordsSign({ appkey: merchant.appkey, custom: parsed.data.custom }, merchant.appsecret);
-  if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  await assertSigned(
+    ctx,
+    recordsSign({ appkey: merchant.appkey, custom: parsed.data.custom }, merchant.appsecret),
+    params.sign,
+  );
   const orders = await ctx.repos.orders.listPaidOrdersByCustom(merchant.appkey, parsed.data.custom, RECORDS_LIMIT);
   return Promise.all(orders.map((o) => merchantOrderView(ctx, o)));
 }

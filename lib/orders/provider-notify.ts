@@ -4,7 +4,7 @@ import { findChannel } from "@/lib/config";
 import type { Limits } from "@/lib/config-limits";
 import { LogSampler } from "@/lib/log-sampler";
 import { recordPayment } from "@/lib/metrics";
-import type { NotifyRequest, ProviderAck } from "@/lib/providers/types";
+import type { NotifyOutcome, NotifyRequest, ProviderAck } from "@/lib/providers/types";
 import { applyPayment } from "./apply-payment";
 
 /**
@@ -12,6 +12,14 @@ import { applyPayment } from "./apply-payment";
  * replayable URL, so an old one must not keep a dead phone's channel taking orders.
  */
 export const MONITOR_CLOCK_TOLERANCE_MS = 5 * 60 * 1000;
+
+/**
+ * Whether a monitor app's call, sent at `sentAt` by its own clock, is fresh at `now`: the one window for its
+ * heartbeats and its payment reports alike (a V免签 push's `t` is all that tells one signed push from a re-split).
+ */
+export function withinMonitorClock(sentAt: number, now: number): boolean {
+  return Math.abs(now - sentAt) <= MONITOR_CLOCK_TOLERANCE_MS;
+}
 
 export type IngestResult =
   /** `rejected`: the notification failed verification (counted against the sender's IP by the HTTP layer). */
@@ -53,7 +61,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
     }
     case "heartbeat": {
       const now = ctx.now();
-      if (Math.abs(now - outcome.sentAt) > MONITOR_CLOCK_TOLERANCE_MS) {
+      if (!withinMonitorClock(outcome.sentAt, now)) {
         log.warn(
           { sentAt: outcome.sentAt, now },
           "monitor heartbeat refused: the app's clock is off (or the call is a replay)",
@@ -82,16 +90,31 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
     }
     case "payment": {
       try {
+        const now = ctx.now();
+        if (outcome.clock && !withinMonitorClock(outcome.clock.sentAt, now)) {
+          await keepStalePayment(ctx, channelId, outcome, outcome.clock.sentAt, now);
+          recordPayment("unmatched", STALE_PUSH);
+          log.warn(
+            { tradeNo: outcome.tradeNo, sentAt: outcome.clock.sentAt, now },
+            "monitor payment refused: sent outside the clock window (a re-split or replayed push); kept for review",
+          );
+          return { kind: "ack", ack: outcome.clock.clockAck };
+        }
         const result = await applyPayment(ctx, {
           channelId,
           tradeNo: outcome.tradeNo,
           amountFen: outcome.amountFen,
+          ...(outcome.type ? { type: outcome.type } : {}),
           match: outcome.match,
           raw: outcome.raw,
         });
         recordPayment(
           result.outcome,
-          result.outcome === "unmatched" ? result.reason : result.outcome === "applied" && result.late ? "late" : "",
+          result.outcome === "unmatched" || result.outcome === "mismatched"
+            ? result.reason
+            : result.outcome === "applied" && result.late
+              ? "late"
+              : "",
         );
         log.info({ tradeNo: outcome.tradeNo, amountFen: outcome.amountFen, ...result }, "provider payment recorded");
         return { kind: "ack", ack: outcome.ack };
@@ -101,4 +124,31 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
       }
     }
   }
+}
+
+/** The review reason of a monitor payment refused for its send time. */
+export const STALE_PUSH = "stale_push";
+
+/**
+ * A verified monitor payment whose send time is outside the window: kept for the console's review, linked to no
+ * order, so nothing is credited and no shop is told. Its trade number is the one it would have had, so a re-sent
+ * copy is one row; an operator who knows the payment is real credits it from review.
+ */
+async function keepStalePayment(
+  ctx: AppContext,
+  channelId: string,
+  outcome: Extract<NotifyOutcome, { kind: "payment" }>,
+  sentAt: number,
+  now: number,
+): Promise<void> {
+  await ctx.repos.payments.insertPaymentOnce({
+    channel_id: channelId,
+    trade_no: outcome.tradeNo,
+    order_id: null,
+    amount_fen: outcome.amountFen,
+    status: "unmatched",
+    reason: STALE_PUSH,
+    raw: JSON.stringify({ ...outcome.raw, sentAt, receivedAt: now }),
+    received_at: now,
+  });
 }

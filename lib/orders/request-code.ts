@@ -4,7 +4,7 @@ import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/channels/select-channel";
 import type { Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
-import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
+import { MERCHANT_MESSAGES, MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { ChannelBusyError, UpstreamError } from "@/lib/providers/types";
@@ -113,7 +113,9 @@ export interface CodeRequest {
 
 /**
  * Asks the channel's provider for a code within the channel's timeout, feeding the circuit breaker. A failure is a
- * MerchantError 208 carrying the provider's reason; the caller undoes its claim.
+ * MerchantError 208 carrying the provider's reason (ChannelFullError, 204, when the channel only had no room). An
+ * amount the channel held for the order is let go on failure, also when a call given up at the timeout holds one
+ * later: the order is going elsewhere.
  */
 export async function requestCode(
   ctx: AppContext,
@@ -125,11 +127,12 @@ export async function requestCode(
   const breaker = channelBreaker();
   const started = performance.now();
   const observe = (ok: boolean) => observeProviderCall(channel.id, "create", (performance.now() - started) / 1000, ok);
+  let call: Promise<unknown> | undefined;
   try {
     const result = await withTimeout(
       timeoutMs,
       (signal) =>
-        ctx.provider(channel).createPayment({
+        (call = ctx.provider(channel).createPayment({
           orderId: r.orderId,
           amountFen: r.priceFen,
           type: r.type,
@@ -141,7 +144,7 @@ export async function requestCode(
           // The order stays payable (late) through the merchant's grace: whatever the provider holds for it, too.
           holdUntil: r.ttlExpiry + merchant.late_grace_seconds * 1000,
           signal,
-        }),
+        })),
       () => new UpstreamError(`上游通道超时（${timeoutMs} ms）`),
     );
     if (!Number.isSafeInteger(result.payAmountFen) || result.payAmountFen <= 0 || !result.payload) {
@@ -161,6 +164,10 @@ export async function requestCode(
       freeAmount: result.freeAmount,
     };
   } catch (err) {
+    const release = () => ctx.repos.amounts.releaseAmountsOnChannel(r.orderId, channel.id);
+    await release();
+    // A call abandoned at the timeout may still claim an amount afterwards: let that go too once it settles.
+    void call?.then(release, release).catch((e: unknown) => ctx.log.warn({ err: e }, "amount release failed"));
     // No room on this channel right now is not an upstream failure: no breaker, and the caller tries the next one.
     if (err instanceof ChannelBusyError) throw new ChannelFullError(channel.id, err.message);
     observe(false);
@@ -181,10 +188,74 @@ export class ChannelFullError extends MerchantError {
   }
 }
 
+/** One channel that could not make an order's code, and why (for the log and the console, never for the payer). */
+export interface ChannelFailure {
+  channelId: string;
+  /** The provider's reason as the shop and the operator may read it (`PAYJS：无法连接（ECONNREFUSED）`). */
+  reason: string;
+  /** Only no room (every amount near the price held), not an upstream failure. */
+  full: boolean;
+}
+
 /**
- * `requestCode` on the chosen channel, and on the next ones while a channel is full (every amount near the price
- * held, on V免签 channels): `moveTo` records the order's new channel before it is asked. Returns the code and the
- * channel that gave it; when none has room, the last channel's reason goes to the shop as code 204.
+ * No eligible channel could make the code: every one tried failed. Code 208 naming each upstream's reason when one
+ * failed upstream, else 204 with the last channel's reason (V免签 shops read 订单超出负荷 from it).
+ */
+export class NoCodeError extends MerchantError {
+  constructor(readonly failures: readonly ChannelFailure[]) {
+    const upstream = failures.filter((f) => !f.full);
+    super(
+      upstream.length > 0 ? MerchantCode.UPSTREAM_FAILED : MerchantCode.NO_CHANNEL,
+      upstream.length > 0 ? [...new Set(upstream.map((f) => f.reason))].join("；") : (failures.at(-1)?.reason ?? ""),
+    );
+  }
+}
+
+/** The reason inside a MerchantError's message (`队列创建错误: PAYJS：…` → `PAYJS：…`). */
+function reasonOf(err: MerchantError): string {
+  const message = MERCHANT_MESSAGES[err.code];
+  return err.message.startsWith(`${message}: `) ? err.message.slice(message.length + 2) : err.message;
+}
+
+/** Who the console's timeline names for what Paydesk itself noted (no operator did anything). */
+export const SYSTEM_USER = "paydesk";
+
+/**
+ * Puts channel failures on the order's console timeline (as `code_failed` entries), so an operator sees what the
+ * payer never does: which channel failed and the provider's own words.
+ */
+export async function recordCodeFailures(
+  ctx: AppContext,
+  order: { id: string; appkey: string },
+  failures: readonly ChannelFailure[],
+): Promise<void> {
+  for (const f of failures) {
+    await ctx.repos.consoleAudit.insertAuditEntry({
+      at: ctx.now(),
+      user_name: SYSTEM_USER,
+      action: "code_failed",
+      appkey: order.appkey,
+      order_id: order.id,
+      payment_id: null,
+      reason: null,
+      detail: `${f.channelId}: ${f.reason}`,
+    });
+  }
+}
+
+/**
+ * A further channel is tried only this long after the first call started (× the default upstream timeout): a
+ * refused connection fails in milliseconds and always falls through, but a shop's create (or a payer waiting on
+ * submit.php) is not held for every channel's full timeout in turn.
+ */
+const FALLBACK_BUDGET_TIMEOUTS = 2;
+
+/**
+ * `requestCode` on the chosen channel, and on the next eligible ones (the same rules, breaker, availability and
+ * rotation; the same price, so each channel applies its own amount logic) while a channel is full or fails upstream
+ * (unreachable, timed out, refused, no usable code): `moveTo` records the order's new channel before it is asked.
+ * Each channel is asked at most once. Returns the code and the channel that gave it, the failures before it noted
+ * on the order's timeline; when none can, a NoCodeError carrying every failure.
  */
 export async function requestCodeOnSomeChannel(
   ctx: AppContext,
@@ -194,19 +265,28 @@ export async function requestCodeOnSomeChannel(
   moveTo: (channel: ChannelConfig) => Promise<void>,
 ): Promise<{ code: ActivatedPayment; channel: ChannelConfig }> {
   const tried = new Set<string>();
+  const failures: ChannelFailure[] = [];
+  const deadline = performance.now() + FALLBACK_BUDGET_TIMEOUTS * ctx.config.upstreamTimeoutMs;
   let channel = first;
   for (;;) {
     try {
-      return { code: await requestCode(ctx, merchant, channel, r), channel };
+      const code = await requestCode(ctx, merchant, channel, r);
+      if (failures.length > 0) await recordCodeFailures(ctx, { id: r.orderId, appkey: merchant.appkey }, failures);
+      return { code, channel };
     } catch (err) {
-      if (!(err instanceof ChannelFullError)) throw err;
-      ctx.log.info(
-        { channel: channel.id, orderId: r.orderId, reason: err.message },
-        "channel full; trying the next one",
-      );
+      if (!(err instanceof MerchantError)) throw err;
+      const full = err instanceof ChannelFullError;
+      failures.push({ channelId: channel.id, reason: reasonOf(err), full });
       tried.add(channel.id);
-      const next = await selectChannel(ctx, merchant, r.type, r.priceFen, r.now, tried).catch(() => null);
-      if (!next) throw err;
+      const next =
+        performance.now() < deadline
+          ? await selectChannel(ctx, merchant, r.type, r.priceFen, r.now, tried).catch(() => null)
+          : null;
+      if (!next) throw new NoCodeError(failures);
+      ctx.log.info(
+        { channel: channel.id, next: next.id, orderId: r.orderId, reason: err.message },
+        full ? "channel full; trying the next one" : "channel failed upstream; trying the next one",
+      );
       channel = next;
       await moveTo(channel);
     }

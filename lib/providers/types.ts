@@ -68,14 +68,28 @@ export type PaymentMatch =
 export type NotifyOutcome =
   | {
       kind: "payment";
-      /** The provider's transaction number: unique per channel, the key that makes every payment apply once. */
+      /**
+       * The provider's transaction number: with the content (amount, and `type` where reported), the key that makes
+       * every payment apply once. The same number with other content is recorded as a payment of its own.
+       */
       tradeNo: string;
       amountFen: number;
+      /**
+       * The wallet the notify says was paid with, for providers that report one, in Paydesk's words (`alipay`,
+       * `wxpay`, `qqpay`) where it is one of them, else as sent: it must be the order's, or the payment is reviewed.
+       */
+      type?: string;
       match: PaymentMatch;
       /** Answer to send once the payment is durably recorded (applied, duplicate, or kept for review). */
       ack: ProviderAck;
       /** The verified fields, kept with the payment for review. */
       raw: Record<string, unknown>;
+      /**
+       * Set by a monitor app whose report carries no freshness but its own send time (V免签's `t`, which the sign
+       * covers only inside a concatenation, so a re-split of one genuine push is another "signed" one): outside the
+       * heartbeat's clock window the payment is recorded for review, never credited, and answered `clockAck`.
+       */
+      clock?: { sentAt: number; clockAck: ProviderAck };
     }
   /**
    * A monitor app's verified liveness call, sent at `sentAt` by the app's clock (ms). Recorded with Paydesk's own

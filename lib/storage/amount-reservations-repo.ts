@@ -16,7 +16,8 @@ export interface AmountClaim {
  * key, not a prior SELECT, decides: two concurrent creates can never both win one amount. A held amount is taken
  * over only once its reservation ran out; the takeover is one conditional UPDATE on the row's own `reserved_until`
  * (no look at other tables, whose rows a racing statement may not see yet), so of two racing takeovers only one
- * matches. Orders that stop waiting for money free their amount at once (`releaseAmountsOf`).
+ * matches. A paid order frees its amount at once (`releaseAmountsOf`); an expired or closed one keeps it until its
+ * hold runs out, so a late payment of that amount still finds it (and goes to review, never to the next order).
  */
 export async function reserveAmount(db: Db, c: AmountClaim): Promise<boolean> {
   const taken = await db
@@ -60,7 +61,19 @@ export async function findAmountHolder(
   return row?.order_id;
 }
 
-/** Frees whatever amount an order holds: it was paid or closed. */
+/** Frees whatever amount an order holds: it was paid, so no later payment of that amount can be its own. */
 export async function releaseAmountsOf(db: Db, orderId: string): Promise<void> {
   await db.deleteFrom("amount_reservations").where("order_id", "=", orderId).execute();
+}
+
+/**
+ * Frees what an order holds on one channel: that channel failed to make its code and the order moved on, so a
+ * payment of that amount there is not this order's (and the amount is another order's to take).
+ */
+export async function releaseAmountsOnChannel(db: Db, orderId: string, channelId: string): Promise<void> {
+  await db
+    .deleteFrom("amount_reservations")
+    .where("order_id", "=", orderId)
+    .where("channel_id", "=", channelId)
+    .execute();
 }

@@ -1,4 +1,7 @@
 import type { Kysely, Migration } from "kysely";
+import { paymentsContentDedup } from "./migration-012-payments-content-dedup";
+import { consoleSessionsMigration } from "./migration-011-console-sessions";
+import { issuedSignaturesMigration } from "./migration-010-issued-signatures";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -255,5 +258,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("amount_reservations").ifExists().execute();
       },
     },
+    "011_console_sessions": consoleSessionsMigration(dialect),
+    "012_payments_content_dedup": paymentsContentDedup(dialect),
+    "010_issued_signatures": issuedSignaturesMigration(),
   };
 }

@@ -1,6 +1,5 @@
 import "server-only";
 import type { PayType } from "@/lib/pay-types";
-import { releaseAmountsOf } from "./amount-reservations-repo";
 import type { Db } from "./database";
 import type { Order, OrderStatus } from "./records";
 import { toOrder, toRow } from "./order-rows";
@@ -107,9 +106,10 @@ export async function transitionOrder(
     .where("id", "=", id)
     .where("status", "in", from)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
-  if (to === "closed") await releaseAmountsOf(db, id); // it waits for no money: its V免签 amount is free at once
-  return true;
+  // A closed order keeps its V免签 amount until its own hold runs out (expiry plus the late grace), as an expired one
+  // does: a payer who scanned before the close may still pay that amount, and the push must land on this order (for
+  // review as order_closed), not credit the next order handed the same amount.
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /**

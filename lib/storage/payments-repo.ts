@@ -1,20 +1,80 @@
 import "server-only";
+import type { Selectable } from "kysely";
 import type { Db } from "./database";
 import type { Payment, PaymentStatus } from "./records";
+import type { PaymentsTable } from "./schema";
+
+/** A payment to record, with the wallet its notify named when the provider reports one; linked later, if at all. */
+export type NewPayment = Omit<Payment, "id" | "reported_type" | "related_payment_id"> & {
+  reported_type?: string | null;
+};
+
+/** The record without the storage-only key. */
+function toPayment(row: Selectable<PaymentsTable>): Payment {
+  const { content_key: _contentKey, ...payment } = row;
+  return payment;
+}
 
 /**
- * Records a provider transaction unless (channel_id, trade_no) is already known. The unique key, not a prior
- * SELECT, decides: two identical notifications racing each other insert one row, and the loser learns it lost.
- * Returns the new row's id, or null for a duplicate.
+ * Records a provider transaction unless the same one is already known: the same channel, trade number and content
+ * (amount, and wallet where reported). A notify of a known trade with other content is recorded as a row of its
+ * own, so a signed notify with a wrong amount cannot use up the trade number and make the genuine one a duplicate.
+ * Where one side names no wallet (a reconciliation answer, a row from before wallets were kept), the wallet named
+ * by the other is taken as the same: a named wallet repeats a row without one; a report without one repeats a row
+ * without one or the row that applied — not a row kept for naming another wallet, which must not stop the
+ * provider's own answer about the order from crediting it. The unique (channel_id, trade_no, content_key), not the
+ * SELECT, decides between identical notifies: two racing each other insert one row, and the loser learns it lost.
+ * Returns the new id, or null for a repeat.
  */
-export async function insertPaymentOnce(db: Db, payment: Omit<Payment, "id">): Promise<number | null> {
+export async function insertPaymentOnce(db: Db, payment: NewPayment): Promise<number | null> {
+  const type = payment.reported_type ?? null;
+  let known = db
+    .selectFrom("payments")
+    .select("id")
+    .where("channel_id", "=", payment.channel_id)
+    .where("trade_no", "=", payment.trade_no)
+    .where("amount_fen", "=", payment.amount_fen);
+  known = known.where((eb) =>
+    eb.or([
+      eb("reported_type", "is", null),
+      type === null ? eb("status", "=", "applied") : eb("reported_type", "=", type),
+    ]),
+  );
+  if (await known.limit(1).executeTakeFirst()) return null;
   const row = await db
     .insertInto("payments")
-    .values(payment)
-    .onConflict((oc) => oc.columns(["channel_id", "trade_no"]).doNothing())
+    .values({
+      ...payment,
+      reported_type: type,
+      related_payment_id: null,
+      content_key: `${payment.amount_fen}:${type ?? ""}`,
+    })
+    .onConflict((oc) => oc.columns(["channel_id", "trade_no", "content_key"]).doNothing())
     .returning("id")
     .executeTakeFirst();
   return row ? Number(row.id) : null;
+}
+
+/** Every payment recorded for one trade of a channel, oldest first. */
+export async function listPaymentsForTrade(db: Db, channelId: string, tradeNo: string): Promise<Payment[]> {
+  const rows = await db
+    .selectFrom("payments")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("trade_no", "=", tradeNo)
+    .orderBy("id")
+    .execute();
+  return rows.map(toPayment);
+}
+
+/** Points payments at another of their trade (the one that applied), for the review and the order's timeline. */
+export async function linkPayments(db: Db, ids: readonly number[], relatedId: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("payments")
+    .set({ related_payment_id: relatedId })
+    .where("id", "in", [...ids])
+    .execute();
 }
 
 export async function setPaymentOutcome(
@@ -29,32 +89,39 @@ export async function setPaymentOutcome(
     .execute();
 }
 
+/** The first payment recorded for a trade (see listPaymentsForTrade for all of them). */
 export async function findPayment(db: Db, channelId: string, tradeNo: string): Promise<Payment | undefined> {
-  return db
+  const row = await db
     .selectFrom("payments")
     .selectAll()
     .where("channel_id", "=", channelId)
     .where("trade_no", "=", tradeNo)
+    .orderBy("id")
+    .limit(1)
     .executeTakeFirst();
+  return row && toPayment(row);
 }
 
 export async function listPaymentsForOrder(db: Db, orderId: string): Promise<Payment[]> {
-  return db.selectFrom("payments").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+  const rows = await db.selectFrom("payments").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+  return rows.map(toPayment);
 }
 
 /** Payments kept for an operator's review: matched no payable order, or paid a different amount. */
 export async function listPaymentsForReview(db: Db, limit = 100): Promise<Payment[]> {
-  return db
+  const rows = await db
     .selectFrom("payments")
     .selectAll()
     .where("status", "in", ["mismatched", "unmatched"])
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
+  return rows.map(toPayment);
 }
 
 export async function findPaymentById(db: Db, id: number): Promise<Payment | undefined> {
-  return db.selectFrom("payments").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await db.selectFrom("payments").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toPayment(row);
 }
 
 /**
@@ -95,7 +162,7 @@ export async function listReviewPaymentsInScope(
       ]),
     );
   }
-  return q.orderBy("id", "desc").limit(limit).execute();
+  return (await q.orderBy("id", "desc").limit(limit).execute()).map(toPayment);
 }
 
 /** When the last payment reached any of these channels (ms), or null. */

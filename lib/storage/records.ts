@@ -62,7 +62,10 @@ export type PaymentStatus = "applied" | "mismatched" | "unmatched" | "dismissed"
 export interface Payment {
   id: number;
   channel_id: string;
-  /** Provider transaction number; (channel_id, trade_no) is unique, which is what makes a payment apply once. */
+  /**
+   * Provider transaction number. A trade is recorded once per content (amount, and wallet where reported): an exact
+   * repeat is a no-op, while a notify of the same trade with other content is a row of its own (migration 012).
+   */
   trade_no: string;
   order_id: string | null;
   amount_fen: number;
@@ -71,6 +74,13 @@ export interface Payment {
   /** The provider's verified fields as JSON. */
   raw: string;
   received_at: number;
+  /**
+   * The wallet the provider's notify names (in Paydesk's words where it is one of them, else as sent); null when the
+   * provider reports none (and for rows from before migration 012).
+   */
+  reported_type: string | null;
+  /** Another payment of the same trade this one is to be read with: the one that applied, or the trade's first. */
+  related_payment_id: number | null;
 }
 
 export type NotificationStatus = "pending" | "delivered" | "failed";
@@ -139,7 +149,14 @@ export interface QrCode {
   created_at: number;
 }
 
-export type ConsoleAction = "login" | "logout" | "resend" | "credit" | "dismiss";
+export type ConsoleAction =
+  | "login"
+  | "logout"
+  | "resend"
+  | "credit"
+  | "dismiss"
+  /** Not an operator's: Paydesk's own note that a channel could not make an order's code (user_name "paydesk"). */
+  | "code_failed";
 
 /** One operator action in the merchant console (migration 007). */
 export interface ConsoleAuditEntry {
@@ -155,4 +172,46 @@ export interface ConsoleAuditEntry {
   reason: string | null;
   /** A short machine-written note, e.g. the outcome. */
   detail: string | null;
+}
+
+/** A signed-in console operator (migration 011): one row per session, ended by deleting it. */
+export interface ConsoleSessionRecord {
+  /** SHA-256 (hex) of the session id; the id itself is only in the operator's cookie. */
+  id_hash: string;
+  user_name: string;
+  /** A tag of the user's password hash at login: a changed password in the config ends the session. */
+  pw_tag: string;
+  created_at: number;
+  /** created_at + 8 h: the absolute expiry, whatever the operator does. */
+  expires_at: number;
+}
+
+/** One failed console login (migration 011), kept for an hour for the login throttle. */
+export interface ConsoleLoginFailure {
+  id: number;
+  at: number;
+  /** The typed user name, lower-cased: "Ops" and "ops" count together. */
+  user_key: string;
+  ip: string;
+}
+
+/**
+ * A signature Paydesk put into a message it sent (a notify, a return URL; migration 010), remembered so that it is
+ * never accepted back as a request's signature. Pruned by age (lib/orders/signature-guard.ts says how long).
+ */
+export interface IssuedSignature {
+  /** Lower-case hex. */
+  sign: string;
+  appkey: string;
+  order_id: string;
+  issued_at: number;
+}
+
+/** The create signature an order was made with (migration 010): one signature, at most one order per merchant. */
+export interface RequestSignature {
+  appkey: string;
+  /** Lower-case hex. */
+  sign: string;
+  order_id: string;
+  created_at: number;
 }

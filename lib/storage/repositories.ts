@@ -3,6 +3,7 @@ import type { Db } from "./database";
 import * as dailyCounts from "./daily-counts-repo";
 import * as consoleAudit from "./console-audit-repo";
 import * as consoleQueries from "./console-repo";
+import * as consoleSessions from "./console-sessions-repo";
 import * as demoReceipts from "./demo-receipts-repo";
 import * as events from "./events-repo";
 import * as notifications from "./notifications-repo";
@@ -13,6 +14,7 @@ import * as qrCache from "./qr-cache-repo";
 import * as rateLimits from "./rate-limit-store";
 import * as amounts from "./amount-reservations-repo";
 import * as monitors from "./channel-monitors-repo";
+import * as signatures from "./issued-signatures-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -41,6 +43,8 @@ export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
 export type RateLimitsRepository = BoundModule<typeof rateLimits>;
 export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
 export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
+export type SignaturesRepository = BoundModule<typeof signatures>;
+export type ConsoleSessionsRepository = BoundModule<typeof consoleSessions>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -64,6 +68,10 @@ export interface Repositories {
   consoleAudit: ConsoleAuditRepository;
   /** The merchant console's scoped read queries. */
   consoleQueries: ConsoleQueriesRepository;
+  /** Console sessions and failed logins (migration 011): shared by every instance. */
+  consoleSessions: ConsoleSessionsRepository;
+  /** Signatures good for one use: those Paydesk issued, and each order's create signature (migration 010). */
+  signatures: SignaturesRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -81,6 +89,8 @@ export function createRepositories(db: Db): Repositories {
     rateLimits: bind(db, rateLimits),
     consoleAudit: bind(db, consoleAudit),
     consoleQueries: bind(db, consoleQueries),
+    consoleSessions: bind(db, consoleSessions),
+    signatures: bind(db, signatures),
   };
 }
 

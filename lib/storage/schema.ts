@@ -1,12 +1,16 @@
 import type { Generated } from "kysely";
 import type {
   ConsoleAuditEntry,
+  ConsoleLoginFailure,
+  ConsoleSessionRecord,
   DemoReceipt,
+  IssuedSignature,
   Notification,
   NotificationAttempt,
   Order,
   Payment,
   QrCode,
+  RequestSignature,
 } from "./records";
 
 /**
@@ -23,7 +27,11 @@ export type OrdersTable = Omit<Order, "type" | "free_amount" | "late"> & {
   late: number;
 };
 
-export type PaymentsTable = Omit<Payment, "id"> & { id: Generated<number> };
+export type PaymentsTable = Omit<Payment, "id"> & {
+  id: Generated<number>;
+  /** `{amount_fen}:{reported_type or ""}`: with (channel_id, trade_no), the unique key that makes a repeat a no-op. */
+  content_key: string;
+};
 
 export type NotificationsTable = Omit<Notification, "id"> & { id: Generated<number> };
 
@@ -41,11 +49,13 @@ export interface DailyOrderCountsTable {
   count: number;
 }
 export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
+export type ConsoleSessionsTable = ConsoleSessionRecord;
+export type ConsoleLoginFailuresTable = Omit<ConsoleLoginFailure, "id"> & { id: Generated<number> };
 
 /**
  * An amount held by one order on one channel and wallet (V免签 channels): payments carry only wallet and amount, so
  * the holder is the order a payment of that amount credits. Free again once `reserved_until` (the order's expiry
- * plus the late grace) passed, or at once when the holder is paid or closed.
+ * plus the late grace) passed, or at once when the holder is paid (a closed holder keeps it: a late push is its own).
  */
 export interface AmountReservationsTable {
   id: Generated<number>;
@@ -74,4 +84,8 @@ export interface Database {
   amount_reservations: AmountReservationsTable;
   channel_monitors: ChannelMonitorsTable;
   console_audit: ConsoleAuditTable;
+  console_sessions: ConsoleSessionsTable;
+  console_login_failures: ConsoleLoginFailuresTable;
+  issued_signatures: IssuedSignature;
+  request_signatures: RequestSignature;
 }

@@ -6,6 +6,7 @@ import { handleMetrics } from "@/lib/http/metrics-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { payerHandler } from "@/lib/http/payer-handler";
 import { checkRoute, payApiRoute, payloadPngRoute, payUrlPngRoute, sessionRoute } from "@/lib/http/payer-routes";
+import { handleVmqMonitor } from "@/lib/http/monitor-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
@@ -13,6 +14,7 @@ import { createOrder } from "@/lib/orders/create-order";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
 import { publicOrderView } from "@/lib/orders/order-views";
 import type { TestContext } from "./test-context";
+import { CONSOLE_ROUTES } from "./fuzz-console-routes";
 
 export const FUZZ_SECRET = "fuzz-secret-long-enough-for-a-real-config";
 export const FUZZ_MERCHANTS = ["f1", "f2"];
@@ -56,6 +58,14 @@ export const fuzzConfigFile = configFileSchema.parse({
       key: "sk",
       return_flag: "#",
       monitor_url: "http://127.0.0.1:9/sw",
+    },
+    // A V免签 monitor-app channel: its app's heartbeat and push endpoints are fuzzed too.
+    {
+      id: "vq",
+      provider: "vmq",
+      types: ["wxpay", "alipay"],
+      key: "fuzz-vmq-app-key",
+      codes: { wxpay: "wxp://fuzz", alipay: "https://qr.alipay.com/fuzz" },
     },
   ],
   // Limits high enough that the fuzzer explores handlers rather than 429s (the limits have their own tests).
@@ -102,4 +112,10 @@ export const ROUTES: Record<string, Route> = {
   "/pay/{id}/qrcode": (ctx, r, id) =>
     payerHandler(payUrlPngRoute, () => Promise.resolve(ctx))(r, { params: Promise.resolve({ id }) }),
   "/pay/{id}/view": async (ctx, _r, id) => json((await publicOrderView(ctx, id)) ?? null),
+  // The V免签 monitor app's calls (app/api/vmq/[channel]/appHeart|appPush), on the vmq channel and on any channel.
+  "/api/vmq/vq/appHeart": (ctx, r) => handleVmqMonitor(r, "vq", () => Promise.resolve(ctx)),
+  "/api/vmq/vq/appPush": (ctx, r) => handleVmqMonitor(r, "vq", () => Promise.resolve(ctx)),
+  "/api/vmq/{channel}/appPush": (ctx, r, channel) => handleVmqMonitor(r, channel, () => Promise.resolve(ctx)),
+  // The merchant console, signed in (test/support/fuzz-console-routes.ts).
+  ...CONSOLE_ROUTES,
 };

@@ -1,4 +1,4 @@
-import { createSign, orderLookupSign, recordsSign } from "@/lib/merchant-protocol/sign";
+import { closeSign, createSign, orderLookupSign, recordsSign } from "@/lib/merchant-protocol/sign";
 import { TEST_MERCHANT } from "./test-context";
 
 /** Builds signed merchant-API parameters the way a shop's code would (tests and the demo use it). */
@@ -21,6 +21,7 @@ export function signedCreateParams(
   };
 }
 
+/** Query and the vendor's `/api/order/check`: `md5(md5(appkey + out_order_id) + appsecret)`. */
 export function signedLookupParams(
   outOrderId: string,
   merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
@@ -32,6 +33,19 @@ export function signedLookupParams(
   };
 }
 
+/** Close: `md5(md5("close" + appkey + out_order_id) + appsecret)` (Paydesk's own endpoint, its action word first). */
+export function signedCloseParams(
+  outOrderId: string,
+  merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
+): Record<string, string> {
+  return {
+    appkey: merchant.appkey,
+    out_order_id: outOrderId,
+    sign: closeSign({ appkey: merchant.appkey, out_order_id: outOrderId }, merchant.appsecret),
+  };
+}
+
+/** Records: `md5(md5("records" + appkey + custom) + appsecret)`. */
 export function signedRecordsParams(
   custom: string,
   merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,

@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { cache } from "react";
@@ -6,6 +6,7 @@ import { CashierPage } from "@/components/cashier/cashier-page";
 import { loadCashierModel } from "@/lib/cashier/page-model";
 import { getAppContext } from "@/lib/context";
 import { fmt, messagesFor, resolveLocale } from "@/lib/i18n/locale";
+import { isPayType } from "@/lib/pay-types";
 
 type Params = Promise<{ id: string }>;
 type Search = Promise<Record<string, string | string[] | undefined>>;
@@ -17,6 +18,16 @@ function first(v: string | string[] | undefined): string | undefined {
 async function localeFor(search: Record<string, string | string[] | undefined>) {
   return resolveLocale(first(search.lang), (await headers()).get("accept-language"));
 }
+
+/** The browser bar follows the page: the light page colour, and the dark one under prefers-color-scheme: dark. */
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#f5f6f8" },
+    { media: "(prefers-color-scheme: dark)", color: "#030712" },
+  ],
+};
 
 /** One order read per request, shared by the metadata and the page. */
 const loadModel = cache(async (id: string) =>
@@ -48,6 +59,12 @@ function pageHref(id: string, search: Record<string, string | string[] | undefin
   return `/pay/${id}${s ? `?${s}` : ""}`;
 }
 
+/** `?failed=alipay` (set with `choice=failed` by the choose route and submit.php): which wallet found no channel. */
+function failedType(search: Record<string, string | string[] | undefined>) {
+  const v = first(search.failed);
+  return first(search.choice) === "failed" && v !== undefined && isPayType(v) ? v : null;
+}
+
 export default async function PayPage({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { id } = await params;
   const search = await searchParams;
@@ -74,6 +91,7 @@ export default async function PayPage({ params, searchParams }: { params: Params
         selfHref={pageHref(id, search)}
         chooseAction={pageHref(id, search).replace(`/pay/${id}`, `/pay/${id}/choose`)}
         choiceFailed={first(search.choice) === "failed"}
+        failedType={failedType(search)}
         otherLanguageHref={pageHref(id, search, locale === "en" ? "zh-CN" : "en")}
       />
     </>

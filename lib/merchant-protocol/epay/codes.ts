@@ -13,6 +13,9 @@ export class EpayError extends Error {
   }
 }
 
+/** The answer to a wrong signature; also to a signature Paydesk issued, one that already made an order, a re-split. */
+export const EPAY_BAD_SIGN = "签名错误";
+
 /** The failure envelope of mapi.php and api.php. */
 export function epayFailure(msg: string): { code: typeof EPAY_FAIL; msg: string } {
   return { code: EPAY_FAIL, msg };

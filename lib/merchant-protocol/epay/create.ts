@@ -5,15 +5,16 @@ import { findEpayMerchant, type Merchant } from "@/lib/config";
 import type { AppContext } from "@/lib/context";
 import { obviouslyPrivate, requestUrlProblem } from "@/lib/merchant-notify/url-guard";
 import { merchantUrlPolicy } from "@/lib/merchant-notify/url-policy";
-import { MerchantError } from "@/lib/merchant-protocol/codes";
+import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { parseYuan } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/create-order";
-import { assertTypeOpen } from "@/lib/orders/request-code";
+import { assertTypeOpen, NoCodeError, recordCodeFailures } from "@/lib/orders/request-code";
+import { issuedByPaydesk } from "@/lib/orders/signature-guard";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { Order } from "@/lib/storage/records";
-import { EpayError } from "./codes";
+import { EPAY_BAD_SIGN, EpayError } from "./codes";
 import { hasControlCharacter } from "@/lib/orders/printable";
-import { verifyEpaySign } from "./sign";
+import { resplitProblem, verifyEpaySign } from "./sign";
 
 // Control characters (NUL above all, which PostgreSQL cannot store) are refused as in the 云端 create.
 const noControl = (v: string) => !hasControlCharacter(v);
@@ -49,7 +50,10 @@ export function authenticateEpay(
   if (!params.sign) throw new EpayError("缺少签名（sign）");
   const signType = params.sign_type ?? "MD5";
   if (signType.toUpperCase() !== "MD5") throw new EpayError(`不支持的签名类型 ${signType}，只支持 MD5`);
-  if (!verifyEpaySign(params, merchant.epay.key)) throw new EpayError("签名错误");
+  if (!verifyEpaySign(params, merchant.epay.key)) throw new EpayError(EPAY_BAD_SIGN);
+  // The same signature would also verify for these fields split differently (issue 17).
+  const resplit = resplitProblem(params);
+  if (resplit) throw new EpayError(`${EPAY_BAD_SIGN}：${resplit}`);
   return { ...merchant, epay: merchant.epay };
 }
 
@@ -67,7 +71,29 @@ function digest(p: z.infer<typeof paymentSchema>): string {
  * an order without a wallet; the payer chooses on the cashier.
  */
 export async function createEpayOrder(ctx: AppContext, params: Record<string, string>): Promise<Order> {
+  return (await createEpayOrderFor(ctx, params, false)).order;
+}
+
+/**
+ * submit.php's create: the payer's browser is waiting, not the shop's server. When no channel could make the code
+ * for the requested wallet, the order is still made, without a wallet (the same request, so a repeat finds it), and
+ * `failedType` says which wallet failed: the cashier then offers a retry, the other wallets and the way back.
+ */
+export async function createEpayPageOrder(
+  ctx: AppContext,
+  params: Record<string, string>,
+): Promise<{ order: Order; failedType: PayType | null }> {
+  return createEpayOrderFor(ctx, params, true);
+}
+
+async function createEpayOrderFor(
+  ctx: AppContext,
+  params: Record<string, string>,
+  payerWaiting: boolean,
+): Promise<{ order: Order; failedType: PayType | null }> {
   const merchant = authenticateEpay(ctx, params);
+  // A signature Paydesk sent (a notify's, a return URL's) is no request's.
+  if (await issuedByPaydesk(ctx, params.sign ?? "")) throw new EpayError(EPAY_BAD_SIGN);
   const parsed = paymentSchema.safeParse(params);
   if (!parsed.success) throw new EpayError(parsed.error.issues[0]?.message ?? "参数错误");
   const p = parsed.data;
@@ -90,23 +116,37 @@ export async function createEpayOrder(ctx: AppContext, params: Record<string, st
       throw new EpayError(`不支持的支付方式 ${p.type}（可用：alipay、wxpay、qqpay）`);
     type = p.type as PayType;
   }
+  const request = {
+    protocol: "epay" as const,
+    outOrderId: p.out_trade_no,
+    priceRaw: p.money,
+    priceFen,
+    type,
+    custom: p.param,
+    name: p.name,
+    notifyUrl: p.notify_url,
+    returnUrl: p.return_url || null,
+    requestSign: params.sign ?? "",
+    digest: digest(p),
+  };
   try {
     if (type) assertTypeOpen(ctx, merchant, type);
-    return await placeOrder(ctx, merchant, {
-      protocol: "epay",
-      outOrderId: p.out_trade_no,
-      priceRaw: p.money,
-      priceFen,
-      type,
-      custom: p.param,
-      name: p.name,
-      notifyUrl: p.notify_url,
-      returnUrl: p.return_url || null,
-      requestSign: params.sign ?? "",
-      digest: digest(p),
-    });
+    try {
+      return { order: await placeOrder(ctx, merchant, request), failedType: null };
+    } catch (err) {
+      // Every channel of the wallet failed (NoCodeError), or none can be asked now (all resting after failures,
+      // monitors offline: 204 from selection).
+      const noCode =
+        err instanceof NoCodeError || (err instanceof MerchantError && err.code === MerchantCode.NO_CHANNEL);
+      if (!payerWaiting || !type || !noCode) throw err;
+      const order = await placeOrder(ctx, merchant, { ...request, type: null });
+      if (err instanceof NoCodeError) await recordCodeFailures(ctx, order, err.failures);
+      return { order, failedType: type };
+    }
   } catch (err) {
-    // The order service speaks the 云端 codes; epay clients only read `msg`.
+    // The order service speaks the 云端 codes; epay clients only read `msg`. One signature, one order: a bad sign.
+    if (err instanceof MerchantError && err.code === MerchantCode.SIGN_INVALID)
+      throw new EpayError(`${EPAY_BAD_SIGN}：该签名已用于另一笔订单`);
     if (err instanceof MerchantError) throw new EpayError(err.message);
     throw err;
   }

@@ -387,6 +387,80 @@ describe("epay clients against Paydesk", () => {
       });
     });
 
+    describe("a signature covers one split of its string (issue 17)", () => {
+      // The signed string joins k=v with "&" and no escaping: a genuine request's signature also verifies for the
+      // same string split differently. Each forgery below made an order before the fix.
+      const forge = (genuine: Record<string, string>, edit: (p: Record<string, string>) => void) => {
+        const signed = signedRequest("sdk", genuine);
+        const forged = { ...signed };
+        edit(forged);
+        return forged;
+      };
+
+      it("type folded into return_url is refused: the order would lose its wallet", async () => {
+        const genuine = fields();
+        const forged = forge(genuine, (p) => {
+          p.return_url = `${genuine.return_url}&type=${genuine.type}`;
+          delete p.type;
+        });
+        expect(await mapi(forged)).toEqual({
+          code: -1,
+          msg: "签名错误：return_url 的值含有“&type=”，与签名串的分隔冲突",
+        });
+        const page = await submitGet(forged);
+        expect(page.status).toBe(400);
+        expect(await page.text()).toContain("签名错误");
+      });
+
+      it("param folded into out_trade_no is refused: it would be a second order under one signature", async () => {
+        const genuine = fields({ param: "uid=42" });
+        const first = await mapi(signedRequest("sdk", genuine));
+        expect(first.code).toBe(1);
+        const forged = forge(genuine, (p) => {
+          p.out_trade_no = `${genuine.out_trade_no}&param=uid=42`;
+          delete p.param;
+        });
+        expect(await mapi(forged)).toMatchObject({ code: -1, msg: expect.stringContaining("“&param=”") });
+        const other = await ctx.repos.orders.findOrderByMerchantRef("k1", forged.out_trade_no!);
+        expect(other).toBeUndefined();
+      });
+
+      it("a field name carrying & or = is refused", async () => {
+        const genuine = fields();
+        const forged = forge(genuine, (p) => {
+          delete p.return_url;
+          delete p.type;
+          p[`return_url=${genuine.return_url}&type`] = genuine.type;
+        });
+        expect(await mapi(forged)).toMatchObject({ code: -1, msg: expect.stringContaining("签名错误") });
+      });
+
+      it("queries in URLs that cannot re-split the string still work", async () => {
+        const ok = fields({
+          return_url: `${shop.url}/r?a=1&b=2&type=alipay`,
+          notify_url: `${shop.url}/pay/yipay/notify_url?x=1&from=epay`,
+        });
+        expect(await mapi(signedRequest("sdk", ok))).toMatchObject({ code: 1 });
+        // Without a type of its own, a return_url ending in &type=… is exactly a folded type: refused.
+        const folded = { ...ok, out_trade_no: nextNo(), type: "" };
+        expect(await mapi(signedRequest("v2board", folded))).toMatchObject({
+          code: -1,
+          msg: expect.stringContaining("“&type=”"),
+        });
+      });
+
+      it("a signature Paydesk issued (a notify's, a return URL's) is refused as a request", async () => {
+        const req = signedRequest("sdk", fields());
+        await ctx.repos.signatures.recordIssuedSignatures({
+          appkey: "k1",
+          orderId: "X",
+          signs: [req.sign!],
+          now: ctx.now(),
+        });
+        expect(await mapi(req)).toEqual({ code: -1, msg: "签名错误" });
+      });
+    });
+
     it("refuses at send time what only resolves to a private address, and logs why on the attempt", async () => {
       // Names are not resolved when the order is made, so a public-looking URL passes then; what counts is where the
       // dispatcher connects. The stored URL is pointed at the test shop (127.0.0.1, not listed for merchant 1002) to

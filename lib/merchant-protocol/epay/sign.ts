@@ -47,6 +47,44 @@ export function verifyEpaySign(params: Record<string, string>, key: string): boo
   return without || withEmpty;
 }
 
+/** The fields the epay protocol defines for a payment request (PROTOCOLS §5), the ones a re-split could produce. */
+const PAYMENT_FIELDS = new Set([
+  "pid",
+  "type",
+  "out_trade_no",
+  "notify_url",
+  "return_url",
+  "name",
+  "money",
+  "sitename",
+  "param",
+  "clientip",
+  "device",
+]);
+
+/**
+ * Why `params` would re-split the signed string, or null (issue 17). Values are joined with `&` unescaped, so a
+ * value holding `&name=` reads, under the same signature, as two fields: `return_url=…/r&type=alipay` signs like
+ * `return_url=…/r` plus `type=alipay`, and `out_trade_no=A&param=x` like `out_trade_no=A` plus `param=x` — a genuine
+ * request's signature then verifies for a request without its type, or for another order number. It is a re-split
+ * exactly when `name` is a protocol field the request does not carry (non-empty) and sorts between the value's own
+ * field and the next one; so a URL's ordinary query (`?a=1&b=2`) passes. A field name with `&` or `=` is one too.
+ */
+export function resplitProblem(params: Record<string, string>): string | null {
+  const keys = Object.keys(params).filter((k) => !UNSIGNED.has(k));
+  const badKey = keys.find((k) => /[&=]/.test(k));
+  if (badKey !== undefined) return `参数名“${badKey}”含有 & 或 =`;
+  const present = keys.filter((k) => params[k] !== "").sort(byteOrder);
+  for (const [i, field] of present.entries()) {
+    const next = present[i + 1];
+    for (const [, name = ""] of (params[field] ?? "").matchAll(/&([^&=]*)=/g)) {
+      const between = byteOrder(name, field) > 0 && (next === undefined || byteOrder(name, next) < 0);
+      if (PAYMENT_FIELDS.has(name) && between) return `${field} 的值含有“&${name}=”，与签名串的分隔冲突`;
+    }
+  }
+  return null;
+}
+
 /** The merchant key as `api.php` receives it (a plain parameter there), compared in constant time. */
 export function keysEqual(expected: string, received: string): boolean {
   const a = Buffer.from(expected, "utf8");

@@ -224,22 +224,81 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
     expect(got).toMatchObject([{ verified: true, query: { type: "2", reallyPrice: "13.00" } }]);
   });
 
-  it("a per-request notifyUrl to a private address the operator did not allow is never fetched", async () => {
-    const created = await api(
-      "strict",
-      "createOrder",
-      signedCreate({ price: "14.00", notifyUrl: `${shop.server.url}/sneaky` }),
-    );
-    const orderId = String((created.body?.data as Record<string, unknown>).orderId);
-    await app.push("wxpay", 1400);
-    await dispatch();
-    expect(shop.received.filter((r) => r.path === "/sneaky")).toHaveLength(0);
-    const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
-    const attempts = await ctx.repos.notifications.listAttempts(n!.id);
-    expect(attempts[0]?.error).toMatch(/^refused/);
+  it("a per-request notifyUrl to a private address the operator did not allow is refused at create (issue 17)", async () => {
+    const payId = `${dialect}-sneaky`;
+    const r = await api("strict", "createOrder", {
+      ...signedCreate({ payId, price: "14.00" }),
+      notifyUrl: `${shop.server.url}/sneaky`,
+    });
+    expect(r.body).toMatchObject({ code: -1 });
+    expect(r.body?.msg).toContain("notifyUrl 指向本机或内网地址");
+    expect(await ctx.repos.orders.findOrderByMerchantRef("strict", payId)).toBeUndefined();
+    // The same URL is fine for the merchant whose operator listed that host.
+    const ok = await api("vshop", "createOrder", {
+      ...signedCreate({ payId, price: "14.00" }),
+      notifyUrl: `${shop.server.url}/listed`,
+    });
+    expect(ok.body).toMatchObject({ code: 1 });
   });
 
-  it("closeOrder needs md5(orderId + key), closes, and frees the amount", async () => {
+  it("one sign, one order: the digits moved from price into type and param (15.00 → 5.00) are refused (issue 17)", async () => {
+    const payId = `${dialect}-shift`;
+    const genuine = signedCreate({ payId, param: "u", type: "2", price: "15.00" });
+    // payId + param + type + price: "u" + "2" + "15.00" reads as "u2" + "1" + "5.00" under the same sign.
+    const shifted = { ...genuine, param: "u2", type: "1", price: "5.00" };
+    expect(md5(shifted.payId + shifted.param + shifted.type + shifted.price + SHOP_KEY)).toBe(genuine.sign);
+    expect((await api("vshop", "createOrder", genuine)).body).toMatchObject({ code: 1, data: { price: "15.00" } });
+    // With the same payId the payId alone refuses it; with the payId changed too, the sign still covers the same
+    // string, and only one sign, one order refuses it.
+    expect((await api("vshop", "createOrder", shifted)).body).toMatchObject({ code: -1, msg: "商户订单号已存在" });
+    const elsewhere = { ...genuine, payId: `${payId}u`, param: "2", type: "1", price: "5.00" };
+    expect(md5(elsewhere.payId + elsewhere.param + elsewhere.type + elsewhere.price + SHOP_KEY)).toBe(genuine.sign);
+    expect((await api("vshop", "createOrder", elsewhere)).body).toMatchObject({ code: -1, msg: "签名校验不通过" });
+    expect(await ctx.repos.orders.findOrderByMerchantRef("vshop", elsewhere.payId)).toBeUndefined();
+    // The shop's own retry still answers its order.
+    expect((await api("vshop", "createOrder", genuine)).body).toMatchObject({ code: 1, data: { price: "15.00" } });
+  });
+
+  it("the signed return URL of a paid order, re-read as createOrder fields, makes no order (issue 17)", async () => {
+    const created = await api("vshop", "createOrder", signedCreate({ price: "21.00" }));
+    const orderId = String((created.body?.data as Record<string, unknown>).orderId);
+    await app.push("wxpay", 2100);
+    const back = new URL(String((await api("vshop", "checkOrder", { orderId })).body?.data)).searchParams;
+    const q = Object.fromEntries(back);
+    // payId + param + type + price + reallyPrice = payId + "1" + "21.00" + "21.00": a create of 1.00 by Alipay.
+    const whole = `${q.payId}${q.param}${q.type}${q.price}${q.reallyPrice}`;
+    const forged = { payId: whole.slice(0, -5), param: "", type: whole.slice(-5, -4), price: whole.slice(-4) };
+    expect(forged).toMatchObject({ type: "2", price: "1.00" });
+    expect(md5(forged.payId + forged.param + forged.type + forged.price + SHOP_KEY)).toBe(q.sign);
+    const r = await api("vshop", "createOrder", { ...forged, sign: q.sign! });
+    expect(r.body).toMatchObject({ code: -1, msg: "签名校验不通过" });
+    expect(await ctx.repos.orders.findOrderByMerchantRef("vshop", forged.payId)).toBeUndefined();
+  });
+
+  it("closeOrder and getState refuse a signature Paydesk issued (issue 17)", async () => {
+    const created = await api("vshop", "createOrder", signedCreate({ price: "22.00" }));
+    const orderId = String((created.body?.data as Record<string, unknown>).orderId);
+    const t = String(ctx.clock.now());
+    const close = md5(orderId + SHOP_KEY);
+    const state = md5(t + SHOP_KEY);
+    await ctx.repos.signatures.recordIssuedSignatures({
+      appkey: "vshop",
+      orderId: "X",
+      signs: [close, state],
+      now: ctx.clock.now(),
+    });
+    expect((await api("vshop", "closeOrder", { orderId, sign: close })).body).toMatchObject({
+      code: -1,
+      msg: "签名校验不通过",
+    });
+    expect((await api("vshop", "getState", { t, sign: state })).body).toMatchObject({
+      code: -1,
+      msg: "签名校验不通过",
+    });
+    expect((await api("vshop", "getOrder", { orderId })).body).toMatchObject({ data: { state: 0 } });
+  });
+
+  it("closeOrder needs md5(orderId + key), closes, and keeps the amount held", async () => {
     const created = await api("vshop", "createOrder", signedCreate({ price: "15.00" }));
     const orderId = String((created.body?.data as Record<string, unknown>).orderId);
     expect((await api("vshop", "closeOrder", { orderId, sign: md5(orderId + "wrong") })).body).toMatchObject({
@@ -256,8 +315,9 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
     expect(heard).toEqual([`order.closed:${orderId}`]);
     expect((await api("vshop", "getOrder", { orderId })).body).toMatchObject({ data: { state: -1 } });
     expect((await api("vshop", "checkOrder", { orderId })).body).toMatchObject({ code: -1, msg: "订单已关闭" });
+    // Held through the order's grace (issue 17): a late push for 15.00 is the closed order's, not the next one's.
     const next = await api("vshop", "createOrder", signedCreate({ price: "15.00" }));
-    expect(next.body).toMatchObject({ data: { reallyPrice: 15 } });
+    expect(next.body).toMatchObject({ data: { reallyPrice: 15.01 } });
   });
 
   it("getOrder shows only this merchant's own V免签 orders", async () => {

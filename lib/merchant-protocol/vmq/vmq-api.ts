@@ -4,6 +4,7 @@ import type { AppContext } from "@/lib/context";
 import { signaturesEqual } from "@/lib/merchant-protocol/sign";
 import { canClose, effectiveStatus } from "@/lib/orders/lifecycle";
 import { loadOrderForRead } from "@/lib/orders/order-views";
+import { issuedByPaydesk } from "@/lib/orders/signature-guard";
 import type { Order } from "@/lib/storage/records";
 import { vmqMerchant } from "./vmq-create";
 import { vmqReturnUrl } from "./vmq-messages";
@@ -13,6 +14,7 @@ import {
   missing,
   orderIdParams,
   stateParams,
+  VMQ_BAD_SIGN,
   VmqError,
   type VmqOrderData,
   type VmqStateData,
@@ -35,6 +37,11 @@ export function vmqOrderData(ctx: AppContext, order: Order, ttlSeconds: number):
     date: Math.floor(order.created_at / 1000),
     cashierUrl: `${ctx.config.baseUrl}/pay/${order.id}`,
   };
+}
+
+/** Refuses a wrong signature, and one Paydesk itself issued (a notify's or return URL's), with vmqphp's answer. */
+async function assertSigned(ctx: AppContext, expected: string, received: string): Promise<void> {
+  if (!signaturesEqual(expected, received) || (await issuedByPaydesk(ctx, received))) throw new VmqError(VMQ_BAD_SIGN);
 }
 
 /** One of this merchant's V免签 orders by Paydesk order id (another merchant's, or another protocol's: unknown). */
@@ -63,8 +70,13 @@ export async function checkVmqOrder(ctx: AppContext, appkey: string, params: Rec
   if (!parsed.success) throw missing(parsed.error);
   const order = await merchantOrder(ctx, appkey, parsed.data.orderId);
   switch (effectiveStatus(order, ctx.now())) {
-    case "paid":
-      return vmqReturnUrl(merchant, order) ?? "";
+    case "paid": {
+      const back = vmqReturnUrl(merchant, order) ?? "";
+      // Handed out again: remembered again (its age starts over; an order paid before migration 010 gets its row).
+      const signs = back ? new URL(back).searchParams.getAll("sign") : [];
+      await ctx.repos.signatures.recordIssuedSignatures({ appkey, orderId: order.id, signs, now: ctx.now() });
+      return back;
+    }
     case "expired":
       throw new VmqError("订单已过期");
     case "closed":
@@ -74,13 +86,12 @@ export async function checkVmqOrder(ctx: AppContext, appkey: string, params: Rec
   }
 }
 
-/** `closeOrder` with `sign = md5(orderId + key)`: a waiting order is closed (its amount freed); closed again is fine. */
+/** `closeOrder` with `sign = md5(orderId + key)`: a waiting order is closed (amount held to its grace); again: fine. */
 export async function closeVmqOrder(ctx: AppContext, appkey: string, params: Record<string, string>): Promise<null> {
   const merchant = vmqMerchant(ctx, appkey);
   const parsed = closeOrderParams.safeParse(params);
   if (!parsed.success) throw missing(parsed.error);
-  if (!signaturesEqual(closeOrderSign(parsed.data.orderId, merchant.vmq.key), parsed.data.sign))
-    throw new VmqError("签名校验不通过");
+  await assertSigned(ctx, closeOrderSign(parsed.data.orderId, merchant.vmq.key), parsed.data.sign);
   const order = await merchantOrder(ctx, appkey, parsed.data.orderId);
   if (order.status === "closed") return null;
   const now = ctx.now();
@@ -103,8 +114,7 @@ export async function getVmqState(
   const merchant = vmqMerchant(ctx, appkey);
   const parsed = stateParams.safeParse(params);
   if (!parsed.success) throw missing(parsed.error);
-  if (!signaturesEqual(stateSign(parsed.data.t, merchant.vmq.key), parsed.data.sign))
-    throw new VmqError("签名校验不通过");
+  await assertSigned(ctx, stateSign(parsed.data.t, merchant.vmq.key), parsed.data.sign);
   const now = ctx.now();
   const monitored = merchant.channels.map((id) => findChannel(ctx.config, id)).filter((c) => c?.provider === "vmq");
   let lastheart = 0;

@@ -14,6 +14,9 @@ export class VmqError extends Error {
   }
 }
 
+/** vmqphp's answer to a wrong signature; also to a signature Paydesk issued or one that already made an order. */
+export const VMQ_BAD_SIGN = "签名校验不通过";
+
 export interface VmqEnvelope<T> {
   code: 1 | -1;
   msg: string;

@@ -116,6 +116,57 @@ describe("cloudpay over HTTP (emulator)", () => {
     expect(await h.outboxCount(orderId)).toBe(0);
   });
 
+  /** A notify signed with the upstream's credentials, fields as chosen (the emulator sends only the order's own). */
+  async function signedNotify(orderId: string, over: Record<string, string>, method: "POST" | "GET" = "POST") {
+    const f = {
+      order_id: emu.order(orderId).order_id,
+      out_order_id: orderId,
+      price: "3.50",
+      realprice: "3.50",
+      type: "alipay",
+      paytime: "1700000000",
+      extend: "",
+      ...over,
+    };
+    const form = new URLSearchParams({ ...f, sign: notifySign(UP.appkey, f, UP.appsecret) });
+    const url = `${h.paydesk.url}/api/notify/cp1`;
+    const res = method === "GET" ? await fetch(`${url}?${form}`) : await fetch(url, { method: "POST", body: form });
+    return { status: res.status, body: await res.text() };
+  }
+
+  it("compares the notify's type with the order's: another wallet is kept for review, the genuine one pays", async () => {
+    const { orderId } = await create("3.50");
+    expect(await signedNotify(orderId, { type: "wxpay" })).toEqual({ status: 200, body: "success" });
+    expect((await h.order(orderId))!.status).toBe("pending");
+    const [wrong] = (await h.payments("cp1")).filter((p) => p.order_id === orderId);
+    expect(wrong).toMatchObject({ status: "mismatched", reason: "type_mismatch", reported_type: "wxpay" });
+    expect(await h.outboxCount(orderId)).toBe(0);
+    // The same upstream order number with the order's own wallet is the genuine payment.
+    expect((await emu.pay(orderId))[0]!.body).toBe("success");
+    expect((await h.order(orderId))!.status).toBe("paid");
+  });
+
+  it("accepts its notify only as the POST the upstream sends", async () => {
+    const { orderId } = await create("3.50");
+    expect(await signedNotify(orderId, {}, "GET")).toEqual({ status: 200, body: "fail" });
+    expect((await h.order(orderId))!.status).toBe("pending");
+    expect((await h.payments("cp1")).filter((p) => p.order_id === orderId)).toHaveLength(0);
+  });
+
+  it("a wrong realprice does not use up the upstream order number: the genuine notify still pays", async () => {
+    const { orderId } = await create("3.50");
+    await emu.pay(orderId, { amountFen: 340 });
+    expect((await emu.pay(orderId))[0]!.body).toBe("success");
+    expect((await h.order(orderId))!.status).toBe("paid");
+    const rows = (await h.payments("cp1")).filter((p) => p.order_id === orderId);
+    expect(rows.map((p) => [p.status, p.amount_fen])).toEqual([
+      ["mismatched", 340],
+      ["applied", 350],
+    ]);
+    expect(rows[0]!.related_payment_id).toBe(rows[1]!.id);
+    expect(await h.outboxCount(orderId)).toBe(1);
+  });
+
   upstreamFailureCases({
     emu: () => emu,
     h: () => h,

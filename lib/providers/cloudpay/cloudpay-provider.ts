@@ -36,14 +36,15 @@ const notifySchema = z.object({
   out_order_id: z.string().min(1).max(128),
   price: z.string(),
   realprice: yuan,
-  type: z.string(),
+  type: z.string().max(32),
   paytime: z.string(),
   extend: z.string().default(""),
   sign: z.string().min(1),
 });
 
+/** The upstream's notify is a POST (form, or JSON on some deployments): PROTOCOLS §1.2, seed "请求方式POST". */
 function readFields(request: NotifyRequest): Record<string, string> {
-  const raw = request.method === "GET" ? request.url.search : request.rawBody;
+  const raw = request.rawBody;
   if (/^\s*\{/.test(raw)) {
     // Some upstream deployments post JSON; take only string-like scalars, exactly as sent.
     try {
@@ -104,6 +105,8 @@ export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> 
       },
 
       async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
+        // Only as sent: a GET carrying a signed notify is a copy from a log or a link, never the upstream.
+        if (request.method !== "POST") return { kind: "rejected", reason: "cloudpay notify must be POST", ack: FAIL };
         const parsed = notifySchema.safeParse(readFields(request));
         if (!parsed.success) return { kind: "rejected", reason: "malformed cloudpay notify", ack: FAIL };
         const f = parsed.data;
@@ -117,6 +120,8 @@ export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> 
           kind: "payment",
           tradeNo: f.order_id,
           amountFen,
+          // The wallet the upstream says was paid, in the merchant protocol's own words: it must be the order's.
+          type: f.type,
           // Matched by out_order_id (= our order id), not by the upstream order_id: the seed's create reply carries
           // no order_id (only pay_url), so the upstream's id is first seen in this notify. resolveOrder still checks
           // that the order belongs to this channel.

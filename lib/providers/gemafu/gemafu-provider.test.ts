@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGemafuEmulator, type GemafuEmulator } from "@/test/support/emulators";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
 import { expectWrongKeyRefused, upstreamFailureCases } from "@/test/support/upstream-failure-cases";
+import { gemafuSign } from "./gemafu-sign";
 
 const SECRET = "gm-secret-1";
 
@@ -107,6 +108,31 @@ describe("gemafu over HTTP (emulator)", () => {
     const row = (await h.payments("gm1")).find((p) => p.order_id === orderId);
     expect(row).toMatchObject({ status: "mismatched", amount_fen: 999 });
     expect(await h.outboxCount(orderId)).toBe(0);
+  });
+
+  it("a wrong money does not use up the platform's order id: the correct notify after it pays the order", async () => {
+    const orderId = await createPaid();
+    expect((await emu.pay(orderId, { amountFen: 999 }))[0]!.body).toBe("200");
+    expect((await emu.pay(orderId))[0]!.body).toBe("200");
+    expect((await h.order(orderId))!.status).toBe("paid");
+    const rows = (await h.payments("gm1")).filter((p) => p.order_id === orderId);
+    expect(rows.map((p) => [p.status, p.amount_fen, p.trade_no])).toEqual([
+      ["mismatched", 999, String(emu.order(orderId).orderid)],
+      ["applied", 1000, String(emu.order(orderId).orderid)],
+    ]);
+    expect(rows[0]!.related_payment_id).toBe(rows[1]!.id);
+    expect(await h.outboxCount(orderId)).toBe(1);
+  });
+
+  it("accepts notifies only as the POST the platform sends", async () => {
+    const orderId = await createPaid();
+    const data = { orderid: emu.order(orderId).orderid, payid: 1, m_oid: orderId, money: 1000 };
+    const body = JSON.stringify({ data, sign: gemafuSign(data, SECRET) });
+    const res = await fetch(`${h.paydesk.url}/api/notify/gm1`, { method: "PUT", body });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("sign error");
+    expect(await h.order(orderId)).toMatchObject({ status: "pending" });
+    expect((await h.payments("gm1")).filter((p) => p.order_id === orderId)).toHaveLength(0);
   });
 
   it("uses the platform's money as the amount to pay when it differs from m_money", async () => {

@@ -106,7 +106,8 @@ export const gemafuProvider: ProviderDefinition<typeof gemafuChannelSchema> = {
       },
 
       async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
-        // The platform POSTs raw JSON (the seed reminds PHP users to read php://input, not $_POST).
+        // The platform POSTs raw JSON (the seed reminds PHP users to read php://input, not $_POST); nothing else is it.
+        if (request.method !== "POST") return { kind: "rejected", reason: "gemafu notify must be POST", ack: REJECT };
         let json: unknown;
         try {
           json = JSON.parse(request.rawBody);

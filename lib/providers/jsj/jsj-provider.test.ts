@@ -243,6 +243,33 @@ describe("jsj over HTTP: Paydesk ⇄ JSJ emulator ⇄ shop", () => {
     expect(payments.map((p) => [p.status, p.amount_fen])).toEqual([["mismatched", 1200]]);
   });
 
+  it("a short callback does not use up the addnum: the full one after it pays the order", async () => {
+    const created = await create("jsj-short-then-full", "12.30");
+    const orderId = created.data!.order_id;
+    const addnum = await addnumOf(orderId);
+    expect((await wx.pay(addnum, { total: "12.00" }))[0]!.body).toBe("success");
+    expect((await wx.pay(addnum))[0]!.body).toBe("success");
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("paid");
+    const payments = await ctx.repos.payments.listPaymentsForOrder(orderId);
+    expect(payments.map((p) => [p.status, p.amount_fen])).toEqual([
+      ["mismatched", 1200],
+      ["applied", 1230],
+    ]);
+    expect(payments[0]!.related_payment_id).toBe(payments[1]!.id);
+  });
+
+  it("takes callbacks only as the gateway sends them (GET or POST form)", async () => {
+    const created = await create("jsj-put", "6.00");
+    const orderId = created.data!.order_id;
+    const addnum = await addnumOf(orderId);
+    const f = { addnum, uid: addnum, total: "6.00" };
+    const body = new URLSearchParams({ ...f, apikey: jsjCallbackKey(APIKEY, f) });
+    const res = await fetch(`${paydesk.url}/api/notify/jsj-wx`, { method: "PUT", body });
+    expect(await res.text()).toBe("error");
+    expect((await ctx.repos.orders.findOrderById(orderId))!.status).toBe("pending");
+    expect(await ctx.repos.payments.listPaymentsForOrder(orderId)).toHaveLength(0);
+  });
+
   it("sends the payer's browser on the callback URL to the cashier page", async () => {
     const created = await create("jsj-browser");
     const orderId = created.data!.order_id;

@@ -132,6 +132,9 @@ async function createPayment(
 }
 
 function parseCallback(channel: JsjChannel, request: NotifyRequest): NotifyOutcome {
+  // The gateway (and the payer's browser coming back) use GET or POST, nothing else.
+  if (request.method !== "GET" && request.method !== "POST")
+    return { kind: "rejected", reason: "jsj callback must be GET or POST", ack: BAD_KEY };
   const fields = callbackFields(request);
   const browser = fromBrowser(request);
   const parsed = callbackSchema.safeParse(fields);

@@ -126,6 +126,50 @@ describe("payjs over HTTP (emulator)", () => {
     expect((await h.order(orderId))!.status).toBe("pending");
   });
 
+  /** A paid notify signed with the channel's key, fields as chosen (the emulator sends only the order's own). */
+  async function signedNotify(orderId: string, over: Record<string, string>, method: "POST" | "GET" = "POST") {
+    const o = emu.order(orderId);
+    const fields: Record<string, string> = {
+      return_code: "1",
+      total_fee: "100",
+      out_trade_no: orderId,
+      payjs_order_id: o.payjs_order_id,
+      transaction_id: "4200002026112212000000000999",
+      mchid: MCHID,
+      ...over,
+    };
+    const form = new URLSearchParams({ ...fields, sign: payjsEmulatorSign(fields, KEY) });
+    const url = `${h.paydesk.url}/api/notify/pj1`;
+    const res = method === "GET" ? await fetch(`${url}?${form}`) : await fetch(url, { method: "POST", body: form });
+    return { status: res.status, body: await res.text() };
+  }
+
+  it("accepts notifies only as the POST PAYJS sends, refusing a GET with its error answer", async () => {
+    const { orderId } = await create();
+    expect(await signedNotify(orderId, {}, "GET")).toEqual({ status: 400, body: "fail" });
+    expect((await h.order(orderId))!.status).toBe("pending");
+    expect((await h.payments("pj1")).filter((p) => p.order_id === orderId)).toHaveLength(0);
+  });
+
+  it("compares the notify's wallet (type=alipay, or none for WeChat) with the order's", async () => {
+    const wx = await create("wxpay");
+    expect((await signedNotify(wx.orderId, { type: "alipay" })).body).toBe("success");
+    const ali = await create("alipay");
+    expect((await signedNotify(ali.orderId, {})).body).toBe("success");
+    for (const { orderId } of [wx, ali]) {
+      expect((await h.order(orderId))!.status).toBe("pending");
+      expect((await h.payments("pj1")).find((p) => p.order_id === orderId)).toMatchObject({
+        status: "mismatched",
+        reason: "type_mismatch",
+      });
+    }
+    // The genuine notifies of those trades, in the orders' own wallets, still pay them.
+    for (const { orderId } of [wx, ali]) {
+      expect((await emu.pay(orderId))[0]!.body).toBe("success");
+      expect((await h.order(orderId))!.status).toBe("paid");
+    }
+  });
+
   upstreamFailureCases({
     emu: () => emu,
     h: () => h,

@@ -51,6 +51,8 @@ const notifyFields = z.looseObject({
   out_trade_no: z.string().optional(),
   payjs_order_id: z.string().min(1).max(64),
   mchid: z.string(),
+  /** Only `alipay` is ever sent (PROTOCOLS §3.2); absent, the payment was made with WeChat. */
+  type: z.string().max(32).optional(),
   sign: z.string().min(1),
 });
 
@@ -116,9 +118,9 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
       },
 
       async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
-        const received = Object.fromEntries(
-          new URLSearchParams(request.method === "GET" ? request.url.search : request.rawBody),
-        );
+        // PAYJS POSTs its notify as a form; a GET with a signed query is a copy (a log, a link), not PAYJS.
+        if (request.method !== "POST") return { kind: "rejected", reason: "payjs notify must be POST", ack: REJECT };
+        const received = Object.fromEntries(new URLSearchParams(request.rawBody));
         const parsed = notifyFields.safeParse(received);
         if (!parsed.success) return { kind: "rejected", reason: "malformed payjs notify", ack: REJECT };
         // Verify over every received field except sign: PAYJS adds fields over time and signs them all.
@@ -137,6 +139,8 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
           // query /api/check with, so notify and reconciliation name the trade alike; PAYJS pays an order once.
           tradeNo: f.payjs_order_id,
           amountFen,
+          // As created: an empty type is WeChat, `alipay` is Alipay (the core compares it with the order's).
+          type: f.type ? f.type : "wxpay",
           match: { by: "provider_order_id", providerOrderId: f.payjs_order_id },
           ack: ACK,
           raw: withoutSign(received),

@@ -2,7 +2,8 @@ import { dispatchOnce } from "@/test/support/dispatch-once";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALIPAY_QR_TEMPLATE, sanwangChannelSchema } from "./config";
 import { alipayQrContent, isMonitorCode } from "./sanwang-codes";
-import { sanwangFailureAck, sanwangKeyMatches, sanwangSuccessAck } from "./sanwang-provider";
+import { sanwangFailureAck, sanwangKeyMatches, sanwangProvider, sanwangSuccessAck } from "./sanwang-provider";
+import type { NotifyRequest } from "@/lib/providers/types";
 import { type SanwangEmulator, startSanwangEmulator } from "@/test/support/emulators";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
@@ -11,6 +12,7 @@ import { signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
 import {
   openTestDatabase,
+  statelessProviderDeps,
   testAppConfig,
   testConfigFile,
   testContext,
@@ -39,6 +41,39 @@ describe("sanwang wire details", () => {
     expect(sanwangKeyMatches("123456", "123456")).toBe(true);
     expect(sanwangKeyMatches("abcDEF", "abcdef")).toBe(false);
     expect(sanwangKeyMatches("123456", "")).toBe(false);
+  });
+
+  it("reports each notify's wallet (the core compares it with the order's) and takes only the POST it is sent as", async () => {
+    const channel = sanwangChannelSchema.parse({
+      id: "sw",
+      provider: "sanwang",
+      key: "k",
+      types: ["alipay", "wxpay"],
+      alipay_uid: "2088",
+      monitor_url: "http://127.0.0.1:9/",
+    });
+    const provider = sanwangProvider.create(channel, statelessProviderDeps(fetch));
+    // An Alipay payment whose memo names an order: on a channel that also collects WeChat, that order may be one.
+    const fields = new URLSearchParams({
+      key: "k",
+      tradeNo: "2019030122",
+      goodsTitle: "memo",
+      amount: "1.00",
+      uid: "2088",
+    });
+    const request = (method: string, query: string, rawBody: string): NotifyRequest => ({
+      method,
+      url: new URL(`http://paydesk.test/api/notify/sw${query}`),
+      headers: new Headers(),
+      rawBody,
+    });
+    expect(await provider.parseNotify(request("POST", "", fields.toString()))).toMatchObject({
+      kind: "payment",
+      tradeNo: "alipay:2019030122",
+      type: "alipay",
+    });
+    // The key travels in clear: a GET carrying it is a copy from a log or a link, never the software.
+    expect(await provider.parseNotify(request("GET", `?${fields}`, ""))).toMatchObject({ kind: "rejected" });
   });
 
   it("accepts only codes of the asked wallet from the monitor", () => {

@@ -133,10 +133,11 @@ async function parseNotify(
   request: NotifyRequest,
 ): Promise<NotifyOutcome> {
   const fail = sanwangFailureAck(channel.return_flag);
+  // The software POSTs a form (PROTOCOLS §3.4, "回调采用http post协议提交"). The key travels in clear in it: a GET
+  // carrying it is a copy from a proxy log or a planted link, never the software.
+  if (request.method !== "POST") return { kind: "rejected", reason: "sanwang notify must be POST", ack: fail };
   const fields: Record<string, string> = Object.fromEntries(request.url.searchParams);
-  if (request.method !== "GET" && request.rawBody) {
-    for (const [k, v] of new URLSearchParams(request.rawBody)) fields[k] = v;
-  }
+  for (const [k, v] of new URLSearchParams(request.rawBody)) fields[k] = v;
   if (!sanwangKeyMatches(channel.key, fields.key ?? ""))
     return { kind: "rejected", reason: "bad sanwang key", ack: fail };
   const n = parseFields(fields);
@@ -148,6 +149,8 @@ async function parseNotify(
     // WeChat and QQ numbers of one channel never collide) is what makes each of them apply once.
     tradeNo: `${n.wallet}:${n.tradeNo}`,
     amountFen: n.amountFen,
+    // Which program pushed it: an Alipay payment must not pay a WeChat order whose id its memo names.
+    type: n.wallet,
     match: await matchPayment(channel, deps, n, fields),
     ack: sanwangSuccessAck(channel.return_flag),
     raw: n.raw,

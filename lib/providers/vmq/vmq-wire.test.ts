@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { javaYuan } from "@/test/support/emulators";
 import { vmqChannelSchema } from "./config";
-import { heartSign, parseJavaYuan, pushSign } from "./vmq-wire";
+import { heartSign, parseJavaYuan, parseMillis, pushSign } from "./vmq-wire";
 
 describe("vmq channel config", () => {
   const base = { id: "v1", provider: "vmq", key: "k", types: ["wxpay"], codes: { wxpay: "wxp://x" } };
@@ -55,6 +55,13 @@ describe("vmq monitor wire", () => {
     for (const fen of [1, 10, 99, 100, 101, 110, 1000, 1001, 1010, 123456])
       expect(parseJavaYuan(javaYuan(fen))).toBe(fen);
     expect([javaYuan(1000), javaYuan(1), javaYuan(1250), javaYuan(1005)]).toEqual(["10.0", "0.01", "12.5", "10.05"]);
+  });
+
+  it("reads t as Java writes a long: a leading zero would be a second spelling of one time", () => {
+    expect(parseMillis("1796322047556")).toBe(1796322047556);
+    expect([parseMillis("01796322047556"), parseMillis("179632204"), parseMillis("1.7e12"), parseMillis(null)]).toEqual(
+      [null, null, null, null],
+    );
   });
 
   it("signs over the exact strings: 10.0 and 10.00 differ", () => {

@@ -36,9 +36,13 @@ export function parseJavaYuan(input: string): number | null {
   return Number.isSafeInteger(fen) ? fen : null;
 }
 
-/** The app's timestamps: milliseconds since the epoch, as digits. */
+/**
+ * The app's timestamps: milliseconds since the epoch, as Java writes a long (no leading zero). A leading zero would
+ * give a second spelling of one time: a push signed over "27.10" + "17…" would also read as "27.1" + "017…", the same
+ * t under a new trade number.
+ */
 export function parseMillis(input: string | null): number | null {
-  return input !== null && /^\d{10,16}$/.test(input) ? Number(input) : null;
+  return input !== null && /^[1-9]\d{9,15}$/.test(input) ? Number(input) : null;
 }
 
 /** vmqphp's answer envelope, which the app shows to its user: `{code: 1 | -1, msg, data}`. */

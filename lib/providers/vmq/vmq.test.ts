@@ -9,7 +9,7 @@ import { availableTypes } from "@/lib/orders/request-code";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
-import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
+import { signedCloseParams, signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { describeOnDatabases } from "@/test/support/databases";
@@ -218,12 +218,12 @@ describeOnDatabases("V免签 channel", (dialect) => {
     expect((await create("50.00", "wxpay", ONE)).pay_amount).toBe("50.00");
   });
 
-  it("a closed order frees its amount too", async () => {
+  it("a closed order keeps its amount until its hold runs out (a late push for it must not pay another order)", async () => {
     await freshStart();
     const first = await create("55.00", "wxpay", ONE);
-    await closeOrder(ctx, signedLookupParams(`${dialect}-${seq}`, ONE));
+    await closeOrder(ctx, signedCloseParams(`${dialect}-${seq}`, ONE));
     expect((await ctx.repos.orders.findOrderById(first.order_id))?.status).toBe("closed");
-    expect((await create("55.00", "wxpay", ONE)).pay_amount).toBe("55.00");
+    expect((await create("55.00", "wxpay", ONE)).pay_amount).toBe("55.01");
   });
 
   it("an amount no order holds is kept for review", async () => {

@@ -1,10 +1,11 @@
 import { getAppContext } from "@/lib/context";
 import { chooseType } from "@/lib/orders/choose-type";
+import { isPayType } from "@/lib/pay-types";
 
 /**
  * `POST /pay/{id}/choose` (form field `type`): the wallet chooser's submit, which works without JavaScript. Answers
  * 303 back to the page (now showing the code), keeping the page's own parameters; `choice=failed` when the code
- * could not be made. A cross-site form post is refused: the browser names the posting origin.
+ * could not be made, with `failed={type}` naming the wallet. A cross-site form post is refused: the browser names the posting origin.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
@@ -21,7 +22,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     const v = url.searchParams.get(key);
     if (v) back.set(key, v);
   }
-  if (result.outcome === "error") back.set("choice", "failed");
+  if (result.outcome === "error") {
+    back.set("choice", "failed");
+    // The page then names the wallet and offers it again, next to the others some channel serves.
+    const type = form.get("type") ?? "";
+    if (isPayType(type)) back.set("failed", type);
+  }
   const query = back.toString();
   return new Response(null, {
     status: 303,
