@@ -24,5 +24,8 @@ export default defineConfig({
     // singletons are reset before each file by test/support/per-file-reset.ts.
     isolate: false,
     setupFiles: ["test/support/per-file-reset.ts"],
+    // CI machines are shared and their timing varies: a test that fails is run once more there before it counts, and
+    // the JSON report keeps both attempts so a flaky test stays visible. Locally every failure counts at once.
+    retry: process.env.CI ? 1 : 0,
   },
 });
