@@ -19,10 +19,18 @@ const dbDrivers = ["kysely", "better-sqlite3", "pg"].map((name) => ({ ...DB_DRIV
  * A provider's folder is reached only through lib/providers/registry.ts (the folder's own files and tests import
  * each other relatively). Shared provider modules (types, registry, base schema, upstream fetch) are open to all.
  */
-const SHARED_PROVIDER_MODULES = ["types", "registry", "channel-base-schema", "upstream-fetch"];
+const SHARED_PROVIDER_MODULES = [
+  "types",
+  "registry",
+  "channel-base-schema",
+  "config-schemas",
+  "provider-ack",
+  "upstream-fetch",
+];
 const providerFolderPattern = (own = []) => ({
   regex: `(^|/)lib/providers/(?!(${[...SHARED_PROVIDER_MODULES, ...own].join("|")})(/|$))[^/]+/`,
-  message: "A provider's folder is imported only by lib/providers/registry.ts; use the registry or PaymentProvider.",
+  message:
+    "A provider's folder is imported only by lib/providers/registry.ts (and its config.ts by config-schemas.ts); use the registry or PaymentProvider.",
 });
 const providerFolders = providerFolderPattern();
 /** From inside a provider's folder, `../other-provider/…` is another provider's folder too. */
@@ -57,6 +65,48 @@ const NEXT_IN_LIB = [
     "server components read the request's cookies and headers, and redirect, only through next/*",
   ],
 ];
+
+/**
+ * lib/config validates the config file without loading provider code: of lib/providers it reads only
+ * config-schemas.ts, which lists the providers' `config.ts` schemas (and imports nothing else, see below).
+ */
+const providersFromConfig = {
+  regex: "(^|/)lib/providers/(?!config-schemas$)|^\\.\\./providers/",
+  message: "lib/config imports no provider code: the channel schemas come through lib/providers/config-schemas.ts.",
+};
+/** The schema list imports zod and each provider folder's config.ts, nothing else (no provider code). */
+const beyondProviderConfigs = {
+  regex: "^(?!zod$|@/lib/providers/[^/]+/config$)",
+  message: "lib/providers/config-schemas.ts lists config.ts schemas only (no provider code, no other module).",
+};
+/** Providers declare the storage they need as ports in lib/providers/types.ts; lib/context.ts wires lib/storage in. */
+const storageFromProviders = {
+  regex: "(^|/)lib/storage(/|$)",
+  message: "Providers import no lib/storage: declare the port in lib/providers/types.ts (lib/context.ts wires it).",
+};
+
+/**
+ * The merchant APIs (lib/merchant-api/{cloudpay,epay,vmq}/) are adapters over the order service: lib/orders speaks
+ * none of them (its tests may drive it through one, as a shop does), no protocol folder imports another (shared
+ * modules at lib/merchant-api/*.ts are open to all), and lib/merchant-notify reaches them only through the registry.
+ */
+const MERCHANT_API_DIRS = fs
+  .readdirSync(new URL("./lib/merchant-api/", import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const merchantApiFromOrders = {
+  regex: "(^|/)lib/merchant-api(/|$)",
+  message: "lib/orders speaks no merchant protocol: take and return domain types, throw OrderError (order-errors.ts).",
+};
+const otherMerchantApi = (own) => ({
+  regex: `(^|/)lib/merchant-api/(?!${own}/)[^/]+/|^\\.\\./(?!${own}/)[^/]+/`,
+  message: "A merchant API's folder never imports another's: shared words go in lib/merchant-api/*.ts or lib/crypto.",
+});
+const merchantApiFolders = {
+  regex: "(^|/)lib/merchant-api/[^/]+/",
+  message:
+    "lib/merchant-notify asks the order's protocol through lib/merchant-api/registry.ts, never a protocol folder.",
+};
 
 /** `no-restricted-imports` replaces, not merges, per file: each block lists every pattern that applies there. */
 const restrict = (...patterns) => ["error", { paths: dbDrivers, patterns }];
@@ -118,23 +168,57 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [providerFolders, uiFromLib, nextFromLib] }] },
   },
   {
+    files: ["lib/config/**"],
+    rules: {
+      "no-restricted-imports": restrict(providerFolders, providersFromConfig, e2eFromLib, uiFromLib, nextFromLib),
+    },
+  },
+  {
+    files: ["lib/providers/**"],
+    rules: {
+      "no-restricted-imports": restrict(providerFolders, storageFromProviders, e2eFromLib, uiFromLib, nextFromLib),
+    },
+  },
+  {
     // The registry lists the provider folders.
     files: ["lib/providers/registry.ts"],
-    rules: { "no-restricted-imports": restrict(e2eFromLib, uiFromLib, nextFromLib) },
+    rules: { "no-restricted-imports": restrict(storageFromProviders, e2eFromLib, uiFromLib, nextFromLib) },
   },
-  // Each provider's files (and tests) may import their own folder, never another provider's.
-  ...PROVIDER_DIRS.map((dir) => ({
-    files: [`lib/providers/${dir}/**`],
+  {
+    files: ["lib/providers/config-schemas.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [beyondProviderConfigs] }] },
+  },
+  // Each provider's files may import their own folder, never another provider's; its tests may also open databases
+  // (the harness in test/support), so they may import lib/storage.
+  ...PROVIDER_DIRS.flatMap((dir) => {
+    const own = [providerFolderPattern([dir]), siblingProvider, e2eFromLib, uiFromLib, nextFromLib];
+    return [
+      {
+        files: [`lib/providers/${dir}/**`],
+        rules: { "no-restricted-imports": restrict(storageFromProviders, ...own) },
+      },
+      { files: [`lib/providers/${dir}/**/*.test.ts`], rules: { "no-restricted-imports": restrict(...own) } },
+    ];
+  }),
+  {
+    files: ["lib/orders/**"],
+    ignores: TESTS,
     rules: {
-      "no-restricted-imports": restrict(
-        providerFolderPattern([dir]),
-        siblingProvider,
-        e2eFromLib,
-        uiFromLib,
-        nextFromLib,
-      ),
+      "no-restricted-imports": restrict(providerFolders, merchantApiFromOrders, e2eFromLib, uiFromLib, nextFromLib),
+    },
+  },
+  ...MERCHANT_API_DIRS.map((dir) => ({
+    files: [`lib/merchant-api/${dir}/**`],
+    rules: {
+      "no-restricted-imports": restrict(providerFolders, otherMerchantApi(dir), e2eFromLib, uiFromLib, nextFromLib),
     },
   })),
+  {
+    files: ["lib/merchant-notify/**"],
+    rules: {
+      "no-restricted-imports": restrict(providerFolders, merchantApiFolders, e2eFromLib, uiFromLib, nextFromLib),
+    },
+  },
   {
     // Tests may be long (one scenario per file reads better than an arbitrary split).
     files: TESTS,

@@ -1,9 +1,17 @@
 import type { NextConfig } from "next";
-import { API_HEADERS, headersForEveryPath } from "./lib/http/security-headers";
+import { API_CSP, FRAME_DENY, headersForEveryPath } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Native and Node-only drivers stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "pino", "qrcode", "prom-client", "rate-limiter-flexible"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "pg",
+    "pino",
+    "qrcode",
+    "prom-client",
+    "rate-limiter-flexible",
+    "alipay-sdk",
+  ],
   poweredByHeader: false,
   // forbidden() (HTTP 403) for a console operator opening another merchant's order. inlineCss: the stylesheet
   // travels in the first HTML (issue 23), so a payer on a slow phone network sees the QR a round trip sooner than
@@ -18,11 +26,8 @@ const nextConfig: NextConfig = {
     return [
       { source: "/:path*", headers: common },
       // Only `/pay/{id}` may be framed, and only by its merchant's embed_origins (proxy.ts).
-      { source: "/((?!pay/).*)", headers: [{ key: "X-Frame-Options", value: "DENY" }] },
-      {
-        source: "/api/:path*",
-        headers: API_HEADERS.filter((h) => h.key === "Content-Security-Policy"),
-      },
+      { source: "/((?!pay/).*)", headers: [FRAME_DENY] },
+      { source: "/api/:path*", headers: [API_CSP] },
     ];
   },
 };

@@ -11,7 +11,8 @@ import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";
  * `frame-ancestors` lists the order's merchant's `embed_origins` (`'none'` when it has none or the order is unknown),
  * which needs the order, hence a proxy (Node runtime) rather than static headers; the page is also counted against
  * the payer's per-IP limit, and its language is resolved once and passed on (the layout's `<html lang>`).
- * Static headers (nosniff, Referrer-Policy, Permissions-Policy, API CSP) are in next.config.ts.
+ * Static headers (nosniff, Referrer-Policy, Permissions-Policy, API CSP) come from lib/http/security-header-list.mjs
+ * through next.config.ts.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const ctx = await getAppContext();

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { connection } from "next/server";
 import { TestOrderForm } from "@/components/demo/test-order-form";
-import { getConfig } from "@/lib/config";
+import { getConfig } from "@/lib/config/load";
 import { messagesFor, resolveLocale } from "@/lib/i18n/locale";
 
 export default async function HomePage() {

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { order, pagePath, payBySandboxNotify, phoneContext, SHOP, UA } from "./support/cashier-kit";
 
-/** Which layout, button, overlay or link each payer browser gets (DESIGN §1.5, PROTOCOLS §4). */
+/** Which layout, button, overlay or link each payer browser gets (docs/contract.md#the-cashier-page). */
 test.use({ locale: "zh-CN" });
 
 const enc = encodeURIComponent;

@@ -3,7 +3,7 @@ import { expectAccessible, phoneContext, UA } from "./support/cashier-kit";
 import { EPAY_SHOP_PORT } from "./support/stack-constants";
 
 /**
- * Shops on the epay protocol (PROTOCOLS §5) through the whole stack in Chromium: the fake shop (e2e/support/epay-shop.ts)
+ * Shops on the epay protocol (docs/protocols/epay.md) through the whole stack in Chromium: the fake shop (e2e/support/epay-shop.ts)
  * sends the browser to submit.php as v2board (GET link, no type, empty field signed, return URL with a #fragment) or
  * the official SDK (auto-submitted POST form) does; the payer pays on the cashier; the shop gets its GET notify and
  * the payer lands on the shop's return page, whose signature the shop verifies.

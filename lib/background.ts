@@ -3,8 +3,9 @@ import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { DeliveryPool } from "@/lib/merchant-notify/delivery-pool";
-import { notificationUrlPolicy } from "@/lib/merchant-notify/url-policy";
+import { notificationUrlPolicy } from "@/lib/net/url-policy";
 import { ISSUED_SIGNATURE_RETENTION_MS } from "@/lib/orders/signature-guard";
+import { readProcessState, writeProcessState } from "@/lib/process-state";
 
 /** A `creating` claim older than this belongs to a process that died mid-create; the sweeper drops it. */
 const STALE_CREATING_MS = 2 * 60_000;
@@ -15,8 +16,6 @@ export interface Background {
   pool: DeliveryPool;
   stop(): Promise<void>;
 }
-
-const globalForBackground = globalThis as unknown as { __paydeskBackground?: Background };
 
 /** Repeats `run` every `ms` after each run finished (never overlapping itself), until stopped. */
 function every(ms: number, run: () => Promise<void>, onError: (err: unknown) => void): () => void {
@@ -61,9 +60,9 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
     SWEEP_INTERVAL_MS,
     async () => {
       const now = ctx.now();
-      for (const orderId of await ctx.repos.events.expireDueOrders(now))
+      for (const orderId of await ctx.repos.expiry.expireDueOrders(now))
         await ctx.events.publish({ type: "order.expired", orderId });
-      await ctx.repos.events.dropStaleCreating(now - STALE_CREATING_MS);
+      await ctx.repos.expiry.dropStaleCreating(now - STALE_CREATING_MS);
       await ctx.repos.signatures.pruneIssuedSignatures(now - ISSUED_SIGNATURE_RETENTION_MS);
     },
     onError,
@@ -81,14 +80,14 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
 
 /** Starts this process's background work (from instrumentation.ts), once. */
 export async function startBackground(): Promise<void> {
-  if (globalForBackground.__paydeskBackground) return;
+  if (readProcessState<Background>("background")) return;
   const ctx = await getAppContext();
   if (!ctx.config.background) {
     ctx.log.info("background work disabled (PAYDESK_BACKGROUND=off)");
     return;
   }
   const owner = `${hostname()}-${process.pid}-${randomBase62(6)}`;
-  globalForBackground.__paydeskBackground = startBackgroundWork(ctx, owner);
+  writeProcessState<Background>("background", startBackgroundWork(ctx, owner));
   ctx.log.info(
     { owner, safetyNetMs: ctx.config.dispatchIntervalMs },
     "notification dispatcher and expiry sweeper started",

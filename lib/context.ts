@@ -1,9 +1,9 @@
 import "server-only";
 import pino, { type Logger } from "pino";
-import type { ChannelConfig } from "@/lib/providers/registry";
-import { getConfig, type AppConfig } from "@/lib/config";
-import { providerDeps, providerFor } from "@/lib/providers/registry";
-import type { PaymentProvider } from "@/lib/providers/types";
+import { getConfig, type AppConfig } from "@/lib/config/load";
+import { processSingleton } from "@/lib/process-state";
+import { providerFor, type ChannelConfig } from "@/lib/providers/registry";
+import type { PaymentProvider, ProviderDeps } from "@/lib/providers/types";
 import { createEventBus, type EventBus } from "@/lib/events/event-bus";
 import { getDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { storageAccess, type Repositories } from "@/lib/storage/repositories";
@@ -25,19 +25,15 @@ export interface AppContext {
   events: EventBus;
 }
 
-const globalForLog = globalThis as unknown as { __paydeskLog?: Logger };
-
 export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): Logger {
-  globalForLog.__paydeskLog ??= pino({ level, base: { app: "paydesk" } });
-  return globalForLog.__paydeskLog;
+  return processSingleton("log", () => pino({ level, base: { app: "paydesk" } }));
 }
 
-// One bus per database handle: its LISTEN connection and listeners live as long as the process. On globalThis, as
-// the database is: Next.js bundles instrumentation (the dispatcher) and each route separately, and they must all
-// hear the same events.
-const globalForBus = globalThis as unknown as { __paydeskBuses?: WeakMap<DatabaseHandle, Promise<EventBus>> };
+// One bus per database handle: its LISTEN connection and listeners live as long as the process. Process-wide
+// (lib/process-state.ts), as the database is: Next.js bundles instrumentation (the dispatcher) and each route
+// separately, and they must all hear the same events.
 function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
-  const buses = (globalForBus.__paydeskBuses ??= new WeakMap());
+  const buses = processSingleton("eventBuses", () => new WeakMap<DatabaseHandle, Promise<EventBus>>());
   let bus = buses.get(handle);
   if (!bus) {
     bus = createEventBus(handle, log.child({ component: "events" }));
@@ -45,6 +41,14 @@ function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
     bus.catch(() => buses.delete(handle));
   }
   return bus;
+}
+
+/**
+ * Wires the providers' ports (lib/providers/types.ts) to the storage that implements them: the repositories of the
+ * provider state kept in lib/storage, whose methods have the ports' names and shapes (the compiler checks it here).
+ */
+export function providerDeps(repos: Repositories, fetchImpl: typeof fetch): ProviderDeps {
+  return { fetch: fetchImpl, qrCache: repos.qrCache, amounts: repos.amounts, monitors: repos.monitors };
 }
 
 /** The process-wide context: the configured database and real clock. */

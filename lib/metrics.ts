@@ -1,9 +1,10 @@
 import "server-only";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { processSingleton } from "@/lib/process-state";
 
 /**
- * Paydesk's Prometheus metrics: one registry and the named metrics every part of the app records into. Kept on
- * globalThis so a module loaded twice (Next bundles route handlers separately) still counts into one registry.
+ * Paydesk's Prometheus metrics: one registry and the named metrics every part of the app records into. Process-wide
+ * (lib/process-state.ts) so a module loaded twice (Next bundles route handlers separately) counts into one registry.
  * Exposed by `GET /api/metrics` (lib/http/metrics-handler.ts), behind PAYDESK_METRICS_TOKEN.
  */
 function build() {
@@ -27,6 +28,12 @@ function build() {
       name: "paydesk_notification_attempts_total",
       help: "Merchant notification delivery attempts by outcome (delivered, retry, failed).",
       labelNames: ["outcome"] as const,
+      registers,
+    }),
+    notificationFailures: new Counter({
+      name: "paydesk_notification_failures_total",
+      help: "Failed merchant notification attempts by the notification doctor's class (lib/merchant-notify/doctor.ts).",
+      labelNames: ["class"] as const,
       registers,
     }),
     notificationQueue: new Gauge({
@@ -63,11 +70,8 @@ function build() {
 
 export type PaydeskMetrics = ReturnType<typeof build>;
 
-const globalForMetrics = globalThis as unknown as { __paydeskMetrics?: PaydeskMetrics };
-
 export function metrics(): PaydeskMetrics {
-  globalForMetrics.__paydeskMetrics ??= build();
-  return globalForMetrics.__paydeskMetrics;
+  return processSingleton("metrics", build);
 }
 
 export function recordOrderCreate(code: number): void {
@@ -80,6 +84,11 @@ export function recordPayment(outcome: string, reason = ""): void {
 
 export function recordNotificationAttempt(outcome: string): void {
   metrics().notificationAttempts.inc({ outcome });
+}
+
+/** One failed notification attempt, by the doctor's class (dns, timeout, waf_challenge, bad_ack, …). */
+export function recordNotificationFailure(doctorClass: string): void {
+  metrics().notificationFailures.inc({ class: doctorClass });
 }
 
 /** For the held-poll code (events): the number of polls this process holds open right now. */

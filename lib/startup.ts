@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError, getConfig } from "@/lib/config";
+import { ConfigError, getConfig } from "@/lib/config/load";
 import { startBackground } from "@/lib/background";
 import { getDatabase } from "@/lib/storage/database";
 

@@ -8,7 +8,7 @@
  */
 import { logoutUser, notificationLog, resend, reviewPayments } from "@/lib/admin/admin-commands";
 import { getAppContext } from "@/lib/context";
-import { getConfig } from "@/lib/config";
+import { getConfig } from "@/lib/config/load";
 import { hashPassword } from "@/lib/console/password";
 import { getDatabase } from "@/lib/storage/database";
 

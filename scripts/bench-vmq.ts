@@ -5,10 +5,10 @@
  *   npx tsx --conditions=react-server scripts/bench-vmq.ts
  */
 import { performance } from "node:perf_hooks";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { handleVmqMonitor } from "@/lib/http/monitor-handler";
-import { md5 } from "@/lib/merchant-protocol/sign";
-import { createOrder } from "@/lib/orders/create-order";
+import { md5 } from "@/lib/crypto/digest";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { javaYuan } from "@/test/support/emulators";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import {

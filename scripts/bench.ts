@@ -7,8 +7,8 @@
 import { performance } from "node:perf_hooks";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { md5 } from "@/lib/merchant-protocol/sign";
-import { createOrder } from "@/lib/orders/create-order";
+import { md5 } from "@/lib/crypto/digest";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import os from "node:os";
 import path from "node:path";

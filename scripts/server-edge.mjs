@@ -18,6 +18,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { hstsFor, NOSNIFF } from "../lib/http/security-header-list.mjs";
 
 /** Request-receiving limits of the production server (milliseconds). requestTimeout + the check interval < 30 s. */
 export const SERVER_TIMEOUTS = Object.freeze({
@@ -31,8 +32,6 @@ export const SERVER_TIMEOUTS = Object.freeze({
 /** Must match lib/http/client-ip.ts. */
 export const PEER_HEADER = "x-paydesk-peer";
 export const EDGE_MARK = Symbol.for("paydesk.edgeSetsPeer");
-
-const HSTS = "max-age=31536000; includeSubDomains";
 
 /** A `node:http` server with the edge's timeouts (`overrides` for tests) around `handler`. */
 export function createServer(handler, overrides = {}) {
@@ -86,13 +85,13 @@ export function malformedPath(pathname) {
  */
 export function createEdge({ baseUrl = "", staticPaths = new Set(), report = () => undefined } = {}) {
   globalThis[EDGE_MARK] = true;
-  const hsts = baseUrl.startsWith("https:") ? HSTS : null;
+  const hsts = hstsFor(baseUrl);
   const refuse = (req, res, status, kind, pathname, text, headers = {}) => {
     report({ kind, method: req.method ?? "", path: pathname });
     res.writeHead(status, {
       "content-type": "text/plain; charset=utf-8",
       "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
+      [NOSNIFF.key.toLowerCase()]: NOSNIFF.value,
       ...headers,
     });
     res.end(text);

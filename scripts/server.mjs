@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Paydesk's production server (`npm start` runs it after making sure the build is fresh): one `node:http` server in
- * front of Next.js, in one process. The fast lane (lib/http/fast-lane.ts: status query and held poll, create,
- * provider notifies, health) answers straight from here; everything else goes to Next's request handler. Both see
+ * front of Next.js, in one process. The fast lane (lib/http/fast-lane.ts: every merchant API of the three protocols,
+ * 云端's status query and held poll included; provider notifies and the V免签 monitor app; health) answers straight
+ * from here; everything else (pages, the console, the cashier's own routes) goes to Next's request handler. Both see
  * the same database, events and in-memory order views (they live on globalThis).
  *
  *   node scripts/server.mjs [-p PORT] [-H HOSTNAME]     (PORT / HOSTNAME from the environment otherwise; 3000)

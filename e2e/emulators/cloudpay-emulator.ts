@@ -13,9 +13,10 @@ import {
 } from "./emulator-kit";
 
 /**
- * 云端 (cloudpay) upstream emulator, written from seed 003 / PROTOCOLS §1.1–1.2 and §3.5: the seed platform's
- * `POST /api/cloudpay/create`, its reply shape (`data.pay_url`, `qrcode_url`, `params`, no order id), and its async
- * notify to the URL configured in its back office (not sent per order). Ack `success`; anything else is retried.
+ * 云端 (cloudpay) upstream emulator, written from seed 003 / docs/protocols/cloudpay.md (create, notify) and
+ * docs/providers/cloudpay.md: the seed platform's `POST /api/cloudpay/create`, its reply shape (`data.pay_url`,
+ * `qrcode_url`, `params`, no order id), and its async notify to the URL configured in its back office (not sent per
+ * order). Ack `success`; anything else is retried.
  */
 
 /** `md5(md5(part1 + part2 + …) + appsecret)`, the seed's double MD5. */

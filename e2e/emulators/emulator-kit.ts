@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 
 /**
  * Shared plumbing of the provider emulators: a tiny HTTP server, fault switches and notify delivery. Deliberately
- * independent of lib/ (no imports from it): the emulators re-implement every protocol from PROTOCOLS.md and the
- * seeds, so a signing bug in Paydesk cannot be mirrored by the emulator it is tested against.
+ * independent of lib/ (no imports from it): the emulators re-implement every protocol from docs/providers/,
+ * docs/protocols/ and the seeds, so a signing bug in Paydesk cannot be mirrored by the emulator it is tested against.
  */
 
 export function md5Hex(input: string): string {

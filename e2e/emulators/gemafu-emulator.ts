@@ -12,8 +12,9 @@ import {
 } from "./emulator-kit";
 
 /**
- * 个码付 (gemafu) emulator, written from seed 001 / PROTOCOLS §3.1: one endpoint taking raw JSON `{data, sign}`,
- * `sign = md5(ksort(data) as k1v1k2v2… + secret)`, reply `code` as the string "200", notify as raw JSON, ack `200`.
+ * 个码付 (gemafu) emulator, written from seed 001 / docs/providers/gemafu.md#wire-protocol: one endpoint taking raw JSON
+ * `{data, sign}`, `sign = md5(ksort(data) as k1v1k2v2… + secret)`, reply `code` as the string "200", notify as raw
+ * JSON, ack `200`.
  */
 
 type Scalar = string | number | boolean | null;

@@ -3,10 +3,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
- * 金沙江 JSJ API emulator, written from PROTOCOLS §3.3 and the WHMCS gateway seed (000_*), independent of lib/ so a
- * signing bug in Paydesk cannot be mirrored here. It serves the native create (`POST /`, form → the QR content as
- * the body, or an error text), and plays the gateway's callback to `showurl`: `addnum, total, uid, apikey` with
- * `apikey = md5(APIKEY + addnum + uid + total)`, answered `success` (or `error` on a bad key).
+ * 金沙江 JSJ API emulator, written from docs/providers/jsj.md#how-it-works and the WHMCS gateway seed (000_*), independent
+ * of lib/ so a signing bug in Paydesk cannot be mirrored here. It serves the native create (`POST /`, form → the QR
+ * content as the body, or an error text), and plays the gateway's callback to `showurl`: `addnum, total, uid, apikey`
+ * with `apikey = md5(APIKEY + addnum + uid + total)`, answered `success` (or `error` on a bad key).
  */
 
 const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");

@@ -13,8 +13,9 @@ import {
 } from "./emulator-kit";
 
 /**
- * PAYJS emulator, written from PROTOCOLS §3.2 and the payjs-cn SDK: form requests to `/api/native` and
- * `/api/check`, JSON replies signed like everything else, form notifies, ack = HTTP 200 (body `success`).
+ * PAYJS emulator, written from docs/providers/payjs.md#wire-protocol and the payjs-cn SDK: form requests to
+ * `/api/native` and `/api/check`, JSON replies signed like everything else, form notifies, ack = HTTP 200 (body
+ * `success`).
  */
 
 type Value = string | number | null | undefined;

@@ -3,10 +3,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
- * 三网 monitor-software emulator, written from the seed 004_* (and PROTOCOLS §3.4), independent of lib/. It plays
- * the two code endpoints (WeChat on one port, QQ on another: `GET /?amount={fen}&desc={memo}&key={key}` → a text
- * body that is the code) and the software that pushes Alipay/WeChat/QQ notifies (POST form, each carrying `key`),
- * treating a notify as accepted only when the answer CONTAINS the return flag, and re-pushing on "restart".
+ * 三网 monitor-software emulator, written from the seed 004_* (and docs/providers/sanwang.md#how-it-works), independent
+ * of lib/. It plays the two code endpoints (WeChat on one port, QQ on another: `GET
+ * /?amount={fen}&desc={memo}&key={key}` → a text body that is the code) and the software that pushes Alipay/WeChat/QQ
+ * notifies (POST form, each carrying `key`), treating a notify as accepted only when the answer CONTAINS the return
+ * flag, and re-pushing on "restart".
  */
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

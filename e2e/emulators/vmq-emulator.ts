@@ -1,11 +1,11 @@
 import { md5Hex } from "./emulator-kit";
 
 /**
- * The V免签 monitor app, emulated from PROTOCOLS §6 (independent of lib/): it calls the server, never the other way
- * round. `host` is what the user types in the app (e.g. `http://127.0.0.1:3210/api/vmq/vmq1`); the app appends
- * `/appHeart?…` and `/appPush?…` to it. It sends a heartbeat every `heartbeatMs`, reports payments with Java's
- * `Double.toString` amounts, never retries, and can re-send a push exactly as before (what the real app does when
- * a notification is posted twice).
+ * The V免签 monitor app, emulated from docs/protocols/vmq.md#monitor-app (independent of lib/): it calls the server,
+ * never the other way round. `host` is what the user types in the app (e.g. `http://127.0.0.1:3210/api/vmq/vmq1`); the
+ * app appends `/appHeart?…` and `/appPush?…` to it. It sends a heartbeat every `heartbeatMs`, reports payments with
+ * Java's `Double.toString` amounts, never retries, and can re-send a push exactly as before (what the real app does
+ * when a notification is posted twice).
  */
 export interface VmqMonitorOptions {
   host: string;

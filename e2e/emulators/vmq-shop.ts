@@ -1,7 +1,7 @@
 import { md5Hex, startEmulatorServer, NO_FAULTS, type EmulatorResponse } from "./emulator-kit";
 
 /**
- * A shop written for V免签 (PROTOCOLS §6), independent of lib/: its "buy" link sends the payer to
+ * A shop written for V免签 (docs/protocols/vmq.md), independent of lib/: its "buy" link sends the payer to
  * `{host}/createOrder?…&isHtml=1` signed `md5(payId + param + type + price + key)`, with its own notifyUrl and
  * returnUrl; its notify endpoint and return page check `md5(payId + param + type + price + reallyPrice + key)`.
  *   GET /buy?price=1.00&type=1   → 302 to the V免签 host's createOrder

@@ -59,7 +59,7 @@ const md5 = (s: string) => createHash("md5").update(s, "utf8").digest("hex");
 
 /**
  * Pays like the sandbox provider would: its signed notification, md5(order_id + amount + trade_no + key), straight to
- * /api/notify/{channel} (DESIGN §1.2), independent of the page's button.
+ * /api/notify/{channel} (docs/contract.md#sandbox-provider), independent of the page's button.
  */
 export async function payBySandboxNotify(
   request: APIRequestContext,

@@ -3,7 +3,7 @@ import http from "node:http";
 import { EPAY_SHOP, EPAY_SHOP_PORT } from "./stack-constants";
 
 /**
- * A fake shop that speaks epay (PROTOCOLS §5) to Paydesk the way the shop software in the field does, written
+ * A fake shop that speaks epay (docs/protocols/epay.md) to Paydesk the way the shop software in the field does, written
  * independently of lib/:
  *   GET /buy/sdk?out=…&money=…      an auto-submitting POST form to submit.php (the official SDK's pagePay)
  *   GET /buy/v2board?out=…&money=…  a redirect to a GET link without `type`, empty fields signed (v2board/Xboard)

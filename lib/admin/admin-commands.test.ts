@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyPayment } from "@/lib/orders/apply-payment";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { useTestContext } from "@/test/support/databases";
 import { notificationLog, resend, reviewPayments } from "./admin-commands";

@@ -1,4 +1,6 @@
-/** `M:SS`, or `H:MM:SS` from one hour up (PROTOCOLS §4: show hours when more than an hour is left). */
+/**
+ * `M:SS`, or `H:MM:SS` from one hour up (docs/contract.md#the-cashier-page: show hours when more than an hour is left).
+ */
 export function formatCountdown(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);

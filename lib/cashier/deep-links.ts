@@ -1,7 +1,10 @@
 /** Alipay's "scan" applet id: `saId=10000007` opens the scanner with the given code, as if it had been scanned. */
 const ALIPAY_SCAN = "platformapi/startapp?saId=10000007&qrcode=";
 
-/** `alipays://platformapi/startapp?saId=10000007&qrcode={encoded https code URL}` (PROTOCOLS §4). */
+/**
+ * `alipays://platformapi/startapp?saId=10000007&qrcode={encoded https code URL}`
+ * (docs/contract.md#wallet-and-browser-facts).
+ */
 export function alipaySchemeLink(codeUrl: string): string {
   return `alipays://${ALIPAY_SCAN}${encodeURIComponent(codeUrl)}`;
 }

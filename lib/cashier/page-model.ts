@@ -1,13 +1,13 @@
 import "server-only";
-import { findChannel, findMerchant } from "@/lib/config";
+import { findChannel, findMerchant } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 import { buildPublicView, findLiveOrder } from "@/lib/orders/order-views";
 import type { PublicOrderView } from "@/lib/orders/public-order-view";
-import { availableTypes } from "@/lib/orders/request-code";
+import { availableTypes } from "@/lib/channels/channel-choice";
 import type { PayType } from "@/lib/pay-types";
 import { layoutFor, planPayment, type PayPlan } from "./pay-plan";
-import { payloadKind, type PayloadKind } from "./payload-kind";
+import { payloadKind, type PayloadKind } from "@/lib/orders/payload-kind";
 import { detectAgent } from "./user-agent";
 
 /** Set by proxy.ts when `/pay/{id}` names no order: the not-found page then speaks of an order, not a page. */

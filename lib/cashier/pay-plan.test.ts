@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
 import { planPayment } from "./pay-plan";
-import { payloadKind } from "./payload-kind";
+import { payloadKind } from "@/lib/orders/payload-kind";
 import { detectAgent } from "./user-agent";
 import { UA } from "@/test/support/user-agents";
 

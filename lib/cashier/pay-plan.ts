@@ -1,11 +1,11 @@
 import type { PayType } from "@/lib/pay-types";
 import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
-import type { PayloadKind } from "./payload-kind";
+import type { PayloadKind } from "@/lib/orders/payload-kind";
 import type { PayerAgent } from "./user-agent";
 
 /**
  * What the phone layout offers the payer, decided on the server from the wallet, the payload and the browser
- * (DESIGN §1.5, PROTOCOLS §4). The PC layout always shows the QR to scan.
+ * (docs/contract.md#the-cashier-page). The PC layout always shows the QR to scan.
  */
 export type PhoneAction =
   /** A primary button that wakes the wallet app (Alipay scheme / intent link, or the QQ-wallet https URL). */

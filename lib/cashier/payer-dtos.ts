@@ -46,8 +46,8 @@ export const sandboxPayResponseSchema = w.object({ data: w.object({ result: w.li
 export type SandboxPayResponse = w.Infer<typeof sandboxPayResponseSchema>;
 
 /**
- * The `sign=nosign` merchant query the page polls (PROTOCOLS §1, the `{code, msg, time, data}` envelope): code 100
- * carries the public view.
+ * The `sign=nosign` merchant query the page polls (docs/protocols/cloudpay.md#status-query, the `{code, msg, time,
+ * data}` envelope): code 100 carries the public view.
  */
 export const statusQueryResponseSchema = w.object({
   code: w.number(),

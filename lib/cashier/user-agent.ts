@@ -1,6 +1,7 @@
 /**
- * What the cashier needs to know about the payer's browser, read from the User-Agent on the server (PROTOCOLS §4):
- * phone or computer, which OS (Android needs `intent://` links), and whether we are inside a wallet's own webview.
+ * What the cashier needs to know about the payer's browser, read from the User-Agent on the server
+ * (docs/contract.md#wallet-and-browser-facts): phone or computer, which OS (Android needs `intent://` links), and
+ * whether we are inside a wallet's own webview.
  */
 export type InApp = "wechat" | "qq" | "alipay" | null;
 

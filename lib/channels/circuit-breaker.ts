@@ -1,3 +1,5 @@
+import { processSingleton } from "@/lib/process-state";
+
 /**
  * A small per-process circuit breaker per channel: after `threshold` consecutive upstream failures a channel is
  * skipped by selection for `cooldownMs`, so the merchant's other channels take over; one success closes it again.
@@ -36,9 +38,6 @@ export class CircuitBreaker {
   }
 }
 
-const globalForBreaker = globalThis as unknown as { __paydeskBreaker?: CircuitBreaker };
-
 export function channelBreaker(): CircuitBreaker {
-  globalForBreaker.__paydeskBreaker ??= new CircuitBreaker();
-  return globalForBreaker.__paydeskBreaker;
+  return processSingleton("breaker", () => new CircuitBreaker());
 }

@@ -2,25 +2,17 @@ import type { ChannelConfig } from "@/lib/providers/registry";
 import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import { parseYuan } from "@/lib/money";
 import type { PayType } from "@/lib/pay-types";
-
-/** Asia/Shanghai has no daylight saving: local time is always UTC+8. */
-const SHANGHAI_OFFSET_MIN = 8 * 60;
-
-export function shanghaiMinuteOfDay(now: number): number {
-  return (Math.floor(now / 60_000) + SHANGHAI_OFFSET_MIN) % 1440;
-}
-
-/** Midnight of the current Asia/Shanghai day, in ms since the epoch (for "collected today"). */
-export function shanghaiDayStart(now: number): number {
-  return now - shanghaiMinuteOfDay(now) * 60_000 - (now % 60_000);
-}
+import { shanghaiMinuteOfDay } from "@/lib/time/beijing-day";
 
 function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(":").map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-/** "08:00-23:30" includes 08:00 and excludes 23:30; "22:00-02:00" wraps past midnight. */
+/**
+ * Collection hours, Beijing time: "08:00-23:30" includes 08:00 and excludes 23:30; "22:00-02:00" wraps past
+ * midnight.
+ */
 export function inHours(ranges: readonly string[], now: number): boolean {
   const minute = shanghaiMinuteOfDay(now);
   return ranges.some((range) => {
@@ -53,7 +45,7 @@ function pick<T>(items: readonly T[], random: () => number): T {
 }
 
 /**
- * The rotation strategies of PROTOCOLS §1.6 over the channels that passed the rules:
+ * The rotation strategies of docs/protocols/cloudpay.md#channel-rotation over the channels that passed the rules:
  * - smart: exclude the channel of the previous completed transaction, random among the rest;
  * - uniform: exclude the channel with the largest amount collected today, random among the rest;
  * - random: any at random.

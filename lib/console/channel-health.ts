@@ -4,7 +4,7 @@ import type { AppContext } from "@/lib/context";
 import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import type { ConsoleScope } from "./console-scope";
-import { shanghaiDay, shanghaiDayStartMs } from "@/lib/beijing-day";
+import { shanghaiDay, shanghaiDayStartMs } from "@/lib/time/beijing-day";
 
 /** A monitor heard from within this window counts as online (三网 pushes each payment and serves each code). */
 export const MONITOR_ONLINE_MS = 10 * 60_000;
@@ -23,7 +23,10 @@ export interface ChannelHealth {
   monitor: { online: boolean; lastSeenAt: number | null } | null;
 }
 
-/** Channels whose payments come from a monitor program we can only hear, not ask (PROTOCOLS §3.4, §6). */
+/**
+ * Channels whose payments come from a monitor program we can only hear, not ask (docs/providers/sanwang.md,
+ * docs/protocols/vmq.md#monitor-app).
+ */
 export function isMonitorChannel(c: ChannelConfig): boolean {
   return c.provider === "sanwang";
 }

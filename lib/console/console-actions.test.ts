@@ -1,9 +1,9 @@
 import { dispatchOnce } from "@/test/support/dispatch-once";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { md5 } from "@/lib/merchant-protocol/sign";
-import { createOrder } from "@/lib/orders/create-order";
+import { md5 } from "@/lib/crypto/digest";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 
 const HASH = `scrypt$16384$8$1$${"A".repeat(22)}$${"A".repeat(43)}`;
 const base = {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The config file's `console` key (validated by lib/config.ts with everything else): who may log in to the merchant
+ * The config file's `console` key (validated by lib/config/schema.ts with everything else): who may log in to the merchant
  * console, with a scrypt hash from `npm run admin -- hash-password`, and which merchants each of them may see.
  */
 

@@ -1,4 +1,5 @@
-import type { AppConfig, Merchant } from "@/lib/config";
+import type { AppConfig } from "@/lib/config/load";
+import type { Merchant } from "@/lib/config/schema";
 import type { ConsoleUser } from "./console-config";
 import type { ChannelConfig } from "@/lib/providers/registry";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
-import type { AppConfig } from "@/lib/config";
+import type { AppConfig } from "@/lib/config/load";
 import type { AppContext } from "@/lib/context";
 import type { ConsoleUser } from "./console-config";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { AppContext } from "@/lib/context";
 import { PAY_TYPES } from "@/lib/pay-types";
-import { DAY_MS, SHANGHAI_OFFSET_MS } from "@/lib/beijing-day";
+import { DAY_MS, shanghaiDateStart } from "@/lib/time/beijing-day";
 import type { Order } from "@/lib/storage/records";
 import type { ConsoleScope } from "./console-scope";
 
@@ -38,11 +38,6 @@ export function parseOrderSearch(query: Record<string, string | string[] | undef
   return out as OrderSearchParams;
 }
 
-/** Midnight Asia/Shanghai of a `YYYY-MM-DD` day, in epoch milliseconds. */
-export function shanghaiDayStart(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS;
-}
-
 export interface OrderSearchPage {
   rows: Order[];
   total: number;
@@ -66,8 +61,8 @@ export async function findConsoleOrders(
       type: p.type,
       channelId: p.channel,
       appkey: p.merchant,
-      createdFrom: p.from ? shanghaiDayStart(p.from) : undefined,
-      createdBefore: p.to ? shanghaiDayStart(p.to) + DAY_MS : undefined,
+      createdFrom: p.from ? shanghaiDateStart(p.from) : undefined,
+      createdBefore: p.to ? shanghaiDateStart(p.to) + DAY_MS : undefined,
       now: ctx.now(),
     },
     { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },

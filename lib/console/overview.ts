@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { DAY_MS, shanghaiDay, shanghaiDayStartMs } from "@/lib/beijing-day";
-import type { FailingNotification } from "@/lib/storage/console-repo";
+import { DAY_MS, shanghaiDay, shanghaiDayStartMs } from "@/lib/time/beijing-day";
+import type { FailingNotification } from "@/lib/storage/console-queries-repo";
 import type { Payment } from "@/lib/storage/records";
 import { channelIdsInScope, type ConsoleScope } from "./console-scope";
 

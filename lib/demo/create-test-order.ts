@@ -2,8 +2,8 @@ import "server-only";
 import { randomBase62 } from "@/lib/ids";
 import type { AppContext } from "@/lib/context";
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { createSign } from "@/lib/merchant-protocol/sign";
-import { createOrder } from "@/lib/orders/create-order";
+import { createSign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { demoMerchant } from "./demo-shop";
 
 export type TestOrderResult = { ok: true; payUrl: string } | { ok: false; message: string };

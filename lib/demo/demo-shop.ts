@@ -1,7 +1,9 @@
 import "server-only";
-import { findMerchant, type Merchant } from "@/lib/config";
+import { findMerchant } from "@/lib/config/find";
+import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { returnSign, signaturesEqual, verifyNotifyForm } from "@/lib/merchant-protocol/sign";
+import { returnSign, verifyNotifyForm } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
+import { signaturesEqual } from "@/lib/crypto/digest";
 
 /**
  * The built-in demo shop. It verifies what Paydesk sends exactly as a real shop would — with nothing but its appkey
@@ -35,7 +37,7 @@ export async function receiveDemoNotify(
   return verified ? "success" : "fail";
 }
 
-/** Checks the sync return's signature (PROTOCOLS §1.3). */
+/** Checks the sync return's signature (docs/protocols/cloudpay.md#return). */
 export function verifyDemoReturn(ctx: AppContext, q: Record<string, string>): boolean {
   const merchant = demoMerchant(ctx, q.shop || DEMO_APPKEY);
   if (!merchant) return false;

@@ -6,9 +6,9 @@ import type { DatabaseHandle } from "@/lib/storage/database";
 import type { NotifyChannel } from "@/lib/storage/pg-notify";
 
 /**
- * What happened to an order, published after the transaction that made it so has committed (DESIGN §1.4b). Events
- * carry ids, never state: a listener re-reads the database, so a duplicate or late event is harmless and a lost one
- * only waits for the safety-net timers.
+ * What happened to an order, published after the transaction that made it so has committed (docs/contract.md#events).
+ * Events carry ids, never state: a listener re-reads the database, so a duplicate or late event is harmless and a lost
+ * one only waits for the safety-net timers.
  */
 export type PaydeskEvent =
   /** A payment was applied to the order (it is paid now). */

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
-import type { RowChange } from "@/lib/storage/events-repo";
+import type { RowChange } from "@/lib/storage/row-changes-repo";
 import type { Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
 import { testOrder } from "@/test/support/order-fixture";
@@ -18,7 +18,7 @@ function fakeRepos(order: Order) {
       },
     },
     notifications: { findNotificationByOrder: async () => undefined },
-    events: { rowsChangedSince: async () => state.changes },
+    rowChanges: { rowsChangedSince: async () => state.changes },
   } as unknown as Repositories;
   return { state, repos };
 }

@@ -4,6 +4,7 @@ import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { setHeldPollsOpen } from "@/lib/metrics";
 import type { Notification, Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
+import { processSingleton } from "@/lib/process-state";
 import type { EventBus } from "./event-bus";
 
 /** What the public view of an order is computed from. */
@@ -131,7 +132,7 @@ export class LiveOrders {
     this.checking = true;
     const startedAt = this.now();
     try {
-      const changes = await this.repos.events.rowsChangedSince(this.since - OVERLAP_MS);
+      const changes = await this.repos.rowChanges.rowsChangedSince(this.since - OVERLAP_MS);
       for (const c of changes) {
         if (!this.cache.has(c.orderId) && !this.waiters.has(c.orderId)) continue;
         // Seen already (the look-back overlaps the last pass, and the event usually came first): nothing to do.
@@ -172,15 +173,13 @@ export class LiveOrders {
   }
 }
 
-// Process-wide (globalThis): every Next.js bundle (the page, the query route, the proxy) shares one cache per bus.
-const globalForLive = globalThis as unknown as { __paydeskLiveOrders?: WeakMap<EventBus, LiveOrders> };
-
 /** The LiveOrders of a context's bus (one per process in production; one per test context in tests). */
 export function liveOrdersFor(
   ctx: { repos: Repositories; events: EventBus; now(): number; log: Logger },
   safetyNetMs = 2000,
 ): LiveOrders {
-  const byBus = (globalForLive.__paydeskLiveOrders ??= new WeakMap());
+  // Process-wide (lib/process-state.ts): every Next.js bundle (the page, the query route, the proxy) shares one per bus.
+  const byBus = processSingleton("liveOrders", () => new WeakMap<EventBus, LiveOrders>());
   let live = byBus.get(ctx.events);
   if (!live) {
     live = new LiveOrders(ctx.repos, ctx.events, ctx.now, { safetyNetMs, log: ctx.log });

@@ -1,10 +1,10 @@
 import "server-only";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import type { Limits } from "@/lib/config-limits";
+import type { Limits } from "@/lib/config/limits";
 import type { AppContext } from "@/lib/context";
 import { clientIp, peerAddress } from "./client-ip";
 
-/** The counters behind Paydesk's abuse limits (lib/config-limits.ts), all with one-minute windows. */
+/** The counters behind Paydesk's abuse limits (lib/config/limits.ts), all with one-minute windows. */
 export interface AbuseLimiters {
   payerIp: RateLimiterAbstract;
   failedSignAppkey: RateLimiterAbstract;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { AppConfig } from "@/lib/config";
+import type { AppConfig } from "@/lib/config/load";
 import { logoutUser } from "@/lib/admin/admin-commands";
 import { CONSOLE_COOKIE, readConsoleSession } from "@/lib/console/console-session";
 import { hashPassword } from "@/lib/console/password";

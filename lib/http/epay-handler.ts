@@ -1,13 +1,12 @@
 import "server-only";
-import { findEpayMerchant } from "@/lib/config";
+import { findEpayMerchant } from "@/lib/config/find";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import { MerchantError } from "@/lib/merchant-protocol/codes";
-import { epayApi, mapiAnswer } from "@/lib/merchant-protocol/epay/api";
-import { EPAY_BAD_SIGN, EpayError, epayFailure } from "@/lib/merchant-protocol/epay/codes";
-import { keysEqual } from "@/lib/merchant-protocol/epay/sign";
-import { createEpayOrder, createEpayPageOrder } from "@/lib/merchant-protocol/epay/create";
+import { epayApi, mapiAnswer } from "@/lib/merchant-api/epay/epay-api";
+import { EPAY_BAD_SIGN, EpayError, epayFailure } from "@/lib/merchant-api/epay/epay-codes";
+import { keysEqual } from "@/lib/merchant-api/epay/epay-sign";
+import { createEpayOrder, createEpayPageOrder } from "@/lib/merchant-api/epay/epay-create";
 import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
-import { readParams, TOO_MANY_MESSAGE } from "./merchant-handler";
+import { readParams, TOO_MANY_MESSAGE, UnreadableRequest } from "./merchant-handler";
 import { BodyTimeout, BodyTooLarge } from "./read-body";
 
 type Handler = (request: Request) => Promise<Response>;
@@ -15,7 +14,7 @@ type ContextFactory = () => Promise<AppContext>;
 
 /** The message a caller may see: ours for known failures, a generic one otherwise (logged, never a stack trace). */
 function publicMessage(err: unknown, url: string): string {
-  if (err instanceof EpayError || err instanceof MerchantError) return err.message;
+  if (err instanceof EpayError || err instanceof UnreadableRequest) return err.message;
   if (err instanceof BodyTooLarge) return "请求过大";
   if (err instanceof BodyTimeout) return "请求超时";
   // The path only: epay's query string carries `sign` and the shop's `param`.
@@ -92,7 +91,7 @@ export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext
       });
     } catch (err) {
       if (await overWrongSignatures(ctx, request, params, err, false)) return tooMany(true);
-      const known = err instanceof EpayError || err instanceof MerchantError;
+      const known = err instanceof EpayError || err instanceof UnreadableRequest;
       const status = err instanceof BodyTooLarge ? 413 : err instanceof BodyTimeout ? 408 : known ? 400 : 500;
       return epayErrorPage(publicMessage(err, request.url), status);
     }

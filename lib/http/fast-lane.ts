@@ -2,22 +2,27 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { getAppContext, type AppContext } from "@/lib/context";
-import { createOrder } from "@/lib/orders/create-order";
-import { queryOrder } from "@/lib/orders/merchant-queries";
-import type { Limits } from "@/lib/config-limits";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
+import type { Limits } from "@/lib/config/limits";
 import { PEER_HEADER, rememberPeer } from "./client-ip";
+import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "./epay-handler";
 import { healthResponse } from "./health";
 import { merchantHandler } from "./merchant-handler";
+import { handleVmqMonitor } from "./monitor-handler";
 import { handleNotify } from "./provider-notify-handler";
 import { BODY_READ_TIMEOUT_MS, setBodyDeadline } from "./read-body";
 import { logRefusedRequest, type RefusedRequest } from "./refused-request-log";
-import { API_HEADERS, COMMON_HEADERS, hstsFor } from "./security-headers";
+import { API_HEADERS, COMMON_HEADERS, hstsFor, newNonce, pageCsp } from "./security-headers";
+import { handleVmqApi } from "./vmq-handler";
 
 /**
- * The fast lane: the few routes that carry the load (the status query and its held poll, order creation, provider
- * notifies, health) served straight from `node:http` by scripts/server.mjs, ahead of Next.js. They are the very
- * handlers the app/api routes export; only Next's per-request pipeline (routing, proxy.ts, the headers() config),
- * which costs more than the work itself on these routes, is skipped. Every other path goes on to Next.
+ * The fast lane: the routes that carry the load (every merchant API of the three protocols: 云端's create and query
+ * with its held poll, epay's submit.php, mapi.php and api.php, V免签's `/vmq/{appkey}/{action}`; provider notifies
+ * and the V免签 monitor app's calls; health) served straight from `node:http` by scripts/server.mjs, ahead of
+ * Next.js. They are the very handlers the app routes export; only Next's per-request pipeline (routing, proxy.ts, the
+ * headers() config), which costs more than the work itself on these routes, is skipped, and the lane gives each
+ * answer the headers that pipeline would (see `Shield`). Every other path and method goes on to Next.
  * A held poll is also just a parked promise here, not a request kept inside Next's renderer.
  */
 export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -25,28 +30,60 @@ export type FastLane = (req: IncomingMessage, res: ServerResponse) => boolean;
 /** A route's handler, with the route's path parameters already percent-decoded. */
 type Handler = (request: Request, params: string[]) => Promise<Response>;
 
+/**
+ * The security headers of an answer, as Next.js gives them on its path: `api` under `/api/` (next.config.ts: never
+ * framed, loads nothing); `page` elsewhere (proxy.ts: the page policy with a fresh script nonce, X-Frame-Options
+ * DENY), which submit.php's error page needs (inline styles; the API policy would block them) and epay's and V免签's
+ * JSON answers have always had. Both also get COMMON_HEADERS and, on https, HSTS.
+ */
+type Shield = "api" | "page";
+
 interface Route {
   path: RegExp;
   methods: ReadonlySet<string>;
   handler: Handler;
+  shield: Shield;
 }
 
+/** What a route exporting GET and POST answers (Next.js answers HEAD with GET); other methods go on to Next. */
 const GET_POST = new Set(["GET", "HEAD", "POST"]);
 
-/** The routes, each the same handler as its app/api twin (named beside it). */
+/** The routes, each the same handler as its app twin (named beside it). */
 export function fastRoutes(contextFactory: () => Promise<AppContext> = getAppContext): Route[] {
   const query = merchantHandler(queryOrder, contextFactory); // app/api/cloudpay/query
   const create = merchantHandler(createOrder, contextFactory); // app/api/cloudpay/create
+  const mapi = epayMapiHandler(contextFactory); // app/mapi.php
+  const submit = epaySubmitHandler(contextFactory); // app/submit.php
+  const epayApi = epayApiHandler(contextFactory); // app/api.php
   return [
-    { path: /^\/api\/cloudpay\/query\/?$/, methods: GET_POST, handler: (r) => query(r) },
-    { path: /^\/api\/cloudpay\/create\/?$/, methods: new Set(["POST"]), handler: (r) => create(r) },
+    { path: /^\/api\/cloudpay\/query\/?$/, methods: GET_POST, handler: (r) => query(r), shield: "api" },
+    { path: /^\/api\/cloudpay\/create\/?$/, methods: new Set(["POST"]), handler: (r) => create(r), shield: "api" },
+    { path: /^\/mapi\.php\/?$/, methods: GET_POST, handler: (r) => mapi(r), shield: "page" },
+    { path: /^\/api\.php\/?$/, methods: GET_POST, handler: (r) => epayApi(r), shield: "page" },
+    { path: /^\/submit\.php\/?$/, methods: GET_POST, handler: (r) => submit(r), shield: "page" },
+    // app/vmq/[appkey]/[action] (an unknown action is the handler's answer, code -1, as on Next.js).
+    {
+      path: /^\/vmq\/([^/]+)\/([^/]+)\/?$/,
+      methods: GET_POST,
+      handler: (r, [appkey, action]) => handleVmqApi(r, appkey ?? "", action ?? "", contextFactory),
+      shield: "page",
+    },
+    // app/api/vmq/[channel]/appHeart and appPush (the V免签 monitor app).
+    {
+      path: /^\/api\/vmq\/([^/]+)\/(?:appHeart|appPush)\/?$/,
+      methods: GET_POST,
+      handler: (r, [channel]) => handleVmqMonitor(r, channel ?? "", contextFactory),
+      shield: "api",
+    },
     // app/api/notify/[channel]; a channel id is one path segment.
     {
       path: /^\/api\/notify\/([^/]+)\/?$/,
       methods: GET_POST,
       handler: (r, [channel]) => handleNotify(r, channel ?? "", contextFactory),
+      shield: "api",
     },
-    { path: /^\/api\/health\/?$/, methods: new Set(["GET", "HEAD"]), handler: () => healthResponse() }, // app/api/health
+    // app/api/health
+    { path: /^\/api\/health\/?$/, methods: new Set(["GET", "HEAD"]), handler: () => healthResponse(), shield: "api" },
   ];
 }
 
@@ -102,6 +139,8 @@ export interface FastLaneOptions {
   bodyTimeoutMs?: number;
   /** Requests refused before a handler ran (a malformed path escape): logged sampled (lib/http/refused-request-log.ts). */
   refused?: (refused: RefusedRequest) => void;
+  /** `next dev`: the page policy allows eval for its tooling (the config's `dev`, as proxy.ts passes it). */
+  dev?: boolean;
 }
 
 /**
@@ -116,9 +155,22 @@ export function createFastLane(
 ): FastLane {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_READ_TIMEOUT_MS;
   const routes = fastRoutes(contextFactory);
-  const extra: [string, string][] = [...COMMON_HEADERS, ...API_HEADERS].map((h) => [h.key.toLowerCase(), h.value]);
+  const pairs = (list: ReadonlyArray<{ key: string; value: string }>): [string, string][] =>
+    list.map((h) => [h.key.toLowerCase(), h.value]);
   const hsts = hstsFor(baseUrl);
-  if (hsts) extra.push(["strict-transport-security", hsts]);
+  const common = pairs(COMMON_HEADERS);
+  if (hsts) common.push(["strict-transport-security", hsts]);
+  const apiHeaders = [...common, ...pairs(API_HEADERS)];
+  const dev = options.dev ?? false;
+  // A fresh nonce per answer, as proxy.ts gives every document (nothing here runs scripts; the policy is the same).
+  const headersFor = (shield: Shield): [string, string][] =>
+    shield === "api"
+      ? apiHeaders
+      : [
+          ...common,
+          ["x-frame-options", "DENY"],
+          ["content-security-policy", pageCsp({ nonce: newNonce(), frameAncestors: [], dev })],
+        ];
   const origin = new URL(baseUrl).origin;
   return (req, res) => {
     const url = req.url ?? "/";
@@ -135,6 +187,7 @@ export function createFastLane(
       }
     }
     if (!route || !found || !route.methods.has(method)) return false;
+    const extra = headersFor(route.shield);
     const params = decodeParams(found);
     if (!params) {
       options.refused?.({ kind: "bad_path", method, path: pathname });
@@ -194,7 +247,7 @@ export async function publishFastLane(): Promise<void> {
     ctx.config.baseUrl,
     getAppContext,
     (err) => ctx.log.error({ err }, "fast lane request failed"),
-    { refused },
+    { refused, dev: ctx.config.dev },
   );
   (globalThis as Record<symbol, unknown>)[FAST_LANE_KEY] = lane;
   (globalThis as Record<symbol, unknown>)[EDGE_LOG_KEY] = refused;

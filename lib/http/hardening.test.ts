@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { EDGE_MARK, PEER_HEADER, rememberPeer } from "@/lib/http/client-ip";
 import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
@@ -13,9 +13,9 @@ import { payApiRoute } from "@/lib/http/payer-routes";
 import { BODY_READ_TIMEOUT_MS, BodyTimeout, BodyTooLarge, readBodyText, setBodyDeadline } from "@/lib/http/read-body";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
-import { createOrder } from "@/lib/orders/create-order";
-import { queryOrder } from "@/lib/orders/merchant-queries";
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
+import { md5 } from "@/lib/crypto/digest";
 import { issueNonce, orderToken } from "@/lib/session/cashier-session";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
@@ -329,7 +329,7 @@ describe.each<TestDialect>(pgReason ? ["sqlite"] : ["sqlite", "postgres"])("hard
     const order = await created(ctx, "sbx-1");
     const id = order.data?.order_id ?? "";
     const fields = { order_id: id, amount: "100", trade_no: "T-GET" };
-    // The sandbox provider's notify signature (DESIGN §1.2), as a provider would compute it.
+    // The sandbox provider's notify signature (docs/contract.md#sandbox-provider), as a provider would compute it.
     const sign = md5(fields.order_id + fields.amount + fields.trade_no + "hardening-sandbox-key");
     const get = await handleNotify(
       new Request(`http://paydesk.test/api/notify/sandbox?${new URLSearchParams({ ...fields, sign })}`),

@@ -1,15 +1,18 @@
 import "server-only";
-import { DEFAULT_LIMITS } from "@/lib/config-limits";
+import { DEFAULT_LIMITS } from "@/lib/config/limits";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import { envelope, MerchantCode, MerchantError, MERCHANT_MESSAGES } from "@/lib/merchant-protocol/codes";
+import { envelope, MerchantCode, MerchantError, MERCHANT_MESSAGES } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
 import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
 import { BodyTimeout, BodyTooLarge, readBodyText } from "./read-body";
 
 /** The envelope message of an HTTP 429 (code 199, the seed's catch-all, with the reason). */
 export const TOO_MANY_MESSAGE = "请求过于频繁";
 
-/** Thrown when the request itself cannot be read; answered as code 105 like any missing parameter. */
-class UnreadableRequest extends MerchantError {
+/**
+ * Thrown when the request itself cannot be read; answered as code 105 like any missing parameter on the 云端 API, and
+ * with its message on the epay and V免签 APIs (which share readParams).
+ */
+export class UnreadableRequest extends MerchantError {
   constructor(detail: string) {
     super(MerchantCode.PARAM_MISSING, detail);
   }
@@ -62,7 +65,7 @@ function tooMany(): Response {
 /**
  * The one wrapper every merchant-API route uses: reads parameters, runs the domain function, and maps the outcome to
  * the `{code, msg, time, data}` envelope. Known failures carry their seed code; anything unexpected is logged and
- * answered 199 without a stack trace. HTTP status is always 200 (PROTOCOLS §1.1).
+ * answered 199 without a stack trace. HTTP status is always 200 (docs/protocols/cloudpay.md#envelope).
  */
 export function merchantHandler<T>(
   run: (ctx: AppContext, params: Record<string, string>, request: Request) => Promise<T>,

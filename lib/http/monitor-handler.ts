@@ -1,5 +1,5 @@
 import "server-only";
-import { findChannel } from "@/lib/config";
+import { findChannel } from "@/lib/config/find";
 import { getAppContext, type AppContext } from "@/lib/context";
 import { handleNotify } from "./provider-notify-handler";
 

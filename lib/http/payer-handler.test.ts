@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "@/lib/cashier/payer-dtos";
 import { expectPayerError, openPayerSession, PAYER_BASE, payerRouteFor } from "@/test/support/payer-client";
 import { useTestContext } from "@/test/support/databases";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { PayerError, payerHandler, payerJson, type PayerRoute } from "./payer-handler";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkResponseSchema, CSRF_HEADER } from "@/lib/cashier/payer-dtos";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import {

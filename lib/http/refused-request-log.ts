@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Limits } from "@/lib/config-limits";
+import type { Limits } from "@/lib/config/limits";
 import { LogSampler } from "@/lib/log-sampler";
 
 /**

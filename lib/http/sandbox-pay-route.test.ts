@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CSRF_HEADER, sandboxPayResponseSchema } from "@/lib/cashier/payer-dtos";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { expectPayerError, openPayerSession, PAYER_BASE, payerRouteFor } from "@/test/support/payer-client";
 import { useTestContext } from "@/test/support/databases";

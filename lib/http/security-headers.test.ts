@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nextConfig from "@/next.config";
+import { createEdge } from "@/scripts/server-edge.mjs";
+import { API_CSP, COMMON_HEADERS, FRAME_DENY, HSTS } from "./security-header-list.mjs";
 import { hstsFor, newNonce, pageCsp } from "./security-headers";
 
 describe("security headers", () => {
@@ -38,5 +40,34 @@ describe("security headers", () => {
       process.env.PAYDESK_BASE_URL = "http://localhost:3000";
       expect(await hstsOnEveryPath()).toBeNull();
     });
+  });
+
+  it("one list: next.config.ts and the production edge send the list's values", async () => {
+    const saved = process.env.PAYDESK_BASE_URL;
+    process.env.PAYDESK_BASE_URL = "https://pay.example";
+    try {
+      const rules = (await nextConfig.headers?.()) ?? [];
+      const on = (source: string) => rules.find((r) => r.source === source)?.headers ?? [];
+      expect(on("/:path*")).toEqual([...COMMON_HEADERS, { key: "Strict-Transport-Security", value: HSTS }]);
+      expect(on("/((?!pay/).*)")).toEqual([FRAME_DENY]);
+      expect(on("/api/:path*")).toEqual([API_CSP]);
+    } finally {
+      if (saved === undefined) delete process.env.PAYDESK_BASE_URL;
+      else process.env.PAYDESK_BASE_URL = saved;
+    }
+    // The edge: HSTS on every answer under https, nosniff on what it refuses itself.
+    const set = new Map<string, string>();
+    const res = {
+      setHeader: (k: string, v: string) => set.set(k.toLowerCase(), v),
+      writeHead: (_status: number, headers: Record<string, string>) => {
+        for (const [k, v] of Object.entries(headers)) set.set(k.toLowerCase(), v);
+      },
+      end: () => undefined,
+    };
+    const req = { url: "/%zz", method: "GET", headers: {}, socket: { remoteAddress: "203.0.113.9" } };
+    const edge = createEdge({ baseUrl: "https://pay.example" });
+    expect(edge(req as never, res as never)).toBe(true);
+    expect(set.get("strict-transport-security")).toBe(HSTS);
+    expect(set.get("x-content-type-options")).toBe("nosniff");
   });
 });

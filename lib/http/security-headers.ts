@@ -1,4 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { COMMON_HEADERS, hstsFor } from "./security-header-list.mjs";
+
+// The fixed headers live in one list that next.config.ts, proxy.ts, the fast lane and scripts/server-edge.mjs all
+// read; this module adds the per-response ones (a page's CSP and nonce).
+export { API_CSP, API_HEADERS, COMMON_HEADERS, FRAME_DENY, hstsFor } from "./security-header-list.mjs";
 
 /** A fresh, unguessable nonce per document response (128 bits). */
 export function newNonce(): string {
@@ -34,19 +39,6 @@ export function pageCsp(p: PagePolicy): string {
   ].join("; ");
 }
 
-/** HSTS only when Paydesk is served over https: on plain http the header is ignored and would only mislead. */
-export function hstsFor(baseUrl: string): string | null {
-  return baseUrl.startsWith("https:") ? "max-age=31536000; includeSubDomains" : null;
-}
-
-/** The headers every response carries (next.config.ts for Next's routes, lib/http/fast-lane.ts for its own). */
-export const COMMON_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  // The cashier needs none of these; a framed page must not be able to ask for them either.
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
-];
-
 /**
  * COMMON_HEADERS plus HSTS when `baseUrl` is https: what next.config.ts puts on every path, static files included
  * (proxy.ts, which sets HSTS on pages and API routes, never sees `/_next/static` or `/embed.js`).
@@ -55,9 +47,3 @@ export function headersForEveryPath(baseUrl: string): Array<{ key: string; value
   const hsts = hstsFor(baseUrl);
   return [...COMMON_HEADERS, ...(hsts ? [{ key: "Strict-Transport-Security", value: hsts }] : [])];
 }
-
-/** What an API answer adds: it is never framed and loads nothing. */
-export const API_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
-];

@@ -1,18 +1,11 @@
 import "server-only";
-import { findMerchant } from "@/lib/config";
+import { findMerchant } from "@/lib/config/find";
 import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import {
-  checkVmqOrder,
-  closeVmqOrder,
-  getVmqOrder,
-  getVmqState,
-  vmqOrderData,
-} from "@/lib/merchant-protocol/vmq/vmq-api";
-import { createVmqOrder, vmqMerchant } from "@/lib/merchant-protocol/vmq/vmq-create";
-import { VMQ_BAD_SIGN, vmqFail, vmqOk, VmqError } from "@/lib/merchant-protocol/vmq/vmq-wire";
-import { MerchantError } from "@/lib/merchant-protocol/codes";
+import { checkVmqOrder, closeVmqOrder, getVmqOrder, getVmqState, vmqOrderData } from "@/lib/merchant-api/vmq/vmq-api";
+import { createVmqOrder, vmqMerchant } from "@/lib/merchant-api/vmq/vmq-create";
+import { VMQ_BAD_SIGN, vmqFail, vmqOk, VmqError } from "@/lib/merchant-api/vmq/vmq-merchant-wire";
 import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
-import { readParams, TOO_MANY_MESSAGE } from "./merchant-handler";
+import { readParams, TOO_MANY_MESSAGE, UnreadableRequest } from "./merchant-handler";
 import { BodyTimeout, BodyTooLarge } from "./read-body";
 
 type Params = Record<string, string>;
@@ -40,7 +33,7 @@ const ACTIONS: Record<string, (ctx: AppContext, appkey: string, params: Params) 
 };
 
 /**
- * `/vmq/{appkey}/{action}`, any method (PROTOCOLS §6): a shop built for V免签 sets `{base}/vmq/{appkey}` as its
+ * `/vmq/{appkey}/{action}`, any method (docs/protocols/vmq.md): a shop built for V免签 sets `{base}/vmq/{appkey}` as its
  * V免签 host. Answers `{code, msg, data}` with HTTP 200; a failure is code -1 with a Chinese message, never a trace.
  */
 export async function handleVmqApi(
@@ -69,7 +62,7 @@ export async function handleVmqApi(
       const known = findMerchant(ctx.config, appkey) ? appkey : undefined;
       if (await countWrongSignature(ctx, request, known)) return tooMany();
     }
-    if (err instanceof VmqError || err instanceof MerchantError) return json(vmqFail(err.message));
+    if (err instanceof VmqError || err instanceof UnreadableRequest) return json(vmqFail(err.message));
     if (err instanceof BodyTooLarge) return Response.json(vmqFail("请求过大"), { status: 413 });
     if (err instanceof BodyTimeout) return Response.json(vmqFail("请求超时"), { status: 408 });
     // The path only: V免签's query string carries `sign` and the shop's `param`.

@@ -38,7 +38,7 @@ export class DeliveryPool {
   private readonly finisher: FinishBatcher;
 
   constructor(
-    private readonly repos: Pick<Repositories, "events" | "notifications">,
+    private readonly repos: Pick<Repositories, "notifications">,
     private readonly opts: DispatcherOptions,
     private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS,
   ) {
@@ -93,7 +93,7 @@ export class DeliveryPool {
     if (free <= 0) return 0;
     const now = this.opts.now();
     const full = [...this.inFlightByShop].filter(([, n]) => n >= this.limits.perShop).map(([shop]) => shop);
-    const due = await this.repos.events.dueDeliveries(now, Math.min(free * 2, 200), full);
+    const due = await this.repos.notifications.dueDeliveries(now, Math.min(free * 2, 200), full);
     // Pick within the free slots and the per-shop limits, then claim the picks in one statement (one commit).
     const picks: number[] = [];
     const perShop = new Map(this.inFlightByShop);

@@ -4,9 +4,10 @@ import type { EventBus } from "@/lib/events/event-bus";
 import type { Notification } from "@/lib/storage/records";
 import type { NotificationsRepository } from "@/lib/storage/repositories";
 import { MAX_ATTEMPTS, nextAttemptAfter } from "./schedule";
-import { recordNotificationAttempt } from "@/lib/metrics";
+import { recordNotificationAttempt, recordNotificationFailure } from "@/lib/metrics";
+import { doctorCode } from "./doctor";
 import { sendAttempt } from "./send-attempt";
-import type { UrlGuardPolicy } from "./url-guard";
+import type { UrlGuardPolicy } from "@/lib/net/url-guard";
 
 export interface DispatcherOptions {
   /** This instance's name in lease_owner; unique per process. */
@@ -50,11 +51,13 @@ export async function deliver(
       response_body: result.body,
       error: result.error,
       outcome: status === "pending" ? "retry" : status,
+      doctor_class: result.diagnosis ? doctorCode(result.diagnosis) : null,
     },
     next: { status, nextAttemptAt: retryAt ?? finished },
   });
   if (kept) await opts.events?.publish({ type: "delivery.result", orderId: n.order_id, status });
   recordNotificationAttempt(status === "pending" ? "retry" : status);
+  if (result.diagnosis) recordNotificationFailure(result.diagnosis.class);
   opts.log[result.delivered ? "info" : "warn"](
     { orderId: n.order_id, attempt: attemptNo, status, httpStatus: result.httpStatus, error: result.error, kept },
     "merchant notification attempt",

@@ -1,7 +1,7 @@
 /**
- * Delays before each retry of a merchant notification, after the first attempt (DESIGN §1.4, WeChat Pay's
- * schedule, which Chinese merchants know): 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min ×3, 1 h, 3 h ×3, 6 h ×2.
- * After the last one fails the delivery is `failed` (≈ 24 h after the payment) and can be resent.
+ * Delays before each retry of a merchant notification, after the first attempt (docs/contract.md#merchant-notification,
+ * WeChat Pay's schedule, which Chinese merchants know): 15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min ×3, 1 h, 3 h
+ * ×3, 6 h ×2. After the last one fails the delivery is `failed` (≈ 24 h after the payment) and can be resent.
  */
 export const RETRY_DELAYS_MS: readonly number[] = [
   15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10_800, 10_800, 10_800, 21_600, 21_600,

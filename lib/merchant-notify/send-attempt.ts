@@ -1,6 +1,8 @@
 import "server-only";
 import type { Notification } from "@/lib/storage/records";
-import { guardedRequest, UrlRefusedError, type UrlGuardPolicy } from "./url-guard";
+import { guardedRequest, UrlRefusedError, type UrlGuardPolicy } from "@/lib/net/url-guard";
+import { diagnoseAttempt, type Diagnosis } from "./doctor";
+import { isNotifyAck, notificationProtocol } from "./notify-ack";
 
 /** What one delivery attempt came to; the dispatcher logs it on the attempt row and schedules from `delivered`. */
 export interface AttemptOutcome {
@@ -9,6 +11,8 @@ export interface AttemptOutcome {
   body: string | null;
   /** Transport failure or guard refusal (`refused: …`), null when the merchant answered. */
   error: string | null;
+  /** Why it was not delivered (lib/merchant-notify/doctor.ts), null when delivered. */
+  diagnosis: Diagnosis | null;
 }
 
 export interface SendDeps {
@@ -21,9 +25,10 @@ export interface SendDeps {
 const BODY_LOG_LIMIT = 1024;
 
 /**
- * Sends one notification as stored: a form POST (云端, PROTOCOLS §1.2) or a GET whose URL already carries the signed
- * query (epay §5, V免签 §6). Delivered only when the HTTP status is 2xx and the body, trimmed, is `success` — the
- * acknowledgement every one of these protocols uses. Never throws.
+ * Sends one notification as stored: a form POST (云端, docs/protocols/cloudpay.md#notify) or a GET whose URL already
+ * carries the signed query (epay: docs/protocols/epay.md#notify-and-return, V免签:
+ * docs/protocols/vmq.md#notify-and-return). Delivered only when the HTTP status is 2xx and the body is the protocol's
+ * `success` acknowledgement (lib/merchant-notify/notify-ack.ts); otherwise the doctor names why. Never throws.
  */
 export async function sendAttempt(n: Notification, deps: SendDeps): Promise<AttemptOutcome> {
   const get = n.method === "GET";
@@ -39,12 +44,24 @@ export async function sendAttempt(n: Notification, deps: SendDeps): Promise<Atte
       bodyLimit: BODY_LOG_LIMIT,
       policy: deps.policy,
     });
-    const delivered = res.status >= 200 && res.status < 300 && res.body.trim().toLowerCase() === "success";
-    return { delivered, httpStatus: res.status, body: res.body, error: null };
+    // What counts as the acknowledgement is the protocol's rule (docs/notify-acks.md).
+    const delivered = res.status >= 200 && res.status < 300 && isNotifyAck(notificationProtocol(n), res.body);
+    const diagnosis = delivered
+      ? null
+      : diagnoseAttempt({ httpStatus: res.status, body: res.body, error: null, method: n.method });
+    return { delivered, httpStatus: res.status, body: res.body, error: null, diagnosis };
   } catch (err) {
-    if (err instanceof UrlRefusedError) return { delivered: false, httpStatus: null, body: null, error: err.message };
+    if (err instanceof UrlRefusedError)
+      return {
+        delivered: false,
+        httpStatus: null,
+        body: null,
+        error: err.message,
+        diagnosis: diagnoseAttempt({ httpStatus: null, body: null, error: err.message, method: n.method }),
+      };
     const e = err as Error & { code?: string };
     const error = e.name === "TimeoutError" ? e.message : (e.code ?? e.message);
-    return { delivered: false, httpStatus: null, body: null, error };
+    const diagnosis = diagnoseAttempt({ httpStatus: null, body: null, error, method: n.method });
+    return { delivered: false, httpStatus: null, body: null, error, diagnosis };
   }
 }

@@ -1,6 +1,6 @@
 import { dispatchOnce } from "@/test/support/dispatch-once";
 import { describe, expect, it } from "vitest";
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { md5 } from "@/lib/crypto/digest";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { usePaydeskServer } from "@/test/support/paydesk-server";

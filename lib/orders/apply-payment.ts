@@ -1,6 +1,6 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { findMerchant } from "@/lib/config";
+import { findMerchant } from "@/lib/config/find";
 import { notificationFor } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Order, Payment } from "@/lib/storage/records";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "@/lib/context";
+import { providerDeps, type AppContext } from "@/lib/context";
 import type { PaymentProvider } from "@/lib/providers/types";
-import { providerDeps, providerFor } from "@/lib/providers/registry";
+import { providerFor } from "@/lib/providers/registry";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import {
   openTestDatabase,
@@ -15,12 +15,15 @@ import {
 import { liveOrdersFor } from "@/lib/events/live-orders";
 import { chooseType } from "./choose-type";
 import { publicOrderView } from "./order-views";
-import { placeOrder } from "./create-order";
+import { placeOrder } from "./place-order";
 
 const pgReason = await postgresUnavailableReason();
 if (pgReason) console.warn(`[choose-type] PostgreSQL suite skipped: ${pgReason}`);
 
-/** The payer's wallet choice for an order created without a type (epay, PROTOCOLS §5), on both databases. */
+/**
+ * The payer's wallet choice for an order created without a type (epay, docs/protocols/epay.md#payment-fields), on both
+ * databases.
+ */
 describe.each<TestDialect>(["sqlite", "postgres"])("wallet choice on %s", (dialect) => {
   describe.skipIf(dialect === "postgres" && pgReason !== null)("", () => {
     let db: DatabaseHandle;

@@ -1,17 +1,12 @@
 import "server-only";
-import { findMerchant } from "@/lib/config";
+import { findMerchant } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
-import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
+import { availableTypes } from "@/lib/channels/channel-choice";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { effectiveStatus } from "./lifecycle";
 import { loadOrderForRead } from "./order-views";
-import {
-  availableTypes,
-  NoCodeError,
-  recordCodeFailures,
-  requestCodeOnSomeChannel,
-  selectChannel,
-} from "./request-code";
+import { OrderError } from "./order-errors";
+import { NoCodeError, recordCodeFailures, requestCodeOnSomeChannel, selectChannel } from "./request-code";
 
 export type ChooseResult =
   | { outcome: "chosen" }
@@ -20,9 +15,10 @@ export type ChooseResult =
   | { outcome: "error"; message: string };
 
 /**
- * The payer picks a wallet on the cashier for an order the shop created without `type` (epay, PROTOCOLS §5): the
- * same channel rules and rotation as a create with that type, then the provider is asked for the code. One choice
- * per order (a conditional update); a failed provider call releases it so the payer may choose again.
+ * The payer picks a wallet on the cashier for an order the shop created without `type` (epay,
+ * docs/protocols/epay.md#payment-fields): the same channel rules and rotation as a create with that type, then the
+ * provider is asked for the code. One choice per order (a conditional update); a failed provider call releases it so
+ * the payer may choose again.
  */
 export async function chooseType(ctx: AppContext, orderId: string, rawType: string): Promise<ChooseResult> {
   const order = await loadOrderForRead(ctx, orderId);
@@ -63,10 +59,10 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
       throw err;
     }
   } catch (err) {
-    if (err instanceof MerchantError) {
+    if (err instanceof OrderError) {
       return {
         outcome: "error",
-        message: err.code === MerchantCode.UPSTREAM_FAILED ? "付款码生成失败，请重试或选择其他方式" : err.message,
+        message: err.kind === "upstream-failed" ? "付款码生成失败，请重试或选择其他方式" : err.message,
       };
     }
     throw err;

@@ -8,7 +8,7 @@ import { describeOnDatabases } from "@/test/support/databases";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { dropTestSchema, TEST_PG_URL, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { applyPayment } from "./apply-payment";
-import { createOrder } from "./create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 
 /**
  * Issue 17 item 4: a merchant's close on one instance racing a payment on another. When the payment loses, its

@@ -1,12 +1,12 @@
 import "server-only";
-import { shanghaiDayStart } from "@/lib/channels/select-channel";
-import type { Merchant } from "@/lib/config";
+import { shanghaiDayStart } from "@/lib/time/beijing-day";
+import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
+import { OrderError } from "./order-errors";
 
 /**
  * Takes one of the merchant's orders for today (Asia/Shanghai) under `daily_order_limit`, atomically: concurrent
- * creates can never exceed it (the old count-then-insert could). Answers 110 when the day is full. Returns the undo
+ * creates can never exceed it (the old count-then-insert could). Throws `quota-exceeded` when the day is full. Returns the undo
  * for a create that ends without an order (lost race, no channel, upstream failure).
  */
 export async function reserveDailyOrder(
@@ -18,6 +18,6 @@ export async function reserveDailyOrder(
   if (limit === undefined) return () => Promise.resolve();
   const day = shanghaiDayStart(now);
   if (!(await ctx.repos.dailyCounts.reserveDailyOrder(merchant.appkey, day, limit)))
-    throw new MerchantError(MerchantCode.QUOTA_EXCEEDED);
+    throw new OrderError("quota-exceeded");
   return () => ctx.repos.dailyCounts.releaseDailyOrder(merchant.appkey, day);
 }

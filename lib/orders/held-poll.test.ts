@@ -23,8 +23,8 @@ import {
 import { metrics } from "@/lib/metrics";
 import { applyPayment } from "./apply-payment";
 import { creditReviewedPayment } from "./credit-reviewed-payment";
-import { createOrder } from "./create-order";
-import { queryOrder } from "./merchant-queries";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 import { buildPublicView } from "./order-views";
 
 interface Envelope {

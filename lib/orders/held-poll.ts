@@ -1,5 +1,5 @@
 import "server-only";
-import { findMerchant } from "@/lib/config";
+import { findMerchant } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 import type { Order } from "@/lib/storage/records";
@@ -8,24 +8,16 @@ import { buildPublicView, nextChangeIn } from "./order-views";
 import type { PublicOrderView } from "./public-order-view";
 import { RECONCILE_INTERVAL_MS, reconcileOrder } from "./reconcile";
 
-/** The longest a held poll is held, whatever `wait` asks (DESIGN §1.2): below common 60 s proxy idle timeouts. */
+/**
+ * The longest a held poll is held, whatever `wait` asks (docs/protocols/cloudpay.md#held-poll): below common 60 s proxy
+ * idle timeouts.
+ */
 export const MAX_HOLD_SECONDS = 30;
 
 /** A held poll's parameters: the status the page shows and how long it may wait for another. */
 export interface HoldRequest {
   status: string;
   waitMs: number;
-}
-
-/**
- * `status` and `wait` (whole seconds) from the nosign query; undefined when either is missing or `wait` is 0, and
- * the query then answers at once exactly as it always did. `wait` above the cap is held for the cap.
- */
-export function holdRequestFrom(params: Record<string, string>): HoldRequest | undefined {
-  const { status, wait } = params;
-  if (status === undefined || wait === undefined || !/^\d{1,6}$/.test(wait)) return undefined;
-  const seconds = Math.min(Number(wait), MAX_HOLD_SECONDS);
-  return seconds > 0 ? { status, waitMs: seconds * 1000 } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Order } from "@/lib/storage/records";
 import type { PublicStatus } from "./public-order-view";
 
 /**
- * The order state machine (DESIGN §1.3), as pure functions of an order row and the time:
+ * The order state machine (docs/contract.md#order-lifecycle), as pure functions of an order row and the time:
  *   pending → paid      a matched payment of exactly the amount to pay
  *   pending → expired   the TTL passed (the sweeper and every read enforce it)
  *   pending → closed    the merchant closed it

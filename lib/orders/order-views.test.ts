@@ -3,7 +3,7 @@ import type { Notification } from "@/lib/storage/records";
 import { T0, testOrder } from "@/test/support/order-fixture";
 import { testAppConfig } from "@/test/support/test-context";
 import { differsFrom } from "./held-poll";
-import { buildPublicView } from "./order-views";
+import { buildMerchantView, buildPublicView } from "./order-views";
 
 const merchant = testAppConfig().merchants[0]!;
 const noReturn = { ...merchant, return_url: undefined };
@@ -55,5 +55,26 @@ describe("public view of a paid order: the way back to the shop", () => {
       expect(differsFrom(view, "paid")).toBe(true);
     }
     expect(buildPublicView(noReturn, paid, notification("pending"), T0 + 2_000).settled).toBeUndefined();
+  });
+});
+
+describe("the payer's and the merchant's views are built from one set of fields", () => {
+  it("every field of the public view (but settled) is in the merchant view with the same value, in the same order", () => {
+    for (const [n, at] of [
+      [notification("pending"), T0 + 2_000],
+      [notification("delivered"), T0 + 2_000],
+      [undefined, T0 + 11_000],
+    ] as const) {
+      const pub = buildPublicView(merchant, paid, n, at);
+      const mer = buildMerchantView(merchant, paid, n, at);
+      const { settled: _settled, ...shared } = pub;
+      expect(Object.keys(mer).slice(0, 6)).toEqual(Object.keys(shared).slice(0, 6));
+      expect(mer).toMatchObject(shared);
+    }
+    const pending = testOrder({ status: "pending", expires_at: T0 + 300_000 });
+    expect(buildMerchantView(merchant, pending, undefined, T0)).toMatchObject(
+      buildPublicView(merchant, pending, undefined, T0),
+    );
+    expect(buildMerchantView(noReturn, paid, undefined, T0 + 11_000)).not.toHaveProperty("settled");
   });
 });

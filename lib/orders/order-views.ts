@@ -1,5 +1,6 @@
 import "server-only";
-import { findMerchant, type Merchant } from "@/lib/config";
+import { findMerchant } from "@/lib/config/find";
+import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
@@ -10,7 +11,10 @@ import type { PublicOrderView } from "./public-order-view";
 import { reconcileForView } from "./reconcile";
 import type { Notification, Order } from "@/lib/storage/records";
 
-/** After this long without the shop's `success`, the page may still go back to the shop (DESIGN §1.5). */
+/**
+ * After this long without the shop's `success`, the page may still go back to the shop
+ * (docs/contract.md#the-cashier-page).
+ */
 export const RETURN_WITHOUT_ACK_MS = 10_000;
 
 /**
@@ -33,14 +37,6 @@ export async function loadOrderForRead(ctx: AppContext, orderId: string): Promis
 }
 
 /** The signed return URL, once the page may go back: the shop acknowledged, or it has had 10 s to do so. */
-export function returnUrlFor(
-  ctx: AppContext,
-  order: Order,
-  notification: Notification | undefined,
-): string | undefined {
-  return returnUrlAt(findMerchant(ctx.config, order.appkey), order, notification, ctx.now());
-}
-
 function returnUrlAt(
   merchant: Merchant | undefined,
   order: Order,
@@ -67,21 +63,28 @@ export function buildPublicView(
   notification: Notification | undefined,
   now: number,
 ): PublicOrderView {
-  const status = effectiveStatus(order, now) ?? "expired";
-  const view: PublicOrderView = {
-    order_id: order.id,
-    status,
-    price: formatYuan(order.price_fen),
-    pay_amount: formatYuan(order.pay_amount_fen),
-    type: order.type,
-    expires_in: expiresIn(order, now),
-  };
-  if (status === "paid" && returnDue(order, notification, now)) {
+  const view = orderViewFields(order, now);
+  if (view.status === "paid" && returnDue(order, notification, now)) {
     const returnUrl = merchant ? signedReturnUrl(merchant, order) : undefined;
     if (returnUrl) view.return_url = returnUrl;
     else view.settled = true;
   }
   return view;
+}
+
+/**
+ * The fields every view of an order shares (the payer's and the merchant's), in the order they are sent: the one
+ * place that says what an order's status, amounts and time left are as the outside sees them.
+ */
+function orderViewFields(order: Order, now: number): PublicOrderView {
+  return {
+    order_id: order.id,
+    status: effectiveStatus(order, now) ?? "expired",
+    price: formatYuan(order.price_fen),
+    pay_amount: formatYuan(order.pay_amount_fen),
+    type: order.type,
+    expires_in: expiresIn(order, now),
+  };
 }
 
 /**
@@ -144,14 +147,21 @@ export interface MerchantOrderView extends PublicOrderView {
 export async function merchantOrderView(ctx: AppContext, order: Order): Promise<MerchantOrderView> {
   const now = ctx.now();
   const notification = await ctx.repos.notifications.findNotificationByOrder(order.id);
-  const status = effectiveStatus(order, now) ?? "expired";
+  return buildMerchantView(findMerchant(ctx.config, order.appkey), order, notification, now);
+}
+
+/**
+ * The merchant view as a pure function, like `buildPublicView`: the same shared fields, then the merchant's own.
+ * Unlike the payer's view it never says `settled` (a shop reads `notify_status`).
+ */
+export function buildMerchantView(
+  merchant: Merchant | undefined,
+  order: Order,
+  notification: Notification | undefined,
+  now: number,
+): MerchantOrderView {
   const view: MerchantOrderView = {
-    order_id: order.id,
-    status,
-    price: formatYuan(order.price_fen),
-    pay_amount: formatYuan(order.pay_amount_fen),
-    type: order.type,
-    expires_in: expiresIn(order, now),
+    ...orderViewFields(order, now),
     out_order_id: order.out_order_id,
     custom: order.custom,
     realprice: order.real_fen === null ? null : formatYuan(order.real_fen),
@@ -162,7 +172,7 @@ export async function merchantOrderView(ctx: AppContext, order: Order): Promise<
     created_at: Math.floor(order.created_at / 1000),
     expires_at: Math.floor(order.expires_at / 1000),
   };
-  const returnUrl = status === "paid" ? returnUrlFor(ctx, order, notification) : undefined;
+  const returnUrl = view.status === "paid" ? returnUrlAt(merchant, order, notification, now) : undefined;
   if (returnUrl) view.return_url = returnUrl;
   return view;
 }

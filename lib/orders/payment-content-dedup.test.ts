@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { loadOrderTimeline } from "@/lib/console/order-timeline";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { md5 } from "@/lib/crypto/digest";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { applyPayment } from "./apply-payment";
-import { createOrder } from "./create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 
 /**
  * Issue 17 item 4: payments are deduplicated by trade number AND content. A signed notify with a wrong amount (or a

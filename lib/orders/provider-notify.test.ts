@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { md5 } from "@/lib/crypto/digest";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { describeOnDatabases } from "@/test/support/databases";
-import { createOrder } from "./create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 
 const file = configFileSchema.parse({
   merchants: [

@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { findChannel } from "@/lib/config";
-import type { Limits } from "@/lib/config-limits";
+import { findChannel } from "@/lib/config/find";
+import type { Limits } from "@/lib/config/limits";
 import { LogSampler } from "@/lib/log-sampler";
 import { recordPayment } from "@/lib/metrics";
 import type { NotifyOutcome, NotifyRequest, ProviderAck } from "@/lib/providers/types";
@@ -49,7 +49,7 @@ export async function ingestNotify(ctx: AppContext, channelId: string, request: 
   const channel = findChannel(ctx.config, channelId);
   if (!channel) return { kind: "unknown_channel" };
   const provider = ctx.provider(channel);
-  const outcome = await provider.parseNotify(request);
+  const outcome = await provider.parseNotify({ ...request, now: ctx.now() });
   const log = ctx.log.child({ channel: channelId });
 
   switch (outcome.kind) {

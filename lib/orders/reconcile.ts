@@ -1,10 +1,11 @@
 import "server-only";
 import type { ChannelConfig } from "@/lib/providers/registry";
-import { findChannel } from "@/lib/config";
+import { findChannel } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
 import type { PaymentProvider } from "@/lib/providers/types";
 import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
+import { processSingleton } from "@/lib/process-state";
 import { applyPayment, type ApplyResult } from "./apply-payment";
 import type { Order } from "@/lib/storage/records";
 
@@ -34,10 +35,8 @@ interface Entry {
 }
 
 // Per process: single-flight and a cheap first filter; the database claim is what holds across instances.
-const globalForReconcile = globalThis as unknown as { __paydeskReconcile?: Map<string, Entry> };
 function entries(): Map<string, Entry> {
-  globalForReconcile.__paydeskReconcile ??= new Map();
-  return globalForReconcile.__paydeskReconcile;
+  return processSingleton("reconcile", () => new Map<string, Entry>());
 }
 
 function prune(map: Map<string, Entry>, now: number): void {

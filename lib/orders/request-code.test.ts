@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { chooseType } from "@/lib/orders/choose-type";
-import { createOrder, placeOrder } from "@/lib/orders/create-order";
-import { providerDeps, providerFor, type ChannelConfig } from "@/lib/providers/registry";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { placeOrder } from "./place-order";
+import { providerDeps } from "@/lib/context";
+import { providerFor, type ChannelConfig } from "@/lib/providers/registry";
 import { UpstreamError } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";

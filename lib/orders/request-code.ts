@@ -1,77 +1,23 @@
 import "server-only";
-import { payloadFitsType } from "@/lib/cashier/payload-kind";
+import { chooseChannel, typeServed } from "@/lib/channels/channel-choice";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { channelsForType, rotate, rulesAllow, shanghaiDayStart } from "@/lib/channels/select-channel";
-import type { Merchant } from "@/lib/config";
+import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { MERCHANT_MESSAGES, MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import { OrderError } from "./order-errors";
+import type { PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { ChannelBusyError, UpstreamError } from "@/lib/providers/types";
 import type { ActivatedPayment } from "@/lib/storage/orders-repo";
 import { observeProviderCall } from "@/lib/metrics";
 import { withTimeout } from "@/lib/with-timeout";
+import { payloadFitsType } from "./payload-kind";
 
-/** The channels of the merchant that pass the rules for this price now and whose breaker is closed. */
-function usableChannels(
-  ctx: AppContext,
-  merchant: Merchant,
-  type: PayType,
-  priceFen: number,
-  now: number,
-): ChannelConfig[] {
-  if (merchant.disabled_types.includes(type)) return [];
-  const breaker = channelBreaker();
-  return channelsForType(ctx.config.channels, merchant.channels, type).filter(
-    (c) => rulesAllow(c.rules, priceFen, now) && !breaker.isOpen(c.id, now),
-  );
-}
-
-/** 203 when the merchant may not take this wallet at all (disabled, or none of its channels serves it). */
+/** `type-not-served` when the merchant may not take this wallet at all (disabled, or none of its channels serves it). */
 export function assertTypeOpen(ctx: AppContext, merchant: Merchant, type: PayType): void {
-  if (
-    merchant.disabled_types.includes(type) ||
-    channelsForType(ctx.config.channels, merchant.channels, type).length === 0
-  ) {
-    throw new MerchantError(MerchantCode.TYPE_CLOSED);
-  }
+  if (!typeServed(ctx, merchant, type)) throw new OrderError("type-not-served");
 }
 
-/**
- * The wallets a payer may choose for this merchant and price right now (the cashier's chooser when a shop sent no
- * type): a type counts only if some channel would take this order at this moment.
- */
-/**
- * The wallets a payer may choose: those with a channel that passes the rules and breaker and whose provider is
- * available now (a V免签 monitor app that stopped calling in offers nothing, as in selectChannel).
- */
-export async function availableTypes(
-  ctx: AppContext,
-  merchant: Merchant,
-  priceFen: number,
-  now: number,
-): Promise<PayType[]> {
-  const asked = new Map<string, Promise<boolean>>();
-  const up = (c: ChannelConfig): Promise<boolean> => {
-    let answer = asked.get(c.id);
-    if (!answer) {
-      answer = Promise.resolve(ctx.provider(c).isAvailable?.(now) ?? true);
-      asked.set(c.id, answer);
-    }
-    return answer;
-  };
-  const open = await Promise.all(
-    PAY_TYPES.map(async (t) =>
-      (await Promise.all(usableChannels(ctx, merchant, t, priceFen, now).map(up))).some(Boolean),
-    ),
-  );
-  return PAY_TYPES.filter((_, i) => open[i]);
-}
-
-/**
- * Rules, circuit breaker, the provider's own availability (a monitor app that stopped calling in), then the
- * merchant's rotation strategy (PROTOCOLS §1.6). `exclude` holds channels this order already found full.
- */
+/** The channel for an order (`lib/channels/channel-choice.ts`), `channel-unavailable` when none can take it now. */
 export async function selectChannel(
   ctx: AppContext,
   merchant: Merchant,
@@ -80,24 +26,9 @@ export async function selectChannel(
   now: number,
   exclude: ReadonlySet<string> = new Set(),
 ): Promise<ChannelConfig> {
-  const usable = usableChannels(ctx, merchant, type, priceFen, now).filter((c) => !exclude.has(c.id));
-  const available = await Promise.all(usable.map((c) => ctx.provider(c).isAvailable?.(now) ?? true));
-  const candidates = usable.filter((c, i) => {
-    if (!available[i]) ctx.log.warn({ channel: c.id, health: "offline" }, "channel skipped: its monitor is offline");
-    return available[i];
-  });
-  if (candidates.length === 0) throw new MerchantError(MerchantCode.NO_CHANNEL);
-  if (candidates.length === 1) return candidates[0]!;
-  const ids = candidates.map((c) => c.id);
-  const facts = {
-    lastPaidChannel:
-      merchant.rotation === "smart" ? await ctx.repos.orders.lastPaidChannel(merchant.appkey) : undefined,
-    collectedToday:
-      merchant.rotation === "uniform"
-        ? await ctx.repos.orders.collectedSince(ids, shanghaiDayStart(now))
-        : new Map<string, number>(),
-  };
-  return rotate(candidates, merchant.rotation, facts, ctx.random);
+  const channel = await chooseChannel(ctx, merchant, type, priceFen, now, exclude);
+  if (!channel) throw new OrderError("channel-unavailable");
+  return channel;
 }
 
 /** What the provider is asked for: one order's identity, amount and wallet. */
@@ -113,7 +44,7 @@ export interface CodeRequest {
 
 /**
  * Asks the channel's provider for a code within the channel's timeout, feeding the circuit breaker. A failure is a
- * MerchantError 208 carrying the provider's reason (ChannelFullError, 204, when the channel only had no room). An
+ * `upstream-failed` OrderError carrying the provider's reason (ChannelFullError when the channel only had no room). An
  * amount the channel held for the order is let go on failure, also when a call given up at the timeout holds one
  * later: the order is going elsewhere.
  */
@@ -174,17 +105,17 @@ export async function requestCode(
     breaker.recordFailure(channel.id, ctx.now());
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
     ctx.log.warn({ err, channel: channel.id, orderId: r.orderId }, "upstream create failed");
-    throw new MerchantError(MerchantCode.UPSTREAM_FAILED, message);
+    throw new OrderError("upstream-failed", message);
   }
 }
 
-/** A channel had no room for the order (code 204 with the provider's reason); another channel may have. */
-export class ChannelFullError extends MerchantError {
+/** A channel had no room for the order (with the provider's reason); another channel may have. */
+export class ChannelFullError extends OrderError {
   constructor(
     readonly channelId: string,
     reason: string,
   ) {
-    super(MerchantCode.NO_CHANNEL, reason);
+    super("channels-full", reason);
   }
 }
 
@@ -198,23 +129,22 @@ export interface ChannelFailure {
 }
 
 /**
- * No eligible channel could make the code: every one tried failed. Code 208 naming each upstream's reason when one
- * failed upstream, else 204 with the last channel's reason (V免签 shops read 订单超出负荷 from it).
+ * No eligible channel could make the code: every one tried failed. `upstream-failed` naming each upstream's reason
+ * when one failed upstream, else `channels-full` with the last channel's reason (V免签 answers it 订单超出负荷).
  */
-export class NoCodeError extends MerchantError {
+export class NoCodeError extends OrderError {
   constructor(readonly failures: readonly ChannelFailure[]) {
     const upstream = failures.filter((f) => !f.full);
     super(
-      upstream.length > 0 ? MerchantCode.UPSTREAM_FAILED : MerchantCode.NO_CHANNEL,
+      upstream.length > 0 ? "upstream-failed" : "channels-full",
       upstream.length > 0 ? [...new Set(upstream.map((f) => f.reason))].join("；") : (failures.at(-1)?.reason ?? ""),
     );
   }
 }
 
-/** The reason inside a MerchantError's message (`队列创建错误: PAYJS：…` → `PAYJS：…`). */
-function reasonOf(err: MerchantError): string {
-  const message = MERCHANT_MESSAGES[err.code];
-  return err.message.startsWith(`${message}: `) ? err.message.slice(message.length + 2) : err.message;
+/** The provider's reason an OrderError carries (`PAYJS：…`), else its whole text. */
+function reasonOf(err: OrderError): string {
+  return err.detail || err.message;
 }
 
 /** Who the console's timeline names for what Paydesk itself noted (no operator did anything). */
@@ -274,7 +204,7 @@ export async function requestCodeOnSomeChannel(
       if (failures.length > 0) await recordCodeFailures(ctx, { id: r.orderId, appkey: merchant.appkey }, failures);
       return { code, channel };
     } catch (err) {
-      if (!(err instanceof MerchantError)) throw err;
+      if (!(err instanceof OrderError)) throw err;
       const full = err instanceof ChannelFullError;
       failures.push({ channelId: channel.id, reason: reasonOf(err), full });
       tried.add(channel.id);

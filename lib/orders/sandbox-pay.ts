@@ -1,5 +1,5 @@
 import "server-only";
-import { findChannel } from "@/lib/config";
+import { findChannel } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
 import { randomBase62 } from "@/lib/ids";
 import { ingestNotify } from "./provider-notify";

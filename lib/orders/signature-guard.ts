@@ -1,10 +1,10 @@
 import "server-only";
-import type { Merchant } from "@/lib/config";
+import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { MerchantCode, MerchantError } from "@/lib/merchant-protocol/codes";
 import { issuedSignatures } from "@/lib/merchant-notify/messages";
 import type { Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
+import { OrderError } from "./order-errors";
 
 /**
  * How long a signature Paydesk issued stays refused as a request signature, counted from when it was last written.
@@ -15,9 +15,6 @@ import type { Repositories } from "@/lib/storage/repositories";
  * is claimed for good (`request_signatures`, never pruned, like the orders themselves).
  */
 export const ISSUED_SIGNATURE_RETENTION_MS = 30 * 86_400_000;
-
-/** The detail of the bad-signature answer when a create signature already made another order. */
-export const SIGNATURE_ALREADY_USED = "该签名已用于另一笔订单";
 
 /**
  * Whether Paydesk itself issued `sign` (in a notify or a return URL). Every signed endpoint of every protocol asks,
@@ -64,8 +61,7 @@ export async function insertClaimingSignature(ctx: AppContext, row: Order): Prom
     const claim = { appkey: row.appkey, sign: row.request_sign, now: row.created_at };
     let holder = await tx.signatures.claimRequestSignature({ ...claim, orderId: row.id });
     for (let i = 0; holder !== row.id; i++) {
-      if (i >= MAX_TAKEOVERS || (await tx.orders.findOrderById(holder)))
-        throw new MerchantError(MerchantCode.SIGN_INVALID, SIGNATURE_ALREADY_USED);
+      if (i >= MAX_TAKEOVERS || (await tx.orders.findOrderById(holder))) throw new OrderError("signature-used");
       if (await tx.signatures.takeOverRequestSignature({ ...claim, from: holder, to: row.id })) return true;
       holder = await tx.signatures.claimRequestSignature({ ...claim, orderId: row.id });
     }

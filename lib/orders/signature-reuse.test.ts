@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSign, orderLookupSign } from "@/lib/merchant-protocol/sign";
+import { createSign, orderLookupSign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { useMerchantApi } from "@/test/support/merchant-api-fixture";
 import { describeOnDatabases } from "@/test/support/databases";
 import {
@@ -10,8 +10,8 @@ import {
 } from "@/test/support/merchant-client";
 import { TEST_MERCHANT } from "@/test/support/test-context";
 import { applyPayment } from "./apply-payment";
-import { createOrder } from "./create-order";
-import { checkOrder, closeOrder, listRecords, queryOrder } from "./merchant-queries";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 
 /**
  * Issue 17, item 2 on the 云端 protocol: its signatures concatenate fields without separators, so a signature Paydesk

@@ -5,7 +5,10 @@ import { PAY_TYPES } from "@/lib/pay-types";
 const yuan = z.string().refine((v) => parseYuan(v) !== null, 'must be a yuan amount like "10.00"');
 const hourRange = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must look like "08:00-23:30"');
 
-/** Collection rules restricting when a channel's code may be shown (PROTOCOLS §1.6). Hours are Asia/Shanghai. */
+/**
+ * Collection rules restricting when a channel's code may be shown (docs/protocols/cloudpay.md#collection-rules). Hours
+ * are Asia/Shanghai.
+ */
 export const channelRulesSchema = z
   .object({
     min_price: yuan.optional(),

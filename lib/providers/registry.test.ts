@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { channelSchema } from "@/lib/providers/registry";
+import fs from "node:fs";
+import path from "node:path";
+import { channelSchema, PROVIDER_SCHEMAS, providerFor, type ChannelConfig } from "@/lib/providers/registry";
+import type { ProviderDeps } from "@/lib/providers/types";
 
 describe("gemafu/payjs/cloudpay channel config", () => {
   const base = { id: "c1", types: ["wxpay"] };
@@ -67,5 +70,30 @@ describe("gemafu/payjs/cloudpay channel config", () => {
     const parsed = channelSchema.safeParse(channel);
     expect(parsed.success).toBe(false);
     if (key) expect(parsed.error!.issues.map((i) => i.path.join("."))).toContain(key);
+  });
+});
+
+describe("the registry and the schema list", () => {
+  it("pairs every schema of the channel-config union with the provider that carries that very schema", () => {
+    const names = channelSchema.options.map((o) => o.shape.provider.value);
+    expect(Object.keys(PROVIDER_SCHEMAS).sort()).toEqual([...names].sort());
+    for (const option of channelSchema.options) {
+      expect(PROVIDER_SCHEMAS[option.shape.provider.value]).toBe(option);
+    }
+  });
+
+  it("refuses a channel whose provider it does not know, including Object.prototype's names", () => {
+    const deps = { fetch } as unknown as ProviderDeps;
+    for (const provider of ["nope", "toString", "__proto__"]) {
+      const channel = { id: "x", provider, types: ["wxpay"] } as unknown as ChannelConfig;
+      expect(() => providerFor(channel, deps)).toThrow(`no provider named ${provider}`);
+    }
+  });
+
+  it("config-schemas.ts imports only zod and the providers' config.ts files (lib/config loads no provider code)", () => {
+    const text = fs.readFileSync(path.join(__dirname, "config-schemas.ts"), "utf8");
+    const specs = [...text.matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]);
+    expect(specs.length).toBeGreaterThan(1);
+    for (const spec of specs) expect(spec).toMatch(/^(zod|@\/lib\/providers\/[^/]+\/config)$/);
   });
 });

@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import { cloudpayProvider } from "@/lib/providers/cloudpay/cloudpay-provider";
 import { gemafuProvider } from "@/lib/providers/gemafu/gemafu-provider";
 import { jsjProvider } from "@/lib/providers/jsj/jsj-provider";
@@ -7,45 +6,55 @@ import { payjsProvider } from "@/lib/providers/payjs/payjs-provider";
 import { sandboxProvider } from "@/lib/providers/sandbox/sandbox-provider";
 import { sanwangProvider } from "@/lib/providers/sanwang/sanwang-provider";
 import { vmqProvider } from "@/lib/providers/vmq/vmq-provider";
-import type { PaymentProvider, ProviderDefinition, ProviderDeps } from "@/lib/providers/types";
-import type { Repositories } from "@/lib/storage/repositories";
+import { alipayF2fProvider } from "@/lib/providers/alipay-f2f/alipay-f2f-provider";
+import { wechatV3Provider } from "@/lib/providers/wechat-v3/wechat-v3-provider";
+import type { ChannelConfig, ChannelOf, ProviderName } from "@/lib/providers/config-schemas";
+import type { PaymentProvider, ProviderDeps } from "@/lib/providers/types";
+
+export { channelSchema, type ChannelConfig, type ProviderName } from "@/lib/providers/config-schemas";
+
+/** A provider's factory for the channels of one name (its definition's schema is the one in config-schemas.ts). */
+interface FactoryOf<N extends ProviderName> {
+  create(channel: ChannelOf<N>, deps: ProviderDeps): PaymentProvider;
+}
 
 /**
- * The explicit, typed list of providers: adding one is its folder plus one line here. The channel-config union and
- * the factory lookup below are both built from this list.
+ * The explicit, typed list of providers: adding one is its folder, its `config.ts` in config-schemas.ts and one line
+ * here. Keyed by the names of the channel-config union, so a schema without a provider (or a provider without a
+ * schema) does not compile.
  */
-const PROVIDERS = [
-  sandboxProvider,
-  gemafuProvider,
-  payjsProvider,
-  cloudpayProvider,
-  jsjProvider,
-  sanwangProvider,
-  vmqProvider,
-] as const;
+const PROVIDERS: { [N in ProviderName]: FactoryOf<N> } = {
+  sandbox: sandboxProvider,
+  gemafu: gemafuProvider,
+  payjs: payjsProvider,
+  cloudpay: cloudpayProvider,
+  jsj: jsjProvider,
+  sanwang: sanwangProvider,
+  vmq: vmqProvider,
+  "alipay-f2f": alipayF2fProvider,
+  "wechat-v3": wechatV3Provider,
+};
 
-// A homomorphic mapped type keeps the tuple shape only when it is generic over the tuple, hence the helper.
-type SchemasOf<T extends readonly { schema: unknown }[]> = { -readonly [K in keyof T]: T[K]["schema"] };
-type Schemas = SchemasOf<typeof PROVIDERS>;
-
-/** Every channel kind Paydesk knows, told apart by `provider` (validated once, in lib/config.ts). */
-export const channelSchema = z.discriminatedUnion("provider", PROVIDERS.map((p) => p.schema) as unknown as Schemas);
-
-export type ChannelConfig = z.infer<typeof channelSchema>;
-export type ProviderName = ChannelConfig["provider"];
-
-const byName = new Map<string, ProviderDefinition>(
-  PROVIDERS.map((p) => [p.schema.shape.provider.value, p as unknown as ProviderDefinition]),
-);
-
-/** What every provider gets: the fetch to use and the repositories of the provider state kept in lib/storage. */
-export function providerDeps(repos: Repositories, fetchImpl: typeof fetch): ProviderDeps {
-  return { fetch: fetchImpl, qrCache: repos.qrCache, amounts: repos.amounts, monitors: repos.monitors };
-}
+/** The schema each provider's definition carries, by name (registry.test.ts checks it is the union's). */
+export const PROVIDER_SCHEMAS = {
+  sandbox: sandboxProvider.schema,
+  gemafu: gemafuProvider.schema,
+  payjs: payjsProvider.schema,
+  cloudpay: cloudpayProvider.schema,
+  jsj: jsjProvider.schema,
+  sanwang: sanwangProvider.schema,
+  vmq: vmqProvider.schema,
+  "alipay-f2f": alipayF2fProvider.schema,
+  "wechat-v3": wechatV3Provider.schema,
+} satisfies { [N in ProviderName]: unknown };
 
 /** Binds a channel's configuration to its provider. */
 export function providerFor(channel: ChannelConfig, deps: ProviderDeps): PaymentProvider {
-  const definition = byName.get(channel.provider);
-  if (!definition) throw new Error(`no provider named ${channel.provider}`);
-  return definition.create(channel, deps);
+  // Own keys only: a channel that skipped validation must not reach Object.prototype's members.
+  const factory = Object.hasOwn(PROVIDERS, channel.provider)
+    ? (PROVIDERS[channel.provider] as FactoryOf<ProviderName> | undefined)
+    : undefined;
+  if (!factory) throw new Error(`no provider named ${channel.provider}`);
+  // The name and the channel's type agree by construction (the union is discriminated by `provider`).
+  return (factory.create as (c: ChannelConfig, d: ProviderDeps) => PaymentProvider)(channel, deps);
 }

@@ -1,10 +1,5 @@
 import type { z } from "zod";
 import type { PayType } from "@/lib/pay-types";
-import type {
-  AmountReservationsRepository,
-  ChannelMonitorsRepository,
-  QrCacheRepository,
-} from "@/lib/storage/repositories";
 
 /** What Paydesk asks a provider for when an order is created. Amounts are integer fen. */
 export interface CreatePaymentInput {
@@ -51,6 +46,11 @@ export interface NotifyRequest {
   url: URL;
   headers: Headers;
   rawBody: string;
+  /**
+   * Paydesk's clock when the notify arrived (ms). Providers whose notifies carry a signed timestamp (WeChat Pay v3)
+   * refuse stale ones against it; absent, they use the system clock.
+   */
+  now?: number;
 }
 
 /** The HTTP answer a provider expects; each provider has its own success and failure bodies. */
@@ -137,17 +137,129 @@ export interface PaymentProvider {
    * "simulate payment" button feeds through the ordinary ingestion path.
    */
   simulatedNotifyBody?(payment: { orderId: string; amountFen: number; tradeNo: string }): string;
+  /**
+   * Optional, for official channels that can close a trade upstream (Alipay 当面付, WeChat Pay v3): called when an
+   * order expires, so its code cannot be paid afterwards. `paid` means the platform refused because the trade was
+   * already paid: reconcile the order instead of expiring it.
+   */
+  closePayment?(input: ClosePaymentInput): Promise<CloseOutcome>;
+  /** Optional: refund part or all of a paid trade upstream. Never throws for a refusal (answers `failed`). */
+  refund?(input: RefundInput): Promise<RefundOutcome>;
+  /** Optional: the state of a refund asked earlier (a `pending` one, or one whose answer was lost). */
+  queryRefund?(input: RefundQueryInput): Promise<RefundOutcome>;
+}
+
+/** The order whose upstream trade should be closed. */
+export interface ClosePaymentInput {
+  orderId: string;
+  providerOrderId: string | null;
+  now: number;
+  signal: AbortSignal;
+}
+
+export type CloseOutcome = { kind: "closed" } | { kind: "paid" };
+
+/** One refund of a paid order. `refundNo` is Paydesk's id of the refund: retrying with it never refunds twice. */
+export interface RefundInput {
+  orderId: string;
+  /** The provider's trade number of the payment (the payment row's `trade_no`). */
+  tradeNo?: string;
+  refundNo: string;
+  amountFen: number;
+  /** What the payer paid in all (WeChat Pay asks for it with every refund). */
+  totalFen: number;
+  reason?: string;
+  now: number;
+  signal: AbortSignal;
+}
+
+export interface RefundQueryInput {
+  orderId: string;
+  refundNo: string;
+  now: number;
+  signal: AbortSignal;
+}
+
+/**
+ * A refund's state upstream. `pending`: accepted but not yet settled (query again later). `failed`: refused, with
+ * the platform's reason (e.g. the balance is short); the same refundNo may be retried after the cause is fixed.
+ * Transport failures throw UpstreamError instead (the outcome is unknown).
+ */
+export type RefundOutcome =
+  | { kind: "succeeded"; providerRefundId?: string; amountFen?: number }
+  | { kind: "pending"; providerRefundId?: string }
+  | { kind: "failed"; reason: string };
+
+/*
+ * The ports: what providers that keep state of their own ask of storage, in the fewest methods they use. They are
+ * declared here, by their users; lib/storage's repositories implement them (their methods have these names and
+ * shapes), and lib/context.ts wires the one into the other. No provider imports lib/storage.
+ */
+
+/** A code a monitor program generated for one amount, kept so it can be lent to a later order of that amount. */
+export interface CachedQrCode {
+  id: number;
+  channel_id: string;
+  amount_fen: number;
+  /** The marker the payment's notify carries back, unique per channel. */
+  memo: string;
+  content: string;
+  /** The order the code is lent to; null once released. */
+  order_id: string | null;
+  locked_at: number;
+  created_at: number;
+}
+
+/** Asks to lend a free cached code of this channel and amount to an order. */
+export interface QrCodeClaim {
+  channelId: string;
+  amountFen: number;
+  orderId: string;
+  now: number;
+  /** How long a code stays lent to its order. */
+  lockMs: number;
+}
+
+/** 三网's QR-code cache: codes lent to orders, matched back to them by memo. */
+export interface QrCodeCachePort {
+  /** Lends a free code (atomically, so two orders never share one), or undefined when none is free. */
+  claimFreeQrCode(claim: QrCodeClaim): Promise<CachedQrCode | undefined>;
+  /** Stores a freshly generated code, already lent to the order it was generated for. */
+  insertLockedQrCode(code: Omit<CachedQrCode, "id" | "order_id"> & { order_id: string }): Promise<CachedQrCode>;
+  findQrCodeByMemo(channelId: string, memo: string): Promise<CachedQrCode | undefined>;
+}
+
+/** Asks to give one amount on (channel, wallet) to one order until `reservedUntil`. */
+export interface AmountClaim {
+  channelId: string;
+  type: string;
+  amountFen: number;
+  orderId: string;
+  now: number;
+  reservedUntil: number;
+}
+
+/** V免签: the amounts open orders hold per channel and wallet (one order per amount). */
+export interface AmountReservationsPort {
+  /** True when the amount is now this order's; false when another open order holds it. Atomic across instances. */
+  reserveAmount(claim: AmountClaim): Promise<boolean>;
+  /** The order holding this amount, the one a payment of exactly that amount credits. */
+  findAmountHolder(channelId: string, type: string, amountFen: number): Promise<string | undefined>;
+}
+
+/** V免签: when each channel's monitor app last called in. */
+export interface MonitorHeartbeatsPort {
+  /** Milliseconds since the epoch, or null when the app never called in. */
+  lastHeartbeat(channelId: string): Promise<number | null>;
 }
 
 /** What a provider factory receives besides its channel config. */
 export interface ProviderDeps {
   fetch: typeof fetch;
-  /** For providers that keep state of their own (三网's QR-code cache), through its repository in lib/storage. */
-  qrCache: QrCacheRepository;
-  /** V免签: the amounts open orders hold per channel and wallet (one order per amount). */
-  amounts: AmountReservationsRepository;
-  /** V免签: when each channel's monitor app last called in. */
-  monitors: ChannelMonitorsRepository;
+  /** 三网's QR-code cache. */
+  qrCache: QrCodeCachePort;
+  amounts: AmountReservationsPort;
+  monitors: MonitorHeartbeatsPort;
 }
 
 /**

@@ -7,6 +7,7 @@ import pg from "pg";
 import { migrations, type Dialect } from "./migrations";
 import { FifoSqliteDialect } from "./sqlite-fifo-dialect";
 import { openNotifyChannel, type NotifyChannel } from "./pg-notify";
+import { processSingleton, writeProcessState } from "@/lib/process-state";
 import type { Database } from "./schema";
 
 export type Db = Kysely<Database>;
@@ -27,7 +28,7 @@ export interface DatabaseHandle {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 // The pg pool behind each PostgreSQL Kysely instance, for the one other user of the connection: the rate limiter
-// (lib/storage/rate-limit-store.ts). Kept here so no code outside lib/storage touches the driver.
+// (lib/storage/rate-limits-repo.ts). Kept here so no code outside lib/storage touches the driver.
 const pools = new WeakMap<Db, pg.Pool>();
 
 export function pgPoolOf(db: Db): pg.Pool | undefined {
@@ -125,18 +126,17 @@ async function migrate(db: Db, dialect: Dialect, pgSchema: string | undefined): 
   }
 }
 
-const globalForDb = globalThis as unknown as { __paydeskDb?: Promise<DatabaseHandle> };
-
-/** The process-wide database, opened (and migrated) on first use. */
+/** The process-wide database (lib/process-state.ts), opened (and migrated) on first use. */
 export function getDatabase(url: string): Promise<DatabaseHandle> {
-  globalForDb.__paydeskDb ??= openDatabase(url).catch((err: unknown) => {
-    globalForDb.__paydeskDb = undefined;
-    throw err;
-  });
-  return globalForDb.__paydeskDb;
+  return processSingleton("database", () =>
+    openDatabase(url).catch((err: unknown) => {
+      writeProcessState("database", undefined);
+      throw err;
+    }),
+  );
 }
 
 /** Installs a database as the process-wide one (tests). */
 export function setDatabaseForTests(handle: DatabaseHandle | undefined): void {
-  globalForDb.__paydeskDb = handle ? Promise.resolve(handle) : undefined;
+  writeProcessState("database", handle ? Promise.resolve(handle) : undefined);
 }

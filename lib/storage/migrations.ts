@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from "kysely";
+import { alertsMigration } from "./migration-013-alerts";
 import { paymentsContentDedup } from "./migration-012-payments-content-dedup";
 import { consoleSessionsMigration } from "./migration-011-console-sessions";
 import { issuedSignaturesMigration } from "./migration-010-issued-signatures";
@@ -116,8 +117,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     "002_sanwang_qr_cache": {
-      // The 三网 monitor's WeChat/QQ code cache (PROTOCOLS §3.4): codes are rate-limited upstream, so each one is
-      // kept and lent to one order at a time. (channel_id, memo) is unique: the memo is how a payment finds its code.
+      // The 三网 monitor's WeChat/QQ code cache (docs/providers/sanwang.md#how-it-works): codes are rate-limited
+      // upstream, so each one is kept and lent to one order at a time. (channel_id, memo) is unique: the memo is how a
+      // payment finds its code.
       async up(db: Kysely<unknown>) {
         await serialId(db, "qr_cache")
           .addColumn("channel_id", "varchar(64)", (c) => c.notNull())
@@ -233,9 +235,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     "008_vmq": {
-      // V免签 channels (PROTOCOLS §6). A payment names only a wallet and an amount, so each open order holds an
-      // amount of its own: (channel_id, type, amount_fen) is unique, which is what keeps two concurrent creates from
-      // ever being handed the same amount. The monitor table keeps the app's last heartbeat (online or not).
+      // V免签 channels (docs/providers/vmq.md#how-matching-works). A payment names only a wallet and an amount, so each
+      // open order holds an amount of its own: (channel_id, type, amount_fen) is unique, which is what keeps two
+      // concurrent creates from ever being handed the same amount. The monitor table keeps the app's last heartbeat
+      // (online or not).
       async up(db: Kysely<unknown>) {
         await serialId(db, "amount_reservations")
           .addColumn("channel_id", "varchar(64)", (c) => c.notNull())
@@ -261,5 +264,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "011_console_sessions": consoleSessionsMigration(dialect),
     "012_payments_content_dedup": paymentsContentDedup(dialect),
     "010_issued_signatures": issuedSignaturesMigration(),
+    "013_alerts": alertsMigration(dialect),
   };
 }

@@ -4,6 +4,7 @@ import { T0 } from "@/test/support/order-fixture";
 import {
   claimNotification,
   claimNotifications,
+  dueDeliveries,
   dueNotificationIds,
   finishAttempt,
   finishAttempts,
@@ -12,7 +13,6 @@ import {
   listAttempts,
   resendNotification,
 } from "./notifications-repo";
-import { dueDeliveries } from "./events-repo";
 
 describeOnDatabases("notifications repository", (dialect) => {
   const h = useTestDatabase(dialect);

@@ -206,3 +206,37 @@ export async function requeueNotificationNow(db: Db, orderId: string, now: numbe
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** A due, unleased delivery: its id and the shop URL it goes to (the pool's per-shop limit counts by origin). */
+export interface DueDelivery {
+  id: number;
+  url: string;
+}
+
+/**
+ * Due deliveries, oldest first, skipping the shops (origins, `https://shop.example:8443`) whose slots are all busy,
+ * so a shop with many due (or hanging) deliveries cannot fill the page and starve the others. By origin, not URL:
+ * epay and V免签 notifications each carry their own query string.
+ */
+export async function dueDeliveries(
+  db: Db,
+  now: number,
+  limit: number,
+  skipOrigins: readonly string[],
+): Promise<DueDelivery[]> {
+  let q = db
+    .selectFrom("notifications")
+    .select(["id", "url"])
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", now)
+    .where("lease_until", "<", now);
+  for (const origin of skipOrigins) {
+    // A prefix test both dialects have (substr), with the "/" or "?" that ends an origin in a URL.
+    for (const end of ["/", "?"]) {
+      const prefix = origin + end;
+      q = q.where((eb) => eb(eb.fn<string>("substr", ["url", eb.val(1), eb.val(prefix.length)]), "<>", prefix));
+    }
+  }
+  const rows = await q.orderBy("next_attempt_at").limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), url: r.url }));
+}

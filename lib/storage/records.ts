@@ -121,6 +121,8 @@ export interface NotificationAttempt {
   response_body: string | null;
   error: string | null;
   outcome: AttemptOutcome;
+  /** The notification doctor's class of a failed attempt (`class` or `class:detail`, migration 013), else null. */
+  doctor_class?: string | null;
 }
 
 /** What the built-in demo shop received (app/demo), verified exactly as a real shop would. */

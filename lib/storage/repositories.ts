@@ -2,19 +2,22 @@ import "server-only";
 import type { Db } from "./database";
 import * as dailyCounts from "./daily-counts-repo";
 import * as consoleAudit from "./console-audit-repo";
-import * as consoleQueries from "./console-repo";
+import * as consoleQueries from "./console-queries-repo";
 import * as consoleSessions from "./console-sessions-repo";
 import * as demoReceipts from "./demo-receipts-repo";
-import * as events from "./events-repo";
 import * as notifications from "./notifications-repo";
 import * as orders from "./orders-repo";
 import * as payments from "./payments-repo";
-import * as health from "./ping";
+import * as expiry from "./order-expiry-repo";
+import * as health from "./health-repo";
 import * as qrCache from "./qr-cache-repo";
-import * as rateLimits from "./rate-limit-store";
+import * as rateLimits from "./rate-limits-repo";
+import * as rowChanges from "./row-changes-repo";
 import * as amounts from "./amount-reservations-repo";
 import * as monitors from "./channel-monitors-repo";
 import * as signatures from "./issued-signatures-repo";
+import * as alerts from "./alerts-repo";
+import * as alertFacts from "./alert-facts-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -36,7 +39,8 @@ export type NotificationsRepository = BoundModule<typeof notifications>;
 export type QrCacheRepository = BoundModule<typeof qrCache>;
 export type AmountReservationsRepository = BoundModule<typeof amounts>;
 export type ChannelMonitorsRepository = BoundModule<typeof monitors>;
-export type EventsRepository = BoundModule<typeof events>;
+export type OrderExpiryRepository = BoundModule<typeof expiry>;
+export type RowChangesRepository = BoundModule<typeof rowChanges>;
 export type DemoReceiptsRepository = BoundModule<typeof demoReceipts>;
 export type HealthRepository = BoundModule<typeof health>;
 export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
@@ -45,20 +49,28 @@ export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
 export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
 export type SignaturesRepository = BoundModule<typeof signatures>;
 export type ConsoleSessionsRepository = BoundModule<typeof consoleSessions>;
+export type AlertsRepository = BoundModule<typeof alerts>;
+export type AlertFactsRepository = BoundModule<typeof alertFacts>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
   orders: OrdersRepository;
   payments: PaymentsRepository;
   notifications: NotificationsRepository;
+  /**
+   * 三网's QR-code cache. This and the next two implement the ports providers declare in lib/providers/types.ts
+   * (same method names and shapes; lib/context.ts wires them, and the compiler checks them there).
+   */
   qrCache: QrCacheRepository;
   /** Amounts held by open orders on V免签 channels (unique per channel + wallet + amount). */
   amounts: AmountReservationsRepository;
   /** Monitor apps' heartbeats per channel. */
   monitors: ChannelMonitorsRepository;
   demoReceipts: DemoReceiptsRepository;
-  /** What the events need of storage: expiry announced per order, the safety net's "changed since", due deliveries. */
-  events: EventsRepository;
+  /** The sweeper's: pending orders past their time expired (each an `order.expired` event), dead creates dropped. */
+  expiry: OrderExpiryRepository;
+  /** Orders and notifications changed since a time: the live orders' safety net under lost events. */
+  rowChanges: RowChangesRepository;
   health: HealthRepository;
   /** The daily order limit's per-day counters (atomic reservation). */
   dailyCounts: DailyCountsRepository;
@@ -72,6 +84,10 @@ export interface Repositories {
   consoleSessions: ConsoleSessionsRepository;
   /** Signatures good for one use: those Paydesk issued, and each order's create signature (migration 010). */
   signatures: SignaturesRepository;
+  /** Operator alerts: conditions, history and their own delivery outbox (migration 013). */
+  alerts: AlertsRepository;
+  /** What the alert triggers read: undelivered notifications per merchant, latest attempts, the day's figures. */
+  alertFacts: AlertFactsRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -83,7 +99,8 @@ export function createRepositories(db: Db): Repositories {
     amounts: bind(db, amounts),
     monitors: bind(db, monitors),
     demoReceipts: bind(db, demoReceipts),
-    events: bind(db, events),
+    expiry: bind(db, expiry),
+    rowChanges: bind(db, rowChanges),
     health: bind(db, health),
     dailyCounts: bind(db, dailyCounts),
     rateLimits: bind(db, rateLimits),
@@ -91,6 +108,8 @@ export function createRepositories(db: Db): Repositories {
     consoleQueries: bind(db, consoleQueries),
     consoleSessions: bind(db, consoleSessions),
     signatures: bind(db, signatures),
+    alerts: bind(db, alerts),
+    alertFacts: bind(db, alertFacts),
   };
 }
 

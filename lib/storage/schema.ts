@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { AlertConditionsTable, AlertDeliveriesTable, AlertsTable } from "./alert-records";
 import type {
   ConsoleAuditEntry,
   ConsoleLoginFailure,
@@ -88,4 +89,7 @@ export interface Database {
   console_login_failures: ConsoleLoginFailuresTable;
   issued_signatures: IssuedSignature;
   request_signatures: RequestSignature;
+  alert_conditions: AlertConditionsTable;
+  alerts: AlertsTable;
+  alert_deliveries: AlertDeliveriesTable;
 }

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { createSign, md5 } from "@/lib/merchant-protocol/sign";
+import { createSign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
+import { md5 } from "@/lib/crypto/digest";
 import { request, sleep } from "./load";
 
 export const PAYDESK_PORT = 4101;
@@ -17,6 +18,9 @@ export const BASE = `http://127.0.0.1:${PAYDESK_PORT}`;
 
 export const FAST = { appkey: "fast", appsecret: "fast-secret-bench-at-least-32-characters" } as const;
 export const HANG = { appkey: "hang", appsecret: "hang-secret-bench-at-least-32-characters" } as const;
+/** The fast shop's epay (`pid` + key) and V免签 (communication key) credentials: scripts/bench-protocols.ts. */
+export const FAST_EPAY = { pid: "1000", key: "fast-epay-key-bench-at-least-32-chars" } as const;
+export const FAST_VMQ = { key: "fast-vmq-key-bench" } as const;
 
 /** When each order's notification and its payer's return reached the fast shop (ms, Date.now()). */
 export class FastShop {
@@ -98,7 +102,10 @@ function configFile(dir: string): string {
   });
   const file = path.join(dir, "paydesk.bench.json");
   const config = {
-    merchants: [merchant(FAST, `${shop}/notify`), merchant(HANG, `http://127.0.0.1:${HANG_SHOP_PORT}/notify`)],
+    merchants: [
+      { ...merchant(FAST, `${shop}/notify`), epay: FAST_EPAY, vmq: FAST_VMQ },
+      merchant(HANG, `http://127.0.0.1:${HANG_SHOP_PORT}/notify`),
+    ],
     channels: [{ id: "sandbox", provider: "sandbox", key: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
     // Every simulated payer comes from 127.0.0.1: the per-IP payer limit would measure the limiter, not the path.
     limits: { payer_per_ip_per_minute: 1_000_000 },

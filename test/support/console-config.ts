@@ -1,5 +1,5 @@
-import type { AppConfig } from "@/lib/config";
-import { configFileSchema } from "@/lib/config";
+import type { AppConfig } from "@/lib/config/load";
+import { configFileSchema } from "@/lib/config/schema";
 import { hashPassword } from "@/lib/console/password";
 import { testAppConfig } from "./test-context";
 

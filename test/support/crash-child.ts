@@ -8,7 +8,7 @@ import pino from "pino";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { openDatabase } from "@/lib/storage/database";
 import { crashConfigFile } from "./crash-config";
 import { serveFetch } from "./http-server";

@@ -1,4 +1,4 @@
-import { configFileSchema, type ConfigFile } from "@/lib/config";
+import { configFileSchema, type ConfigFile } from "@/lib/config/schema";
 
 /** The crash suite's merchant and its sandbox channel (shared by the harness and the child instances). */
 export const CRASH_MERCHANT = { appkey: "crash", appsecret: "crash-secret-long-enough-for-a-real-config" } as const;

@@ -7,15 +7,16 @@
  *  - double applies: an order credited by more than one payment;
  *  - double deliveries: a notification sent again after its delivery was recorded (or recorded delivered twice).
  * It also counts crash re-sends: a kill between the shop's `success` and the instance recording it makes the next
- * instance send again — at-least-once delivery, which every shop must tolerate (PROTOCOLS §1.2 retries).
- * Small in lib/merchant-notify/crash.test.ts, 1,000 orders in scripts/crash.ts.
+ * instance send again — at-least-once delivery, which every shop must tolerate (retries:
+ * docs/contract.md#merchant-notification). Small in lib/merchant-notify/crash.test.ts, 1,000 orders in
+ * scripts/crash.ts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { md5 } from "@/lib/crypto/digest";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { CRASH_MERCHANT, CRASH_SANDBOX_KEY } from "./crash-config";
 import { serveFetch } from "./http-server";

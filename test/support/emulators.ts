@@ -9,3 +9,21 @@ export { startCloudpayEmulator, type CloudpayEmulator } from "@/e2e/emulators/cl
 export { startGemafuEmulator, type GemafuEmulator } from "@/e2e/emulators/gemafu-emulator";
 export type { EmulatorFaults } from "@/e2e/emulators/emulator-kit";
 export { javaYuan, startVmqMonitor, type VmqMonitor } from "@/e2e/emulators/vmq-emulator";
+export {
+  alipayCertSn,
+  alipayRootCertSn,
+  startAlipayF2fEmulator,
+  type AlipayEmulator,
+} from "@/e2e/emulators/alipay-f2f-emulator";
+export * as alipayTestKeys from "@/e2e/emulators/alipay-f2f-test-keys";
+export { startWechatV3Emulator, type WechatV3Emulator } from "@/e2e/emulators/wechat-v3-emulator";
+export * as wechatTestKeys from "@/e2e/emulators/wechat-v3-test-keys";
+export {
+  startDingtalkRobot,
+  startSmtpSink,
+  startTelegramBot,
+  startWebhookReceiver,
+  startWecomRobot,
+  type SinkEmulator,
+  type SmtpSink,
+} from "@/e2e/emulators/alert-sinks";

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { serveFetch, type RunningServer } from "./http-server";
 
 /**
- * Shop-side epay clients for tests, written from PROTOCOLS §5 (how each family of shop software behaves, not its
- * code): the official SDK and dujiaoka sign without empty fields, v2board/Xboard and SSPanel sign them too. The
+ * Shop-side epay clients for tests, written from docs/protocols/epay.md (how each family of shop software behaves, not
+ * its code): the official SDK and dujiaoka sign without empty fields, v2board/Xboard and SSPanel sign them too. The
  * signing here is deliberately a separate implementation from Paydesk's, so a bug there is not mirrored here.
  */
 

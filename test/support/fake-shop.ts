@@ -1,4 +1,4 @@
-import { verifyNotifyForm } from "@/lib/merchant-protocol/sign";
+import { verifyNotifyForm } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { serveFetch, type RunningServer } from "./http-server";
 import { TEST_MERCHANT } from "./test-context";
 

@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import type { Db } from "@/lib/storage/database";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { FUZZ_MERCHANTS, FUZZ_SECRET, fuzzConfigFile, ROUTES } from "./fuzz-routes";
 import { signedCreateParams } from "./merchant-client";
@@ -78,7 +78,7 @@ function requestArbitrary(orderIds: string[]): fc.Arbitrary<FuzzInput> {
       "id",
       "lang",
     ),
-    // epay (PROTOCOLS §5)
+    // epay (docs/protocols/epay.md)
     fc.constantFrom(
       "pid",
       "out_trade_no",

@@ -1,5 +1,5 @@
 /** The fuzz suite's configuration and its route table (test/support/fuzz-harness.ts drives them). */
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { loadCashierModel } from "@/lib/cashier/page-model";
 import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
 import { handleMetrics } from "@/lib/http/metrics-handler";
@@ -10,8 +10,8 @@ import { handleVmqMonitor } from "@/lib/http/monitor-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
-import { createOrder } from "@/lib/orders/create-order";
-import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/orders/merchant-queries";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 import { publicOrderView } from "@/lib/orders/order-views";
 import type { TestContext } from "./test-context";
 import { CONSOLE_ROUTES } from "./fuzz-console-routes";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { UpstreamError, type PaymentProvider } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "./merchant-client";

@@ -1,4 +1,4 @@
-import { closeSign, createSign, orderLookupSign, recordsSign } from "@/lib/merchant-protocol/sign";
+import { closeSign, createSign, orderLookupSign, recordsSign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { TEST_MERCHANT } from "./test-context";
 
 /** Builds signed merchant-API parameters the way a shop's code would (tests and the demo use it). */

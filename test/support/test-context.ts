@@ -3,9 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import pino from "pino";
-import { configFileSchema, type AppConfig, type ConfigFile } from "@/lib/config";
-import type { AppContext } from "@/lib/context";
-import { providerDeps, providerFor } from "@/lib/providers/registry";
+import type { AppConfig } from "@/lib/config/load";
+import { configFileSchema, type ConfigFile } from "@/lib/config/schema";
+import { providerDeps, type AppContext } from "@/lib/context";
+import { providerFor } from "@/lib/providers/registry";
 import type { ProviderDeps } from "@/lib/providers/types";
 import { LocalEventBus } from "@/lib/events/event-bus";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
@@ -17,7 +18,7 @@ import {
 } from "@/lib/storage/repositories";
 
 /** PostgreSQL used by the suites: the machine's local server, database `test` (override with PAYDESK_TEST_PG_URL). */
-// Tests are the one place besides lib/config.ts that reads the environment: they choose their own databases.
+// Tests are the one place besides lib/config/load.ts that reads the environment: they choose their own databases.
 export const TEST_PG_URL = process.env.PAYDESK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 let pgProbe: Promise<string | null> | undefined;

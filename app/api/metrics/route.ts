@@ -1,5 +1,3 @@
-import { handleMetrics } from "@/lib/http/metrics-handler";
+import { metricsRoute } from "@/lib/http/param-routes";
 
-export async function GET(request: Request): Promise<Response> {
-  return handleMetrics(request);
-}
+export const GET = metricsRoute();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startCloudpayEmulator, type CloudpayEmulator } from "@/test/support/emulators";
-import { createSign, notifySign } from "@/lib/merchant-protocol/sign";
+import { createSign, notifySign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
 import { expectWrongKeyRefused, upstreamFailureCases } from "@/test/support/upstream-failure-cases";
 

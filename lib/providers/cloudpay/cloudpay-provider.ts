@@ -1,17 +1,21 @@
 import "server-only";
 import { z } from "zod";
-import { createSign, notifySign, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { createSign, notifySign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
+import { signaturesEqual } from "@/lib/crypto/digest";
 import { formatYuan, parseYuan } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
+import { textAck } from "@/lib/providers/provider-ack";
 import { cloudpayChannelSchema } from "./config";
 
 const LABEL = "云端";
-const text = (body: string) => ({ status: 200, body, contentType: "text/plain; charset=utf-8" });
-/** The merchant protocol's own answers (PROTOCOLS §1.2): `success` stops the upstream's pushes, `fail` retries. */
-const ACK = text("success");
-const FAIL = text("fail");
+/**
+ * The merchant protocol's own answers (docs/protocols/cloudpay.md#notify): `success` stops the upstream's pushes,
+ * `fail` retries.
+ */
+const ACK = textAck("success");
+const FAIL = textAck("fail");
 
 const yuan = z.string().refine((v) => parseYuan(v) !== null, "not a yuan amount");
 const createReply = z.looseObject({
@@ -20,7 +24,7 @@ const createReply = z.looseObject({
   data: z
     .looseObject({
       pay_url: z.url({ protocol: /^https?$/ }),
-      // Not in the seed's reply; a Paydesk upstream adds them (PROTOCOLS §1.1 "may add fields").
+      // Not in the seed's reply; a Paydesk upstream adds them (docs/protocols/cloudpay.md#create "may add fields").
       order_id: z
         .union([z.string(), z.number()])
         .transform((v) => String(v))
@@ -42,7 +46,10 @@ const notifySchema = z.object({
   sign: z.string().min(1),
 });
 
-/** The upstream's notify is a POST (form, or JSON on some deployments): PROTOCOLS §1.2, seed "请求方式POST". */
+/**
+ * The upstream's notify is a POST (form, or JSON on some deployments): docs/protocols/cloudpay.md#notify, seed
+ * "请求方式POST".
+ */
 function readFields(request: NotifyRequest): Record<string, string> {
   const raw = request.rawBody;
   if (/^\s*\{/.test(raw)) {

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
 /**
- * A 云端 (cloudpay) upstream channel (PROTOCOLS §3.5): another platform speaking the merchant protocol, where Paydesk
- * is the merchant. `appkey`/`appsecret` are Paydesk's credentials *at that upstream*.
+ * A 云端 (cloudpay) upstream channel (docs/providers/cloudpay.md): another platform speaking the merchant protocol, where
+ * Paydesk is the merchant. `appkey`/`appsecret` are Paydesk's credentials *at that upstream*.
  */
 export const cloudpayChannelSchema = channelBaseSchema
   .extend({

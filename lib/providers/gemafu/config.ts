@@ -2,7 +2,7 @@ import { z } from "zod";
 import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 import { PAY_TYPES } from "@/lib/pay-types";
 
-/** A 个码付 (gemafu) channel (PROTOCOLS §3.1). The real endpoint is `https://fcapi.flexmuse.com/pay`. */
+/** A 个码付 (gemafu) channel (docs/providers/gemafu.md). The real endpoint is `https://fcapi.flexmuse.com/pay`. */
 export const gemafuChannelSchema = channelBaseSchema
   .extend({
     provider: z.literal("gemafu"),

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { signaturesEqual } from "@/lib/crypto/digest";
 import { parseFen } from "@/lib/money";
 import type {
   NotifyOutcome,
@@ -11,15 +11,15 @@ import type {
 } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
+import { textAck } from "@/lib/providers/provider-ack";
 import { gemafuChannelSchema } from "./config";
 import { gemafuSign, type GemafuScalar } from "./gemafu-sign";
 
 const LABEL = "个码付";
-const text = (body: string, status = 200) => ({ status, body, contentType: "text/plain; charset=utf-8" });
 /** The platform treats a body of exactly `200` as delivered; anything else is logged on its side and retried. */
-const ACK = text("200");
-const REJECT = text("sign error");
-const RETRY = text("retry", 500);
+const ACK = textAck("200");
+const REJECT = textAck("sign error");
+const RETRY = textAck("retry", 500);
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 /** Integers arrive as JSON numbers per the seed; tolerate digit strings too (PHP platforms drift between both). */
@@ -47,7 +47,10 @@ const notifyData = z.looseObject({
   money: intLike,
 });
 
-/** QueryOrder status: 0|1 unpaid, 2 done, 3/4 paid but the platform's notify to us failed (PROTOCOLS §2). */
+/**
+ * QueryOrder status: 0|1 unpaid, 2 done, 3/4 paid but the platform's notify to us failed
+ * (docs/providers/gemafu.md#order-status).
+ */
 const PAID_STATUSES = new Set([2, 3, 4]);
 
 function truthy(v: GemafuScalar | undefined): boolean {

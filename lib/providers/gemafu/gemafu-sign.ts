@@ -1,4 +1,4 @@
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { md5 } from "@/lib/crypto/digest";
 
 /** A value inside gemafu's `data` object as JSON carries it. */
 export type GemafuScalar = string | number | boolean | null;
@@ -15,7 +15,8 @@ export function phpString(value: GemafuScalar): string {
 
 /**
  * `md5(k1 + v1 + k2 + v2 + … + secret_key)` over `data` sorted by key (PHP `ksort`), with no separators at all and
- * empty values included, lowercase hex (PROTOCOLS §3.1). Keys are ASCII, so UTF-16 order equals byte order.
+ * empty values included, lowercase hex (docs/providers/gemafu.md#wire-protocol). Keys are ASCII, so UTF-16 order equals
+ * byte order.
  */
 export function gemafuSign(data: Readonly<Record<string, GemafuScalar>>, secretKey: string): string {
   const keys = Object.keys(data).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

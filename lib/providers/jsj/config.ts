@@ -2,10 +2,10 @@ import { z } from "zod";
 import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
 /**
- * A 金沙江 JSJ API channel (PROTOCOLS §3.3). The create form carries no wallet field: which wallet's code comes back
- * depends on the interfaces enabled for the apiid at that endpoint. The provider checks the code's kind against the
- * order's wallet and refuses a mismatch (code 208) rather than show a WeChat code on a QQ order; when the wallets sit
- * behind different endpoints, configure one channel per endpoint.
+ * A 金沙江 JSJ API channel (docs/providers/jsj.md). The create form carries no wallet field: which wallet's code comes
+ * back depends on the interfaces enabled for the apiid at that endpoint. The provider checks the code's kind against
+ * the order's wallet and refuses a mismatch (code 208) rather than show a WeChat code on a QQ order; when the wallets
+ * sit behind different endpoints, configure one channel per endpoint.
  */
 export const jsjChannelSchema = channelBaseSchema
   .extend({

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { md5, signaturesEqual } from "@/lib/crypto/digest";
 import { formatYuan, parseYuan } from "@/lib/money";
 import {
   UpstreamError,
@@ -15,14 +15,14 @@ import {
   type ProviderDeps,
 } from "@/lib/providers/types";
 import type { PayType } from "@/lib/pay-types";
+import { textAck } from "@/lib/providers/provider-ack";
 import { upstreamText } from "@/lib/providers/upstream-fetch";
 import { jsjChannelSchema, type JsjChannel } from "./config";
 
-const TEXT = "text/plain; charset=utf-8";
-const SUCCESS: ProviderAck = { status: 200, body: "success", contentType: TEXT };
-const BAD_KEY: ProviderAck = { status: 200, body: "error", contentType: TEXT };
+const SUCCESS = textAck("success");
+const BAD_KEY = textAck("error");
 /** Paydesk could not record the payment: a non-2xx makes the gateway come back later instead of forgetting it. */
-const RETRY: ProviderAck = { status: 500, body: "error", contentType: TEXT };
+const RETRY = textAck("error", 500);
 const QUOTE_LIMIT = 120;
 
 /**
@@ -171,7 +171,10 @@ function parseCallback(channel: JsjChannel, request: NotifyRequest): NotifyOutco
   };
 }
 
-/** 金沙江 JSJ API: a server-to-server native create and a signed callback on the notify URL (PROTOCOLS §3.3). */
+/**
+ * 金沙江 JSJ API: a server-to-server native create and a signed callback on the notify URL
+ * (docs/providers/jsj.md#how-it-works).
+ */
 export const jsjProvider: ProviderDefinition<typeof jsjChannelSchema> = {
   schema: jsjChannelSchema,
   create(channel, deps): PaymentProvider {

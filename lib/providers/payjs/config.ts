@@ -2,7 +2,7 @@ import { z } from "zod";
 import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 import { PAY_TYPES } from "@/lib/pay-types";
 
-/** A PAYJS channel (PROTOCOLS §3.2). The real base URL is `https://payjs.cn`. */
+/** A PAYJS channel (docs/providers/payjs.md). The real base URL is `https://payjs.cn`. */
 export const payjsChannelSchema = channelBaseSchema
   .extend({
     provider: z.literal("payjs"),

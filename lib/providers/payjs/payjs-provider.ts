@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { signaturesEqual } from "@/lib/crypto/digest";
 import { parseFen } from "@/lib/money";
 import type {
   NotifyOutcome,
@@ -11,16 +11,16 @@ import type {
 } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
+import { textAck } from "@/lib/providers/provider-ack";
 import { payjsChannelSchema } from "./config";
 import { payjsSign, withoutSign, type PayjsValue } from "./payjs-sign";
 
 const LABEL = "PAYJS";
-const text = (body: string, status = 200) => ({ status, body, contentType: "text/plain; charset=utf-8" });
-const ACK = text("success");
-const REJECT = text("fail", 400);
+const ACK = textAck("success");
+const REJECT = textAck("fail", 400);
 /** PAYJS judges delivery by an HTTP 200 within 3 s; a 500 is what makes it come back (0/15/30/180/1800/3600 s). */
-const RETRY = text("fail", 500);
-/** `code_url` is valid for 2 hours (PROTOCOLS §3.2). */
+const RETRY = textAck("fail", 500);
+/** `code_url` is valid for 2 hours (docs/providers/payjs.md#wire-protocol). */
 const CODE_URL_TTL_MS = 2 * 60 * 60 * 1000;
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -51,7 +51,7 @@ const notifyFields = z.looseObject({
   out_trade_no: z.string().optional(),
   payjs_order_id: z.string().min(1).max(64),
   mchid: z.string(),
-  /** Only `alipay` is ever sent (PROTOCOLS §3.2); absent, the payment was made with WeChat. */
+  /** Only `alipay` is ever sent (docs/providers/payjs.md#wire-protocol); absent, the payment was made with WeChat. */
   type: z.string().max(32).optional(),
   sign: z.string().min(1),
 });

@@ -1,4 +1,4 @@
-import { md5 } from "@/lib/merchant-protocol/sign";
+import { md5 } from "@/lib/crypto/digest";
 
 /** A field value as PAYJS messages carry it (form strings, or JSON scalars in replies). */
 export type PayjsValue = string | number | boolean | null | undefined;
@@ -12,8 +12,9 @@ function phpTruthy(v: PayjsValue): v is string | number | true {
 }
 
 /**
- * `UPPER(md5(k1=v1&k2=v2…&key=KEY))` over the non-empty fields sorted by key, values unencoded (PROTOCOLS §3.2).
- * The caller passes every field it sends or received except `sign` (mchid included).
+ * `UPPER(md5(k1=v1&k2=v2…&key=KEY))` over the non-empty fields sorted by key, values unencoded
+ * (docs/providers/payjs.md#wire-protocol). The caller passes every field it sends or received except `sign` (mchid
+ * included).
  */
 export function payjsSign(fields: Readonly<Record<string, PayjsValue>>, key: string): string {
   const kept = Object.entries(fields)

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
-/** The sandbox channel: demo and tests. `key` signs its notifications (DESIGN §1.2). */
+/** The sandbox channel: demo and tests. `key` signs its notifications (docs/contract.md#sandbox-provider). */
 export const sandboxChannelSchema = channelBaseSchema
   .extend({
     provider: z.literal("sandbox"),
-    /** Signs its notifications. Required in a real config file (lib/config-safety.ts); the demo uses `sandbox`. */
+    /** Signs its notifications. Required in a real config file (lib/config/safety.ts); the demo uses `sandbox`. */
     key: z.string().min(1).optional(),
     /**
      * Optional, for tests of the payer's side: per type, a QR payload to hand out instead of the page URL, with
@@ -21,7 +21,10 @@ export const sandboxChannelSchema = channelBaseSchema
 
 export type SandboxChannel = z.infer<typeof sandboxChannelSchema>;
 
-/** The published key of the demo's sandbox (DESIGN §1.2), used only when a channel has none (the demo config). */
+/**
+ * The published key of the demo's sandbox (docs/contract.md#sandbox-provider), used only when a channel has none
+ * (the demo config).
+ */
 export const DEMO_SANDBOX_KEY = "sandbox";
 
 export function sandboxKey(channel: SandboxChannel): string {

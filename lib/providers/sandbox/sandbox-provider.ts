@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
-import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { md5, signaturesEqual } from "@/lib/crypto/digest";
 import { parseFen } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
+import { textAck } from "@/lib/providers/provider-ack";
 import { sandboxChannelSchema, sandboxKey } from "./config";
 
-const SUCCESS = { status: 200, body: "success", contentType: "text/plain; charset=utf-8" };
-const FAIL = { status: 200, body: "fail", contentType: "text/plain; charset=utf-8" };
+const SUCCESS = textAck("success");
+const FAIL = textAck("fail");
 
 const notifySchema = z.object({
   order_id: z.string().min(1).max(64),
@@ -15,7 +16,7 @@ const notifySchema = z.object({
   sign: z.string().min(1),
 });
 
-/** `sign = md5(order_id + amount + trade_no + key)` (DESIGN §1.2). */
+/** `sign = md5(order_id + amount + trade_no + key)` (docs/contract.md#sandbox-provider). */
 export function sandboxNotifySign(f: { order_id: string; amount: string; trade_no: string }, key: string): string {
   return md5(f.order_id + f.amount + f.trade_no + key);
 }

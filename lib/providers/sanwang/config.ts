@@ -5,7 +5,7 @@ import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 export const DEFAULT_ALIPAY_QR_TEMPLATE = "http://pay.oksvn.com/alipayqr.aspx?uid={uid}&amount={amount}&desc={desc}";
 
 /**
- * A 三网 monitor-software channel (PROTOCOLS §3.4). Alipay codes are built locally from `alipay_qr_template`;
+ * A 三网 monitor-software channel (docs/providers/sanwang.md). Alipay codes are built locally from `alipay_qr_template`;
  * WeChat and QQ codes come from the monitor program's HTTP port (`monitor_url`, 8080 for WeChat and 8081 for QQ by
  * default), which is why one channel can serve WeChat or QQ but not both.
  */

@@ -66,10 +66,10 @@ async function generateCode(
 }
 
 /**
- * A WeChat/QQ code for one order through the cache (PROTOCOLS §3.4; required for WeChat, which rate-limits code
- * generation, and used for QQ as well): lend a free code of the same amount, and only when none is free ask the
- * monitor for a new one, stored already lent to this order. Two concurrent orders never share a code: the claim is
- * a conditional update, and a new code carries a fresh memo.
+ * A WeChat/QQ code for one order through the cache (docs/providers/sanwang.md#how-it-works; required for WeChat, which
+ * rate-limits code generation, and used for QQ as well): lend a free code of the same amount, and only when none is
+ * free ask the monitor for a new one, stored already lent to this order. Two concurrent orders never share a code: the
+ * claim is a conditional update, and a new code carries a fresh memo.
  */
 export async function monitorCode(
   channel: SanwangChannel,

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
-import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { md5, signaturesEqual } from "@/lib/crypto/digest";
 import { parseFen, parseYuan } from "@/lib/money";
 import {
   UpstreamError,
@@ -14,20 +14,19 @@ import {
   type ProviderDeps,
 } from "@/lib/providers/types";
 import type { PayType } from "@/lib/pay-types";
+import { textAck } from "@/lib/providers/provider-ack";
 import { sanwangChannelSchema, type SanwangChannel } from "./config";
 import { alipayQrContent, monitorCode } from "./sanwang-codes";
 
-const TEXT = "text/plain; charset=utf-8";
-
 /** The software stops re-pushing a notify when the answer CONTAINS the channel's return flag. */
 export function sanwangSuccessAck(flag: string): ProviderAck {
-  return { status: 200, body: `success${flag}`, contentType: TEXT };
+  return textAck(`success${flag}`);
 }
 
 /** A failure answer must not contain the flag (whatever it is), so the software keeps the notify and retries. */
 export function sanwangFailureAck(flag: string, status = 200): ProviderAck {
   const body = "fail".includes(flag) ? "" : "fail";
-  return { status, body, contentType: TEXT };
+  return textAck(body, status);
 }
 
 /** Every notify carries the configured key in clear; compared over digests so the comparison is constant-time. */
@@ -35,8 +34,8 @@ export function sanwangKeyMatches(configured: string, received: string): boolean
   return signaturesEqual(md5(configured), md5(received));
 }
 
-// The three programs' notifies (PROTOCOLS §3.4). Only the fields Paydesk uses are declared; the payer's name and
-// account (username, userid, payer_name, WxUserName…) are deliberately not kept.
+// The three programs' notifies (docs/providers/sanwang.md#notifications). Only the fields Paydesk uses are declared;
+// the payer's name and account (username, userid, payer_name, WxUserName…) are deliberately not kept.
 const alipaySchema = z.object({
   tradeNo: z.string().min(1).max(64),
   goodsTitle: z.string().max(256).default(""),
@@ -133,8 +132,8 @@ async function parseNotify(
   request: NotifyRequest,
 ): Promise<NotifyOutcome> {
   const fail = sanwangFailureAck(channel.return_flag);
-  // The software POSTs a form (PROTOCOLS §3.4, "回调采用http post协议提交"). The key travels in clear in it: a GET
-  // carrying it is a copy from a proxy log or a planted link, never the software.
+  // The software POSTs a form (docs/providers/sanwang.md#notifications, "回调采用http post协议提交"). The key travels in clear
+  // in it: a GET carrying it is a copy from a proxy log or a planted link, never the software.
   if (request.method !== "POST") return { kind: "rejected", reason: "sanwang notify must be POST", ack: fail };
   const fields: Record<string, string> = Object.fromEntries(request.url.searchParams);
   for (const [k, v] of new URLSearchParams(request.rawBody)) fields[k] = v;
@@ -158,8 +157,8 @@ async function parseNotify(
 }
 
 /**
- * 三网 monitor software (PROTOCOLS §3.4): Alipay codes built locally, WeChat/QQ codes from the monitor through the
- * QR cache, and key-checked notifies pushed by the software.
+ * 三网 monitor software (docs/providers/sanwang.md#how-it-works): Alipay codes built locally, WeChat/QQ codes from the
+ * monitor through the QR cache, and key-checked notifies pushed by the software.
  */
 export const sanwangProvider: ProviderDefinition<typeof sanwangChannelSchema> = {
   schema: sanwangChannelSchema,

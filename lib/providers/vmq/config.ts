@@ -14,7 +14,7 @@ const fixedCodeSchema = z
   .strict();
 
 /**
- * A V免签 monitor-app channel (PROTOCOLS §6): the merchant's own receiving codes, a phone app that reports every
+ * A V免签 monitor-app channel (docs/providers/vmq.md): the merchant's own receiving codes, a phone app that reports every
  * payment's wallet and amount, and Paydesk giving each order an amount no other open order of that wallet holds.
  */
 export const vmqChannelSchema = channelBaseSchema

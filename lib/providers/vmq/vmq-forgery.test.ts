@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
-import { md5 } from "@/lib/merchant-protocol/sign";
-import { createOrder } from "@/lib/orders/create-order";
-import { closeOrder } from "@/lib/orders/merchant-queries";
+import { configFileSchema } from "@/lib/config/schema";
+import { md5 } from "@/lib/crypto/digest";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { closeOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 import { MONITOR_CLOCK_TOLERANCE_MS } from "@/lib/orders/provider-notify";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";

@@ -39,9 +39,9 @@ function codeFor(
 }
 
 /**
- * Finds the order an amount of its own (PROTOCOLS §6): the price, else price ± 1 fen, ± 2 fen … up to
- * `max_offsets` amounts, the first one no other open order of this channel and wallet holds. Each try is one atomic
- * claim in storage, so concurrent creates (on any instance) always end up with different amounts.
+ * Finds the order an amount of its own (docs/providers/vmq.md#how-matching-works): the price, else price ± 1 fen, ± 2
+ * fen … up to `max_offsets` amounts, the first one no other open order of this channel and wallet holds. Each try is
+ * one atomic claim in storage, so concurrent creates (on any instance) always end up with different amounts.
  */
 async function createPayment(
   channel: VmqChannel,
@@ -121,7 +121,10 @@ async function parseNotify(channel: VmqChannel, deps: ProviderDeps, request: Not
   return { kind: "rejected", reason: "not a vmq monitor call", ack: vmqAck(-1, "未知请求") };
 }
 
-/** V免签 monitor app (PROTOCOLS §6): the merchant's own codes, unique amounts per order, heartbeat and pushes. */
+/**
+ * V免签 monitor app (docs/protocols/vmq.md#monitor-app): the merchant's own codes, unique amounts per order, heartbeat
+ * and pushes.
+ */
 export const vmqProvider: ProviderDefinition<typeof vmqChannelSchema> = {
   schema: vmqChannelSchema,
   create(channel, deps): PaymentProvider {

@@ -1,9 +1,10 @@
-import { md5, signaturesEqual } from "@/lib/merchant-protocol/sign";
+import { md5, signaturesEqual } from "@/lib/crypto/digest";
 import type { ProviderAck } from "@/lib/providers/types";
 import type { VmqWallet } from "./config";
 
 /**
- * The monitor app's side of V免签 (PROTOCOLS §6): two signed GETs, every value signed exactly as the app sent it.
+ * The monitor app's side of V免签 (docs/protocols/vmq.md#monitor-app): two signed GETs, every value signed exactly as the
+ * app sent it.
  *   heartbeat: `appHeart?t={ms}&sign=md5(t + key)`
  *   payment:   `appPush?t={ms}&type={1|2}&price={Double.toString}&sign=md5(type + price + t + key)`
  */

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config";
+import { configFileSchema } from "@/lib/config/schema";
 import { loadChannelHealth } from "@/lib/console/channel-health";
-import type { MerchantError } from "@/lib/merchant-protocol/codes";
+import type { MerchantError } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
 import { chooseType } from "@/lib/orders/choose-type";
-import { createOrder, placeOrder } from "@/lib/orders/create-order";
-import { closeOrder } from "@/lib/orders/merchant-queries";
-import { availableTypes } from "@/lib/orders/request-code";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
+import { placeOrder } from "@/lib/orders/place-order";
+import { closeOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
+import { availableTypes } from "@/lib/channels/channel-choice";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";

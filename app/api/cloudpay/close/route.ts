@@ -1,4 +1,4 @@
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { closeOrder } from "@/lib/orders/merchant-queries";
+import { closeOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 
 export const POST = merchantHandler(closeOrder);

@@ -1,4 +1,4 @@
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { createOrder } from "@/lib/orders/create-order";
+import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 
 export const POST = merchantHandler(createOrder);

@@ -1,5 +1,5 @@
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { queryOrder } from "@/lib/orders/merchant-queries";
+import { queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 
 export const GET = merchantHandler(queryOrder);
 export const POST = GET;

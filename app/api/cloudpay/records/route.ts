@@ -1,5 +1,5 @@
 import { merchantHandler } from "@/lib/http/merchant-handler";
-import { listRecords } from "@/lib/orders/merchant-queries";
+import { listRecords } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 
 export const GET = merchantHandler(listRecords);
 export const POST = GET;

@@ -1,9 +1,4 @@
-import { handleNotify } from "@/lib/http/provider-notify-handler";
+import { notifyRoute } from "@/lib/http/param-routes";
 
-type Context = { params: Promise<{ channel: string }> };
-
-export async function POST(request: Request, { params }: Context): Promise<Response> {
-  return handleNotify(request, (await params).channel);
-}
-
+export const POST = notifyRoute();
 export const GET = POST;

@@ -1,10 +1,4 @@
-import { handleVmqApi } from "@/lib/http/vmq-handler";
+import { vmqApiRoute } from "@/lib/http/param-routes";
 
-type Context = { params: Promise<{ appkey: string; action: string }> };
-
-export async function GET(request: Request, { params }: Context): Promise<Response> {
-  const { appkey, action } = await params;
-  return handleVmqApi(request, appkey, action);
-}
-
+export const GET = vmqApiRoute();
 export const POST = GET;

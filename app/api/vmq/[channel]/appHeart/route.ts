@@ -1,9 +1,4 @@
-import { handleVmqMonitor } from "@/lib/http/monitor-handler";
+import { vmqMonitorRoute } from "@/lib/http/param-routes";
 
-type Context = { params: Promise<{ channel: string }> };
-
-export async function GET(request: Request, { params }: Context): Promise<Response> {
-  return handleVmqMonitor(request, (await params).channel);
-}
-
+export const GET = vmqMonitorRoute();
 export const POST = GET;

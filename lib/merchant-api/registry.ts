@@ -1,0 +1,52 @@
+import "server-only";
+import type { Merchant } from "@/lib/config/schema";
+import type { Order, OrderProtocol } from "@/lib/storage/records";
+import { cloudpayMessages } from "./cloudpay/cloudpay-notify-message";
+import { epayMessages } from "./epay/epay-notify-message";
+import type { MerchantApiMessages, NotifyMessage } from "./protocol";
+import { vmqMessages } from "./vmq/vmq-notify-message";
+
+/**
+ * The merchant protocols by the name an order records (`orders.protocol`): the one place that lists them. A fourth
+ * protocol is a folder beside these three and one line here (the Record makes a missing line a type error);
+ * lib/merchant-notify does not change.
+ */
+const PROTOCOLS: Record<OrderProtocol, MerchantApiMessages> = {
+  cloudpay: cloudpayMessages,
+  epay: epayMessages,
+  vmq: vmqMessages,
+};
+
+/** The messages of the protocol that created `order`. */
+export function messagesFor(order: Order): MerchantApiMessages {
+  return PROTOCOLS[order.protocol];
+}
+
+/** The notification a paid order sends, in its protocol's format; null when there is nowhere to send. */
+export function notifyMessage(merchant: Merchant, order: Order): NotifyMessage | null {
+  return messagesFor(order).notifyMessage(merchant, order);
+}
+
+/** The signed sync return URL for a paid order, in its protocol's format. */
+export function signedReturnUrl(merchant: Merchant, order: Order): string | undefined {
+  return messagesFor(order).returnUrl(merchant, order);
+}
+
+/**
+ * Every signature a paid order's messages carry: its notification's and its return URL's, read from the messages
+ * themselves, so what is remembered (lib/orders/signature-guard.ts) is exactly what goes out. A merchant URL may
+ * bring a signature parameter of its own; it is kept too (refusing it as a request costs nothing).
+ */
+export function issuedSignatures(merchant: Merchant, order: Order): string[] {
+  const protocol = messagesFor(order);
+  const param = protocol.signatureParam;
+  const signs: string[] = [];
+  const message = protocol.notifyMessage(merchant, order);
+  if (message) {
+    signs.push(...new URL(message.url).searchParams.getAll(param));
+    if (message.method === "POST") signs.push(...new URLSearchParams(message.body).getAll(param));
+  }
+  const back = protocol.returnUrl(merchant, order);
+  if (back) signs.push(...new URL(back).searchParams.getAll(param));
+  return [...new Set(signs.filter((s) => s !== ""))];
+}
