@@ -1,3 +1,4 @@
+import { startAlertWork } from "@/lib/alerts/background";
 import "server-only";
 import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
@@ -67,13 +68,15 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
     },
     onError,
   );
+  // Alerts have their own delivery loop and slots: a sink that is down never holds a shop's notification.
+  const alerts = startAlertWork(ctx, owner);
   return {
     pool,
     async stop() {
       unsubscribe();
       stopSafetyNet();
       stopSweeper();
-      await pool.stop();
+      await Promise.all([pool.stop(), alerts.stop()]);
     },
   };
 }

@@ -116,9 +116,10 @@ const queries: Kind[] = [
     label: "V免签 getState",
     run: () => {
       const t = String(Date.now());
-      return expectOk("getState", (b) => b.code === 1)(
-        `${BASE}/vmq/${FAST.appkey}/getState?${new URLSearchParams({ t, sign: md5(t + FAST_VMQ.key) })}`,
-      );
+      return expectOk(
+        "getState",
+        (b) => b.code === 1,
+      )(`${BASE}/vmq/${FAST.appkey}/getState?${new URLSearchParams({ t, sign: md5(t + FAST_VMQ.key) })}`);
     },
   },
   {
@@ -130,7 +131,9 @@ const queries: Kind[] = [
 
 /** Each kind's rounds: the median round's rate, every round's latencies. */
 async function rounds(kinds: Kind[]): Promise<Map<string, { rates: number[]; all: LoadResult }>> {
-  const out = new Map(kinds.map((k) => [k.label, { rates: [] as number[], all: { perSecond: 0, latencies: [] as number[], errors: 0 } }]));
+  const out = new Map(
+    kinds.map((k) => [k.label, { rates: [] as number[], all: { perSecond: 0, latencies: [] as number[], errors: 0 } }]),
+  );
   for (let r = 0; r < ROUNDS; r++) {
     for (const k of kinds) {
       const res = await timedLoop(SECONDS, IN_FLIGHT, k.run);

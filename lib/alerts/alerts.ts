@@ -2,7 +2,7 @@ import "server-only";
 import type { AppContext } from "@/lib/context";
 import type { AlertKind } from "@/lib/storage/alert-records";
 import type { Repositories } from "@/lib/storage/repositories";
-import { alertSettings, severityAtLeast, type Severity } from "./config";
+import { alertSettings, severityAtLeast, type Severity } from "@/lib/config/alerts";
 import { processSingleton, readProcessState } from "@/lib/process-state";
 
 /**

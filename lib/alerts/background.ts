@@ -1,5 +1,5 @@
 import "server-only";
-import { alertSettings } from "./config";
+import { alertSettings } from "@/lib/config/alerts";
 import { AlertDeliverer } from "./deliverer";
 import { runAlertTriggers, type TriggerCtx } from "./triggers";
 

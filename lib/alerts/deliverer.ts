@@ -1,7 +1,7 @@
 import "server-only";
 import type { AlertDeliveryRecord, AlertRecord } from "@/lib/storage/alert-records";
 import { onAlertQueued, type AlertCtx } from "./alerts";
-import { alertSettings, severityAtLeast, type Severity, type SinkConfig } from "./config";
+import { alertSettings, severityAtLeast, type Severity, type SinkConfig } from "@/lib/config/alerts";
 import { quietUntil } from "./quiet-hours";
 import { sendToSink, type AlertMessage, type SinkDeps, type SinkResult } from "./sinks";
 

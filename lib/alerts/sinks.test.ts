@@ -7,7 +7,7 @@ import {
   startWecomRobot,
   type SinkEmulator,
 } from "@/test/support/emulators";
-import { alertsConfigSchema, type SinkConfig } from "./config";
+import { alertsConfigSchema, type SinkConfig } from "@/lib/config/alerts";
 import { dingtalkSignedQuery, verifyWebhookSignature, webhookSignature } from "./signing";
 import { cutBytes, sendToSink, type AlertMessage } from "./sinks";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import nodemailer from "nodemailer";
 import { SHANGHAI_OFFSET_MS } from "@/lib/time/beijing-day";
-import type { SinkConfig } from "./config";
+import type { SinkConfig } from "@/lib/config/alerts";
 import { dingtalkSignedQuery, webhookSignature } from "./signing";
 
 /**

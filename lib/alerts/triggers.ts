@@ -6,7 +6,7 @@ import { parseDoctorCode } from "@/lib/merchant-notify/doctor";
 import { formatYuan } from "@/lib/money";
 import { shanghaiDay, shanghaiDayStartMs } from "@/lib/time/beijing-day";
 import { clearAlert, postAlert, raiseAlert, type AlertCtx } from "./alerts";
-import { alertSettings } from "./config";
+import { alertSettings } from "@/lib/config/alerts";
 import { beijingTime } from "./sinks";
 
 /**
@@ -161,7 +161,7 @@ export async function runAlertTriggers(ctx: TriggerCtx): Promise<void> {
   for (const [name, run] of [
     ["notify", () => evaluateShopNotifications(ctx)],
     ["monitor", () => evaluateMonitors(ctx)],
-    ["breaker", () => evaluateBreakers(ctx)],
+    ["breaker", () => evaluateBreakers(ctx, channelBreaker(), (id) => channelBreaker().state(id, ctx.now()).lastError)],
     ["review", () => evaluateReview(ctx)],
     ["summary", () => evaluateDailySummary(ctx)],
   ] as const) {

@@ -1,3 +1,4 @@
+import type { AlertsConfig } from "./alerts";
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
@@ -65,6 +66,8 @@ export interface AppConfig {
   metricsToken?: string;
   /** Who may log in to the merchant console (config file `console.users`). */
   consoleUsers: NonNullable<ConfigFile["console"]>["users"];
+  /** Alert sinks, triggers and quiet hours (config file `alerts`); absent: none. */
+  alerts?: AlertsConfig;
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -165,6 +168,7 @@ export function loadConfig(
     dev: e.NODE_ENV === "development",
     metricsToken: e.PAYDESK_METRICS_TOKEN,
     consoleUsers: file.console?.users ?? [],
+    alerts: file.alerts,
   };
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { vmqMerchantSchema } from "@/lib/merchant-api/vmq/vmq-merchant-config";
+import { alertsConfigSchema } from "./alerts";
 import { consoleSchema, refineConsoleUsers } from "@/lib/console/console-config";
 import { channelSchema } from "@/lib/providers/config-schemas";
 import { PAY_TYPES } from "@/lib/pay-types";
@@ -62,6 +63,8 @@ export const configFileSchema = z
     limits: limitsSchema.default(DEFAULT_LIMITS),
     /** The merchant console's users (/console); absent: nobody can log in. */
     console: consoleSchema.optional(),
+    /** Where alerts go and when (lib/config/alerts.ts, docs/alerts.md); absent: no alerts are sent. */
+    alerts: alertsConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

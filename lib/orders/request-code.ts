@@ -102,8 +102,8 @@ export async function requestCode(
     // No room on this channel right now is not an upstream failure: no breaker, and the caller tries the next one.
     if (err instanceof ChannelBusyError) throw new ChannelFullError(channel.id, err.message);
     observe(false);
-    breaker.recordFailure(channel.id, ctx.now());
     const message = err instanceof UpstreamError ? err.message : "上游通道无响应";
+    breaker.recordFailure(channel.id, ctx.now(), message);
     ctx.log.warn({ err, channel: channel.id, orderId: r.orderId }, "upstream create failed");
     throw new OrderError("upstream-failed", message);
   }

@@ -157,6 +157,9 @@ export type ConsoleAction =
   | "resend"
   | "credit"
   | "dismiss"
+  /** The console's order operations (lib/console/order-ops.ts): a pending order closed, a note kept on an order. */
+  | "close"
+  | "note"
   /** Not an operator's: Paydesk's own note that a channel could not make an order's code (user_name "paydesk"). */
   | "code_failed";
 

@@ -3,6 +3,7 @@ import type { Db } from "./database";
 import * as dailyCounts from "./daily-counts-repo";
 import * as consoleAudit from "./console-audit-repo";
 import * as consoleQueries from "./console-queries-repo";
+import * as consoleExport from "./console-export-repo";
 import * as consoleSessions from "./console-sessions-repo";
 import * as demoReceipts from "./demo-receipts-repo";
 import * as notifications from "./notifications-repo";
@@ -18,6 +19,7 @@ import * as monitors from "./channel-monitors-repo";
 import * as signatures from "./issued-signatures-repo";
 import * as alerts from "./alerts-repo";
 import * as alertFacts from "./alert-facts-repo";
+import * as channelBudgets from "./channel-budgets-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -47,10 +49,12 @@ export type DailyCountsRepository = BoundModule<typeof dailyCounts>;
 export type RateLimitsRepository = BoundModule<typeof rateLimits>;
 export type ConsoleAuditRepository = BoundModule<typeof consoleAudit>;
 export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
+export type ConsoleExportRepository = BoundModule<typeof consoleExport>;
 export type SignaturesRepository = BoundModule<typeof signatures>;
 export type ConsoleSessionsRepository = BoundModule<typeof consoleSessions>;
 export type AlertsRepository = BoundModule<typeof alerts>;
 export type AlertFactsRepository = BoundModule<typeof alertFacts>;
+export type ChannelBudgetsRepository = BoundModule<typeof channelBudgets>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -80,6 +84,8 @@ export interface Repositories {
   consoleAudit: ConsoleAuditRepository;
   /** The merchant console's scoped read queries. */
   consoleQueries: ConsoleQueriesRepository;
+  /** The console's keyset-paged CSV export reads and the review page's candidate orders. */
+  consoleExport: ConsoleExportRepository;
   /** Console sessions and failed logins (migration 011): shared by every instance. */
   consoleSessions: ConsoleSessionsRepository;
   /** Signatures good for one use: those Paydesk issued, and each order's create signature (migration 010). */
@@ -88,6 +94,8 @@ export interface Repositories {
   alerts: AlertsRepository;
   /** What the alert triggers read: undelivered notifications per merchant, latest attempts, the day's figures. */
   alertFacts: AlertFactsRepository;
+  /** Channels' daily budget counters (migration 015) and the facts of their rests. */
+  channelBudgets: ChannelBudgetsRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -106,10 +114,12 @@ export function createRepositories(db: Db): Repositories {
     rateLimits: bind(db, rateLimits),
     consoleAudit: bind(db, consoleAudit),
     consoleQueries: bind(db, consoleQueries),
+    consoleExport: bind(db, consoleExport),
     consoleSessions: bind(db, consoleSessions),
     signatures: bind(db, signatures),
     alerts: bind(db, alerts),
     alertFacts: bind(db, alertFacts),
+    channelBudgets: bind(db, channelBudgets),
   };
 }
 

@@ -107,22 +107,11 @@ export type Severity = z.infer<typeof severitySchema>;
 export type SinkConfig = z.infer<typeof sinkSchema>;
 export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
 
-const parsed = new WeakMap<object, AlertsConfig>();
 const NONE = alertsConfigSchema.parse({});
 
-/**
- * The alerts settings of an app config. The lead wires `alerts` into the config schema; until then (and for a
- * config without the section) this reads whatever `config.alerts` holds through the schema, once per object.
- */
-export function alertSettings(config: object): AlertsConfig {
-  const raw: unknown = (config as { alerts?: unknown }).alerts;
-  if (raw === undefined || raw === null || typeof raw !== "object") return NONE;
-  let settings = parsed.get(raw);
-  if (!settings) {
-    settings = alertsConfigSchema.parse(raw);
-    parsed.set(raw, settings);
-  }
-  return settings;
+/** The alerts settings of an app config (the file's validated `alerts` section), or none configured. */
+export function alertSettings(config: { alerts?: AlertsConfig }): AlertsConfig {
+  return config.alerts ?? NONE;
 }
 
 /** Severity order: info < warning < critical. */

@@ -1,0 +1,192 @@
+import "server-only";
+import type { Db } from "./database";
+import { toOrder } from "./order-rows";
+import type { ConsoleAuditEntry, Order, PaymentStatus } from "./records";
+
+/**
+ * The console's CSV export and review reads (lib/console/csv-export.ts, lib/console/review-candidates.ts). Export
+ * pages are keyset pages — `WHERE (created_at, id) < cursor ORDER BY … LIMIT n` — never OFFSET: each page costs an
+ * index seek however deep the export is, and rows inserted while it runs do not shift later pages.
+ */
+type Appkeys = readonly string[] | null;
+
+// `IN ()` is not valid SQL: an empty scope becomes "", which no appkey or channel id can be (both need a character).
+const keysOf = (a: readonly string[]) => (a.length ? [...a] : [""]);
+
+export interface ExportOrderFilter {
+  appkeys: Appkeys;
+  orderId?: string;
+  outOrderId?: string;
+  /** Public status: `pending` and `expired` are judged by the clock, as on the orders page. */
+  status?: "pending" | "paid" | "expired" | "closed";
+  type?: string;
+  channelId?: string;
+  appkey?: string;
+  createdFrom?: number;
+  createdBefore?: number;
+  now: number;
+}
+
+/** Where the previous page ended: the last row's (time, id); the next page starts strictly after it, newest first. */
+export interface TimeCursor {
+  at: number;
+  id: string;
+}
+
+/** One keyset page of orders matching the filter, newest first. */
+export async function exportOrdersPage(
+  db: Db,
+  f: ExportOrderFilter,
+  after: TimeCursor | null,
+  limit: number,
+): Promise<Order[]> {
+  let q = db.selectFrom("orders").where("status", "!=", "creating");
+  if (f.appkeys !== null) q = q.where("appkey", "in", keysOf(f.appkeys));
+  if (f.orderId) q = q.where("id", "=", f.orderId);
+  if (f.outOrderId) q = q.where("out_order_id", "=", f.outOrderId);
+  if (f.type) q = q.where("type", "=", f.type);
+  if (f.channelId) q = q.where("channel_id", "=", f.channelId);
+  if (f.appkey) q = q.where("appkey", "=", f.appkey);
+  if (f.createdFrom !== undefined) q = q.where("created_at", ">=", f.createdFrom);
+  if (f.createdBefore !== undefined) q = q.where("created_at", "<", f.createdBefore);
+  if (f.status === "pending") q = q.where("status", "=", "pending").where("expires_at", ">", f.now);
+  else if (f.status === "expired") {
+    q = q.where((eb) =>
+      eb.or([eb("status", "=", "expired"), eb.and([eb("status", "=", "pending"), eb("expires_at", "<=", f.now)])]),
+    );
+  } else if (f.status) q = q.where("status", "=", f.status);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb("created_at", "<", after.at),
+        eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)]),
+      ]),
+    );
+  }
+  const rows = await q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+  return rows.map(toOrder);
+}
+
+export interface ExportPaymentFilter {
+  appkeys: Appkeys;
+  /** The operator's channels: a payment matched to no order is seen by the channel it came in on. */
+  channelIds: readonly string[] | null;
+  channelId?: string;
+  appkey?: string;
+  receivedFrom?: number;
+  receivedBefore?: number;
+}
+
+export interface ExportPaymentRow {
+  id: number;
+  received_at: number;
+  channel_id: string;
+  trade_no: string;
+  order_id: string | null;
+  appkey: string | null;
+  amount_fen: number;
+  status: PaymentStatus;
+  reason: string | null;
+}
+
+const PAYMENT_STATUSES: readonly PaymentStatus[] = ["applied", "mismatched", "unmatched", "dismissed"];
+
+/** One keyset page of payments (by id, newest first), each with its order's merchant when it has an order. */
+export async function exportPaymentsPage(
+  db: Db,
+  f: ExportPaymentFilter,
+  afterId: number | null,
+  limit: number,
+): Promise<ExportPaymentRow[]> {
+  let q = db
+    .selectFrom("payments as p")
+    .leftJoin("orders as o", "o.id", "p.order_id")
+    .select([
+      "p.id",
+      "p.received_at",
+      "p.channel_id",
+      "p.trade_no",
+      "p.order_id",
+      "o.appkey",
+      "p.amount_fen",
+      "p.status",
+      "p.reason",
+    ]);
+  if (f.appkeys !== null && f.channelIds !== null) {
+    const keys = keysOf(f.appkeys);
+    const channels = keysOf(f.channelIds);
+    q = q.where((eb) =>
+      eb.or([eb("o.appkey", "in", keys), eb.and([eb("p.order_id", "is", null), eb("p.channel_id", "in", channels)])]),
+    );
+  }
+  if (f.channelId) q = q.where("p.channel_id", "=", f.channelId);
+  if (f.appkey) q = q.where("o.appkey", "=", f.appkey);
+  if (f.receivedFrom !== undefined) q = q.where("p.received_at", ">=", f.receivedFrom);
+  if (f.receivedBefore !== undefined) q = q.where("p.received_at", "<", f.receivedBefore);
+  if (afterId !== null) q = q.where("p.id", "<", afterId);
+  const rows = await q.orderBy("p.id", "desc").limit(limit).execute();
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    received_at: Number(r.received_at),
+    amount_fen: Number(r.amount_fen),
+    appkey: r.appkey ?? null,
+    // A status this build does not know is shown as "unmatched" (kept for a human), never dropped from the export.
+    status: (PAYMENT_STATUSES as readonly string[]).includes(r.status) ? (r.status as PaymentStatus) : "unmatched",
+  }));
+}
+
+export interface ExportAuditFilter {
+  appkeys: Appkeys;
+  userName: string;
+  from?: number;
+  before?: number;
+}
+
+/** One keyset page of the audit log an operator may read (as listAuditEntries scopes it), newest first. */
+export async function exportAuditPage(
+  db: Db,
+  f: ExportAuditFilter,
+  afterId: number | null,
+  limit: number,
+): Promise<ConsoleAuditEntry[]> {
+  let q = db.selectFrom("console_audit");
+  if (f.appkeys !== null) {
+    const keys = keysOf(f.appkeys);
+    q = q.where((eb) =>
+      eb.or([eb("appkey", "in", keys), eb.and([eb("appkey", "is", null), eb("user_name", "=", f.userName)])]),
+    );
+  }
+  if (f.from !== undefined) q = q.where("at", ">=", f.from);
+  if (f.before !== undefined) q = q.where("at", "<", f.before);
+  if (afterId !== null) q = q.where("id", "<", afterId);
+  return q.selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
+/**
+ * Orders a payment kept for review may belong to: the same channel, not paid, created in the window before it
+ * arrived, the amount to pay within `toleranceFen` of what came in; the closest amount first, then the newest.
+ */
+export async function reviewCandidateOrders(
+  db: Db,
+  p: { appkeys: Appkeys; channelId: string; amountFen: number; toleranceFen: number; since: number; until: number },
+  limit: number,
+): Promise<Order[]> {
+  let q = db
+    .selectFrom("orders")
+    .selectAll()
+    .where("channel_id", "=", p.channelId)
+    .where("status", "in", ["pending", "expired", "closed"])
+    .where("pay_amount_fen", ">=", p.amountFen - p.toleranceFen)
+    .where("pay_amount_fen", "<=", p.amountFen + p.toleranceFen)
+    .where("created_at", ">=", p.since)
+    .where("created_at", "<=", p.until);
+  if (p.appkeys !== null) q = q.where("appkey", "in", keysOf(p.appkeys));
+  // A bounded set (one channel, one window, a narrow amount band): sorting by distance in JS keeps the SQL portable.
+  const rows = (await q.orderBy("created_at", "desc").limit(limit * 4).execute()).map(toOrder);
+  return rows
+    .sort(
+      (a, b) => Math.abs(a.pay_amount_fen - p.amountFen) - Math.abs(b.pay_amount_fen - p.amountFen) || b.created_at - a.created_at,
+    )
+    .slice(0, limit);
+}
