@@ -108,10 +108,21 @@ export type SinkConfig = z.infer<typeof sinkSchema>;
 export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
 
 const NONE = alertsConfigSchema.parse({});
+const parsed = new WeakMap<object, AlertsConfig>();
 
-/** The alerts settings of an app config (the file's validated `alerts` section), or none configured. */
-export function alertSettings(config: { alerts?: AlertsConfig }): AlertsConfig {
-  return config.alerts ?? NONE;
+/**
+ * The alerts settings of an app config, or none configured. The file's section is validated at load; a config built
+ * in code (tests, the demo) may carry the section without its defaults, so it goes through the schema once per object.
+ */
+export function alertSettings(config: { alerts?: unknown }): AlertsConfig {
+  const raw = config.alerts;
+  if (raw === undefined || raw === null || typeof raw !== "object") return NONE;
+  let settings = parsed.get(raw);
+  if (!settings) {
+    settings = alertsConfigSchema.parse(raw);
+    parsed.set(raw, settings);
+  }
+  return settings;
 }
 
 /** Severity order: info < warning < critical. */

@@ -17,26 +17,6 @@ export const channelRulesSchema = z
   })
   .strict();
 
-/**
- * A channel's budget (issue 20, the risk control operators ask for): daily orders and amount (Asia/Shanghai days,
- * counted at create, reserved atomically so concurrent creates never pass them), the largest single amount, and rests
- * after N unpaid orders in a row or after an upstream error. A channel at its budget or resting is skipped by selection
- * like an offline one (lib/channels/channel-budget.ts).
- */
-export const channelBudgetSchema = z
-  .object({
-    daily_orders: z.number().int().min(1).optional(),
-    daily_amount: yuan.optional(),
-    max_single: yuan.optional(),
-    /** Rest after this many orders in a row that ended unpaid (expired or closed)… */
-    rest_after_unpaid: z.number().int().min(1).optional(),
-    /** …for this long after the last of them ended (default 30). */
-    rest_minutes_after_unpaid: z.number().int().min(1).max(1440).optional(),
-    /** Rest this long after the provider's last upstream error (this process's breaker saw it). */
-    rest_minutes_after_error: z.number().int().min(1).max(1440).optional(),
-  })
-  .strict();
-
 /** Keys every channel has, whatever its provider. */
 export const channelBaseSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be 1–40 letters, digits, '-' or '_'"),
@@ -44,8 +24,6 @@ export const channelBaseSchema = z.object({
   rules: channelRulesSchema.optional(),
   /** Upstream call timeout for this channel, in milliseconds. */
   timeout_ms: z.number().int().min(100).max(60_000).optional(),
-  budget: channelBudgetSchema.optional(),
 });
 
 export type ChannelRules = z.infer<typeof channelRulesSchema>;
-export type ChannelBudget = z.infer<typeof channelBudgetSchema>;

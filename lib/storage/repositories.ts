@@ -19,7 +19,6 @@ import * as monitors from "./channel-monitors-repo";
 import * as signatures from "./issued-signatures-repo";
 import * as alerts from "./alerts-repo";
 import * as alertFacts from "./alert-facts-repo";
-import * as channelBudgets from "./channel-budgets-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -54,7 +53,6 @@ export type SignaturesRepository = BoundModule<typeof signatures>;
 export type ConsoleSessionsRepository = BoundModule<typeof consoleSessions>;
 export type AlertsRepository = BoundModule<typeof alerts>;
 export type AlertFactsRepository = BoundModule<typeof alertFacts>;
-export type ChannelBudgetsRepository = BoundModule<typeof channelBudgets>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -94,8 +92,6 @@ export interface Repositories {
   alerts: AlertsRepository;
   /** What the alert triggers read: undelivered notifications per merchant, latest attempts, the day's figures. */
   alertFacts: AlertFactsRepository;
-  /** Channels' daily budget counters (migration 015) and the facts of their rests. */
-  channelBudgets: ChannelBudgetsRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -119,7 +115,6 @@ export function createRepositories(db: Db): Repositories {
     signatures: bind(db, signatures),
     alerts: bind(db, alerts),
     alertFacts: bind(db, alertFacts),
-    channelBudgets: bind(db, channelBudgets),
   };
 }
 

@@ -49,13 +49,6 @@ export interface DailyOrderCountsTable {
   day: number;
   count: number;
 }
-/** One channel's orders and amount taken on one Asia/Shanghai day (its budget, reserved atomically; migration 015). */
-export interface ChannelDailyBudgetsTable {
-  channel_id: string;
-  day: number;
-  orders: number;
-  amount_fen: number;
-}
 export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
 export type ConsoleSessionsTable = ConsoleSessionRecord;
 export type ConsoleLoginFailuresTable = Omit<ConsoleLoginFailure, "id"> & { id: Generated<number> };
@@ -89,7 +82,6 @@ export interface Database {
   demo_receipts: DemoReceiptsTable;
   qr_cache: QrCacheTable;
   daily_order_counts: DailyOrderCountsTable;
-  channel_daily_budgets: ChannelDailyBudgetsTable;
   amount_reservations: AmountReservationsTable;
   channel_monitors: ChannelMonitorsTable;
   console_audit: ConsoleAuditTable;
