@@ -57,10 +57,7 @@ export async function exportOrdersPage(
   } else if (f.status) q = q.where("status", "=", f.status);
   if (after) {
     q = q.where((eb) =>
-      eb.or([
-        eb("created_at", "<", after.at),
-        eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)]),
-      ]),
+      eb.or([eb("created_at", "<", after.at), eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)])]),
     );
   }
   const rows = await q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
@@ -183,10 +180,17 @@ export async function reviewCandidateOrders(
     .where("created_at", "<=", p.until);
   if (p.appkeys !== null) q = q.where("appkey", "in", keysOf(p.appkeys));
   // A bounded set (one channel, one window, a narrow amount band): sorting by distance in JS keeps the SQL portable.
-  const rows = (await q.orderBy("created_at", "desc").limit(limit * 4).execute()).map(toOrder);
+  const rows = (
+    await q
+      .orderBy("created_at", "desc")
+      .limit(limit * 4)
+      .execute()
+  ).map(toOrder);
   return rows
     .sort(
-      (a, b) => Math.abs(a.pay_amount_fen - p.amountFen) - Math.abs(b.pay_amount_fen - p.amountFen) || b.created_at - a.created_at,
+      (a, b) =>
+        Math.abs(a.pay_amount_fen - p.amountFen) - Math.abs(b.pay_amount_fen - p.amountFen) ||
+        b.created_at - a.created_at,
     )
     .slice(0, limit);
 }

@@ -8,7 +8,11 @@ import type { Generated } from "kysely";
 export type RefundStatus = "requested" | "succeeded" | "failed" | "recorded";
 
 /** The statuses whose amount is spent (or may be, while requested): their sum never exceeds what was paid. */
-export const REFUND_HOLDING_STATUSES = ["requested", "succeeded", "recorded"] as const satisfies readonly RefundStatus[];
+export const REFUND_HOLDING_STATUSES = [
+  "requested",
+  "succeeded",
+  "recorded",
+] as const satisfies readonly RefundStatus[];
 
 /** One refund of a paid order (migration 014). */
 export interface Refund {
