@@ -2,6 +2,9 @@ import type { NextConfig } from "next";
 import { API_CSP, FRAME_DENY, headersForEveryPath } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
+  // One checkout can hold several builds side by side (a benchmark's and an e2e run's): PAYDESK_DIST_DIR names the
+  // build folder for `next build` and for scripts/server.mjs alike, which read this same file.
+  distDir: process.env.PAYDESK_DIST_DIR || ".next",
   // Native and Node-only drivers stay outside the server bundle.
   serverExternalPackages: [
     "better-sqlite3",

@@ -37,7 +37,8 @@ export function newestMtime(entry) {
 /** Why `npm start` must build first, or null when `.next` is newer than every source. */
 export function buildReason(root, env) {
   if (env.PAYDESK_FORCE_BUILD === "1") return "PAYDESK_FORCE_BUILD=1";
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  // The same build folder next.config.ts names.
+  const buildId = path.join(root, env.PAYDESK_DIST_DIR || ".next", "BUILD_ID");
   if (!fs.existsSync(buildId)) return "no build yet";
   const built = fs.statSync(buildId).mtimeMs;
   const newest = Math.max(...BUILD_SOURCES.map((s) => newestMtime(path.join(root, s))));
