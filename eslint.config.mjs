@@ -5,6 +5,7 @@ import js from "@eslint/js";
 import nextPlugin from "@next/eslint-plugin-next";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
+import { LAYERS } from "./scripts/layers.mjs";
 
 const TESTS = ["**/*.test.ts", "e2e/**/*.spec.ts"];
 
@@ -108,6 +109,26 @@ const merchantApiFolders = {
     "lib/merchant-notify asks the order's protocol through lib/merchant-api/registry.ts, never a protocol folder.",
 };
 
+/**
+ * The layers (scripts/layers.mjs, docs/architecture.md#layers; `npm run arch:graph` measures them): a part's sources
+ * never import a part ranked above it (its tests may, as the graph leaves them out).
+ */
+const upFrom = (part) => {
+  const parts = LAYERS.slice(LAYERS.findIndex((layer) => layer.includes(part)) + 1)
+    .flat()
+    .join("|");
+  return {
+    regex: `(^|/)lib/(${parts})(/|$)|^\\.\\./(${parts})(/|$)`,
+    message: `lib/${part} imports no part ranked above it (scripts/layers.mjs; the fixes: docs/architecture.md#layers).`,
+  };
+};
+/** A folder's sources: the patterns its own block above gives them, plus their layer's. */
+const layered = (part, files, ...own) => ({
+  files,
+  ignores: TESTS,
+  rules: { "no-restricted-imports": restrict(...own, upFrom(part), e2eFromLib, uiFromLib, nextFromLib) },
+});
+
 /** `no-restricted-imports` replaces, not merges, per file: each block lists every pattern that applies there. */
 const restrict = (...patterns) => ["error", { paths: dbDrivers, patterns }];
 
@@ -201,13 +222,6 @@ export default tseslint.config(
       { files: [`lib/providers/${dir}/**/*.test.ts`], rules: { "no-restricted-imports": restrict(...own) } },
     ];
   }),
-  {
-    files: ["lib/orders/**"],
-    ignores: TESTS,
-    rules: {
-      "no-restricted-imports": restrict(providerFolders, merchantApiFromOrders, e2eFromLib, uiFromLib, nextFromLib),
-    },
-  },
   ...MERCHANT_API_DIRS.map((dir) => ({
     files: [`lib/merchant-api/${dir}/**`],
     rules: {
@@ -220,6 +234,34 @@ export default tseslint.config(
       "no-restricted-imports": restrict(providerFolders, merchantApiFolders, e2eFromLib, uiFromLib, nextFromLib),
     },
   },
+  // The layers, on top of the blocks above for each folder's sources (so each lists the folder's patterns again).
+  ...["time", "text", "crypto", "i18n", "net", "events", "channels", "cashier", "session", "alerts", "demo"].map(
+    (part) => layered(part, [`lib/${part}/**`], providerFolders),
+  ),
+  ...["context", "app-context", "wallet-links"].map((part) => layered(part, [`lib/${part}.ts`], providerFolders)),
+  layered("config", ["lib/config/**"], providerFolders, providersFromConfig),
+  layered("providers", ["lib/providers/**"], providerFolders, storageFromProviders),
+  layered("providers", ["lib/providers/registry.ts"], storageFromProviders),
+  {
+    files: ["lib/providers/config-schemas.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [beyondProviderConfigs] }] },
+  },
+  ...PROVIDER_DIRS.map((dir) =>
+    layered(
+      "providers",
+      [`lib/providers/${dir}/**`],
+      storageFromProviders,
+      providerFolderPattern([dir]),
+      siblingProvider,
+    ),
+  ),
+  layered("orders", ["lib/orders/**"], providerFolders, merchantApiFromOrders),
+  layered("merchant-api", ["lib/merchant-api/*.ts"], providerFolders),
+  ...MERCHANT_API_DIRS.map((dir) =>
+    layered("merchant-api", [`lib/merchant-api/${dir}/**`], providerFolders, otherMerchantApi(dir)),
+  ),
+  layered("merchant-notify", ["lib/merchant-notify/**"], providerFolders, merchantApiFolders),
+  layered("http", ["lib/http/**"], providerFolders),
   {
     // Tests may be long (one scenario per file reads better than an arbitrary split).
     files: TESTS,

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { frameAncestorsFor, NOT_FOUND_HEADER, NOT_FOUND_PATH } from "@/lib/cashier/page-model";
-import { getAppContext } from "@/lib/context";
+import { getAppContext } from "@/lib/app-context";
 import { payerRateLimit } from "@/lib/http/payer-handler";
 import { hstsFor, newNonce, pageCsp } from "@/lib/http/security-headers";
 import { LOCALE_HEADER, resolveLocale } from "@/lib/i18n/locale";

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getAppContext } from "@/lib/context";
+import { getAppContext } from "@/lib/app-context";
 import { createTestOrder } from "@/lib/demo/create-test-order";
 
 export interface TestOrderState {

@@ -37,6 +37,14 @@ export default async function HomePage() {
       ) : (
         <p className="mt-8 text-sm text-gray-500">商户接口：POST /api/cloudpay/create（见 README）。</p>
       )}
+      <p className="mt-8 text-sm">
+        <a href="/console" data-testid="console-link" className="text-[#1061d6] underline-offset-2 hover:underline">
+          商户后台 / Merchant console →
+        </a>
+        <span className="mt-1 block text-gray-500">
+          首次使用：启动日志中有一次性设置链接，用它创建第一个所有者账户。
+        </span>
+      </p>
     </main>
   );
 }

@@ -159,6 +159,48 @@ test("nothing internal on the payer's page, whatever the provider said", async (
   seen.set("resting", page.url());
 });
 
+test("submit.php, every wallet resting: the cashier's dead end in payer words, retry and back to the shop", async ({
+  page,
+  browser,
+}) => {
+  // down2's Alipay channel rests since the test above; WeChat's two channels rest after their third failure.
+  let answer = null;
+  for (let i = 0; i < 4; i++) {
+    answer = await page.goto(submitUrl(DOWN2, { type: "wxpay" }));
+    if ((await page.getByTestId("payer-notice").count()) > 0) break;
+  }
+  expect(answer?.status()).toBe(503);
+  const url = page.url();
+  await expect(page.getByRole("heading", { name: "暂时无法生成付款码" })).toBeVisible();
+  await expect(page.getByTestId("notice-body")).toHaveText(
+    "商户暂时无法收款，这笔订单没有扣款。请稍后重试，或返回商户。",
+  );
+  await expect(page.getByTestId("product-name")).toHaveText("月付套餐");
+  await expect(page.getByTestId("amount")).toHaveText("¥12.00");
+  await expect(page.getByTestId("dead-end-retry")).toHaveText("重新尝试");
+  expect(new URL((await page.getByTestId("dead-end-retry").getAttribute("href")) ?? "", url).href).toBe(url);
+  // No timeout_url: the shop's own site (its return URL's origin), as on the cashier's dead end.
+  await expect(page.getByTestId("back-to-shop")).toHaveAttribute("href", `http://127.0.0.1:${EPAY_SHOP_PORT}`);
+  await expect(page.getByTestId("epay-error")).toHaveCount(0);
+  await expectNothingInternal(page, "submit.php, every wallet resting");
+  await expectAccessible(page, "submit.php dead end");
+  await shot(page, "submit-dead-end-pc.png");
+  for (const [name, ua] of [
+    ["phone", UA.iphone],
+    ["wechat", UA.wechat],
+  ] as const) {
+    const ctx = await phoneContext(browser, ua);
+    const phone = await ctx.newPage();
+    for (const scheme of ["light", "dark"] as const) {
+      await phone.emulateMedia({ colorScheme: scheme });
+      await phone.goto(url);
+      await expect(phone.getByTestId("payer-notice")).toBeVisible();
+      await phone.screenshot({ path: path.join(dir, `submit-dead-end-${name}-${scheme}.png`), fullPage: true });
+    }
+    await ctx.close();
+  }
+});
+
 test("framed: the host gets the typed `failed` message, and the frame's way back targets the top page", async ({
   page,
   request,

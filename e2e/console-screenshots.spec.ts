@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { CONSOLE_USERS, login, sandboxPay } from "./support/console-kit";
+import { CONSOLE_USERS, login, NFAIL, sandboxPay } from "./support/console-kit";
 import { createOrder } from "./support/merchant-api";
 
 /**
@@ -41,4 +41,39 @@ test("screenshots: console overview, orders, order timeline, review, channels, a
   await page.screenshot({ path: path.join(dir, "console-channels.png"), fullPage: true });
   await page.goto("/console/audit");
   await page.screenshot({ path: path.join(dir, "console-audit.png"), fullPage: true });
+});
+
+test("screenshots: alerts, failing shops with the doctor, channel health (PC and phone width)", async ({
+  page,
+  request,
+}) => {
+  for (let i = 0; i < 2; i++) {
+    const o = await createOrder(request, { price: "5.00", type: "alipay" }, NFAIL);
+    await sandboxPay(request, o.order_id, 500, `SHOT-NF-${o.order_id}`);
+  }
+  await login(page, CONSOLE_USERS.ops);
+  await expect(async () => {
+    await page.goto("/console");
+    await expect(page.getByTestId("failing-shop-nfail")).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await page.goto("/console/alerts");
+  await page.getByTestId("sink-ops-hook").getByRole("button").click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("delivery-ops-hook").first()).toContainText(/ECONNREFUSED|fetch failed/, {
+      timeout: 500,
+    });
+  }).toPass({ timeout: 15_000 });
+  for (const [name, width, height] of [
+    ["pc", 1280, 900],
+    ["phone", 390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto("/console");
+    await page.screenshot({ path: path.join(dir, `console-failing-shops-${name}.png`), fullPage: true });
+    await page.goto("/console/alerts");
+    await page.screenshot({ path: path.join(dir, `console-alerts-${name}.png`), fullPage: true });
+    await page.goto("/console/channels");
+    await page.screenshot({ path: path.join(dir, `console-channel-health-${name}.png`), fullPage: true });
+  }
 });

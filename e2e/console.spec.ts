@@ -124,10 +124,12 @@ test("credit a wrong-amount payment from review: the order is paid and the shop 
   await expectNoAxeViolations(page);
 
   const paymentId = await card.locator('input[name="payment_id"]').first().inputValue();
-  const credit = card.locator('form[action="/console/act/credit"]');
-  await expect(credit.getByLabel("入账到订单号")).toHaveValue(order.order_id);
+  // Two steps: the order to credit (prefilled with the payment's own order), then a confirmation naming both amounts.
+  await expect(card.getByLabel("入账到订单号")).toHaveValue(order.order_id);
+  await card.getByRole("button", { name: "下一步：确认入账" }).click();
+  const credit = page.locator(`[data-trade-no="${tradeNo}"] form[action="/console/act/credit"]`);
   await credit.getByLabel("原因（必填）").fill("客户少付 1 分，同意入账");
-  await credit.getByRole("button", { name: "入账" }).click();
+  await credit.getByRole("button", { name: "确认入账", exact: true }).click();
   await expect(page.getByTestId("flash")).toHaveText("已入账，商户将收到一次通知。");
   await expect(page.locator(`[data-trade-no="${tradeNo}"]`)).toHaveCount(0);
 
@@ -239,6 +241,10 @@ test("channels page: provider, wallets, today's orders, breaker and monitor stat
   await expect(sandbox).toContainText("正常");
   await expect(page.getByTestId("channel-sw-wx").getByTestId("monitor-state")).toContainText("在线");
   await expect(page.getByTestId("channel-pj-ali").getByTestId("monitor-state")).toHaveText("—");
+  // Health with reasons: today's upstream calls per channel, the monitor's heartbeat, the budget line.
+  await expect(page.getByTestId("health-sw-wx")).toContainText("今日上游调用");
+  await expect(page.getByTestId("health-sw-wx")).toContainText("监控端心跳");
+  await expect(page.getByTestId("health-sandbox")).toContainText("今日额度");
   await expectNoAxeViolations(page);
 
   await page.getByRole("link", { name: "English" }).click();
@@ -247,4 +253,88 @@ test("channels page: provider, wallets, today's orders, breaker and monitor stat
   await expectNoAxeViolations(page);
   await page.getByRole("link", { name: "中文" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("通道");
+});
+
+test("a shop whose notifications fail: 失败重试中 with the doctor's class, named on the overview, resent in bulk", async ({
+  page,
+  request,
+}) => {
+  const orders = [];
+  for (let i = 0; i < 2; i++) {
+    const o = await createOrder(request, { price: "1.10", type: "alipay" }, NFAIL);
+    await sandboxPay(request, o.order_id, 110, `NFB-${uid()}`);
+    orders.push(o);
+  }
+  await login(page, CONSOLE_USERS.ops);
+  await page.goto(`/console/orders/${orders[0]!.order_id}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("ev-attempt")).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  const state = page.getByTestId("notify-state");
+  await expect(state).toHaveAttribute("data-state", "retrying");
+  await expect(state).toContainText("失败重试中");
+  await expect(state).toContainText("下次重试");
+  await expect(state).toContainText("应答不是 success");
+  await expect(page.getByTestId("ev-attempt").first().getByTestId("doctor-note")).toContainText("通讯密钥");
+
+  await page.goto("/console");
+  const shop = page.getByTestId("failing-shop-nfail");
+  await expect(shop).toContainText("通知失败测试店");
+  await expect(shop).toContainText("应答不是 success");
+  await expect(page.locator('section[aria-labelledby="failing"]')).not.toContainText("发送中");
+  await expectNoAxeViolations(page);
+  await shop.getByRole("button", { name: /全部重发/ }).click();
+  await expect(page.getByTestId("flash")).toContainText(/已将该商户的 \d+ 条通知重新排队发送。/);
+  await page.getByRole("link", { name: "操作日志" }).click();
+  await expect(page.getByTestId("audit-row").filter({ hasText: "批量重发通知" }).first()).toContainText("ops");
+
+  // Scoped to nfail: another merchant's shop is refused, its own is not.
+  await login(page, CONSOLE_USERS.nfailOp);
+  const token = await csrfOf(page);
+  const other = await page.request.post("/console/act/resend-shop", {
+    form: { csrf: token, appkey: "demo" },
+    maxRedirects: 0,
+  });
+  expect(other.status()).toBe(403);
+  const own = await page.request.post("/console/act/resend-shop", {
+    form: { csrf: token, appkey: "nfail" },
+    maxRedirects: 0,
+  });
+  expect(own.status()).toBe(303);
+});
+
+test("alerts page: sinks with secrets masked, a test alert through the outbox shows the sink's answer", async ({
+  page,
+}) => {
+  await login(page, CONSOLE_USERS.ops);
+  await page.getByRole("link", { name: "告警" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("告警");
+  await expect(page.getByRole("note").first()).toContainText("配置文件");
+  const sink = page.getByTestId("sink-ops-hook");
+  await expect(sink).toContainText("http://127.0.0.1:9/••••••");
+  await expect(page.locator("body")).not.toContainText("e2e-webhook-secret-0123");
+  await expectNoAxeViolations(page);
+  await sink.getByRole("button", { name: /发送测试告警/ }).click();
+  await expect(page.getByTestId("flash")).toContainText("测试告警");
+  const id = new URL(page.url()).searchParams.get("alert");
+  expect(id).toMatch(/^\d+$/);
+  // Nothing listens at the sink: the delivery's answer is the refusal, and it waits for its retry.
+  await expect(async () => {
+    await page.reload();
+    const delivery = page.getByTestId(`alert-${id}`).getByTestId("delivery-ops-hook");
+    await expect(delivery).toContainText(/ops-hook：待发送，尝试 [1-9]\d* 次/, { timeout: 500 });
+    await expect(delivery).toContainText(/ECONNREFUSED|fetch failed/, { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await page.getByRole("link", { name: "操作日志" }).click();
+  await expect(page.getByTestId("audit-row").filter({ hasText: "测试告警" }).first()).toContainText("ops-hook");
+
+  await login(page, CONSOLE_USERS.nfailOp);
+  await page.goto("/console/alerts");
+  await expect(page.getByRole("note")).toContainText("只有可查看全部商户的操作员");
+  const refused = await page.request.post("/console/act/test-alert", {
+    form: { csrf: await csrfOf(page), sink: "ops-hook" },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(403);
 });

@@ -1,17 +1,19 @@
 import "server-only";
 import pino, { type Logger } from "pino";
 import { getConfig, type AppConfig } from "@/lib/config/load";
+import type { Merchant } from "@/lib/config/schema";
 import { processSingleton } from "@/lib/process-state";
-import { providerFor, type ChannelConfig } from "@/lib/providers/registry";
+import type { ChannelConfig } from "@/lib/providers/registry";
 import type { PaymentProvider, ProviderDeps } from "@/lib/providers/types";
-import { createEventBus, type EventBus } from "@/lib/events/event-bus";
-import { getDatabase, type DatabaseHandle } from "@/lib/storage/database";
-import { storageAccess, type Repositories } from "@/lib/storage/repositories";
+import type { EventBus } from "@/lib/events/event-bus";
+import type { NotificationMethod, Order } from "@/lib/storage/records";
+import type { Repositories } from "@/lib/storage/repositories";
 
 /**
  * Everything the domain functions need from the outside world, passed explicitly so tests can swap the clock, the
  * randomness, the providers and the database without module mocks. Storage is reached only through repositories:
- * `repos` for single statements, `withTransaction` for writes that must commit together.
+ * `repos` for single statements, `withTransaction` for writes that must commit together. The process's own context is
+ * built in lib/app-context.ts (`getAppContext`), above everything it wires.
  */
 export interface AppContext {
   repos: Repositories;
@@ -23,24 +25,27 @@ export interface AppContext {
   log: Logger;
   /** Where committed changes are announced (lib/events): in-process, and across instances on PostgreSQL. */
   events: EventBus;
+  /** What the protocol that created an order says about it once paid (lib/merchant-api/registry.ts `orderMessages`). */
+  messages: OrderMessages;
+}
+
+/**
+ * The port through which the order service (lib/orders) gets a paid order's messages without speaking any merchant
+ * protocol: each protocol builds them in its own format (lib/merchant-api/<name>/<name>-notify-message.ts), and the
+ * context is given them from above (lib/app-context.ts, test/support/test-context.ts), so lib/orders imports no
+ * lib/merchant-api and no lib/merchant-notify.
+ */
+export interface OrderMessages {
+  /** The notification a paid order sends, as the outbox stores it; null when there is nowhere to send. */
+  notificationFor(merchant: Merchant, order: Order): { url: string; body: string; method: NotificationMethod } | null;
+  /** The signed return URL the payer's browser goes back with; undefined when there is none. */
+  signedReturnUrl(merchant: Merchant, order: Order): string | undefined;
+  /** Every signature those two carry (lib/orders/signature-guard.ts remembers them). */
+  issuedSignatures(merchant: Merchant, order: Order): string[];
 }
 
 export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): Logger {
   return processSingleton("log", () => pino({ level, base: { app: "paydesk" } }));
-}
-
-// One bus per database handle: its LISTEN connection and listeners live as long as the process. Process-wide
-// (lib/process-state.ts), as the database is: Next.js bundles instrumentation (the dispatcher) and each route
-// separately, and they must all hear the same events.
-function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
-  const buses = processSingleton("eventBuses", () => new WeakMap<DatabaseHandle, Promise<EventBus>>());
-  let bus = buses.get(handle);
-  if (!bus) {
-    bus = createEventBus(handle, log.child({ component: "events" }));
-    buses.set(handle, bus);
-    bus.catch(() => buses.delete(handle));
-  }
-  return bus;
 }
 
 /**
@@ -49,26 +54,4 @@ function busFor(handle: DatabaseHandle, log: Logger): Promise<EventBus> {
  */
 export function providerDeps(repos: Repositories, fetchImpl: typeof fetch): ProviderDeps {
   return { fetch: fetchImpl, qrCache: repos.qrCache, amounts: repos.amounts, monitors: repos.monitors };
-}
-
-/** The process-wide context: the configured database and real clock. */
-export async function getAppContext(): Promise<AppContext> {
-  const config = getConfig();
-  const handle = await getDatabase(config.databaseUrl);
-  const storage = storageAccess(handle.db);
-  const log = getLogger(config.logLevel);
-  const events = await busFor(handle, log);
-  return {
-    ...storage,
-    config,
-    now: () => Date.now(),
-    random: () => Math.random(),
-    provider: (channel) =>
-      providerFor(
-        channel,
-        providerDeps(storage.repos, (...args) => fetch(...args)),
-      ),
-    log,
-    events,
-  };
 }

@@ -65,6 +65,14 @@ function build() {
       labelNames: ["channel"] as const,
       registers,
     }),
+    monitorOnline: new Gauge({
+      name: "paydesk_channel_monitor_online",
+      help: "1 while a monitor-run channel's monitor (V免签 heartbeat, 三网 codes and pushes) is online, else 0.",
+      labelNames: ["channel"] as const,
+      registers,
+    }),
+    /** Not Prometheus: upstream calls per channel on the current Beijing day, for the channels page. */
+    upstreamDays: new Map<string, UpstreamDay>(),
   };
 }
 
@@ -100,4 +108,35 @@ export function observeProviderCall(channel: string, operation: string, seconds:
   const m = metrics();
   m.providerLatency.observe({ channel, operation }, seconds);
   if (!ok) m.providerErrors.inc({ channel, operation });
+  recordUpstreamCall(channel, ok);
+}
+
+/** One monitor-run channel's monitor online (1) or not (0), set by whoever judged it (lib/console/channel-health.ts). */
+export function setMonitorOnline(channel: string, online: boolean): void {
+  metrics().monitorOnline.set({ channel }, online ? 1 : 0);
+}
+
+/** Upstream calls per channel on one Beijing day, in this process (the channels page's "today": counters never reset). */
+interface UpstreamDay {
+  day: number;
+  ok: number;
+  failed: number;
+}
+
+const beijingDay = (at: number) => Math.floor((at + 8 * 3_600_000) / 86_400_000);
+
+export function recordUpstreamCall(channel: string, ok: boolean, now = Date.now()): void {
+  const days = metrics().upstreamDays;
+  const day = beijingDay(now);
+  const cur = days.get(channel);
+  const d = cur && cur.day === day ? cur : { day, ok: 0, failed: 0 };
+  if (ok) d.ok += 1;
+  else d.failed += 1;
+  days.set(channel, d);
+}
+
+/** This process's upstream calls of a channel today (Beijing): successes and failures. */
+export function upstreamToday(channel: string, now = Date.now()): { ok: number; failed: number } {
+  const d = metrics().upstreamDays.get(channel);
+  return d && d.day === beijingDay(now) ? { ok: d.ok, failed: d.failed } : { ok: 0, failed: 0 };
 }

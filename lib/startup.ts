@@ -1,6 +1,9 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config/load";
+import { getAppContext } from "@/lib/app-context";
 import { startBackground } from "@/lib/background";
+import { importFileUsers } from "@/lib/console/accounts";
+import { createSetupLink } from "@/lib/console/setup";
 import { getDatabase } from "@/lib/storage/database";
 
 /**
@@ -17,6 +20,7 @@ export async function start(): Promise<void> {
       );
     }
     await getDatabase(config.databaseUrl);
+    await announceConsoleSetup();
     await startBackground();
   } catch (err) {
     const message =
@@ -26,4 +30,19 @@ export async function start(): Promise<void> {
     console.error(message);
     process.exit(1);
   }
+}
+
+/**
+ * The config file's console accounts get their rows (lib/console/accounts.ts); with no account at all, the log
+ * carries a one-time link to create the first owner (lib/console/setup.ts), on the demo as on a real start.
+ */
+async function announceConsoleSetup(): Promise<void> {
+  const ctx = await getAppContext();
+  await importFileUsers(ctx);
+  const link = await createSetupLink(ctx);
+  if (link)
+    console.warn(
+      `Paydesk: no console account yet. Create the first owner within 30 minutes (the link works once): ${link}\n` +
+        "  A new link is printed at every start until an account exists.",
+    );
 }

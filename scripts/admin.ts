@@ -4,10 +4,11 @@
  *   npm run admin -- log <order_id>         the merchant notification's attempt log
  *   npm run admin -- resend <order_id>      send a failed notification again, with a fresh retry schedule
  *   npm run admin -- logout-user <name>     end every console session of that user, on every instance
+ *   npm run admin -- epay-v2-public-key     the 彩虹易支付 V2 platform public key to give the shops (generated if absent)
  *   npm run admin -- hash-password          reads a password on stdin, prints its scrypt hash for console.users
  */
-import { logoutUser, notificationLog, resend, reviewPayments } from "@/lib/admin/admin-commands";
-import { getAppContext } from "@/lib/context";
+import { epayV2PublicKey, logoutUser, notificationLog, resend, reviewPayments } from "@/lib/admin/admin-commands";
+import { getAppContext } from "@/lib/app-context";
 import { getConfig } from "@/lib/config/load";
 import { hashPassword } from "@/lib/console/password";
 import { getDatabase } from "@/lib/storage/database";
@@ -25,6 +26,11 @@ async function readPassword(): Promise<string> {
 
 async function main(): Promise<number> {
   const [command, arg] = process.argv.slice(2);
+  if (command === "epay-v2-public-key") {
+    // Needs no database: the key comes from PAYDESK_EPAY_V2_PRIVATE_KEY or the data folder.
+    console.log(epayV2PublicKey().join("\n"));
+    return 0;
+  }
   if (command === "hash-password") {
     console.log(await hashPassword(await readPassword()));
     return 0;
@@ -37,7 +43,7 @@ async function main(): Promise<number> {
   else if (command === "logout-user" && arg) lines = await logoutUser(ctx, arg);
   else {
     console.error(
-      "usage: npm run admin -- review | log <order_id> | resend <order_id> | logout-user <name> | hash-password",
+      "usage: npm run admin -- epay-v2-public-key | review | log <order_id> | resend <order_id> | logout-user <name> | hash-password",
     );
     return 2;
   }

@@ -6,16 +6,18 @@
  *   queries at 50 in flight: 云端 signed `GET /api/cloudpay/query`, epay `GET /api.php?act=order`, V免签 `getState`
  *     (what the brief of issue 18 compares) and `getOrder`
  * The kinds take turns, `BENCH_ROUNDS` rounds of `BENCH_SECONDS` each, so a noisy neighbour hits them all alike; the
- * rate printed is the median round's, the latencies are over every round.
+ * rate printed is the median round's, the latencies are over every round. `cpu` is the server's CPU time (user +
+ * system, /proc) per answer over every round: the figure that moves least when other processes share the machine.
  *   npx next build && npm run bench:protocols
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" npm run bench:protocols    (profiles the server)
  *   PAYDESK_FAST_LANE=0 npm run bench:protocols                                 (everything through Next.js)
+ *   PAYDESK_DIST_DIR=.next-x BENCH_PORT_BASE=3500 npm run bench:protocols       (another build, other ports)
  */
 import { createHash } from "node:crypto";
 import os from "node:os";
 import { signedRequest } from "@/test/support/epay-client";
 import { signedCreateParams, signedLookupParams } from "@/test/support/merchant-client";
-import { percentile, request, timedLoop, type LoadResult } from "./bench/load";
+import { cpuSeconds, percentile, request, timedLoop, type LoadResult } from "./bench/load";
 import { BASE, FAST, FAST_EPAY, FAST_VMQ, FastShop, FAST_SHOP_PORT, startPaydesk } from "./bench/stack";
 
 const IN_FLIGHT = 50;
@@ -129,15 +131,27 @@ const queries: Kind[] = [
   },
 ];
 
-/** Each kind's rounds: the median round's rate, every round's latencies. */
-async function rounds(kinds: Kind[]): Promise<Map<string, { rates: number[]; all: LoadResult }>> {
+interface Rounds {
+  rates: number[];
+  all: LoadResult;
+  /** The server's CPU seconds over every round. */
+  cpu: number;
+}
+
+/** Each kind's rounds: the median round's rate, every round's latencies, the server's CPU spent on them. */
+async function rounds(kinds: Kind[], serverCpu: () => number): Promise<Map<string, Rounds>> {
   const out = new Map(
-    kinds.map((k) => [k.label, { rates: [] as number[], all: { perSecond: 0, latencies: [] as number[], errors: 0 } }]),
+    kinds.map((k) => [
+      k.label,
+      { rates: [] as number[], all: { perSecond: 0, latencies: [] as number[], errors: 0 }, cpu: 0 },
+    ]),
   );
   for (let r = 0; r < ROUNDS; r++) {
     for (const k of kinds) {
+      const cpuBefore = serverCpu();
       const res = await timedLoop(SECONDS, IN_FLIGHT, k.run);
       const acc = out.get(k.label)!;
+      acc.cpu += serverCpu() - cpuBefore;
       acc.rates.push(res.perSecond);
       acc.all.latencies.push(...res.latencies);
       acc.all.errors += res.errors;
@@ -146,18 +160,19 @@ async function rounds(kinds: Kind[]): Promise<Map<string, { rates: number[]; all
   return out;
 }
 
-function line(label: string, r: { rates: number[]; all: LoadResult }, unit: string, target?: string): string {
+function line(label: string, r: Rounds, unit: string, target?: string): string {
   const sorted = [...r.rates].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const ms = (p: number) => percentile(r.all.latencies, p).toFixed(0).padStart(4);
+  const cpuMs = r.all.latencies.length ? ((r.cpu * 1000) / r.all.latencies.length).toFixed(2) : "-";
   return (
-    `  ${label.padEnd(24)} ${median.toFixed(0).padStart(6)} ${unit}  p50 ${ms(50)} ms  p99 ${ms(99)} ms` +
+    `  ${label.padEnd(24)} ${median.toFixed(0).padStart(6)} ${unit}  p50 ${ms(50)} ms  p99 ${ms(99)} ms  cpu ${cpuMs} ms` +
     `  (rounds ${r.rates.map((x) => x.toFixed(0)).join(", ")}${r.all.errors ? `; ${r.all.errors} errors` : ""})` +
     (target ? `  ${target}` : "")
   );
 }
 
-function verdict(r: { rates: number[]; all: LoadResult }, minRate: number, maxP99?: number): string {
+function verdict(r: Rounds, minRate: number, maxP99?: number): string {
   const median = [...r.rates].sort((a, b) => a - b)[Math.floor(r.rates.length / 2)] ?? 0;
   const p99 = percentile(r.all.latencies, 99);
   const met = median >= minRate && (maxP99 === undefined || p99 <= maxP99);
@@ -176,9 +191,10 @@ async function main(): Promise<void> {
     );
     // Warm-up: JIT, the statement cache, the limiter rows; its orders are queried later too.
     for (const k of creates) await timedLoop(1, 10, k.run);
-    const c = await rounds(creates.filter(chosen));
+    const serverCpu = () => cpuSeconds(paydesk.child.pid!);
+    const c = await rounds(creates.filter(chosen), serverCpu);
     for (const k of queries.filter(chosen)) await timedLoop(1, 10, k.run);
-    const q = await rounds(queries.filter(chosen));
+    const q = await rounds(queries.filter(chosen), serverCpu);
     console.log("creates (orders/s, median round):");
     for (const k of creates.filter(chosen)) {
       const target = k.label.startsWith("epay") ? verdict(c.get(k.label)!, 450) : undefined;

@@ -3,29 +3,11 @@
 // house-keeping notes quote; run it on an older checkout (a git worktree) to compare.
 import fs from "node:fs";
 import path from "node:path";
+import { LAYERS } from "./layers.mjs";
 
 const root = path.resolve(process.argv[2] ?? ".");
 const lib = path.join(root, "lib");
 
-/**
- * The layers, lowest first: a part may import its own layer's shared words and anything below; an import of a higher
- * layer is an upward arrow. A loose file in lib/ is its own part, named without its extension.
- */
-const LAYERS = [
-  ["money", "ids", "pay-types", "wire-shape", "log-sampler", "with-timeout", "beijing-day", "time", "text", "net"],
-  ["i18n", "metrics", "crypto", "process-state"],
-  ["config", "config-limits", "config-safety", "session-secret"],
-  ["storage"],
-  ["providers"],
-  ["channels", "events"],
-  ["context"],
-  ["orders"],
-  ["merchant-api", "merchant-protocol"],
-  ["merchant-notify", "alerts"],
-  ["cashier", "console", "session"],
-  ["http"],
-  ["admin", "demo", "background", "startup"],
-];
 const rankOf = new Map(LAYERS.flatMap((names, rank) => names.map((n) => [n, rank])));
 
 function walk(dir) {
@@ -117,6 +99,6 @@ console.log(
 );
 console.log(`import loops (parts that reach each other): ${loops.length}`);
 for (const loop of loops) console.log(`  loop of ${loop.length}: ${loop.join(", ")}`);
-console.log(`upward arrows (against the layers in scripts/import-graph.mjs): ${upward.length}`);
+console.log(`upward arrows (against the layers in scripts/layers.mjs): ${upward.length}`);
 for (const [key, count] of upward.sort()) console.log(`  ${key} (${count} file${count === 1 ? "" : "s"})`);
 if (unranked.length) console.log(`parts with no layer (add them to LAYERS): ${unranked.join(", ")}`);

@@ -1,16 +1,18 @@
 import type { ReactNode } from "react";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import type { SignedInPage } from "@/lib/console/page-auth";
+import { accountsMessages } from "@/lib/console/accounts-i18n";
 import { fmt } from "@/lib/i18n/locale";
 import { CsrfField } from "./csrf-field";
 
-export type ConsoleSection = "overview" | "orders" | "review" | "channels" | "audit";
+export type ConsoleSection = "overview" | "orders" | "review" | "channels" | "alerts" | "audit" | "users" | "account";
 
 const NAV: { key: ConsoleSection; href: string; label: (m: ConsoleMessages) => string }[] = [
   { key: "overview", href: "/console", label: (m) => m.navOverview },
   { key: "orders", href: "/console/orders", label: (m) => m.navOrders },
   { key: "review", href: "/console/review", label: (m) => m.navReview },
   { key: "channels", href: "/console/channels", label: (m) => m.navChannels },
+  { key: "alerts", href: "/console/alerts", label: (m) => m.navAlerts },
   { key: "audit", href: "/console/audit", label: (m) => m.navAudit },
 ];
 
@@ -33,14 +35,21 @@ export function ConsoleShell(props: {
             {m.consoleTitle}
           </a>
           <nav aria-label={m.consoleTitle} className="flex flex-wrap gap-1 text-sm">
-            {NAV.map((n) => (
+            {[
+              ...NAV.map((n) => ({ key: n.key, href: n.href, label: n.label(m) })),
+              // Accounts (lib/console/accounts-i18n.ts): the users page for owners only (the page checks it too).
+              ...(props.page.session.account.role === "owner"
+                ? [{ key: "users" as const, href: "/console/users", label: accountsMessages(locale).navUsers }]
+                : []),
+              { key: "account" as const, href: "/console/account", label: accountsMessages(locale).navAccount },
+            ].map((n) => (
               <a
                 key={n.key}
                 href={n.href}
                 aria-current={n.key === props.section ? "page" : undefined}
                 className={`rounded-md px-3 py-1.5 ${n.key === props.section ? "bg-[#1061d6] font-medium text-white" : "text-gray-700 hover:bg-gray-100"}`}
               >
-                {n.label(m)}
+                {n.label}
               </a>
             ))}
           </nav>

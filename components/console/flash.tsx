@@ -1,11 +1,40 @@
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
 
-type MessageKey = "resendQueued" | "resendNothing" | "credited" | "dismissed";
-const MESSAGE_KEYS: readonly MessageKey[] = ["resendQueued", "resendNothing", "credited", "dismissed"];
+type MessageKey =
+  | "resendQueued"
+  | "resendNothing"
+  | "credited"
+  | "dismissed"
+  | "resendShopQueued"
+  | "resendShopNothing"
+  | "testAlertQueued";
+const MESSAGE_KEYS: readonly MessageKey[] = [
+  "resendQueued",
+  "resendNothing",
+  "credited",
+  "dismissed",
+  "resendShopQueued",
+  "resendShopNothing",
+  "testAlertQueued",
+];
 
-/** The outcome of the last action, carried in the redirect's query (`msg` or `refused`). */
-export function Flash({ m, msg, refused }: { m: ConsoleMessages; msg?: string; refused?: string }) {
+/**
+ * The outcome of the last action, carried in the redirect's query (`msg` or `refused`); `values` fill the message's
+ * placeholders (digits only: they come from the URL).
+ */
+export function Flash({
+  m,
+  msg,
+  refused,
+  values = {},
+}: {
+  m: ConsoleMessages;
+  msg?: string;
+  refused?: string;
+  values?: Record<string, string | undefined>;
+}) {
+  const digits = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, (v ?? "").replace(/\D/g, "")]));
   if (msg && (MESSAGE_KEYS as readonly string[]).includes(msg)) {
     return (
       <p
@@ -13,12 +42,17 @@ export function Flash({ m, msg, refused }: { m: ConsoleMessages; msg?: string; r
         data-testid="flash"
         className="rounded-xl border border-green-300 bg-green-50 px-4 py-2 text-sm text-green-900"
       >
-        {m[msg as MessageKey]}
+        {fmt(m[msg as MessageKey], digits)}
       </p>
     );
   }
   if (refused) {
-    const why = refused === "reason_required" ? m.reasonRequired : refused.replaceAll(/[^a-z_]/g, "");
+    const why =
+      refused === "reason_required"
+        ? m.reasonRequired
+        : refused === "unknown_sink"
+          ? m.testAlertUnknownSink
+          : refused.replaceAll(/[^a-z_]/g, "");
     return (
       <p
         role="alert"

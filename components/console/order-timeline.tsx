@@ -1,10 +1,16 @@
+import { consoleActionLabel } from "@/lib/console/action-label";
 import { formatBeijing } from "@/lib/console/console-locale";
 import type { TimelineEvent } from "@/lib/console/order-timeline";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
-import { fmt } from "@/lib/i18n/locale";
+import { fmt, type Locale } from "@/lib/i18n/locale";
+import type { Diagnosis } from "@/lib/merchant-notify/doctor";
+import { DoctorNote } from "./notify-state";
 import { formatYuan } from "@/lib/money";
 
-function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: string; tone: string } {
+function line(
+  e: TimelineEvent,
+  m: ConsoleMessages,
+): { text: string; extra?: string; tone: string; diagnosis?: Diagnosis | null } {
   switch (e.kind) {
     case "created":
       return {
@@ -41,10 +47,11 @@ function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: str
         text: fmt(m.evAttempt, { n: e.attemptNo, outcome: e.outcome, status: e.httpStatus ?? "—", ms: e.durationMs }),
         extra: e.body,
         tone: e.outcome === "delivered" ? "bg-green-600" : "bg-red-600",
+        diagnosis: e.diagnosis,
       };
     case "operator":
       return {
-        text: fmt(m.evOperator, { user: e.user, action: e.action }),
+        text: fmt(m.evOperator, { user: e.user, action: consoleActionLabel(m, e.action) }),
         extra: [e.reason, e.detail].filter(Boolean).join(" · "),
         tone: "bg-purple-600",
       };
@@ -52,7 +59,15 @@ function line(e: TimelineEvent, m: ConsoleMessages): { text: string; extra?: str
 }
 
 /** An order's history, oldest first: created, payments, state changes, notification attempts, operator actions. */
-export function OrderTimelineList({ events, m }: { events: TimelineEvent[]; m: ConsoleMessages }) {
+export function OrderTimelineList({
+  events,
+  m,
+  locale = "zh-CN",
+}: {
+  events: TimelineEvent[];
+  m: ConsoleMessages;
+  locale?: Locale;
+}) {
   return (
     <ol className="space-y-3" data-testid="timeline">
       {events.map((e, i) => {
@@ -65,6 +80,7 @@ export function OrderTimelineList({ events, m }: { events: TimelineEvent[]; m: C
                 <time dateTime={new Date(e.at).toISOString()}>{formatBeijing(e.at)}</time>
               </p>
               <p className="text-gray-900">{l.text}</p>
+              {l.diagnosis ? <DoctorNote d={l.diagnosis} m={m} locale={locale} /> : null}
               {l.extra ? (
                 <pre className="mt-1 overflow-x-auto rounded-md bg-gray-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap break-all text-gray-800">
                   {l.extra}

@@ -9,6 +9,8 @@ const ORDER: Record<string, { cls: string; label: (m: ConsoleMessages) => string
 
 const NOTIFY: Record<string, { cls: string; label: (m: ConsoleMessages) => string }> = {
   pending: { cls: "bg-amber-100 text-amber-900", label: (m) => m.notifyPending },
+  // A pending notification that has failed at least once (lib/console/notify-status.ts): it is not "on its way".
+  retrying: { cls: "bg-orange-100 text-orange-900", label: (m) => m.notifyRetrying },
   delivered: { cls: "bg-green-100 text-green-900", label: (m) => m.notifyDelivered },
   failed: { cls: "bg-red-100 text-red-900", label: (m) => m.notifyFailed },
 };

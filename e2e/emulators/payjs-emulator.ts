@@ -54,6 +54,15 @@ export interface PayjsEmulatorOrder {
   status: 0 | 1;
   transaction_id?: string;
   lastNotify?: string;
+  /** Refunded in full by `/api/refund` (PAYJS refunds whole orders only). */
+  refunded: boolean;
+}
+
+/** One `/api/refund` request, and whether it paid money back (only the first good one of a paid order does). */
+export interface PayjsRefundCall {
+  payjs_order_id: string;
+  signatureValid: boolean;
+  refunded: boolean;
 }
 
 export interface PayjsCheck {
@@ -68,6 +77,10 @@ export interface PayjsEmulator {
   orders: PayjsEmulatorOrder[];
   /** Every /api/check request. */
   checks: PayjsCheck[];
+  /** Every /api/refund request. */
+  refunds: PayjsRefundCall[];
+  /** Refuse every refund with this message (e.g. "余额不足"), or null to refund normally. */
+  setRefundFailure(message: string | null): void;
   faults: EmulatorFaults;
   setFaults(f: Partial<EmulatorFaults>): void;
   order(ref: string): PayjsEmulatorOrder;
@@ -80,6 +93,8 @@ export interface PayjsEmulator {
 export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise<PayjsEmulator> {
   const orders: PayjsEmulatorOrder[] = [];
   const checks: PayjsCheck[] = [];
+  const refunds: PayjsRefundCall[] = [];
+  let refundFailure: string | null = null;
   let seq = 1;
   const state = { faults: { ...NO_FAULTS } };
 
@@ -93,6 +108,12 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
   }
 
   async function handle(req: EmulatorRequest): Promise<EmulatorResponse> {
+    // Not PAYJS's: what a browser test in another process reads of the emulator (the refunds it received).
+    if (req.method === "GET" && req.url.pathname === "/__emulator/refunds") {
+      const orderId = req.url.searchParams.get("out_trade_no");
+      const ids = new Set(orders.filter((o) => o.out_trade_no === orderId).map((o) => o.payjs_order_id));
+      return json({ refunds: refunds.filter((r) => ids.has(r.payjs_order_id)) });
+    }
     if (req.method !== "POST") return { status: 405, body: "POST only" };
     const f = readFields(req);
     const signatureValid = f.sign === payjsEmulatorSign(f, options.key);
@@ -107,6 +128,7 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
         signatureValid,
         fields: f,
         status: 0,
+        refunded: false,
       };
       orders.push(o);
       if (state.faults.errorMessage) return failure(state.faults.errorMessage);
@@ -144,6 +166,30 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
         paid_time: o.status === 1 ? "2026-11-22 12:00:00" : "",
       });
     }
+    if (req.url.pathname === "/api/refund") {
+      // The whole order named by payjs_order_id goes back, once: a repeat of a refunded order answers the same
+      // success without paying twice; an unpaid order is refused.
+      const call: PayjsRefundCall = { payjs_order_id: f.payjs_order_id ?? "", signatureValid, refunded: false };
+      refunds.push(call);
+      if (state.faults.errorMessage) return failure(state.faults.errorMessage);
+      if (!signatureValid) return failure("签名错误");
+      if (f.mchid !== options.mchid) return failure("商户号错误");
+      const o = orders.find((x) => x.payjs_order_id === f.payjs_order_id);
+      if (!o) return failure("订单不存在");
+      if (o.status !== 1) return failure("订单未支付");
+      if (refundFailure) return failure(refundFailure);
+      if (!o.refunded) {
+        o.refunded = true;
+        call.refunded = true;
+      }
+      return signed({
+        return_code: 1,
+        return_msg: "SUCCESS",
+        payjs_order_id: o.payjs_order_id,
+        out_trade_no: o.out_trade_no,
+        transaction_id: o.transaction_id,
+      });
+    }
     return { status: 404, body: "not found" };
   }
 
@@ -159,6 +205,10 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
     baseUrl: server.url,
     orders,
     checks,
+    refunds,
+    setRefundFailure(message) {
+      refundFailure = message;
+    },
     get faults() {
       return state.faults;
     },

@@ -1,6 +1,8 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
+import { findAccount } from "@/lib/console/accounts";
 import { formatYuan } from "@/lib/money";
+import { platformPublicKeyText } from "@/lib/merchant-api/epay-v2/epay-v2-platform-key";
 
 /**
  * The operator's few commands (scripts/admin.ts): payments kept for review, a delivery's attempt log, resending a
@@ -41,13 +43,13 @@ export async function resend(ctx: AppContext, orderId: string): Promise<string[]
 }
 
 /**
- * Ends every console session of one user at once, on every instance (a leaked cookie, a colleague who left: remove
- * or re-hash them in the config file too, or they can log in again).
+ * Ends every console session of one user at once, on every instance (a leaked cookie, a colleague who left: disable
+ * them on the console's users page, or remove or re-hash a file account in the config, or they can log in again).
  */
 export async function logoutUser(ctx: AppContext, name: string): Promise<string[]> {
   const ended = await ctx.repos.consoleSessions.revokeUserSessions(name);
-  if (!ctx.config.consoleUsers.some((u) => u.name === name)) {
-    return [`no console user "${name}" in the config (sessions ended: ${ended})`];
+  if (!(await findAccount(ctx, name))) {
+    return [`no console user "${name}" in the config or the database (sessions ended: ${ended})`];
   }
   await ctx.repos.consoleAudit.insertAuditEntry({
     at: ctx.now(),
@@ -60,4 +62,13 @@ export async function logoutUser(ctx: AppContext, name: string): Promise<string[
     detail: `${ended} session(s) ended by npm run admin -- logout-user`,
   });
   return [`${name}: ${ended} console session(s) ended`];
+}
+
+/**
+ * The 彩虹易支付 V2 platform public key, for the shop's "平台公钥" setting (docs/protocols/epay-v2.md#platform-key):
+ * the one line of base64 most V2 plugins take, then the PEM. Generates the key when there is none yet.
+ */
+export function epayV2PublicKey(): string[] {
+  const { base64, pem } = platformPublicKeyText();
+  return [base64, "", pem.trimEnd()];
 }

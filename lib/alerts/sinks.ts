@@ -82,10 +82,15 @@ async function postJson(url: string, payload: unknown, headers: Record<string, s
     const retryAfter = Number(res.headers.get("retry-after"));
     return { status: res.status, text, retryAfterMs: retryAfter > 0 ? retryAfter * 1000 : undefined };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
+    // fetch says only "fetch failed"; the reason is its cause's code (ECONNREFUSED, ENOTFOUND) or, for what fetch
+    // itself refuses (a blocked port such as 9), its cause's message.
+    const e = err as Error & { cause?: { code?: string; message?: string } };
     return {
       status: 0,
-      text: e.name === "TimeoutError" ? `timeout after ${deps.timeoutMs} ms` : (e.cause?.code ?? e.message),
+      text:
+        e.name === "TimeoutError"
+          ? `timeout after ${deps.timeoutMs} ms`
+          : (e.cause?.code ?? e.cause?.message ?? e.message),
     };
   }
 }

@@ -10,8 +10,9 @@ import {
   testContext,
   type TestContext,
 } from "@/test/support/test-context";
+import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { quietUntil } from "./quiet-hours";
-import { evaluateBreakers, evaluateDailySummary, evaluateMonitors, evaluateReview } from "./triggers";
+import { evaluateBreakers, evaluateBudgets, evaluateDailySummary, evaluateMonitors, evaluateReview } from "./triggers";
 
 /** Each trigger fires once and recovers once (the alerts table is the record of what was said). */
 
@@ -63,6 +64,54 @@ describe("alert triggers", () => {
     await evaluateBreakers(ctx, breaker, lastError);
     expect(await said(ctx)).toEqual(["raised breaker:sandbox", "recovered breaker:sandbox"]);
     expect((await ctx.repos.alerts.recentAlerts(5)).at(-1)?.body).toContain("HTTP 502 from the provider");
+  });
+
+  it("a channel at its budget alerts once until the next Beijing day, then recovers once", async () => {
+    const file = testConfigFile({
+      channels: [
+        { id: "sandbox", provider: "sandbox", types: ["alipay"], budget: { daily_orders: 2, daily_amount: "50.00" } },
+      ] as ReturnType<typeof testConfigFile>["channels"],
+    });
+    const ctx = testContext(db, testAppConfig(file));
+    const day = shanghaiDayStart(ctx.now());
+    await evaluateBudgets(ctx);
+    const slot = { channelId: "sandbox", day, amountFen: 100, maxOrders: 2, maxAmountFen: 5000 };
+    expect(await ctx.repos.channelBudgets.reserveChannelBudget(slot)).toBe(true);
+    await evaluateBudgets(ctx);
+    expect(await said(ctx)).toEqual([]);
+    expect(await ctx.repos.channelBudgets.reserveChannelBudget(slot)).toBe(true);
+    await evaluateBudgets(ctx);
+    await evaluateBudgets(ctx);
+    expect(await said(ctx)).toEqual(["raised budget:sandbox"]);
+    expect((await ctx.repos.alerts.recentAlerts(1))[0]?.body).toContain(
+      "今日已接 2 笔，金额 ¥2.00（限额：2 笔，¥50.00）",
+    );
+    ctx.clock.time = day + 86_400_000;
+    await evaluateBudgets(ctx);
+    await evaluateBudgets(ctx);
+    expect(await said(ctx)).toEqual(["raised budget:sandbox", "recovered budget:sandbox"]);
+  });
+
+  it("a channel resting after a provider error alerts once with the reason, and recovers once", async () => {
+    const file = testConfigFile({
+      channels: [
+        { id: "sandbox", provider: "sandbox", types: ["alipay"], budget: { rest_on_provider_error: true } },
+      ] as ReturnType<typeof testConfigFile>["channels"],
+    });
+    const ctx = testContext(db, testAppConfig(file));
+    const rest = {
+      channelId: "sandbox",
+      until: ctx.now() + 30 * 60_000,
+      reason: "provider-error:HTTP 502",
+      now: ctx.now(),
+    };
+    await ctx.repos.channelBudgets.startRest(rest);
+    await evaluateBudgets(ctx);
+    await evaluateBudgets(ctx);
+    expect((await ctx.repos.alerts.recentAlerts(1))[0]?.body).toContain("原因：上游出错：HTTP 502");
+    ctx.clock.advance(30 * 60_000);
+    await evaluateBudgets(ctx);
+    expect(await said(ctx)).toEqual(["raised budget:sandbox", "recovered budget:sandbox"]);
   });
 
   it("a payment kept for review alerts once", async () => {

@@ -1,7 +1,10 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
+import { budgetStatus } from "@/lib/channels/channel-budget";
 import { channelBreaker, type CircuitBreaker } from "@/lib/channels/circuit-breaker";
-import { doctorText } from "@/lib/i18n/doctor-hints";
+import { budgetZhCN } from "@/lib/i18n/budget-text";
+import { fmt } from "@/lib/i18n/locale";
+import { doctorText } from "@/lib/merchant-notify/doctor-hints";
 import { parseDoctorCode } from "@/lib/merchant-notify/doctor";
 import { formatYuan } from "@/lib/money";
 import { shanghaiDay, shanghaiDayStartMs } from "@/lib/time/beijing-day";
@@ -121,6 +124,48 @@ export async function evaluateBreakers(
   }
 }
 
+/**
+ * A channel at its budget today (orders or amount) or resting (a run of unpaid orders, a provider error): selection
+ * skips it (lib/channels/channel-budget.ts). Clears on the next Beijing day, when the rest ends, or on a payment.
+ */
+export async function evaluateBudgets(ctx: AlertCtx): Promise<void> {
+  const t = budgetZhCN;
+  for (const channel of ctx.config.channels) {
+    if (!channel.budget) continue;
+    const s = await budgetStatus(ctx, channel.id);
+    const condition = `budget:${channel.id}`;
+    const limits = [
+      s.limits?.dailyOrders != null ? fmt(t.budgetLimitOrders, { n: s.limits.dailyOrders }) : null,
+      s.limits?.dailyAmountFen != null
+        ? fmt(t.budgetLimitAmount, { amount: formatYuan(s.limits.dailyAmountFen) })
+        : null,
+    ].filter((l) => l !== null);
+    if (s.atBudget)
+      await raiseAlert(ctx, {
+        condition,
+        severity: "warning",
+        title: fmt(t.budgetAlertTitle, { channel: channel.id }),
+        body: fmt(t.budgetAlertBody, {
+          orders: s.ordersToday,
+          amount: formatYuan(s.amountTodayFen),
+          limits: limits.join("，"),
+        }),
+      });
+    else if (s.restingUntil !== null)
+      await raiseAlert(ctx, {
+        condition,
+        severity: "warning",
+        title: fmt(t.budgetRestAlertTitle, { channel: channel.id }),
+        body: fmt(t.budgetRestAlertBody, { reason: s.restReason ?? "", until: beijingTime(s.restingUntil) }),
+      });
+    else
+      await clearAlert(ctx, condition, {
+        title: fmt(t.budgetRecoveredTitle, { channel: channel.id }),
+        body: t.budgetRecoveredBody,
+      });
+  }
+}
+
 /** Payments kept for review (wrong amount, late, unmatched): one alert per payment, once. */
 export async function evaluateReview(ctx: AlertCtx): Promise<void> {
   for (const p of await ctx.repos.payments.listPaymentsForReview(50)) {
@@ -163,6 +208,7 @@ export async function runAlertTriggers(ctx: TriggerCtx): Promise<void> {
     ["monitor", () => evaluateMonitors(ctx)],
     ["breaker", () => evaluateBreakers(ctx, channelBreaker(), (id) => channelBreaker().state(id, ctx.now()).lastError)],
     ["review", () => evaluateReview(ctx)],
+    ["budget", () => evaluateBudgets(ctx)],
     ["summary", () => evaluateDailySummary(ctx)],
   ] as const) {
     try {

@@ -73,7 +73,7 @@ export async function loadCashierModel(
   const { order } = snap;
   const merchant = findMerchant(ctx.config, order.appkey);
   const serverNow = ctx.now();
-  const view = buildPublicView(merchant, order, snap.notification, serverNow);
+  const view = buildPublicView(ctx.messages, merchant, order, snap.notification, serverNow);
   const channel = findChannel(ctx.config, order.channel_id);
   const agent = detectAgent(request.userAgent);
   const type = order.type;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
+import { alipayIntentLink, alipaySchemeLink } from "@/lib/wallet-links";
 import { planPayment } from "./pay-plan";
 import { payloadKind } from "@/lib/orders/payload-kind";
 import { detectAgent } from "./user-agent";

@@ -1,5 +1,5 @@
 import type { PayType } from "@/lib/pay-types";
-import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
+import { alipayIntentLink, alipaySchemeLink } from "@/lib/wallet-links";
 import type { PayloadKind } from "@/lib/orders/payload-kind";
 import type { PayerAgent } from "./user-agent";
 

@@ -4,17 +4,23 @@ import type { AppContext } from "@/lib/context";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { shanghaiDayStart } from "@/lib/time/beijing-day";
+import { budgetAllows, fitsSingle } from "./channel-budget";
 import { channelBreaker } from "./circuit-breaker";
 import { channelsForType, rotate, rulesAllow } from "./select-channel";
 
 /**
  * Which channel takes an order, in one place: the merchant's channels for the wallet, their rules for the price and
- * the hour, the circuit breaker, the provider's own availability (a V免签 monitor app that stopped calling in), then
- * the merchant's rotation (`select-channel.ts`). The order service (`lib/orders/request-code.ts`) asks here for the
- * first channel and for the next one when a channel fails; it answers "none" in its own error terms.
+ * the hour, the circuit breaker, the provider's own availability (a V免签 monitor app that stopped calling in), the
+ * channel's budget (`channel-budget.ts`: at its day's limits, resting, or the price above its largest single
+ * order), then the merchant's rotation (`select-channel.ts`). The order service (`lib/orders/request-code.ts`)
+ * asks here for the first channel and for the next one when a channel fails; it answers "none" in its own error
+ * terms.
  */
 
-/** The channels of the merchant that pass the rules for this price now and whose breaker is closed. */
+/**
+ * The channels of the merchant that pass the rules for this price now, whose breaker is closed and whose largest
+ * single order takes the price.
+ */
 function usableChannels(
   ctx: AppContext,
   merchant: Merchant,
@@ -25,7 +31,7 @@ function usableChannels(
   if (merchant.disabled_types.includes(type)) return [];
   const breaker = channelBreaker();
   return channelsForType(ctx.config.channels, merchant.channels, type).filter(
-    (c) => rulesAllow(c.rules, priceFen, now) && !breaker.isOpen(c.id, now),
+    (c) => rulesAllow(c.rules, priceFen, now) && !breaker.isOpen(c.id, now) && fitsSingle(c, priceFen),
   );
 }
 
@@ -38,8 +44,8 @@ export function typeServed(ctx: AppContext, merchant: Merchant, type: PayType): 
 
 /**
  * The wallets a payer may choose for this merchant and price right now (the cashier's chooser when a shop sent no
- * type): those with a channel that passes the rules and breaker and whose provider is available now, as in
- * `chooseChannel`.
+ * type): those with a channel that passes the rules and breaker, whose provider is available now and whose budget
+ * has room, as in `chooseChannel`.
  */
 export async function availableTypes(
   ctx: AppContext,
@@ -51,7 +57,9 @@ export async function availableTypes(
   const up = (c: ChannelConfig): Promise<boolean> => {
     let answer = asked.get(c.id);
     if (!answer) {
-      answer = Promise.resolve(ctx.provider(c).isAvailable?.(now) ?? true);
+      answer = Promise.resolve(ctx.provider(c).isAvailable?.(now) ?? true).then(
+        async (online) => online && (await budgetAllows(ctx, c, priceFen, now)),
+      );
       asked.set(c.id, answer);
     }
     return answer;
@@ -65,8 +73,9 @@ export async function availableTypes(
 }
 
 /**
- * Rules, circuit breaker, the provider's own availability, then the merchant's rotation strategy (smart, uniform,
- * random). `exclude` holds channels this order already tried. Null when no channel can take the order now.
+ * Rules, circuit breaker, the provider's own availability, the channel's budget, then the merchant's rotation
+ * strategy (smart, uniform, random). `exclude` holds channels this order already tried. Null when no channel can
+ * take the order now.
  */
 export async function chooseChannel(
   ctx: AppContext,
@@ -78,9 +87,15 @@ export async function chooseChannel(
 ): Promise<ChannelConfig | null> {
   const usable = usableChannels(ctx, merchant, type, priceFen, now).filter((c) => !exclude.has(c.id));
   const available = await Promise.all(usable.map((c) => ctx.provider(c).isAvailable?.(now) ?? true));
-  const candidates = usable.filter((c, i) => {
+  const online = usable.filter((c, i) => {
     if (!available[i]) ctx.log.warn({ channel: c.id, health: "offline" }, "channel skipped: its monitor is offline");
     return available[i];
+  });
+  const withinBudget = await Promise.all(online.map((c) => budgetAllows(ctx, c, priceFen, now)));
+  const candidates = online.filter((c, i) => {
+    if (!withinBudget[i])
+      ctx.log.info({ channel: c.id, health: "budget" }, "channel skipped: at its budget or resting");
+    return withinBudget[i];
   });
   if (candidates.length === 0) return null;
   if (candidates.length === 1) return candidates[0]!;

@@ -1,8 +1,8 @@
 import "server-only";
+import { createPublicKey } from "node:crypto";
 import { z } from "zod";
-import { vmqMerchantSchema } from "@/lib/merchant-api/vmq/vmq-merchant-config";
 import { alertsConfigSchema } from "./alerts";
-import { consoleSchema, refineConsoleUsers } from "@/lib/console/console-config";
+import { consoleSchema, refineConsoleUsers } from "./console";
 import { channelSchema } from "@/lib/providers/config-schemas";
 import { PAY_TYPES } from "@/lib/pay-types";
 import { DEFAULT_LIMITS, limitsSchema } from "./limits";
@@ -24,6 +24,59 @@ export const epayMerchantSchema = z
   .object({
     pid: z.string().regex(/^\d{1,16}$/, 'must be digits, like "1000"'),
     key: z.string().min(32, "must be at least 32 characters").max(128),
+    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
+  })
+  .strict();
+
+/**
+ * The V免签 merchant API of a merchant (docs/protocols/vmq.md#credentials, `/vmq/{appkey}/…`); absent = off for that
+ * merchant. `key` is the communication key the shop signs with; `allowed_hosts` as for epay: hosts the shop's
+ * per-request `notifyUrl`/`returnUrl` may reach although they are loopback or private.
+ */
+export const vmqMerchantSchema = z
+  .object({
+    key: z.string().min(16, "must be at least 16 characters").max(128),
+    allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
+  })
+  .strict();
+
+/**
+ * Why `key` is not an RSA public key of at least 2048 bits (PEM, or the bare base64 of its DER that 彩虹易支付's merchant
+ * page shows), or null. V2's sign_type is RSA, and a shorter modulus can be factored.
+ */
+function rsaPublicKeyProblem(key: string): string | null {
+  const trimmed = key.trim();
+  const body = trimmed.replace(/\s+/g, "");
+  const pem = trimmed.startsWith("-----BEGIN")
+    ? trimmed
+    : `-----BEGIN PUBLIC KEY-----\n${body.match(/.{1,64}/g)?.join("\n") ?? ""}\n-----END PUBLIC KEY-----\n`;
+  try {
+    const parsed = createPublicKey(pem);
+    if (parsed.asymmetricKeyType !== "rsa") return `must be an RSA key, not ${parsed.asymmetricKeyType ?? "unknown"}`;
+    const bits = parsed.asymmetricKeyDetails?.modulusLength ?? 0;
+    return bits < 2048 ? `must be at least 2048 bits (this one has ${bits})` : null;
+  } catch {
+    return "not an RSA public key (PEM or the bare base64 of its DER)";
+  }
+}
+
+/**
+ * The 彩虹易支付 V2 (RSA) API of a merchant (docs/protocols/epay-v2.md#credentials, `/api/pay/*`, `/api/merchant/*`);
+ * absent = V2 off for that merchant. A merchant speaks V1 (`epay`), V2 (`epay_v2`) or both, with the same `pid` when
+ * both (the shop knows one merchant id). `public_key` is the shop's RSA public key: it verifies the shop's requests.
+ * `allowed_hosts` as for epay.
+ */
+export const epayV2MerchantSchema = z
+  .object({
+    pid: z.string().regex(/^\d{1,16}$/, 'must be digits, like "1000"'),
+    public_key: z
+      .string()
+      .min(1)
+      .max(4096)
+      .superRefine((key, ctx) => {
+        const problem = rsaPublicKeyProblem(key);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
     allowed_hosts: z.array(z.string().min(1).max(255)).default([]),
   })
   .strict();
@@ -50,6 +103,8 @@ export const merchantSchema = z
     api_enabled: z.boolean().default(true),
     epay: epayMerchantSchema.optional(),
     vmq: vmqMerchantSchema.optional(),
+    /** The 彩虹易支付 V2 (RSA) API (docs/protocols/epay-v2.md#credentials); absent = V2 off for this merchant. */
+    epay_v2: epayV2MerchantSchema.optional(),
   })
   .strict();
 
@@ -76,6 +131,7 @@ export const configFileSchema = z
     });
     const appkeys = new Set<string>();
     const pids = new Set<string>();
+    const v2Pids = new Set<string>();
     cfg.merchants.forEach((m, i) => {
       if (appkeys.has(m.appkey))
         ctx.addIssue({ code: "custom", path: ["merchants", i, "appkey"], message: `duplicate appkey "${m.appkey}"` });
@@ -88,6 +144,16 @@ export const configFileSchema = z
             message: `duplicate epay pid "${m.epay.pid}"`,
           });
         pids.add(m.epay.pid);
+      }
+      if (m.epay_v2) {
+        // V2 requests find their merchant by this pid alone (lib/merchant-api/epay-v2/epay-v2-auth.ts).
+        if (v2Pids.has(m.epay_v2.pid))
+          ctx.addIssue({
+            code: "custom",
+            path: ["merchants", i, "epay_v2", "pid"],
+            message: `duplicate epay_v2 pid "${m.epay_v2.pid}"`,
+          });
+        v2Pids.add(m.epay_v2.pid);
       }
       m.channels.forEach((id, j) => {
         if (!channelIds.has(id))

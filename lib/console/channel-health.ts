@@ -1,6 +1,8 @@
 import "server-only";
-import { channelBreaker, type CircuitBreaker } from "@/lib/channels/circuit-breaker";
+import { channelBreaker, type BreakerEvent, type CircuitBreaker } from "@/lib/channels/circuit-breaker";
+import { budgetStatus, type BudgetStatus } from "@/lib/channels/channel-budget";
 import type { AppContext } from "@/lib/context";
+import { setMonitorOnline, upstreamToday } from "@/lib/metrics";
 import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import type { ConsoleScope } from "./console-scope";
@@ -18,9 +20,42 @@ export interface ChannelHealth {
   /** paid / created today, null with no orders today. */
   successRate: number | null;
   lastPaymentAt: number | null;
-  breaker: { open: boolean; failures: number; openUntil: number | null };
+  breaker: { open: boolean; failures: number; openUntil: number | null; history: BreakerEvent[] };
+  /** The provider's last answer that counted as a failure, and when (this process's breaker keeps it). */
+  lastError: { text: string; at: number | null } | null;
+  /** Upstream calls today (Beijing) in this process: successes and failures (lib/metrics.ts). */
+  upstream: { ok: number; failed: number };
   /** Only for channels run by a monitor program on the payee's phone or PC (三网, V免签). */
   monitor: { online: boolean; lastSeenAt: number | null } | null;
+  /** Orders and amount today against the channel's budget, and its rest (lib/channels/channel-budget.ts). */
+  budget: BudgetStatus;
+}
+
+type MonitorState = { online: boolean; lastSeenAt: number | null };
+
+/**
+ * Whether each monitor-run channel's monitor is online: a V免签 app by its heartbeat and the channel's own
+ * offline_after_seconds (the provider's isAvailable), 三网 by its last push or code. Sets the
+ * paydesk_channel_monitor_online gauge for each, so the metric says what the console says.
+ */
+export async function monitorStates(
+  ctx: Pick<AppContext, "repos" | "provider">,
+  channels: readonly ChannelConfig[],
+  now: number,
+): Promise<Map<string, MonitorState>> {
+  const sanwang = channels.filter(isMonitorChannel).map((c) => c.id);
+  const lastSignal = sanwang.length
+    ? await ctx.repos.consoleQueries.lastMonitorSignalAt(sanwang)
+    : new Map<string, number>();
+  const out = new Map<string, MonitorState>();
+  for (const c of channels) {
+    if (c.provider === "vmq") {
+      const lastSeenAt = await ctx.repos.monitors.lastHeartbeat(c.id);
+      out.set(c.id, { online: (await ctx.provider(c).isAvailable?.(now)) ?? false, lastSeenAt });
+    } else if (isMonitorChannel(c)) out.set(c.id, monitorState(lastSignal.get(c.id), now));
+  }
+  for (const [id, m] of out) setMonitorOnline(id, m.online);
+  return out;
 }
 
 /**
@@ -50,29 +85,16 @@ export async function loadChannelHealth(
   const now = ctx.now();
   const since = shanghaiDayStartMs(shanghaiDay(now));
   const ids = scope.channels.map((c) => c.id);
-  const monitorIds = scope.channels.filter(isMonitorChannel).map((c) => c.id);
-  const [activity, lastPaid, lastSignal] = await Promise.all([
+  const [activity, lastPaid, monitors] = await Promise.all([
     ctx.repos.consoleQueries.channelActivitySince(scope.appkeys, ids, since),
     ctx.repos.consoleQueries.lastAppliedPaymentAt(ids),
-    monitorIds.length
-      ? ctx.repos.consoleQueries.lastMonitorSignalAt(monitorIds)
-      : Promise.resolve(new Map<string, number>()),
+    monitorStates(ctx, scope.channels, now),
   ]);
   const byId = new Map(activity.map((a) => [a.channel_id, a]));
-  // A V免签 app calls in by itself: its heartbeat (and the channel's own offline_after_seconds) says whether it is up.
-  const heartbeats = new Map(
-    await Promise.all(
-      scope.channels
-        .filter((c) => c.provider === "vmq")
-        .map(async (c) => {
-          const lastSeenAt = await ctx.repos.monitors.lastHeartbeat(c.id);
-          const online = (await ctx.provider(c).isAvailable?.(now)) ?? false;
-          return [c.id, { online, lastSeenAt }] as const;
-        }),
-    ),
-  );
-  return scope.channels.map((c) => {
+  const budgets = await Promise.all(scope.channels.map((c) => budgetStatus(ctx, c.id)));
+  return scope.channels.map((c, i) => {
     const a = byId.get(c.id);
+    const b = breaker.state(c.id, now);
     const today = { created: a?.created ?? 0, paid: a?.paid ?? 0, paidFen: a?.paid_fen ?? 0 };
     return {
       id: c.id,
@@ -82,8 +104,11 @@ export async function loadChannelHealth(
       today,
       successRate: today.created ? today.paid / today.created : null,
       lastPaymentAt: lastPaid.get(c.id) ?? null,
-      breaker: breaker.state(c.id, now),
-      monitor: heartbeats.get(c.id) ?? (isMonitorChannel(c) ? monitorState(lastSignal.get(c.id), now) : null),
+      breaker: { open: b.open, failures: b.failures, openUntil: b.openUntil, history: b.history },
+      lastError: b.lastError ? { text: b.lastError, at: b.lastErrorAt } : null,
+      upstream: upstreamToday(c.id, now),
+      monitor: monitors.get(c.id) ?? null,
+      budget: budgets[i]!,
     };
   });
 }

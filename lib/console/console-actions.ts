@@ -1,6 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
 import { creditReviewedPayment, dismissReviewedPayment, type CreditResult } from "@/lib/orders/credit-reviewed-payment";
+import { canClose } from "@/lib/orders/lifecycle";
 import type { Payment } from "@/lib/storage/records";
 import { canSeeChannel, canSeeMerchant, type ConsoleScope } from "./console-scope";
 
@@ -88,4 +89,59 @@ export async function dismissFromConsole(
     appkey: order?.appkey ?? null,
   });
   return { outcome };
+}
+
+/**
+ * "关闭订单": a pending order closed by an operator, as the merchant's own close does (its code cannot be paid any
+ * more; a payment that still arrives is kept for review), with the reason in the audit log.
+ */
+export async function closeFromConsole(
+  ctx: AppContext,
+  scope: ConsoleScope,
+  input: { orderId: string; reason: string },
+): Promise<ActionResult<"closed" | "not_pending">> {
+  const order = await ctx.repos.orders.findOrderById(input.orderId);
+  if (!order || order.status === "creating") return { outcome: "not_found" };
+  if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
+  const now = ctx.now();
+  if (!canClose(order, now)) return { outcome: "not_pending" };
+  const closed = await ctx.withTransaction(async (tx) => {
+    if (!(await tx.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))) return false;
+    await tx.consoleAudit.insertAuditEntry({
+      at: now,
+      user_name: scope.userName,
+      action: "close",
+      appkey: order.appkey,
+      order_id: order.id,
+      payment_id: null,
+      reason: input.reason,
+      detail: "closed from the console",
+    });
+    return true;
+  });
+  if (!closed) return { outcome: "not_pending" };
+  await ctx.events.publish({ type: "order.closed", orderId: order.id });
+  return { outcome: "closed" };
+}
+
+/** A note an operator keeps on an order (any state), in the audit log and so in the order's timeline. */
+export async function noteFromConsole(
+  ctx: AppContext,
+  scope: ConsoleScope,
+  input: { orderId: string; text: string },
+): Promise<ActionResult<"noted">> {
+  const order = await ctx.repos.orders.findOrderById(input.orderId);
+  if (!order || order.status === "creating") return { outcome: "not_found" };
+  if (!canSeeMerchant(scope, order.appkey)) return { outcome: "forbidden" };
+  await ctx.repos.consoleAudit.insertAuditEntry({
+    at: ctx.now(),
+    user_name: scope.userName,
+    action: "note",
+    appkey: order.appkey,
+    order_id: order.id,
+    payment_id: null,
+    reason: input.text,
+    detail: null,
+  });
+  return { outcome: "noted" };
 }

@@ -50,7 +50,33 @@ describeOnDatabases("console session", (dialect) => {
     expect(JSON.stringify(row)).not.toContain(session.csrf);
   });
 
+  it("ends after the idle timeout (30 minutes by default), counted from its last use", async () => {
+    const { sealed } = await start();
+    const t0 = ctx.now();
+    // Used at 20 minutes: the idle clock starts again from there (a use is recorded at most once a minute).
+    expect(await read(sealed, { now: () => t0 + 20 * 60_000 })).not.toBeNull();
+    expect(await read(sealed, { now: () => t0 + 49 * 60_000 })).not.toBeNull();
+    expect(await read(sealed, { now: () => t0 + 49 * 60_000 + 30 * 60_000 })).toBeNull();
+    // Once idle, the row is gone: going back in time does not revive it.
+    expect(await read(sealed, { now: () => t0 + 50 * 60_000 })).toBeNull();
+  });
+
+  it("ends when the account is disabled in the database", async () => {
+    const { sealed } = await start();
+    const row = (await ctx.repos.consoleUsers.findConsoleUser("ops"))!;
+    expect(await read(sealed)).toMatchObject({ user: "ops", account: { role: "owner", source: "file" } });
+    await ctx.repos.consoleUsers.updateConsoleUser("ops", row.version, { disabled: true }, ctx.now());
+    expect(await read(sealed)).toBeNull();
+    const again = (await ctx.repos.consoleUsers.findConsoleUser("ops"))!;
+    await ctx.repos.consoleUsers.updateConsoleUser("ops", again.version, { disabled: false }, ctx.now());
+    expect(await read(sealed)).not.toBeNull();
+  });
+
   it("expires 8 hours after login, and ends at logout", async () => {
+    // An idle timeout as long as the session itself, so only the 8 hours are tested here.
+    expect(
+      await ctx.repos.consoleUsers.saveConsoleAccountSettings({ idleTimeoutMin: 480, requireTotp: false }, 0, 0),
+    ).toBe(true);
     const { sealed, session } = await start();
     const t0 = ctx.now();
     expect(await read(sealed, { now: () => t0 + SESSION_TTL_MS - 1 })).not.toBeNull();

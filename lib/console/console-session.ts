@@ -4,15 +4,16 @@ import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import type { AppConfig } from "@/lib/config/load";
 import type { AppContext } from "@/lib/context";
-import type { ConsoleUser } from "./console-config";
+import { findAccount, type ConsoleAccount } from "./accounts";
 
 /**
  * The console operator's session: a row in the database (`console_sessions`), looked up on every request, so that
  * logout, a password change or a disabled user ends it on every instance at once. The HttpOnly, SameSite=Strict
  * cookie (scoped to /console) holds only a random session id, sealed with iron-session; the row is keyed by the
- * id's SHA-256, so reading the table gives no cookie. The session expires 8 hours after login whatever happens, and
- * carries a tag of the user's password hash: changing the password in the config file (or removing the user) ends
- * it at the next request, as does `revokeUserSessions` (`npm run admin -- logout-user`).
+ * id's SHA-256, so reading the table gives no cookie. The session expires 8 hours after login whatever happens, or
+ * sooner when unused for the idle timeout (an owner's setting, 30 minutes by default), and carries a tag of the
+ * user's password hash: a changed password (in the console or the config file), a removed or disabled account ends
+ * it at the next request, as do "sign out everywhere" and `npm run admin -- logout-user`.
  */
 export const CONSOLE_COOKIE = "paydesk_console";
 export const SESSION_TTL_MS = 8 * 3600_000;
@@ -24,41 +25,65 @@ export interface ConsoleSession {
   /** The token every action form sends back (derived from the session id: nothing secret is stored). */
   csrf: string;
   issuedAt: number;
-  account: ConsoleUser;
+  account: ConsoleAccount;
   /** The row's key, for logout. */
   idHash: string;
+  /** The owner requires TOTP and this account has none yet: only its account page and logout are open. */
+  mustEnrolTotp: boolean;
 }
+
+/** A session is marked used at most this often (one write per minute, not per request). */
+const TOUCH_EVERY_MS = 60_000;
 
 type SessionContext = Pick<AppContext, "config" | "repos" | "now">;
 
-const pwTag = (user: ConsoleUser) => createHash("sha256").update(user.password_hash).digest("base64url").slice(0, 16);
+const pwTag = (user: Pick<ConsoleAccount, "password_hash">) =>
+  createHash("sha256").update(user.password_hash).digest("base64url").slice(0, 16);
 const idHashOf = (sid: string) => createHash("sha256").update(sid).digest("hex");
 const csrfFor = (config: AppConfig, sid: string) =>
   createHmac("sha256", config.sessionSecret).update(`console-csrf:${sid}`).digest("base64url").slice(0, 32);
 
-/** Starts a session for `user` (the password was checked): stores its row and returns the cookie's sealed value. */
+/**
+ * Starts a session for `user` (the password, and the second factor when it has one, were checked): stores its row
+ * and returns the cookie's sealed value.
+ */
 export async function startConsoleSession(
   ctx: SessionContext,
-  user: ConsoleUser,
+  user: Pick<ConsoleAccount, "name">,
+  from?: { clientIp: string; userAgent: string },
 ): Promise<{ sealed: string; session: ConsoleSession }> {
   const now = ctx.now();
+  const account = await findAccount(ctx, user.name);
+  if (!account || account.disabled) throw new Error(`no console account "${user.name}" to start a session for`);
   const sid = randomBytes(32).toString("base64url");
   const idHash = idHashOf(sid);
   await ctx.repos.consoleSessions.deleteExpiredConsoleSessions(now);
   await ctx.repos.consoleSessions.insertConsoleSession({
     id_hash: idHash,
-    user_name: user.name,
-    pw_tag: pwTag(user),
+    user_name: account.name,
+    pw_tag: pwTag(account),
     created_at: now,
     expires_at: now + SESSION_TTL_MS,
   });
+  await ctx.repos.consoleUsers.touchConsoleSession(idHash, now, from);
+  const settings = await ctx.repos.consoleUsers.consoleAccountSettings();
   const sealed = await sealData({ sid }, { password: ctx.config.sessionSecret, ttl: SESSION_TTL_MS / 1000 });
-  return { sealed, session: { user: user.name, csrf: csrfFor(ctx.config, sid), issuedAt: now, account: user, idHash } };
+  return {
+    sealed,
+    session: {
+      user: account.name,
+      csrf: csrfFor(ctx.config, sid),
+      issuedAt: now,
+      account,
+      idHash,
+      mustEnrolTotp: settings.requireTotp && !account.totpEnabled,
+    },
+  };
 }
 
 /**
- * The session behind a cookie, or null when absent, forged, expired, ended (logout, revoked), or its user is gone
- * or has a new password.
+ * The session behind a cookie, or null when absent, forged, expired, idle too long, ended (logout, revoked), or its
+ * account is gone, disabled or has a new password.
  */
 export async function readConsoleSession(
   ctx: SessionContext,
@@ -76,11 +101,28 @@ export async function readConsoleSession(
   const { sid } = parsed.data;
   const now = ctx.now();
   const idHash = idHashOf(sid);
-  const row = await ctx.repos.consoleSessions.findConsoleSession(idHash, now);
-  if (!row || row.created_at > now + 60_000 || now - row.created_at >= SESSION_TTL_MS) return null;
-  const account = ctx.config.consoleUsers.find((u) => u.name === row.user_name);
-  if (!account || pwTag(account) !== row.pw_tag) return null;
-  return { user: row.user_name, csrf: csrfFor(ctx.config, sid), issuedAt: row.created_at, account, idHash };
+  const [row, settings] = await Promise.all([
+    ctx.repos.consoleUsers.findLiveConsoleSession(idHash, now),
+    ctx.repos.consoleUsers.consoleAccountSettings(),
+  ]);
+  if (!row || row.createdAt > now + 60_000 || now - row.createdAt >= SESSION_TTL_MS) return null;
+  const lastSeen = row.lastSeenAt ?? row.createdAt;
+  if (now - lastSeen >= settings.idleTimeoutMin * 60_000) {
+    // Idle too long: the row goes, so the cookie is refused everywhere from now on.
+    await ctx.repos.consoleSessions.deleteConsoleSession(idHash);
+    return null;
+  }
+  const account = await findAccount(ctx, row.userName);
+  if (!account || account.disabled || pwTag(account) !== row.pwTag) return null;
+  if (now - lastSeen >= TOUCH_EVERY_MS) await ctx.repos.consoleUsers.touchConsoleSession(idHash, now);
+  return {
+    user: row.userName,
+    csrf: csrfFor(ctx.config, sid),
+    issuedAt: row.createdAt,
+    account,
+    idHash,
+    mustEnrolTotp: settings.requireTotp && !account.totpEnabled,
+  };
 }
 
 /** Ends a session on every instance (logout): its cookie is refused from the next request on. */

@@ -5,6 +5,8 @@ import { effectiveStatus } from "@/lib/orders/lifecycle";
 import type { PublicStatus } from "@/lib/orders/public-order-view";
 import type { Notification, Order } from "@/lib/storage/records";
 import { canSeeMerchant, type ConsoleScope } from "./console-scope";
+import { parseDoctorCode, type Diagnosis } from "@/lib/merchant-notify/doctor";
+import { notifyState, type NotifyState } from "./notify-status";
 
 /** One line of an order's history, oldest first. `detail` is shown as-is (already cut to a readable length). */
 export type TimelineEvent =
@@ -33,6 +35,8 @@ export type TimelineEvent =
       httpStatus: number | null;
       body: string;
       durationMs: number;
+      /** The notification doctor's reading of a failed attempt (class and detail), null when delivered or unread. */
+      diagnosis: Diagnosis | null;
     }
   | { at: number; kind: "operator"; action: string; user: string; reason: string | null; detail: string | null };
 
@@ -40,6 +44,8 @@ export interface OrderTimeline {
   order: Order;
   status: PublicStatus | null;
   notification: Notification | undefined;
+  /** The notification's state as the console names it (失败重试中 with the next attempt, not 发送中). */
+  notify: NotifyState | null;
   events: TimelineEvent[];
 }
 
@@ -111,6 +117,7 @@ export async function loadOrderTimeline(
       httpStatus: a.http_status,
       body: excerpt(a.error ?? a.response_body),
       durationMs: a.duration_ms,
+      diagnosis: a.outcome === "delivered" ? null : parseDoctorCode(a.doctor_class),
     });
   }
   for (const e of audit)
@@ -124,5 +131,10 @@ export async function loadOrderTimeline(
     });
   // Stable sort: same-millisecond events keep their causal order (payment before paid before queued).
   events.sort((a, b) => a.at - b.at);
-  return { outcome: "ok", timeline: { order, status, notification, events } };
+  // By time, not attempt_no: a resend numbers its attempts from 1 again.
+  const lastFailed = attempts
+    .filter((a) => a.outcome !== "delivered")
+    .reduce<(typeof attempts)[number] | undefined>((x, a) => (x && x.started_at >= a.started_at ? x : a), undefined);
+  const notify = notification ? notifyState(notification, lastFailed?.doctor_class) : null;
+  return { outcome: "ok", timeline: { order, status, notification, notify, events } };
 }

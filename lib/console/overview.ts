@@ -4,6 +4,8 @@ import { DAY_MS, shanghaiDay, shanghaiDayStartMs } from "@/lib/time/beijing-day"
 import type { FailingNotification } from "@/lib/storage/console-queries-repo";
 import type { Payment } from "@/lib/storage/records";
 import { channelIdsInScope, type ConsoleScope } from "./console-scope";
+import { loadFailingShops, type FailingShopView } from "./failing-shops";
+import { notifyState, type NotifyState } from "./notify-status";
 
 export const OVERVIEW_DAYS = 14;
 
@@ -20,7 +22,10 @@ export interface Overview {
   days: string[];
   byMerchant: PaidSeries[];
   byChannel: PaidSeries[];
-  failing: FailingNotification[];
+  /** Notifications not getting through, each with its state as the console names it and its shop's name. */
+  failing: (FailingNotification & { shopName: string; notify: NotifyState })[];
+  /** The shops whose notifications fail, by name, with the doctor's class of the last failure. */
+  failingShops: FailingShopView[];
   review: Payment[];
 }
 
@@ -54,11 +59,18 @@ export async function loadOverview(ctx: AppContext, scope: ConsoleScope): Promis
   const today = shanghaiDay(ctx.now());
   const firstDay = today - (OVERVIEW_DAYS - 1);
   const since = shanghaiDayStartMs(firstDay);
-  const [buckets, failing, review] = await Promise.all([
+  const [buckets, failingRows, review, failingShops] = await Promise.all([
     ctx.repos.consoleQueries.paidTotalsByDay(scope.appkeys, since),
     ctx.repos.consoleQueries.listFailingNotifications(scope.appkeys, 20),
     ctx.repos.payments.listReviewPaymentsInScope({ appkeys: scope.appkeys, channelIds: channelIdsInScope(scope) }, 20),
+    loadFailingShops(ctx, scope),
   ]);
+  const lastFailure = await ctx.repos.consoleOps.lastFailureByOrder(failingRows.map((f) => f.order_id));
+  const failing = failingRows.map((f) => ({
+    ...f,
+    shopName: ctx.config.merchants.find((m) => m.appkey === f.appkey)?.name || f.appkey,
+    notify: notifyState(f, lastFailure.get(f.order_id)),
+  }));
   const merchants = new Map<string, Map<number, { count: number; fen: number }>>();
   const channels = new Map<string, Map<number, { count: number; fen: number }>>();
   for (const b of buckets) {
@@ -81,6 +93,7 @@ export async function loadOverview(ctx: AppContext, scope: ConsoleScope): Promis
       firstDay,
     ),
     failing,
+    failingShops,
     review,
   };
 }

@@ -11,6 +11,15 @@ export function md5(input: string): string {
   return createHash("md5").update(input, "utf8").digest("hex");
 }
 
+/**
+ * `md5(md5(part1 + part2 + …) + secret)`, the parts joined with no separator exactly as sent: the 云端 family's
+ * signature (docs/protocols/cloudpay.md#conventions). Paydesk's own 云端 API (lib/merchant-api/cloudpay) and the 云端
+ * upstream provider (lib/providers/cloudpay) each list their own fields and sign them with this.
+ */
+export function doubleMd5(parts: readonly string[], secret: string): string {
+  return md5(md5(parts.join("")) + secret);
+}
+
 /** Lowercase hex SHA-256 of a UTF-8 string (the request digest an idempotent create compares). */
 export function sha256Hex(input: string): string {
   return createHash("sha256").update(input, "utf8").digest("hex");

@@ -1,5 +1,5 @@
 import "server-only";
-import { getAppContext, type AppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/app-context";
 import { chooseType } from "@/lib/orders/choose-type";
 import { isPayType } from "@/lib/pay-types";
 

@@ -1,7 +1,8 @@
 import "server-only";
-import { getAppContext, type AppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/app-context";
 import { safeConsolePath } from "@/lib/console/console-locale";
 import { scopeFor, type ConsoleScope } from "@/lib/console/console-scope";
+import { allowedBeforeTotpEnrolment, leastRoleForPost, roleAtLeast } from "@/lib/console/roles";
 import {
   CONSOLE_COOKIE,
   csrfMatches,
@@ -56,8 +57,10 @@ export interface ConsoleActionInput {
 
 /**
  * Wraps every console action (a form POST): same origin, a live session (its row in the database, so one ended on
- * any instance is refused), and the session's CSRF token in the form's `csrf` field, or the action does not run
- * (403; an expired or ended session goes back to the login page).
+ * any instance is refused), the session's CSRF token in the form's `csrf` field, and a role at least the one
+ * lib/console/roles.ts `CONSOLE_POST_ROLES` gives the request's path (owner for a path it does not list), or the
+ * action does not run (403; an expired or ended session goes back to the login page). An account that must still
+ * enrol in TOTP may only change its own account and log out.
  */
 export function consoleAction(
   fn: (input: ConsoleActionInput) => Promise<Response>,
@@ -81,6 +84,10 @@ export function consoleAction(
       return refuse(400, "form body expected");
     }
     if (!csrfMatches(session, form.get("csrf"))) return refuse(403, "CSRF token missing or wrong");
+    const path = new URL(request.url).pathname;
+    if (session.mustEnrolTotp && !allowedBeforeTotpEnrolment(path)) return backTo(request, "/console/account");
+    if (!roleAtLeast(session.account.role, leastRoleForPost(path)))
+      return refuse(403, `the role "${session.account.role}" may not do this`);
     return fn({ ctx, scope: scopeFor(ctx.config, session.account), session, form, request });
   };
 }

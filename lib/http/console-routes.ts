@@ -1,6 +1,8 @@
 import "server-only";
-import { getAppContext, type AppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/app-context";
 import { cleanReason, creditFromConsole, dismissFromConsole, resendFromConsole } from "@/lib/console/console-actions";
+import { testAlertFromConsole } from "@/lib/console/alerts-page";
+import { resendShopFromConsole } from "@/lib/console/failing-shops";
 import { consoleLogin } from "@/lib/console/console-login";
 import { CONSOLE_LANG_COOKIE, safeConsolePath } from "@/lib/console/console-locale";
 import { endConsoleSession, sessionCookie } from "@/lib/console/console-session";
@@ -25,13 +27,17 @@ export function consoleRoutes(getCtx: () => Promise<AppContext> = getAppContext)
     const result = await consoleLogin(ctx, {
       name: field(form, "name"),
       password: String(form.get("password") ?? ""),
+      code: field(form, "code"),
       clientIp: requestIp(ctx, request),
+      userAgent: request.headers.get("user-agent") ?? "",
     });
     if (!result.ok) {
       const flash: Record<string, string> =
         result.reason === "rate_limited"
           ? { error: "rate", wait: String(Math.ceil(result.retryAfterMs / 60_000)) }
-          : { error: "invalid" };
+          : result.reason === "code_required"
+            ? { error: "code" }
+            : { error: "invalid" };
       const res = backTo(request, "/console/login", flash);
       if (result.reason === "rate_limited")
         res.headers.set("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
@@ -88,16 +94,39 @@ export function consoleRoutes(getCtx: () => Promise<AppContext> = getAppContext)
     const paymentId = Number(field(form, "payment_id"));
     const reason = cleanReason(form.get("reason"));
     if (!reason) return backTo(request, back, { refused: "reason_required" });
+    if (!Number.isSafeInteger(paymentId)) return text(404, "no such payment");
     const r = await dismissFromConsole(ctx, scope, { paymentId, reason });
     if (r.outcome === "forbidden") return text(403, "forbidden");
     if (r.outcome === "not_found") return text(404, "no such payment");
     return backTo(request, back, r.outcome === "dismissed" ? { msg: "dismissed" } : { refused: r.outcome });
   }, getCtx);
 
-  return { loginRoute, logoutRoute, resendRoute, creditRoute, dismissRoute };
+  // One shop's failing notifications resent at once (the overview's "全部重发"); another merchant's shop is 403.
+  const resendShopRoute = consoleAction(async ({ ctx, scope, form, request }) => {
+    const back = safeConsolePath(field(form, "back"), "/console");
+    const r = await resendShopFromConsole(ctx, scope, field(form, "appkey"));
+    if (r.outcome === "forbidden") return text(403, "forbidden");
+    if (r.outcome === "not_found") return text(404, "no such merchant");
+    return backTo(
+      request,
+      back,
+      r.outcome === "queued" ? { msg: "resendShopQueued", n: String(r.count ?? 0) } : { msg: "resendShopNothing" },
+    );
+  }, getCtx);
+
+  // "发送测试告警": one test alert to one sink through the outbox; the alerts page then shows its delivery's answer.
+  const testAlertRoute = consoleAction(async ({ ctx, scope, form, request }) => {
+    const r = await testAlertFromConsole(ctx, scope, field(form, "sink"));
+    if (r.outcome === "forbidden") return text(403, "forbidden");
+    if (r.outcome === "not_found") return backTo(request, "/console/alerts", { refused: "unknown_sink" });
+    return backTo(request, "/console/alerts", { msg: "testAlertQueued", alert: String(r.alertId ?? "") });
+  }, getCtx);
+
+  return { loginRoute, logoutRoute, resendRoute, creditRoute, dismissRoute, resendShopRoute, testAlertRoute };
 }
 
-export const { loginRoute, logoutRoute, resendRoute, creditRoute, dismissRoute } = consoleRoutes();
+export const { loginRoute, logoutRoute, resendRoute, creditRoute, dismissRoute, resendShopRoute, testAlertRoute } =
+  consoleRoutes();
 
 /** `GET /console/lang?to=en&back=/console/orders`: remembers the language for a year and goes back. */
 export function languageRoute(request: Request): Response {

@@ -1,13 +1,18 @@
 import "server-only";
 import { findEpayMerchant } from "@/lib/config/find";
-import { getAppContext, getLogger, type AppContext } from "@/lib/context";
+import { getAppContext, getLogger, type AppContext } from "@/lib/app-context";
 import { epayApi, mapiAnswer } from "@/lib/merchant-api/epay/epay-api";
 import { EPAY_BAD_SIGN, EpayError, epayFailure } from "@/lib/merchant-api/epay/epay-codes";
 import { keysEqual } from "@/lib/merchant-api/epay/epay-sign";
 import { createEpayOrder, createEpayPageOrder } from "@/lib/merchant-api/epay/epay-create";
 import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
 import { readParams, TOO_MANY_MESSAGE, UnreadableRequest } from "./merchant-handler";
+import { jsonAnswer } from "./json-answer";
 import { BodyTimeout, BodyTooLarge } from "./read-body";
+import { payerNoticeHtml, safeShopUrl, type NoticeAction } from "@/lib/cashier/payer-notice-html";
+import { epayErrorFor } from "@/lib/merchant-api/epay/epay-order-errors";
+import { messagesFor, resolveLocale } from "@/lib/i18n/locale";
+import { OrderError } from "@/lib/orders/order-errors";
 
 type Handler = (request: Request) => Promise<Response>;
 type ContextFactory = () => Promise<AppContext>;
@@ -22,26 +27,85 @@ function publicMessage(err: unknown, url: string): string {
   return "系统繁忙，请稍后重试";
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-
-/** submit.php's error page: the payer's browser landed here, so a readable Chinese page, not JSON. */
+/** submit.php's error page: the payer's browser landed here, so a readable page in the cashier's look, not JSON. */
 export function epayErrorPage(message: string, status: number): Response {
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>支付请求有误</title></head>
-<body style="margin:0;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;background:#f3f4f6;color:#111827">
-<main style="max-width:28rem;margin:12vh auto;background:#fff;border-radius:1rem;padding:2rem;box-shadow:0 1px 3px rgba(0,0,0,.1)">
-<h1 style="font-size:1.25rem;margin:0 0 1rem">无法发起支付</h1>
-<p data-testid="epay-error" style="margin:0 0 1rem;color:#b91c1c">${escapeHtml(message)}</p>
-<p style="margin:0;color:#4b5563;font-size:.875rem">请返回商户页面重新下单；如已付款，请联系商户处理。</p>
-</main></body></html>`;
+  const html = payerNoticeHtml({
+    lang: "zh-CN",
+    title: "无法发起支付",
+    body: "请返回商户页面重新下单；如已付款，请联系商户处理。",
+    detail: message,
+    tone: "notice",
+    summary: null,
+    actions: [],
+  });
+  return htmlResponse(html, status);
+}
+
+function htmlResponse(html: string, status: number): Response {
   return new Response(html, {
     status,
     headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
   });
 }
 
+/** The epay answers that mean "no channel can make a code now" (resting, full, upstream down): the payer's dead end. */
+const NO_CODE_ANSWERS = (["channel-unavailable", "channels-full", "upstream-failed"] as const).map(
+  (kind) => epayErrorFor(new OrderError(kind)).message,
+);
+
+/**
+ * Every channel of every wallet is resting or failing, so not even the wallet chooser can be offered: the payer gets
+ * the cashier's dead end in their words (nothing internal: the reason is logged), a retry of the same request and the
+ * way back to the shop (the merchant's timeout URL, else the site of the return URL, as the cashier's own dead end).
+ */
+function noCodePage(ctx: AppContext, request: Request, params: Record<string, string>, err: EpayError): Response {
+  getLogger().warn({ reason: err.message, pid: params.pid }, "submit.php: no channel can make a code");
+  const locale = resolveLocale(null, request.headers.get("accept-language"));
+  const m = messagesFor(locale);
+  const merchant = params.pid ? findEpayMerchant(ctx.config, params.pid) : undefined;
+  const shopUrl = safeShopUrl(params.return_url) ?? safeShopUrl(merchant?.return_url);
+  const back = safeShopUrl(merchant?.timeout_url) ?? (shopUrl ? new URL(shopUrl).origin : null);
+  const url = new URL(request.url);
+  const retry: NoticeAction =
+    request.method === "POST"
+      ? {
+          kind: "repost",
+          label: m.deadEndReload,
+          action: url.pathname,
+          fields: params,
+          testId: "dead-end-retry",
+          primary: true,
+        }
+      : {
+          kind: "link",
+          label: m.deadEndReload,
+          href: url.pathname + url.search,
+          testId: "dead-end-retry",
+          primary: true,
+        };
+  const actions: NoticeAction[] = [retry];
+  if (back)
+    actions.push({ kind: "link", label: m.backToShop, href: back, testId: "back-to-shop", primary: false, top: true });
+  return htmlResponse(
+    payerNoticeHtml({
+      lang: locale,
+      title: m.deadEndTitle,
+      body: m.deadEndNoWallet,
+      detail: null,
+      tone: "warning",
+      // The request's signature was checked before any channel was asked: these are the shop's own words.
+      summary:
+        merchant && params.money
+          ? { merchant: merchant.name, product: params.name ?? "", amountLabel: m.amountLabel, amount: params.money }
+          : null,
+      actions,
+    }),
+    503,
+  );
+}
+
 function json(body: unknown): Response {
-  return Response.json(body, { status: 200, headers: { "Cache-Control": "no-store" } });
+  return jsonAnswer(body, { status: 200, headers: { "Cache-Control": "no-store" } });
 }
 
 /** An IP or merchant over its wrong-signature budget (abuse-limits.ts): HTTP 429, epay's failure shape. */
@@ -91,6 +155,9 @@ export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext
       });
     } catch (err) {
       if (await overWrongSignatures(ctx, request, params, err, false)) return tooMany(true);
+      if (ctx && err instanceof EpayError && NO_CODE_ANSWERS.some((a) => err.message.startsWith(a))) {
+        return noCodePage(ctx, request, params, err);
+      }
       const known = err instanceof EpayError || err instanceof UnreadableRequest;
       const status = err instanceof BodyTooLarge ? 413 : err instanceof BodyTimeout ? 408 : known ? 400 : 500;
       return epayErrorPage(publicMessage(err, request.url), status);
@@ -115,7 +182,7 @@ export function epayMapiHandler(contextFactory: ContextFactory = getAppContext):
   };
 }
 
-/** `GET|POST /api.php?act=…`: order query, merchant info, refund (refused). */
+/** `GET|POST /api.php?act=…`: order query, order list, merchant info, refund (POST only). */
 export function epayApiHandler(contextFactory: ContextFactory = getAppContext): Handler {
   return async (request) => {
     let ctx: AppContext | undefined;
@@ -124,7 +191,7 @@ export function epayApiHandler(contextFactory: ContextFactory = getAppContext): 
       ctx = await contextFactory();
       if (await signaturesRefused(ctx, request)) return tooMany(false);
       params = await readParams(request, ctx.config.limits.max_body_bytes);
-      return json(await epayApi(ctx, params));
+      return json(await epayApi(ctx, params, request.method));
     } catch (err) {
       // api.php authenticates with the plain key: a wrong one is this endpoint's wrong signature.
       if (await overWrongSignatures(ctx, request, params, err, true)) return tooMany(false);

@@ -1,5 +1,5 @@
 import "server-only";
-import { getAppContext } from "@/lib/context";
+import { getAppContext } from "@/lib/app-context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 
 /** Liveness plus database reachability, for load balancers and uptime checks; `held_polls` = cashier pages waiting now. */

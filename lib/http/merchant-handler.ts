@@ -1,20 +1,21 @@
 import "server-only";
 import { DEFAULT_LIMITS } from "@/lib/config/limits";
-import { getAppContext, getLogger, type AppContext } from "@/lib/context";
-import { envelope, MerchantCode, MerchantError, MERCHANT_MESSAGES } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
+import { getAppContext, getLogger, type AppContext } from "@/lib/app-context";
+import { envelope, CloudpayCode, CloudpayError, CLOUDPAY_MESSAGES } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
 import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
+import { jsonAnswer } from "./json-answer";
 import { BodyTimeout, BodyTooLarge, readBodyText } from "./read-body";
 
-/** The envelope message of an HTTP 429 (code 199, the seed's catch-all, with the reason). */
+/** The envelope message of an HTTP 429 (code 199, the catch-all of docs/protocols/cloudpay.md#status-codes). */
 export const TOO_MANY_MESSAGE = "请求过于频繁";
 
 /**
  * Thrown when the request itself cannot be read; answered as code 105 like any missing parameter on the 云端 API, and
  * with its message on the epay and V免签 APIs (which share readParams).
  */
-export class UnreadableRequest extends MerchantError {
+export class UnreadableRequest extends CloudpayError {
   constructor(detail: string) {
-    super(MerchantCode.PARAM_MISSING, detail);
+    super(CloudpayCode.PARAM_MISSING, detail);
   }
 }
 
@@ -53,18 +54,18 @@ export async function readParams(
 }
 
 function json(body: unknown, status = 200, extra: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...extra } });
+  return jsonAnswer(body, { status, headers: { "Cache-Control": "no-store", ...extra } });
 }
 
 function tooMany(): Response {
-  return json(envelope(MerchantCode.UNKNOWN, TOO_MANY_MESSAGE, Date.now()), 429, {
+  return json(envelope(CloudpayCode.UNKNOWN, TOO_MANY_MESSAGE, Date.now()), 429, {
     "Retry-After": RETRY_AFTER_SECONDS,
   });
 }
 
 /**
  * The one wrapper every merchant-API route uses: reads parameters, runs the domain function, and maps the outcome to
- * the `{code, msg, time, data}` envelope. Known failures carry their seed code; anything unexpected is logged and
+ * the `{code, msg, time, data}` envelope. Known failures carry their code (docs/protocols/cloudpay.md#status-codes); anything unexpected is logged and
  * answered 199 without a stack trace. HTTP status is always 200 (docs/protocols/cloudpay.md#envelope).
  */
 export function merchantHandler<T>(
@@ -84,13 +85,13 @@ export function merchantHandler<T>(
       // `sign=nosign` is the payer's status poll: a payer endpoint, limited per IP like the page.
       if (params.sign === "nosign" && !(await consume(limiters.payerIp, ip))) return tooMany();
       const data = await run(ctx, params, request);
-      return json(envelope(MerchantCode.OK, MERCHANT_MESSAGES[MerchantCode.OK], Date.now(), data));
+      return json(envelope(CloudpayCode.OK, CLOUDPAY_MESSAGES[CloudpayCode.OK], Date.now(), data));
     } catch (err) {
       if (err instanceof BodyTooLarge)
         return json(
           envelope(
-            MerchantCode.PARAM_MISSING,
-            `${MERCHANT_MESSAGES[MerchantCode.PARAM_MISSING]}: body too large`,
+            CloudpayCode.PARAM_MISSING,
+            `${CLOUDPAY_MESSAGES[CloudpayCode.PARAM_MISSING]}: body too large`,
             Date.now(),
           ),
           413,
@@ -98,14 +99,14 @@ export function merchantHandler<T>(
       if (err instanceof BodyTimeout)
         return json(
           envelope(
-            MerchantCode.PARAM_MISSING,
-            `${MERCHANT_MESSAGES[MerchantCode.PARAM_MISSING]}: body too slow`,
+            CloudpayCode.PARAM_MISSING,
+            `${CLOUDPAY_MESSAGES[CloudpayCode.PARAM_MISSING]}: body too slow`,
             Date.now(),
           ),
           408,
         );
-      if (err instanceof MerchantError) {
-        if (err.code === MerchantCode.SIGN_INVALID && ctx && (await overFailedSignBudget(ctx, request, params.appkey)))
+      if (err instanceof CloudpayError) {
+        if (err.code === CloudpayCode.SIGN_INVALID && ctx && (await overFailedSignBudget(ctx, request, params.appkey)))
           return tooMany();
         return json(envelope(err.code, err.message, Date.now()));
       }
@@ -114,7 +115,7 @@ export function merchantHandler<T>(
         { err, method: request.method, path: new URL(request.url).pathname },
         "merchant API request failed",
       );
-      return json(envelope(MerchantCode.UNKNOWN, MERCHANT_MESSAGES[MerchantCode.UNKNOWN], Date.now()));
+      return json(envelope(CloudpayCode.UNKNOWN, CLOUDPAY_MESSAGES[CloudpayCode.UNKNOWN], Date.now()));
     }
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { getAppContext, type AppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/app-context";
 import { metrics } from "@/lib/metrics";
 
 function tokenMatches(header: string | null, token: string): boolean {

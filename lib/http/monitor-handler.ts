@@ -1,6 +1,6 @@
 import "server-only";
 import { findChannel } from "@/lib/config/find";
-import { getAppContext, type AppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/app-context";
 import { handleNotify } from "./provider-notify-handler";
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { getAppContext, type AppContext } from "@/lib/context";
+import { getAppContext, type AppContext } from "@/lib/app-context";
 import { handleMetrics } from "./metrics-handler";
 import { handleVmqMonitor } from "./monitor-handler";
 import { handleNotify } from "./provider-notify-handler";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PayerErrorBody, PayerErrorCode } from "@/lib/cashier/payer-dtos";
-import { getAppContext, getLogger, type AppContext } from "@/lib/context";
+import { getAppContext, getLogger, type AppContext } from "@/lib/app-context";
 import { verifyNonce } from "@/lib/session/cashier-session";
 import { abuseLimiters, consume, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";
 

@@ -84,7 +84,7 @@ export const payloadPngRoute = orderQrPng((_ctx, order) => order.payload, 480);
 export const payUrlPngRoute = orderQrPng((ctx, order) => `${ctx.config.baseUrl}/pay/${order.id}`);
 
 /**
- * `GET /pay/api?id=…`: the seed platform's URL shape, sent on to the cashier page on Paydesk's PUBLIC origin
+ * `GET /pay/api?id=…`: the original platform's URL shape (docs/contract.md), sent on to the cashier page on Paydesk's PUBLIC origin
  * (PAYDESK_BASE_URL): behind a reverse proxy the request URL is the internal `http://localhost:PORT/…`.
  */
 export const payApiRoute: PayerRoute = {

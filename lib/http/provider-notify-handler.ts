@@ -1,5 +1,5 @@
 import "server-only";
-import { getAppContext, getLogger, type AppContext } from "@/lib/context";
+import { getAppContext, getLogger, type AppContext } from "@/lib/app-context";
 import { ingestNotify, retryAckFor } from "@/lib/orders/provider-notify";
 import type { ProviderAck } from "@/lib/providers/types";
 import { abuseLimiters, consume, isOver, requestIp, RETRY_AFTER_SECONDS } from "./abuse-limits";

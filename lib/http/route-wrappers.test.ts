@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestContext } from "@/test/support/databases";
 import { chooseRoute } from "./choose-route";
-import { demoNotifyRoute, demoReceiptsRoute } from "./demo-routes";
+import { demoNotifyRoute, demoReceiptsRoute } from "@/lib/demo/demo-routes";
 import { metricsRoute, notifyRoute, vmqApiRoute, vmqMonitorRoute } from "./param-routes";
 
 /** The wrappers the one-line app/ route files export: params unwrapped, the same answers as the handlers. */

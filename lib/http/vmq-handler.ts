@@ -1,17 +1,18 @@
 import "server-only";
 import { findMerchant } from "@/lib/config/find";
-import { getAppContext, getLogger, type AppContext } from "@/lib/context";
+import { getAppContext, getLogger, type AppContext } from "@/lib/app-context";
 import { checkVmqOrder, closeVmqOrder, getVmqOrder, getVmqState, vmqOrderData } from "@/lib/merchant-api/vmq/vmq-api";
 import { createVmqOrder, vmqMerchant } from "@/lib/merchant-api/vmq/vmq-create";
 import { VMQ_BAD_SIGN, vmqFail, vmqOk, VmqError } from "@/lib/merchant-api/vmq/vmq-merchant-wire";
 import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
 import { readParams, TOO_MANY_MESSAGE, UnreadableRequest } from "./merchant-handler";
+import { jsonAnswer } from "./json-answer";
 import { BodyTimeout, BodyTooLarge } from "./read-body";
 
 type Params = Record<string, string>;
 
 function json(body: unknown): Response {
-  return Response.json(body, { status: 200, headers: { "Cache-Control": "no-store" } });
+  return jsonAnswer(body, { status: 200, headers: { "Cache-Control": "no-store" } });
 }
 
 const ACTIONS: Record<string, (ctx: AppContext, appkey: string, params: Params) => Promise<Response>> = {

@@ -20,4 +20,25 @@ export interface MerchantApiMessages {
   returnUrl(merchant: Merchant, order: Order): string | undefined;
   /** The parameter that carries the signature in both (what lib/orders/signature-guard.ts remembers). */
   signatureParam: string;
+  /**
+   * Whether a stored notification is one this protocol wrote, read from its own shape: the outbox row has no protocol
+   * column, and each protocol knows its message (lib/merchant-api/registry.ts asks them in turn).
+   */
+  wrote(message: Pick<NotifyMessage, "method" | "url">): boolean;
+  /**
+   * Whether a shop's answer body (with a 2xx status) acknowledges this protocol's notification. Each protocol's shops
+   * were written against one platform's check, so Paydesk accepts at least what that platform accepted (the rules and
+   * the evidence behind them: docs/notify-acks.md).
+   */
+  isAck(body: string): boolean;
+}
+
+/** The body with a leading BOM (PHP files saved "UTF-8 with BOM" print it first) and surrounding whitespace removed. */
+export function bareAck(body: string): string {
+  return body.replace(/^\uFEFF+/, "").trim();
+}
+
+/** The strict acknowledgement: `success`, any case, once a BOM and surrounding whitespace are removed. */
+export function isBareSuccess(body: string): boolean {
+  return bareAck(body).toLowerCase() === "success";
 }

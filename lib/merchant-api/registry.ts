@@ -1,9 +1,11 @@
 import "server-only";
 import type { Merchant } from "@/lib/config/schema";
-import type { Order, OrderProtocol } from "@/lib/storage/records";
+import type { OrderMessages } from "@/lib/context";
+import type { Notification, Order, OrderProtocol } from "@/lib/storage/records";
 import { cloudpayMessages } from "./cloudpay/cloudpay-notify-message";
 import { epayMessages } from "./epay/epay-notify-message";
-import type { MerchantApiMessages, NotifyMessage } from "./protocol";
+import { epayV2Messages } from "./epay-v2/epay-v2-notify-message";
+import { isBareSuccess, type MerchantApiMessages, type NotifyMessage } from "./protocol";
 import { vmqMessages } from "./vmq/vmq-notify-message";
 
 /**
@@ -13,6 +15,8 @@ import { vmqMessages } from "./vmq/vmq-notify-message";
  */
 const PROTOCOLS: Record<OrderProtocol, MerchantApiMessages> = {
   cloudpay: cloudpayMessages,
+  // Before epay: V1's `wrote` claims every GET with `trade_status`, V2's only those signed RSA.
+  "epay-v2": epayV2Messages,
   epay: epayMessages,
   vmq: vmqMessages,
 };
@@ -49,4 +53,21 @@ export function issuedSignatures(merchant: Merchant, order: Order): string[] {
   const back = protocol.returnUrl(merchant, order);
   if (back) signs.push(...new URL(back).searchParams.getAll(param));
   return [...new Set(signs.filter((s) => s !== ""))];
+}
+
+/** The port the order service is given (lib/context.ts `OrderMessages`): these messages, by the order's protocol. */
+export const orderMessages: OrderMessages = { notificationFor: notifyMessage, signedReturnUrl, issuedSignatures };
+
+/** Which protocol wrote a stored notification, asked of each in turn; undefined for a shape none of them writes. */
+export function notificationProtocol(n: Pick<Notification, "method" | "url">): OrderProtocol | undefined {
+  return (Object.keys(PROTOCOLS) as OrderProtocol[]).find((name) => PROTOCOLS[name].wrote(n));
+}
+
+/**
+ * Whether `body` (with a 2xx status) acknowledges a notification of `protocol`, under that protocol's rule
+ * (docs/notify-acks.md); a notification no protocol claims (undefined) gets the strict rule: `success`, any case, once
+ * a BOM and surrounding whitespace are removed.
+ */
+export function isNotifyAck(protocol: OrderProtocol | undefined, body: string): boolean {
+  return protocol ? PROTOCOLS[protocol].isAck(body) : isBareSuccess(body);
 }

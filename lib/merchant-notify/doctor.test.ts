@@ -7,13 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
-import { doctorText } from "@/lib/i18n/doctor-hints";
 import { metrics } from "@/lib/metrics";
 import type { AttemptResult } from "@/lib/storage/notifications-repo";
 import type { Notification } from "@/lib/storage/records";
 import { deliver } from "./dispatcher";
 import { DOCTOR_CLASSES, diagnoseAttempt, doctorCode, parseDoctorCode, type Diagnosis } from "./doctor";
-import { isNotifyAck, notificationProtocol } from "./notify-ack";
+import { doctorText } from "./doctor-hints";
+import { isNotifyAck, notificationProtocol } from "@/lib/merchant-api/registry";
 import { sendAttempt } from "./send-attempt";
 
 /**
@@ -275,6 +275,10 @@ describe("acknowledgements per protocol (docs/notify-acks.md)", () => {
       "epay",
     );
     expect(notificationProtocol({ method: "GET", url: "https://s/n?payId=1&reallyPrice=1.00&sign=x" })).toBe("vmq");
+    // A shape no protocol writes gets the strict rule.
+    expect(notificationProtocol({ method: "GET", url: "https://s/n?id=1" })).toBeUndefined();
+    expect([" SUCCESS\r\n", "\uFEFFsuccess"].every((b) => isNotifyAck(undefined, b))).toBe(true);
+    expect(isNotifyAck(undefined, "<p>success</p>")).toBe(false);
   });
 });
 

@@ -1,9 +1,9 @@
-import { bareAck, type NotifyProtocol } from "./notify-ack";
+import { bareAck } from "@/lib/merchant-api/protocol";
 
 /**
  * The notification doctor: names why an attempt to reach a shop failed, so an operator reads "the shop's CDN shows
  * a challenge page" instead of "HTTP 403". Pure: it looks only at what the attempt saw (transport error code, HTTP
- * status, the first 1 KB of the body). Every class has a fix hint in lib/i18n/doctor-hints.ts; the class is stored
+ * status, the first 1 KB of the body). Every class has a fix hint in lib/merchant-notify/doctor-hints.ts; the class is stored
  * on the attempt row (migration 013) and counted in paydesk_notification_failures_total{class}.
  */
 export const DOCTOR_CLASSES = [
@@ -113,10 +113,10 @@ function transportClass(error: string): Diagnosis {
 }
 
 /**
- * Classifies one attempt that was not delivered. `protocol` is unused by the classes themselves (every protocol's
- * failure looks the same on the wire) but kept in the signature so a protocol-specific rule has one home.
+ * Classifies one attempt that was not delivered. No protocol is asked: every protocol's failure looks the same on the
+ * wire (whether a 2xx body was an acknowledgement is each protocol's `isAck`, decided before the doctor is called).
  */
-export function diagnoseAttempt(a: FailedAttempt, _protocol?: NotifyProtocol): Diagnosis {
+export function diagnoseAttempt(a: FailedAttempt): Diagnosis {
   if (a.httpStatus === null) return transportClass(a.error ?? "unknown");
   const status = a.httpStatus;
   const body = a.body ?? "";

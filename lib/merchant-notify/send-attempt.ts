@@ -1,8 +1,8 @@
 import "server-only";
 import type { Notification } from "@/lib/storage/records";
 import { guardedRequest, UrlRefusedError, type UrlGuardPolicy } from "@/lib/net/url-guard";
+import { isNotifyAck, notificationProtocol } from "@/lib/merchant-api/registry";
 import { diagnoseAttempt, type Diagnosis } from "./doctor";
-import { isNotifyAck, notificationProtocol } from "./notify-ack";
 
 /** What one delivery attempt came to; the dispatcher logs it on the attempt row and schedules from `delivered`. */
 export interface AttemptOutcome {
@@ -28,7 +28,7 @@ const BODY_LOG_LIMIT = 1024;
  * Sends one notification as stored: a form POST (云端, docs/protocols/cloudpay.md#notify) or a GET whose URL already
  * carries the signed query (epay: docs/protocols/epay.md#notify-and-return, V免签:
  * docs/protocols/vmq.md#notify-and-return). Delivered only when the HTTP status is 2xx and the body is the protocol's
- * `success` acknowledgement (lib/merchant-notify/notify-ack.ts); otherwise the doctor names why. Never throws.
+ * `success` acknowledgement (each protocol's `isAck`, asked through lib/merchant-api/registry.ts); otherwise the doctor names why. Never throws.
  */
 export async function sendAttempt(n: Notification, deps: SendDeps): Promise<AttemptOutcome> {
   const get = n.method === "GET";

@@ -1,14 +1,10 @@
-import "server-only";
-import { findMerchant } from "@/lib/config/find";
 import type { Merchant } from "@/lib/config/schema";
-import type { AppContext } from "@/lib/context";
-import type { Notification } from "@/lib/storage/records";
 import type { UrlGuardPolicy } from "./url-guard";
 
 /**
  * The hosts a merchant's notifications may reach besides public addresses: the host:port of each URL the operator
  * wrote into the config file as the merchant's own (trusted by definition: the operator typed them, no request did), plus the hosts the
- * operator listed for URLs that requests supply (`epay.allowed_hosts`, `vmq.allowed_hosts`). Protocol-neutral: another protocol with
+ * operator listed for URLs that requests supply (`epay.allowed_hosts`, `epay_v2.allowed_hosts`, `vmq.allowed_hosts`). Protocol-neutral: another protocol with
  * per-request URLs adds its own list here.
  */
 export function merchantUrlPolicy(merchant: Merchant | undefined): UrlGuardPolicy {
@@ -18,12 +14,11 @@ export function merchantUrlPolicy(merchant: Merchant | undefined): UrlGuardPolic
     // host:port exactly: trusting a configured http://127.0.0.1:8080 must not open every port of the machine.
     .map((u) => new URL(u).host);
   return {
-    allowedHosts: [...configured, ...(merchant.epay?.allowed_hosts ?? []), ...(merchant.vmq?.allowed_hosts ?? [])],
+    allowedHosts: [
+      ...configured,
+      ...(merchant.epay?.allowed_hosts ?? []),
+      ...(merchant.epay_v2?.allowed_hosts ?? []),
+      ...(merchant.vmq?.allowed_hosts ?? []),
+    ],
   };
-}
-
-/** The policy for one stored notification, from its order's merchant, read at send time (config changes apply). */
-export async function notificationUrlPolicy(ctx: AppContext, n: Notification): Promise<UrlGuardPolicy> {
-  const order = await ctx.repos.orders.findOrderById(n.order_id);
-  return merchantUrlPolicy(order ? findMerchant(ctx.config, order.appkey) : undefined);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
+import { channelMayRest } from "@/lib/channels/channel-budget";
 import { findMerchant } from "@/lib/config/find";
-import { notificationFor } from "@/lib/merchant-notify/messages";
 import type { PaymentMatch } from "@/lib/providers/types";
 import type { Order, Payment } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
@@ -151,16 +151,18 @@ export async function creditOrder(
   if (!won) return false;
   // Paid: an amount the order held (V免签 channels) may go to the next order.
   await tx.amounts.releaseAmountsOf(order.id);
+  // A payment ends its channel's rest and run of unpaid orders (docs/contract.md#channel-budgets).
+  if (channelMayRest(ctx.config, order.channel_id)) await tx.channelBudgets.notePaid(order.channel_id, p.now);
   const merchant = findMerchant(ctx.config, order.appkey);
   const paid: Order = { ...order, status: "paid", real_fen: p.amountFen, paid_at: p.now, late: p.late };
   // In the format of the protocol that made the order (云端 form POST, epay GET with the signed query).
-  const message = merchant ? notificationFor(merchant, paid) : null;
+  const message = merchant ? ctx.messages.notificationFor(merchant, paid) : null;
   if (message) {
     await tx.notifications.insertNotification({ orderId: order.id, ...message, now: p.now });
   } else {
     ctx.log.error({ orderId: order.id, appkey: order.appkey }, "paid order has no notify URL; no notification queued");
   }
   // The notify's and the return URL's signatures, in the same transaction: never accepted back as a request.
-  await recordIssuedSignatures(tx, merchant, paid, p.now);
+  await recordIssuedSignatures(ctx, tx, merchant, paid, p.now);
   return true;
 }

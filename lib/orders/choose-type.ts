@@ -2,11 +2,12 @@ import "server-only";
 import { findMerchant } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
 import { availableTypes } from "@/lib/channels/channel-choice";
+import { chooseAndHold, moveHold, restFailedChannels } from "@/lib/channels/channel-budget-hold";
 import { PAY_TYPES, type PayType } from "@/lib/pay-types";
 import { effectiveStatus } from "./lifecycle";
 import { loadOrderForRead } from "./order-views";
 import { OrderError } from "./order-errors";
-import { NoCodeError, recordCodeFailures, requestCodeOnSomeChannel, selectChannel } from "./request-code";
+import { NoCodeError, recordCodeFailures, requestCodeOnSomeChannel } from "./request-code";
 
 export type ChooseResult =
   | { outcome: "chosen" }
@@ -32,8 +33,17 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
   if (!(await availableTypes(ctx, merchant, order.price_fen, now)).includes(type))
     return { outcome: "error", message: "该支付方式暂不可用，请选择其他方式" };
   try {
-    const channel = await selectChannel(ctx, merchant, type, order.price_fen, now);
-    if (!(await ctx.repos.orders.claimTypeChoice(order.id, type, channel.id, now))) return { outcome: "unchanged" };
+    // The channel's budget slot is taken with the choice, as for a create with a type (place-order.ts).
+    const held = await chooseAndHold(ctx, merchant, type, order.price_fen, now);
+    if (!held) throw new OrderError("channel-unavailable");
+    const channel = held.channel;
+    let hold = held.hold;
+    if (!(await ctx.repos.orders.claimTypeChoice(order.id, type, channel.id, now))) {
+      await hold.release();
+      return { outcome: "unchanged" };
+    }
+    const tried = [channel];
+    const since = ctx.now();
     try {
       const request = {
         orderId: order.id,
@@ -44,9 +54,14 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
         now,
       };
       // A full channel (every V免签 amount near the price held) hands the choice on to the next one.
-      const { code } = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) =>
-        ctx.repos.orders.reassignCodelessOrder(order.id, next.id),
-      );
+      const { code } = await requestCodeOnSomeChannel(ctx, merchant, channel, request, async (next) => {
+        const moved = await moveHold(ctx, hold, next, order.price_fen, now);
+        if (!moved) throw new OrderError("channels-full", `${next.id}：今日限额已满`);
+        hold = moved;
+        tried.push(next);
+        await ctx.repos.orders.reassignCodelessOrder(order.id, next.id);
+      });
+      await restFailedChannels(ctx, tried.slice(0, -1), since);
       await ctx.repos.orders.activateChosenOrder(order.id, code, ctx.now());
       // The cached public view (live orders) still shows "no wallet yet": it is read again on this event.
       await ctx.events.publish({ type: "order.updated", orderId: order.id });
@@ -54,6 +69,8 @@ export async function chooseType(ctx: AppContext, orderId: string, rawType: stri
     } catch (err) {
       // The order stays (the payer may retry or choose another): its timeline keeps what each channel said.
       if (err instanceof NoCodeError) await recordCodeFailures(ctx, order, err.failures);
+      await hold.release();
+      await restFailedChannels(ctx, tried, since);
       await ctx.repos.orders.releaseTypeChoice(order.id, ctx.now());
       await ctx.events.publish({ type: "order.updated", orderId: order.id });
       throw err;

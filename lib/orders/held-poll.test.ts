@@ -152,7 +152,7 @@ describe("held nosign poll (SQLite, one process)", () => {
       expect(ms).toBeLessThan(500);
       expect(body.code).toBe(100);
       const order = (await ctx.repos.orders.findOrderById(orderId))!;
-      expect(body.data).toEqual(buildPublicView(ctx.config.merchants[0], order, undefined, ctx.now()));
+      expect(body.data).toEqual(buildPublicView(ctx.messages, ctx.config.merchants[0], order, undefined, ctx.now()));
       expect(Object.keys(body.data!).sort()).toEqual([
         "expires_in",
         "order_id",

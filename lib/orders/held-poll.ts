@@ -1,10 +1,9 @@
 import "server-only";
-import { findMerchant } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 import type { Order } from "@/lib/storage/records";
 import { effectiveStatus } from "./lifecycle";
-import { buildPublicView, nextChangeIn } from "./order-views";
+import { nextChangeIn, publicViewOf } from "./order-views";
 import type { PublicOrderView } from "./public-order-view";
 import { RECONCILE_INTERVAL_MS, reconcileOrder } from "./reconcile";
 
@@ -43,7 +42,7 @@ export async function polledPublicView(ctx: AppContext, orderId: string): Promis
   const snap = await liveOrdersFor(ctx).snapshot(orderId);
   if (!snap) return undefined;
   reconcileInBackground(ctx, snap.order);
-  return buildPublicView(findMerchant(ctx.config, snap.order.appkey), snap.order, snap.notification, ctx.now());
+  return publicViewOf(ctx, snap);
 }
 
 /**
@@ -63,7 +62,7 @@ export async function heldPublicView(
     const snap = await live.snapshot(orderId);
     if (!snap) return undefined;
     const now = ctx.now();
-    const view = buildPublicView(findMerchant(ctx.config, snap.order.appkey), snap.order, snap.notification, now);
+    const view = publicViewOf(ctx, snap, now);
     const left = deadline - Date.now();
     if (differsFrom(view, hold.status) || left <= 0 || signal?.aborted) return view;
     reconcileInBackground(ctx, snap.order);

@@ -3,6 +3,7 @@ import type { Notification } from "@/lib/storage/records";
 import { T0, testOrder } from "@/test/support/order-fixture";
 import { testAppConfig } from "@/test/support/test-context";
 import { differsFrom } from "./held-poll";
+import { orderMessages } from "@/lib/merchant-api/registry";
 import { buildMerchantView, buildPublicView } from "./order-views";
 
 const merchant = testAppConfig().merchants[0]!;
@@ -30,7 +31,7 @@ function notification(status: Notification["status"]): Notification {
 
 describe("public view of a paid order: the way back to the shop", () => {
   it("neither way back nor settled while the shop has not answered and its 10 s are not up", () => {
-    const view = buildPublicView(merchant, paid, notification("pending"), T0 + 2_000);
+    const view = buildPublicView(orderMessages, merchant, paid, notification("pending"), T0 + 2_000);
     expect(view.status).toBe("paid");
     expect(view.return_url).toBeUndefined();
     expect(view.settled).toBeUndefined();
@@ -38,7 +39,7 @@ describe("public view of a paid order: the way back to the shop", () => {
   });
 
   it("the signed return_url once the shop acknowledged", () => {
-    const view = buildPublicView(merchant, paid, notification("delivered"), T0 + 2_000);
+    const view = buildPublicView(orderMessages, merchant, paid, notification("delivered"), T0 + 2_000);
     expect(view.return_url).toMatch(/^https:\/\/shop\.example\/return\?/);
     expect(view.settled).toBeUndefined();
     expect(differsFrom(view, "paid")).toBe(true);
@@ -46,15 +47,15 @@ describe("public view of a paid order: the way back to the shop", () => {
 
   it("settled when there is no page to go back to: after the acknowledgement, or after the 10 s", () => {
     for (const view of [
-      buildPublicView(noReturn, paid, notification("delivered"), T0 + 2_000),
-      buildPublicView(noReturn, paid, notification("pending"), T0 + 11_000),
+      buildPublicView(orderMessages, noReturn, paid, notification("delivered"), T0 + 2_000),
+      buildPublicView(orderMessages, noReturn, paid, notification("pending"), T0 + 11_000),
     ]) {
       expect(view.return_url).toBeUndefined();
       expect(view.settled).toBe(true);
       // A held poll showing "paid" is answered at once, and the page stops asking.
       expect(differsFrom(view, "paid")).toBe(true);
     }
-    expect(buildPublicView(noReturn, paid, notification("pending"), T0 + 2_000).settled).toBeUndefined();
+    expect(buildPublicView(orderMessages, noReturn, paid, notification("pending"), T0 + 2_000).settled).toBeUndefined();
   });
 });
 
@@ -65,16 +66,16 @@ describe("the payer's and the merchant's views are built from one set of fields"
       [notification("delivered"), T0 + 2_000],
       [undefined, T0 + 11_000],
     ] as const) {
-      const pub = buildPublicView(merchant, paid, n, at);
-      const mer = buildMerchantView(merchant, paid, n, at);
+      const pub = buildPublicView(orderMessages, merchant, paid, n, at);
+      const mer = buildMerchantView(orderMessages, merchant, paid, n, at);
       const { settled: _settled, ...shared } = pub;
       expect(Object.keys(mer).slice(0, 6)).toEqual(Object.keys(shared).slice(0, 6));
       expect(mer).toMatchObject(shared);
     }
     const pending = testOrder({ status: "pending", expires_at: T0 + 300_000 });
-    expect(buildMerchantView(merchant, pending, undefined, T0)).toMatchObject(
-      buildPublicView(merchant, pending, undefined, T0),
+    expect(buildMerchantView(orderMessages, merchant, pending, undefined, T0)).toMatchObject(
+      buildPublicView(orderMessages, merchant, pending, undefined, T0),
     );
-    expect(buildMerchantView(noReturn, paid, undefined, T0 + 11_000)).not.toHaveProperty("settled");
+    expect(buildMerchantView(orderMessages, noReturn, paid, undefined, T0 + 11_000)).not.toHaveProperty("settled");
   });
 });

@@ -1,10 +1,9 @@
 import "server-only";
 import { findMerchant } from "@/lib/config/find";
 import type { Merchant } from "@/lib/config/schema";
-import type { AppContext } from "@/lib/context";
+import type { AppContext, OrderMessages } from "@/lib/context";
 import { ORDER_ID_PATTERN } from "@/lib/ids";
 import { formatYuan } from "@/lib/money";
-import { signedReturnUrl } from "@/lib/merchant-notify/messages";
 import { liveOrdersFor } from "@/lib/events/live-orders";
 import { effectiveStatus, expiresIn } from "./lifecycle";
 import type { PublicOrderView } from "./public-order-view";
@@ -38,13 +37,14 @@ export async function loadOrderForRead(ctx: AppContext, orderId: string): Promis
 
 /** The signed return URL, once the page may go back: the shop acknowledged, or it has had 10 s to do so. */
 function returnUrlAt(
+  messages: OrderMessages,
   merchant: Merchant | undefined,
   order: Order,
   notification: Notification | undefined,
   now: number,
 ): string | undefined {
   if (!returnDue(order, notification, now)) return undefined;
-  return merchant ? signedReturnUrl(merchant, order) : undefined;
+  return merchant ? messages.signedReturnUrl(merchant, order) : undefined;
 }
 
 /** Whether the page may go back to the shop now: paid, and the shop acknowledged or has had its 10 s. */
@@ -55,9 +55,11 @@ function returnDue(order: Order, notification: Notification | undefined, now: nu
 
 /**
  * The public view, as a pure function of the order, its notification and the time: expiry comes from the clock
- * (the sweeper stores it), nothing is written and no provider is asked.
+ * (the sweeper stores it), nothing is written and no provider is asked. The return URL is the order's protocol's
+ * (`messages`, from the context).
  */
 export function buildPublicView(
+  messages: OrderMessages,
   merchant: Merchant | undefined,
   order: Order,
   notification: Notification | undefined,
@@ -65,7 +67,7 @@ export function buildPublicView(
 ): PublicOrderView {
   const view = orderViewFields(order, now);
   if (view.status === "paid" && returnDue(order, notification, now)) {
-    const returnUrl = merchant ? signedReturnUrl(merchant, order) : undefined;
+    const returnUrl = merchant ? messages.signedReturnUrl(merchant, order) : undefined;
     if (returnUrl) view.return_url = returnUrl;
     else view.settled = true;
   }
@@ -110,7 +112,16 @@ export async function findLiveOrder(ctx: AppContext, orderId: string): Promise<O
 export async function publicOrderView(ctx: AppContext, orderId: string): Promise<PublicOrderView | undefined> {
   const snap = await liveOrdersFor(ctx).snapshot(orderId);
   if (!snap) return undefined;
-  return buildPublicView(findMerchant(ctx.config, snap.order.appkey), snap.order, snap.notification, ctx.now());
+  return publicViewOf(ctx, snap);
+}
+
+/** The public view of an order and its notification as read (a live-orders snapshot), at `now`. */
+export function publicViewOf(
+  ctx: AppContext,
+  snap: { order: Order; notification: Notification | undefined },
+  now = ctx.now(),
+): PublicOrderView {
+  return buildPublicView(ctx.messages, findMerchant(ctx.config, snap.order.appkey), snap.order, snap.notification, now);
 }
 
 /**
@@ -142,12 +153,17 @@ export interface MerchantOrderView extends PublicOrderView {
   notify_attempts: number;
   created_at: number;
   expires_at: number;
+  /** Refunded so far (requested, succeeded or recorded refunds; lib/orders/refunds.ts), "0.00" when none. */
+  refunded: string;
+  /** What the shop keeps: `realprice` less `refunded`; null until paid. */
+  net: string | null;
 }
 
 export async function merchantOrderView(ctx: AppContext, order: Order): Promise<MerchantOrderView> {
   const now = ctx.now();
   const notification = await ctx.repos.notifications.findNotificationByOrder(order.id);
-  return buildMerchantView(findMerchant(ctx.config, order.appkey), order, notification, now);
+  const refundedFen = (await ctx.repos.refunds.refundedFenByOrder([order.id])).get(order.id) ?? 0;
+  return buildMerchantView(ctx.messages, findMerchant(ctx.config, order.appkey), order, notification, now, refundedFen);
 }
 
 /**
@@ -155,10 +171,12 @@ export async function merchantOrderView(ctx: AppContext, order: Order): Promise<
  * Unlike the payer's view it never says `settled` (a shop reads `notify_status`).
  */
 export function buildMerchantView(
+  messages: OrderMessages,
   merchant: Merchant | undefined,
   order: Order,
   notification: Notification | undefined,
   now: number,
+  refundedFen = 0,
 ): MerchantOrderView {
   const view: MerchantOrderView = {
     ...orderViewFields(order, now),
@@ -171,8 +189,10 @@ export function buildMerchantView(
     notify_attempts: notification?.attempts ?? 0,
     created_at: Math.floor(order.created_at / 1000),
     expires_at: Math.floor(order.expires_at / 1000),
+    refunded: formatYuan(refundedFen),
+    net: order.real_fen === null ? null : formatYuan(order.real_fen - refundedFen),
   };
-  const returnUrl = view.status === "paid" ? returnUrlAt(merchant, order, notification, now) : undefined;
+  const returnUrl = view.status === "paid" ? returnUrlAt(messages, merchant, order, notification, now) : undefined;
   if (returnUrl) view.return_url = returnUrl;
   return view;
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import type { Merchant } from "@/lib/config/schema";
 import { availableTypes } from "@/lib/channels/channel-choice";
+import type { BudgetHold } from "@/lib/channels/channel-budget";
+import { chooseAndHold, moveHold, restFailedChannels } from "@/lib/channels/channel-budget-hold";
 import type { AppContext } from "@/lib/context";
 import { newOrderId } from "@/lib/ids";
 import type { PayType } from "@/lib/pay-types";
@@ -9,7 +11,7 @@ import type { Order, OrderProtocol } from "@/lib/storage/records";
 import { reserveDailyOrder } from "./daily-quota";
 import { OrderError } from "./order-errors";
 import { insertClaimingSignature } from "./signature-guard";
-import { requestCodeOnSomeChannel, selectChannel } from "./request-code";
+import { requestCodeOnSomeChannel } from "./request-code";
 
 /** How long a concurrent duplicate create waits for the first one to finish talking to the provider. */
 const CONCURRENT_WAIT_MS = 15_000;
@@ -93,7 +95,12 @@ async function createReserved(
   r: OrderRequest,
   now: number,
 ): Promise<Order | null> {
-  const channel = r.type === null ? null : await selectChannel(ctx, merchant, r.type, r.priceFen, now);
+  // The channel's budget slot for today is taken with the choice (docs/contract.md#channel-budgets) and given back
+  // on every way out below that makes no order on it.
+  const held = r.type === null ? null : await chooseAndHold(ctx, merchant, r.type, r.priceFen, now);
+  if (r.type !== null && !held) throw new OrderError("channel-unavailable");
+  const channel = held?.channel ?? null;
+  let hold: BudgetHold | null = held?.hold ?? null;
   if (r.type === null && (await availableTypes(ctx, merchant, r.priceFen, now)).length === 0)
     throw new OrderError("channel-unavailable");
   const id = newOrderId();
@@ -128,7 +135,14 @@ async function createReserved(
     return_url: r.returnUrl,
     request_digest: r.digest,
   };
-  if (!(await insertClaimingSignature(ctx, row))) return null;
+  const claimed = await insertClaimingSignature(ctx, row).catch(async (err: unknown) => {
+    await hold?.release();
+    throw err;
+  });
+  if (!claimed) {
+    await hold?.release();
+    return null;
+  }
 
   let activated: ActivatedPayment;
   if (channel === null || r.type === null) {
@@ -140,15 +154,25 @@ async function createReserved(
       freeAmount: false,
     };
   } else {
+    const tried = [channel];
+    const since = ctx.now();
     try {
       const request = { orderId: id, priceFen: r.priceFen, type: r.type, custom: r.custom, ttlExpiry, now };
-      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, (next) =>
-        ctx.repos.orders.reassignCodelessOrder(id, next.id),
-      );
+      const got = await requestCodeOnSomeChannel(ctx, merchant, channel, request, async (next) => {
+        const moved = hold && (await moveHold(ctx, hold, next, r.priceFen, now));
+        // The fallback channel filled up since it was chosen (a concurrent create took its last slot).
+        if (!moved) throw new OrderError("channels-full", `${next.id}：今日限额已满`);
+        hold = moved;
+        tried.push(next);
+        await ctx.repos.orders.reassignCodelessOrder(id, next.id);
+      });
       activated = got.code;
       row.channel_id = got.channel.id;
+      await restFailedChannels(ctx, tried.slice(0, -1), since);
     } catch (err) {
       await ctx.repos.orders.deleteCreatingOrder(id);
+      await hold?.release();
+      await restFailedChannels(ctx, tried, since);
       throw err;
     }
   }

@@ -1,7 +1,6 @@
 import "server-only";
 import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { issuedSignatures } from "@/lib/merchant-notify/messages";
 import type { Order } from "@/lib/storage/records";
 import type { Repositories } from "@/lib/storage/repositories";
 import { OrderError } from "./order-errors";
@@ -31,6 +30,7 @@ export async function issuedByPaydesk(ctx: AppContext, sign: string): Promise<bo
  * page asks, carries the signature recorded here.
  */
 export async function recordIssuedSignatures(
+  ctx: Pick<AppContext, "messages">,
   tx: Repositories,
   merchant: Merchant | undefined,
   order: Order,
@@ -40,7 +40,7 @@ export async function recordIssuedSignatures(
   await tx.signatures.recordIssuedSignatures({
     appkey: order.appkey,
     orderId: order.id,
-    signs: issuedSignatures(merchant, order),
+    signs: ctx.messages.issuedSignatures(merchant, order),
     now,
   });
 }

@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from "kysel
 import pg from "pg";
 import { migrations, type Dialect } from "./migrations";
 import { FifoSqliteDialect } from "./sqlite-fifo-dialect";
+import { openWalFlush, WalSync, WalSyncSqliteDialect } from "./sqlite-wal-sync";
 import { openNotifyChannel, type NotifyChannel } from "./pg-notify";
 import { processSingleton, writeProcessState } from "@/lib/process-state";
 import type { Database } from "./schema";
@@ -38,7 +39,11 @@ export function pgPoolOf(db: Db): pg.Pool | undefined {
 export interface OpenOptions {
   /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
   pgSchema?: string;
-  /** SQLite only: `FULL` (the default) or `NORMAL` — the benchmark opens both to print what durability costs. */
+  /**
+   * SQLite only. Unset (Paydesk's setting): every write waits for an fsync of the WAL shared with the writes beside it
+   * (lib/storage/sqlite-wal-sync.ts), as durable as `FULL`. `FULL` is SQLite's own fsync in every commit, `NORMAL`
+   * none at all (a power loss may take the last commits): scripts/bench.ts opens those two to print what each costs.
+   */
   sqliteSynchronous?: "FULL" | "NORMAL";
 }
 
@@ -49,9 +54,12 @@ const STATEMENT_CACHE_MAX = 500;
  * better-sqlite3 compiles a statement on every prepare(), and Kysely prepares each query it runs: compiling was ~8 %
  * of the CPU of create and notify ingestion (scripts/bench/profile-ingestion.ts). Paydesk's SQL strings are a small
  * fixed set, so the compiled statement of each is kept and reused (SQLite re-prepares one by itself after a schema
- * change).
+ * change). `onWrite` hears of every statement that may change the database (the WAL's group fsync).
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): {
+function withStatementCache(
+  sqlite: SqliteDatabase.Database,
+  onWrite?: () => void,
+): {
   prepare(sql: string): SqliteDatabase.Statement;
   close(): void;
 } {
@@ -64,6 +72,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database): {
         if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
         cache.set(sql, stmt);
       }
+      // SQLite's own answer (sqlite3_stmt_readonly): BEGIN and COMMIT count as read-only, their transaction's
+      // statements do not.
+      if (onWrite && !stmt.readonly) onWrite();
       return stmt;
     },
     close: () => sqlite.close(),
@@ -80,12 +91,23 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const sqlite = new SqliteDatabase(file);
     // WAL lets readers continue during a write; busy_timeout makes a second process wait instead of failing.
-    sqlite.pragma("journal_mode = WAL");
+    const wal = sqlite.pragma("journal_mode = WAL", { simple: true }) === "wal";
     sqlite.pragma("busy_timeout = 5000");
-    // FULL: with WAL, NORMAL may lose the last commits on power loss — a payment already acknowledged to the
-    // provider (which then never resends it). FULL syncs the WAL on every commit; scripts/bench.ts prints the cost.
-    sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "FULL"}`);
-    db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
+    // With WAL, NORMAL alone may lose the last commits on power loss — a payment already acknowledged to the provider
+    // (which then never resends it). So a write returns only once it is on disk: FULL syncs the WAL inside every
+    // commit; the group sync (the default) syncs it after the commit, off the event loop, once for all the commits
+    // written meanwhile. docs/architecture.md ("Durability on SQLite").
+    // A first read makes SQLite open (create) the WAL file, which the group sync then holds open.
+    if (wal) sqlite.pragma("user_version");
+    const walFlush = wal && options.sqliteSynchronous === undefined ? await openWalFlush(file) : null;
+    sqlite.pragma(`synchronous = ${walFlush ? "NORMAL" : (options.sqliteSynchronous ?? "FULL")}`);
+    if (walFlush) {
+      const walSync = new WalSync(walFlush.flush);
+      const database = withStatementCache(sqlite, () => walSync.noteWrite());
+      db = new Kysely<Database>({ dialect: new WalSyncSqliteDialect({ database }, walSync, walFlush.close) });
+    } else {
+      db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(sqlite) }) });
+    }
     dialect = "sqlite";
   } else {
     const pool = new pg.Pool({

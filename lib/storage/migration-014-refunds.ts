@@ -7,6 +7,11 @@ import type { Dialect } from "./migrations";
  * exactly once, so a repeated or concurrent request with the same number finds the row instead of refunding twice.
  * The row is also the refund's audit trail: who asked (`actor`), why (`reason`, `note`), what the provider said
  * (`provider_refund_id`, `failure`) and when (`created_at`, `updated_at`).
+ *
+ * `refund_totals` holds one row per refunded order: what was paid and what the holding refunds (requested, succeeded,
+ * recorded) add up to. A refund reserves its amount with one guarded UPDATE of that row
+ * (`refunded_fen + amount <= paid_fen`), which serialises the refunds of one order on both databases (PostgreSQL
+ * re-checks the guard on the locked row; SQLite's first write takes the write lock) without a read-then-write race.
  */
 export function refundsMigration(dialect: Dialect): Migration {
   const serialId = (db: Kysely<unknown>, table: string) =>
@@ -32,8 +37,18 @@ export function refundsMigration(dialect: Dialect): Migration {
         .addUniqueConstraint("refunds_order_refund_no_unique", ["order_id", "refund_no"])
         .execute();
       await db.schema.createIndex("refunds_appkey_created").on("refunds").columns(["appkey", "created_at"]).execute();
+      // The background pass asks the provider again about refunds still `requested`.
+      await db.schema.createIndex("refunds_status_updated").on("refunds").columns(["status", "updated_at"]).execute();
+      await db.schema
+        .createTable("refund_totals")
+        .addColumn("order_id", "varchar(32)", (c) => c.primaryKey())
+        .addColumn("paid_fen", "bigint", (c) => c.notNull())
+        .addColumn("refunded_fen", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
     },
     async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("refund_totals").ifExists().execute();
       await db.schema.dropTable("refunds").ifExists().execute();
     },
   };

@@ -34,3 +34,20 @@ export async function expireDueOrders(db: Db, now: number, limit = 1000): Promis
 export async function dropStaleCreating(db: Db, staleBefore: number): Promise<void> {
   await db.deleteFrom("orders").where("status", "=", "creating").where("created_at", "<", staleBefore).execute();
 }
+
+/**
+ * Takes the upstream close of an expired order (lib/orders/close-on-expiry.ts): succeeds for one caller, across
+ * every instance, per order. `reconcile_asked_at` (when an instance last asked the provider about the order) is
+ * written while the order is pending, always before its expiry; set at or after `expires_at`, it says the close was
+ * taken, so the conditional update is the claim and no migration is needed.
+ */
+export async function claimUpstreamClose(db: Db, id: string, expiresAt: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("orders")
+    .set({ reconcile_asked_at: Math.max(now, expiresAt) })
+    .where("id", "=", id)
+    .where("status", "=", "expired")
+    .where((eb) => eb.or([eb("reconcile_asked_at", "is", null), eb("reconcile_asked_at", "<", eb.ref("expires_at"))]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -260,3 +260,38 @@ export async function releaseTypeChoice(db: Db, id: string, now: number): Promis
     .where("payload", "=", "")
     .execute();
 }
+
+/**
+ * One page of a merchant's orders, newest first (epay's `act=orders`): `statuses` narrows it (all but `creating`
+ * when absent). An offset page, as the protocol asks for one; the caller caps `limit` and `offset`.
+ */
+export async function listMerchantOrders(
+  db: Db,
+  appkey: string,
+  page: { limit: number; offset: number; statuses?: readonly Exclude<OrderStatus, "creating">[] },
+): Promise<Order[]> {
+  if (page.statuses?.length === 0) return [];
+  const base = db.selectFrom("orders").selectAll().where("appkey", "=", appkey);
+  const query =
+    page.statuses === undefined ? base.where("status", "!=", "creating") : base.where("status", "in", page.statuses);
+  const rows = await query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map(toOrder);
+}
+
+/** Paid orders a merchant created in [from, to) (epay's `orders_today` and `orders_lastday`). */
+export async function countPaidOrdersCreatedBetween(db: Db, appkey: string, from: number, to: number): Promise<number> {
+  const row = await db
+    .selectFrom("orders")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("appkey", "=", appkey)
+    .where("status", "=", "paid")
+    .where("created_at", ">=", from)
+    .where("created_at", "<", to)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

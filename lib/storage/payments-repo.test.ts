@@ -111,6 +111,9 @@ describeOnDatabases("payments repository", (dialect) => {
       [c, null],
     ]);
     expect((await findPaymentById(h.db, a))!.related_payment_id).toBe(c);
+    // A form's payment_id that is not an integer finds nothing (PostgreSQL would refuse NaN as a bigint).
+    expect(await findPaymentById(h.db, Number.NaN)).toBeUndefined();
+    expect(await findPaymentById(h.db, 1.5)).toBeUndefined();
   });
 });
 

@@ -120,6 +120,8 @@ export async function listPaymentsForReview(db: Db, limit = 100): Promise<Paymen
 }
 
 export async function findPaymentById(db: Db, id: number): Promise<Payment | undefined> {
+  // An id parsed from a form may be NaN or fractional: no payment has it (PostgreSQL would refuse the bigint).
+  if (!Number.isSafeInteger(id)) return undefined;
   const row = await db.selectFrom("payments").selectAll().where("id", "=", id).executeTakeFirst();
   return row && toPayment(row);
 }

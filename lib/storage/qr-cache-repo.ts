@@ -10,7 +10,7 @@ export interface ClaimQrCode {
   amountFen: number;
   orderId: string;
   now: number;
-  /** How long a code stays lent to its order (the seed's 10 minutes). */
+  /** How long a code stays lent to its order (10 minutes, docs/providers/sanwang.md#how-it-works). */
   lockMs: number;
 }
 
@@ -18,8 +18,8 @@ export interface ClaimQrCode {
  * Lends a free cached code of this channel and amount to `orderId`, or returns undefined when none is free.
  *
  * A code is free when it was released (no holder), its holder order is gone (creation failed) or paid (its one
- * expected payment arrived and the page stopped showing it), or when both its lock is older than `lockMs` (the
- * seed's rule) and its holder expired at least `lockMs` ago — the latter so a code is never lent to a new order while
+ * expected payment arrived and the page stopped showing it), or when both its lock is older than `lockMs`
+ * (docs/providers/sanwang.md#how-it-works) and its holder expired at least `lockMs` ago — the latter so a code is never lent to a new order while
  * the core would still credit a late payment to the old one (the default grace period is also 10 minutes).
  *
  * The claim is a compare-and-swap on the holder and lock time that were read: two orders racing for the same code

@@ -11,7 +11,7 @@ import type { PayType } from "@/lib/pay-types";
 export type OrderStatus = "creating" | "pending" | "paid" | "expired" | "closed";
 
 /** Merchant protocols that create orders; the protocol decides the notify and return message formats. */
-export type OrderProtocol = "cloudpay" | "epay" | "vmq";
+export type OrderProtocol = "cloudpay" | "epay" | "epay-v2" | "vmq";
 
 export interface Order {
   id: string;
@@ -157,11 +157,28 @@ export type ConsoleAction =
   | "resend"
   | "credit"
   | "dismiss"
+  /** The console's operations page (issue 20): one shop's failing notifications resent at once, a test alert. */
+  | "resend_shop"
+  | "test_alert"
   /** The console's order operations (lib/console/order-ops.ts): a pending order closed, a note kept on an order. */
   | "close"
   | "note"
+  /** A refund asked from the console (lib/orders/refunds.ts): by the provider, or recorded as paid back by hand. */
+  | "refund"
   /** Not an operator's: Paydesk's own note that a channel could not make an order's code (user_name "paydesk"). */
-  | "code_failed";
+  | "code_failed"
+  /** Accounts (lib/console/accounts.ts, setup.ts): users managed by owners, one's own password and second factor. */
+  | "user_create"
+  | "user_update"
+  | "user_delete"
+  | "user_reset_totp"
+  | "user_reset_password"
+  | "account_settings"
+  | "password_change"
+  | "totp_enable"
+  | "totp_disable"
+  | "sessions_end"
+  | "setup";
 
 /** One operator action in the merchant console (migration 007). */
 export interface ConsoleAuditEntry {

@@ -38,3 +38,11 @@ export interface Refund {
 }
 
 export type RefundsTable = Omit<Refund, "id" | "status"> & { id: Generated<number>; status: string };
+
+/** One refunded order's running totals (migration 014): the row every refund of the order reserves its amount on. */
+export interface RefundTotalsTable {
+  order_id: string;
+  paid_fen: number;
+  refunded_fen: number;
+  updated_at: number;
+}

@@ -5,6 +5,8 @@ import * as consoleAudit from "./console-audit-repo";
 import * as consoleQueries from "./console-queries-repo";
 import * as consoleExport from "./console-export-repo";
 import * as consoleSessions from "./console-sessions-repo";
+import * as consoleUsers from "./console-users-repo";
+import * as consoleOps from "./console-ops-repo";
 import * as demoReceipts from "./demo-receipts-repo";
 import * as notifications from "./notifications-repo";
 import * as orders from "./orders-repo";
@@ -19,6 +21,8 @@ import * as monitors from "./channel-monitors-repo";
 import * as signatures from "./issued-signatures-repo";
 import * as alerts from "./alerts-repo";
 import * as alertFacts from "./alert-facts-repo";
+import * as channelBudgets from "./channel-budgets-repo";
+import * as refunds from "./refunds-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -28,9 +32,18 @@ type BoundModule<M> = { [K in keyof M]: Bound<M[K]> };
 // as the functions, so `ctx.repos.orders.findOrderById(id)` reads like the function it calls.
 type RepoModule = Record<string, (db: Db, ...args: never[]) => unknown>;
 
+// Each module's functions, listed once: every transaction binds them all again, and listing a module namespace (one
+// getter per export) cost as much as the binding itself.
+const functionsOf = new WeakMap<RepoModule, [string, RepoModule[string]][]>();
+
 function bind<M extends RepoModule>(db: Db, module: M): BoundModule<M> {
+  let functions = functionsOf.get(module);
+  if (!functions) {
+    functions = Object.entries(module);
+    functionsOf.set(module, functions);
+  }
   const bound: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(module)) bound[name] = (...args: never[]) => fn(db, ...args);
+  for (const [name, fn] of functions) bound[name] = (...args: never[]) => fn(db, ...args);
   return bound as BoundModule<M>;
 }
 
@@ -51,8 +64,12 @@ export type ConsoleQueriesRepository = BoundModule<typeof consoleQueries>;
 export type ConsoleExportRepository = BoundModule<typeof consoleExport>;
 export type SignaturesRepository = BoundModule<typeof signatures>;
 export type ConsoleSessionsRepository = BoundModule<typeof consoleSessions>;
+export type ConsoleUsersRepository = BoundModule<typeof consoleUsers>;
+export type ConsoleOpsRepository = BoundModule<typeof consoleOps>;
 export type AlertsRepository = BoundModule<typeof alerts>;
 export type AlertFactsRepository = BoundModule<typeof alertFacts>;
+export type ChannelBudgetsRepository = BoundModule<typeof channelBudgets>;
+export type RefundsRepository = BoundModule<typeof refunds>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -86,12 +103,20 @@ export interface Repositories {
   consoleExport: ConsoleExportRepository;
   /** Console sessions and failed logins (migration 011): shared by every instance. */
   consoleSessions: ConsoleSessionsRepository;
+  /** Console accounts, the first-run setup token, account settings, sessions per user (migration 016). */
+  consoleUsers: ConsoleUsersRepository;
+  /** The console's operations: failing shops, bulk resend, the alert history by page (issue 20). */
+  consoleOps: ConsoleOpsRepository;
   /** Signatures good for one use: those Paydesk issued, and each order's create signature (migration 010). */
   signatures: SignaturesRepository;
   /** Operator alerts: conditions, history and their own delivery outbox (migration 013). */
   alerts: AlertsRepository;
   /** What the alert triggers read: undelivered notifications per merchant, latest attempts, the day's figures. */
   alertFacts: AlertFactsRepository;
+  /** Channel budgets: each channel's orders and amount per Beijing day, its unpaid run and rest (migration 015). */
+  channelBudgets: ChannelBudgetsRepository;
+  /** Refunds of paid orders and each order's refunded total (migration 014): exactly once per refund number. */
+  refunds: RefundsRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -112,9 +137,13 @@ export function createRepositories(db: Db): Repositories {
     consoleQueries: bind(db, consoleQueries),
     consoleExport: bind(db, consoleExport),
     consoleSessions: bind(db, consoleSessions),
+    consoleUsers: bind(db, consoleUsers),
+    consoleOps: bind(db, consoleOps),
     signatures: bind(db, signatures),
     alerts: bind(db, alerts),
     alertFacts: bind(db, alertFacts),
+    channelBudgets: bind(db, channelBudgets),
+    refunds: bind(db, refunds),
   };
 }
 
@@ -129,6 +158,15 @@ export interface StorageAccess {
   withTransaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
+// Binding every repository costs ~30 µs, and the process's context is built for every request
+// (lib/app-context.ts): one binding per database, kept as long as the database is.
+const accessByDb = new WeakMap<Db, StorageAccess>();
+
 export function storageAccess(db: Db): StorageAccess {
-  return { repos: createRepositories(db), withTransaction: (fn) => runInTransaction(db, fn) };
+  let access = accessByDb.get(db);
+  if (!access) {
+    access = { repos: createRepositories(db), withTransaction: (fn) => runInTransaction(db, fn) };
+    accessByDb.set(db, access);
+  }
+  return access;
 }

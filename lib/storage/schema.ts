@@ -1,6 +1,13 @@
 import type { Generated } from "kysely";
 import type { AlertConditionsTable, AlertDeliveriesTable, AlertsTable } from "./alert-records";
 import type {
+  ConsoleAccountSettingsTable,
+  ConsoleSessionActivityColumns,
+  ConsoleSetupTokensTable,
+  ConsoleUsersTable,
+} from "./migration-016-console-users";
+import type { RefundsTable, RefundTotalsTable } from "./refund-records";
+import type {
   ConsoleAuditEntry,
   ConsoleLoginFailure,
   ConsoleSessionRecord,
@@ -50,7 +57,7 @@ export interface DailyOrderCountsTable {
   count: number;
 }
 export type ConsoleAuditTable = Omit<ConsoleAuditEntry, "id"> & { id: Generated<number> };
-export type ConsoleSessionsTable = ConsoleSessionRecord;
+export type ConsoleSessionsTable = ConsoleSessionRecord & ConsoleSessionActivityColumns;
 export type ConsoleLoginFailuresTable = Omit<ConsoleLoginFailure, "id"> & { id: Generated<number> };
 
 /**
@@ -74,6 +81,24 @@ export interface ChannelMonitorsTable {
   last_heart_at: number | null;
 }
 
+/** Orders handed to one channel on one Beijing day and their amount (channel budgets, migration 015). */
+export interface ChannelBudgetDaysTable {
+  channel_id: string;
+  /** The day's start, ms since the epoch. */
+  day: number;
+  orders: number;
+  amount_fen: number;
+}
+
+/** A channel's rest, and since when its orders count towards a run of unpaid ones (channel budgets, migration 015). */
+export interface ChannelRestsTable {
+  channel_id: string;
+  rest_until: number | null;
+  rest_reason: string | null;
+  run_since: number;
+  updated_at: number;
+}
+
 export interface Database {
   orders: OrdersTable;
   payments: PaymentsTable;
@@ -87,9 +112,16 @@ export interface Database {
   console_audit: ConsoleAuditTable;
   console_sessions: ConsoleSessionsTable;
   console_login_failures: ConsoleLoginFailuresTable;
+  console_users: ConsoleUsersTable;
+  console_setup_tokens: ConsoleSetupTokensTable;
+  console_account_settings: ConsoleAccountSettingsTable;
   issued_signatures: IssuedSignature;
   request_signatures: RequestSignature;
   alert_conditions: AlertConditionsTable;
   alerts: AlertsTable;
   alert_deliveries: AlertDeliveriesTable;
+  channel_budget_days: ChannelBudgetDaysTable;
+  channel_rests: ChannelRestsTable;
+  refunds: RefundsTable;
+  refund_totals: RefundTotalsTable;
 }

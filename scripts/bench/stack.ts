@@ -1,6 +1,7 @@
 /**
  * The benchmark's world: a fast shop and a hanging shop (node:http in this process) and a Paydesk (scripts/server.mjs)
- * on the last build, against a temp SQLite database, on ports of the 4100–4199 range.
+ * on the last build (the `PAYDESK_DIST_DIR` folder, `.next` by default), against a temp SQLite database, on ports of the
+ * 4100–4199 range (`BENCH_PORT_BASE=3500` moves Paydesk to 3501 and the shops to 3510/3511: benches side by side).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -11,9 +12,10 @@ import { createSign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { md5 } from "@/lib/crypto/digest";
 import { request, sleep } from "./load";
 
-export const PAYDESK_PORT = 4101;
-export const FAST_SHOP_PORT = 4110;
-export const HANG_SHOP_PORT = 4111;
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4100);
+export const PAYDESK_PORT = PORT_BASE + 1;
+export const FAST_SHOP_PORT = PORT_BASE + 10;
+export const HANG_SHOP_PORT = PORT_BASE + 11;
 export const BASE = `http://127.0.0.1:${PAYDESK_PORT}`;
 
 export const FAST = { appkey: "fast", appsecret: "fast-secret-bench-at-least-32-characters" } as const;
@@ -122,8 +124,10 @@ export interface Paydesk {
 
 /** `scripts/server.mjs` (what `npm start` runs) on this worktree's build, its fd limit raised to the hard limit (10,000 held polls need 10,000 fds). */
 export async function startPaydesk(nodeArgs = ""): Promise<Paydesk> {
-  if (!fs.existsSync(".next/BUILD_ID"))
-    throw new Error("no build: run `flock /tmp/paydesk-e2e.lock npx next build` first");
+  // scripts/server.mjs serves the build next.config.ts names: the same variable.
+  const distDir = process.env.PAYDESK_DIST_DIR || ".next";
+  if (!fs.existsSync(path.join(distDir, "BUILD_ID")))
+    throw new Error(`no build in ${distDir}: run \`PAYDESK_DIST_DIR=${distDir} npx next build\` first`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-bench-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,

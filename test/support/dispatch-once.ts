@@ -1,7 +1,7 @@
 import pino from "pino";
 import type { AppContext } from "@/lib/context";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
-import { notificationUrlPolicy } from "@/lib/net/url-policy";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/notification-url-policy";
 
 /**
  * One dispatcher pass over what is due, as the background worker runs it (the production URL policy, a 2 s answer

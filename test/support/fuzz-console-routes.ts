@@ -12,6 +12,7 @@ import { findConsoleOrders, parseOrderSearch } from "@/lib/console/order-search"
 import { loadOrderTimeline } from "@/lib/console/order-timeline";
 import { loadOverview } from "@/lib/console/overview";
 import { requestCookie } from "@/lib/http/console-handler";
+import { consoleOrderRoutes } from "@/lib/http/console-order-routes";
 import { consoleRoutes, languageRoute } from "@/lib/http/console-routes";
 import type { Route } from "./fuzz-routes";
 import type { TestContext } from "./test-context";
@@ -80,6 +81,11 @@ const action =
   async (ctx, r) =>
     pick(consoleRoutes(() => Promise.resolve(withUser(ctx))))(await asOperator(ctx, r));
 
+const orderAction =
+  (pick: (routes: ReturnType<typeof consoleOrderRoutes>) => (request: Request) => Promise<Response>): Route =>
+  async (ctx, r) =>
+    pick(consoleOrderRoutes(() => Promise.resolve(withUser(ctx))))(await asOperator(ctx, r));
+
 /** A console page's loader behind the session check every page makes (lib/console/page-auth.ts). */
 const page =
   (load: (ctx: AppContext, scope: ConsoleScope, url: URL, segment: string) => Promise<unknown>): Route =>
@@ -99,6 +105,11 @@ export const CONSOLE_ROUTES: Record<string, Route> = {
   "/console/act/resend": action((routes) => routes.resendRoute),
   "/console/act/credit": action((routes) => routes.creditRoute),
   "/console/act/dismiss": action((routes) => routes.dismissRoute),
+  "/console/act/resend-shop": action((routes) => routes.resendShopRoute),
+  "/console/act/test-alert": action((routes) => routes.testAlertRoute),
+  "/console/orders/{id}/refund": orderAction((routes) => routes.refundRoute),
+  "/console/orders/{id}/close": orderAction((routes) => routes.closeRoute),
+  "/console/orders/{id}/note": orderAction((routes) => routes.noteRoute),
   "/console/lang": async (ctx, r) => languageRoute(await asOperator(ctx, r)),
   "/console": page((ctx, scope) => loadOverview(ctx, scope)),
   "/console/orders": page((ctx, scope, url) =>

@@ -12,6 +12,7 @@ import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
+import { queryRefundApi, refundOrderApi } from "@/lib/merchant-api/cloudpay/cloudpay-refund";
 import { publicOrderView } from "@/lib/orders/order-views";
 import type { TestContext } from "./test-context";
 import { CONSOLE_ROUTES } from "./fuzz-console-routes";
@@ -88,6 +89,8 @@ export const ROUTES: Record<string, Route> = {
   "/api/cloudpay/query": (ctx, r) => merchantHandler(queryOrder, () => Promise.resolve(ctx))(r),
   "/api/cloudpay/records": (ctx, r) => merchantHandler(listRecords, () => Promise.resolve(ctx))(r),
   "/api/cloudpay/close": (ctx, r) => merchantHandler(closeOrder, () => Promise.resolve(ctx))(r),
+  "/api/cloudpay/refund": (ctx, r) => merchantHandler(refundOrderApi, () => Promise.resolve(ctx))(r),
+  "/api/cloudpay/refund/query": (ctx, r) => merchantHandler(queryRefundApi, () => Promise.resolve(ctx))(r),
   "/api/order/check": (ctx, r) => merchantHandler(checkOrder, () => Promise.resolve(ctx))(r),
   "/submit.php": (ctx, r) => epaySubmitHandler(() => Promise.resolve(ctx))(r),
   "/mapi.php": (ctx, r) => epayMapiHandler(() => Promise.resolve(ctx))(r),

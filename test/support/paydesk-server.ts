@@ -6,6 +6,7 @@ import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { handleVmqApi } from "@/lib/http/vmq-handler";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
+import { queryRefundApi, refundOrderApi } from "@/lib/merchant-api/cloudpay/cloudpay-refund";
 import type { ConfigFile } from "@/lib/config/schema";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { afterAll, beforeAll } from "vitest";
@@ -24,6 +25,8 @@ export async function startPaydeskServer(ctx: AppContext): Promise<RunningServer
     "/api/cloudpay/query": merchantHandler(queryOrder, factory),
     "/api/cloudpay/records": merchantHandler(listRecords, factory),
     "/api/cloudpay/close": merchantHandler(closeOrder, factory),
+    "/api/cloudpay/refund": merchantHandler(refundOrderApi, factory),
+    "/api/cloudpay/refund/query": merchantHandler(queryRefundApi, factory),
     "/api/order/check": merchantHandler(checkOrder, factory),
     "/submit.php": epaySubmitHandler(factory),
     "/mapi.php": epayMapiHandler(factory),

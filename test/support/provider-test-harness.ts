@@ -1,7 +1,7 @@
 import pino from "pino";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
-import { notificationUrlPolicy } from "@/lib/net/url-policy";
+import { notificationUrlPolicy } from "@/lib/merchant-notify/notification-url-policy";
 import { dispatchDue } from "@/lib/merchant-notify/dispatcher";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { FakeShop } from "@/test/support/fake-shop";

@@ -7,6 +7,7 @@ import type { AppConfig } from "@/lib/config/load";
 import { configFileSchema, type ConfigFile } from "@/lib/config/schema";
 import { providerDeps, type AppContext } from "@/lib/context";
 import { providerFor } from "@/lib/providers/registry";
+import { orderMessages } from "@/lib/merchant-api/registry";
 import type { ProviderDeps } from "@/lib/providers/types";
 import { LocalEventBus } from "@/lib/events/event-bus";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
@@ -142,6 +143,7 @@ export function testContext(
     log: pino({ level: "silent" }),
     // In-process events; a test of instances on PostgreSQL passes a bus from createEventBus.
     events: new LocalEventBus(),
+    messages: orderMessages,
     clock,
     ...overrides,
   };

@@ -1,12 +1,18 @@
 import { Card, Cell, Table } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { PaidChart } from "@/components/console/paid-chart";
+import { FailingShopsTable } from "@/components/console/failing-shops-table";
+import { Flash } from "@/components/console/flash";
+import { NotifyStateView } from "@/components/console/notify-state";
 import { loadOverview, type Overview, type PaidSeries } from "@/lib/console/overview";
 import { formatBeijing } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
 import { formatYuan } from "@/lib/money";
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
 
 function SeriesTable({
   id,
@@ -88,9 +94,10 @@ function Totals({ o, m }: { o: Overview; m: ConsoleMessages }) {
 }
 
 /** Overview: paid today and over 14 days per merchant and channel, failing notifications, payments for review. */
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Search }) {
   const signedIn = await requireConsoleUser();
-  const { ctx, scope, m } = signedIn;
+  const { ctx, scope, m, locale, session } = signedIn;
+  const q = await searchParams;
   const o = await loadOverview(ctx, scope);
   return (
     <ConsoleShell page={signedIn} section="overview" selfPath="/console">
@@ -98,11 +105,15 @@ export default async function OverviewPage() {
       <Totals o={o} m={m} />
       <SeriesTable id="by-merchant" title={m.byMerchant} rows={o.byMerchant} days={o.days} m={m} />
       <SeriesTable id="by-channel" title={m.byChannel} rows={o.byChannel} days={o.days} m={m} />
-      <Card title={m.failingNow} id="failing">
+      <Flash m={m} msg={str(q.msg)} refused={str(q.refused)} values={{ n: str(q.n) }} />
+      <Card title={m.failingShopsTitle} id="failing-shops">
+        <FailingShopsTable shops={o.failingShops} m={m} locale={locale} csrf={session.csrf} />
+      </Card>
+      <Card title={m.failingOrdersTitle} id="failing">
         {o.failing.length === 0 ? (
           <p className="text-sm text-gray-600">{m.failingNone}</p>
         ) : (
-          <Table label={m.failingNow} head={[m.colOrder, m.colMerchant, m.colStatus, m.colAttempts, m.colNext]}>
+          <Table label={m.failingNow} head={[m.colOrder, m.colMerchant, m.colStatus, m.colAttempts]}>
             {o.failing.map((f) => (
               <tr key={f.order_id}>
                 <Cell mono>
@@ -113,10 +124,11 @@ export default async function OverviewPage() {
                     {f.order_id}
                   </a>
                 </Cell>
-                <Cell>{f.appkey}</Cell>
-                <Cell>{f.status === "failed" ? m.notifyFailed : m.notifyPending}</Cell>
+                <Cell>{f.shopName}</Cell>
+                <Cell>
+                  <NotifyStateView s={f.notify} m={m} locale={locale} />
+                </Cell>
                 <Cell>{f.attempts}</Cell>
-                <Cell>{f.status === "failed" ? m.notApplicable : formatBeijing(f.next_attempt_at)}</Cell>
               </tr>
             ))}
           </Table>

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { anyAccountExists } from "@/lib/console/accounts";
+import { accountsMessages } from "@/lib/console/accounts-i18n";
 import { consolePage } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
 
@@ -8,14 +10,18 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 
 /** The console's login form; it posts to /console/auth/login, which answers with a redirect either way. */
 export default async function LoginPage({ searchParams }: { searchParams: Search }) {
-  const { m, locale } = await consolePage();
+  const { ctx, m, locale } = await consolePage();
+  const a = accountsMessages(locale);
+  const firstRun = !(await anyAccountExists(ctx));
   const q = await searchParams;
   const error =
     q.error === "rate"
       ? fmt(m.loginRateLimited, { minutes: String(q.wait ?? "15") })
       : q.error === "invalid"
         ? m.loginInvalid
-        : null;
+        : q.error === "code"
+          ? a.loginCodeRequired
+          : null;
   const notice = q.expired ? m.loginExpired : q.out ? m.loggedOut : null;
   const other = locale === "en" ? "zh-CN" : "en";
   return (
@@ -32,6 +38,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
             className="mt-4 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-900"
           >
             {error}
+          </p>
+        ) : null}
+        {firstRun ? (
+          <p
+            role="note"
+            data-testid="first-run"
+            className="mt-4 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          >
+            {a.loginFirstRun}
           </p>
         ) : null}
         {notice ? (
@@ -58,6 +73,20 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
               required
               className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2"
             />
+          </label>
+          <label className="block text-sm">
+            <span className="text-gray-700">{a.loginCode}</span>
+            <input
+              name="code"
+              autoComplete="one-time-code"
+              inputMode="text"
+              autoFocus={q.error === "code"}
+              aria-describedby="login-code-help"
+              className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2 font-mono tracking-widest"
+            />
+            <span id="login-code-help" className="mt-1 block text-xs text-gray-600">
+              {a.loginCodeHelp}
+            </span>
           </label>
           <button
             type="submit"

@@ -1,3 +1,3 @@
-import { demoNotifyRoute } from "@/lib/http/demo-routes";
+import { demoNotifyRoute } from "@/lib/demo/demo-routes";
 
 export const POST = demoNotifyRoute();

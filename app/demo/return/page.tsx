@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getAppContext } from "@/lib/context";
+import { getAppContext } from "@/lib/app-context";
 import { demoReceipts, verifyDemoReturn } from "@/lib/demo/demo-shop";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { CashierPage } from "@/components/cashier/cashier-page";
 import { loadCashierModel } from "@/lib/cashier/page-model";
-import { getAppContext } from "@/lib/context";
+import { getAppContext } from "@/lib/app-context";
 import { fmt, messagesFor, resolveLocale } from "@/lib/i18n/locale";
 import { isPayType } from "@/lib/pay-types";
 

@@ -1,8 +1,8 @@
 /**
- * The merchant API's status codes (docs/protocols/cloudpay.md#status-codes, the seed's table). HTTP status stays 200
- * for all of them because the shop plugins of this ecosystem read `code` from the body.
+ * The 云端 merchant API's status codes (docs/protocols/cloudpay.md#status-codes, the original platform's table). HTTP
+ * status stays 200 for all of them because the shop plugins of this ecosystem read `code` from the body.
  */
-export const MerchantCode = {
+export const CloudpayCode = {
   OK: 100,
   APPKEY_REQUIRED: 101,
   APPKEY_INVALID: 102,
@@ -22,10 +22,10 @@ export const MerchantCode = {
   UPSTREAM_FAILED: 208,
 } as const;
 
-export type MerchantCodeValue = (typeof MerchantCode)[keyof typeof MerchantCode];
+export type CloudpayCodeValue = (typeof CloudpayCode)[keyof typeof CloudpayCode];
 
-/** The seed's own wording for each code; a handler may add detail after it. */
-export const MERCHANT_MESSAGES: Record<MerchantCodeValue, string> = {
+/** The original platform's wording for each code (docs/protocols/cloudpay.md#status-codes); a handler may add detail. */
+export const CLOUDPAY_MESSAGES: Record<CloudpayCodeValue, string> = {
   100: "请求成功",
   101: "秘钥必须",
   102: "无效的秘钥",
@@ -46,26 +46,26 @@ export const MERCHANT_MESSAGES: Record<MerchantCodeValue, string> = {
 };
 
 /** A merchant-API failure carrying its code; the route wrapper turns it into the `{code, msg}` envelope. */
-export class MerchantError extends Error {
+export class CloudpayError extends Error {
   constructor(
-    readonly code: MerchantCodeValue,
+    readonly code: CloudpayCodeValue,
     detail?: string,
   ) {
-    super(detail ? `${MERCHANT_MESSAGES[code]}: ${detail}` : MERCHANT_MESSAGES[code]);
-    this.name = "MerchantError";
+    super(detail ? `${CLOUDPAY_MESSAGES[code]}: ${detail}` : CLOUDPAY_MESSAGES[code]);
+    this.name = "CloudpayError";
   }
 }
 
 /** The envelope every merchant API answer uses. */
-export interface MerchantEnvelope<T> {
-  code: MerchantCodeValue;
+export interface CloudpayEnvelope<T> {
+  code: CloudpayCodeValue;
   msg: string;
   time: string;
   data?: T;
 }
 
-export function envelope<T>(code: MerchantCodeValue, msg: string, now: number, data?: T): MerchantEnvelope<T> {
-  const body: MerchantEnvelope<T> = { code, msg, time: String(Math.floor(now / 1000)) };
+export function envelope<T>(code: CloudpayCodeValue, msg: string, now: number, data?: T): CloudpayEnvelope<T> {
+  const body: CloudpayEnvelope<T> = { code, msg, time: String(Math.floor(now / 1000)) };
   if (data !== undefined) body.data = data;
   return body;
 }

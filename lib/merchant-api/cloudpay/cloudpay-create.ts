@@ -12,7 +12,7 @@ import { placeOrder } from "@/lib/orders/place-order";
 import { assertTypeOpen } from "@/lib/orders/request-code";
 import { issuedByPaydesk } from "@/lib/orders/signature-guard";
 import { printable } from "@/lib/text/printable";
-import { MerchantCode, MerchantError } from "./cloudpay-codes";
+import { CloudpayCode, CloudpayError } from "./cloudpay-codes";
 import { cloudpayErrorFor } from "./cloudpay-order-errors";
 import { orderData, type CreateOrderData } from "./cloudpay-order-data";
 import { createSign } from "./cloudpay-sign";
@@ -27,11 +27,11 @@ const MAX_OUT_ORDER_ID = 128;
 const MAX_CUSTOM = 255;
 function authenticate(ctx: AppContext, params: Record<string, string>): Merchant {
   const appkey = params.appkey;
-  if (!appkey) throw new MerchantError(MerchantCode.APPKEY_REQUIRED);
+  if (!appkey) throw new CloudpayError(CloudpayCode.APPKEY_REQUIRED);
   const merchant = findMerchant(ctx.config, appkey);
-  if (!merchant) throw new MerchantError(MerchantCode.APPKEY_INVALID);
-  if (!merchant.api_enabled) throw new MerchantError(MerchantCode.API_CLOSED);
-  if (!params.sign) throw new MerchantError(MerchantCode.SIGN_REQUIRED);
+  if (!merchant) throw new CloudpayError(CloudpayCode.APPKEY_INVALID);
+  if (!merchant.api_enabled) throw new CloudpayError(CloudpayCode.API_CLOSED);
+  if (!params.sign) throw new CloudpayError(CloudpayCode.SIGN_REQUIRED);
   return merchant;
 }
 
@@ -49,10 +49,10 @@ const requiredCreate = z.object({
 export async function createOrder(ctx: AppContext, params: Record<string, string>): Promise<CreateOrderData> {
   try {
     const data = await createCloudpayOrder(ctx, params);
-    recordOrderCreate(MerchantCode.OK);
+    recordOrderCreate(CloudpayCode.OK);
     return data;
   } catch (err) {
-    recordOrderCreate(err instanceof MerchantError ? err.code : MerchantCode.UNKNOWN);
+    recordOrderCreate(err instanceof CloudpayError ? err.code : CloudpayCode.UNKNOWN);
     throw err;
   }
 }
@@ -64,10 +64,10 @@ async function createCloudpayOrder(ctx: AppContext, params: Record<string, strin
     const missing = parsed.error.issues
       .map((i) => (i.code === "custom" ? `${i.path.join(".")} ${i.message}` : i.path.join(".")))
       .join(", ");
-    throw new MerchantError(MerchantCode.PARAM_MISSING, missing);
+    throw new CloudpayError(CloudpayCode.PARAM_MISSING, missing);
   }
   const forbidden = FORBIDDEN_PARAMS.filter((k) => k in params);
-  if (forbidden.length) throw new MerchantError(MerchantCode.PARAM_FORBIDDEN, forbidden.join(", "));
+  if (forbidden.length) throw new CloudpayError(CloudpayCode.PARAM_FORBIDDEN, forbidden.join(", "));
 
   const p = parsed.data;
   // The signature covers the strings exactly as received: "10" and "10.00" sign differently.
@@ -75,16 +75,16 @@ async function createCloudpayOrder(ctx: AppContext, params: Record<string, strin
     { appkey: merchant.appkey, price: p.price, type: p.type, out_order_id: p.out_order_id, custom: p.custom },
     merchant.appsecret,
   );
-  if (!signaturesEqual(expected, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  if (!signaturesEqual(expected, params.sign ?? "")) throw new CloudpayError(CloudpayCode.SIGN_INVALID);
   // A signature Paydesk sent (a return URL split into out_order_id + custom is a valid create) is no request's.
-  if (await issuedByPaydesk(ctx, params.sign ?? "")) throw new MerchantError(MerchantCode.SIGN_INVALID);
+  if (await issuedByPaydesk(ctx, params.sign ?? "")) throw new CloudpayError(CloudpayCode.SIGN_INVALID);
 
-  if (!merchant.return_url) throw new MerchantError(MerchantCode.RETURN_URL_MISSING);
-  if (!merchant.notify_url) throw new MerchantError(MerchantCode.NOTIFY_URL_MISSING);
-  if (!isPayType(p.type)) throw new MerchantError(MerchantCode.TYPE_INVALID);
+  if (!merchant.return_url) throw new CloudpayError(CloudpayCode.RETURN_URL_MISSING);
+  if (!merchant.notify_url) throw new CloudpayError(CloudpayCode.NOTIFY_URL_MISSING);
+  if (!isPayType(p.type)) throw new CloudpayError(CloudpayCode.TYPE_INVALID);
   const type = p.type;
   const priceFen = parseYuan(p.price);
-  if (priceFen === null || priceFen <= 0) throw new MerchantError(MerchantCode.PRICE_INVALID);
+  if (priceFen === null || priceFen <= 0) throw new CloudpayError(CloudpayCode.PRICE_INVALID);
   try {
     assertTypeOpen(ctx, merchant, type);
     const order = await placeOrder(ctx, merchant, {

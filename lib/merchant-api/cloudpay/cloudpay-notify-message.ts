@@ -2,7 +2,7 @@ import "server-only";
 import type { Merchant } from "@/lib/config/schema";
 import { formatYuan } from "@/lib/money";
 import type { Order } from "@/lib/storage/records";
-import type { MerchantApiMessages, NotifyMessage } from "../protocol";
+import { isBareSuccess, type MerchantApiMessages, type NotifyMessage } from "../protocol";
 import { buildReturnUrl, notifySign, type MerchantNotifyFields } from "./cloudpay-sign";
 
 /**
@@ -54,4 +54,7 @@ export const cloudpayMessages: MerchantApiMessages = {
   notifyMessage: cloudpayNotification,
   returnUrl: cloudpayReturnUrl,
   signatureParam: "sign",
+  // 云端 is the only protocol whose notify is a form POST.
+  wrote: (message) => message.method === "POST",
+  isAck: isBareSuccess,
 };

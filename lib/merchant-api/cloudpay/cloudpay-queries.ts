@@ -10,7 +10,7 @@ import { canClose } from "@/lib/orders/lifecycle";
 import { heldPublicView, MAX_HOLD_SECONDS, polledPublicView, type HoldRequest } from "@/lib/orders/held-poll";
 import { loadOrderForRead, merchantOrderView, type MerchantOrderView } from "@/lib/orders/order-views";
 import type { PublicOrderView } from "@/lib/orders/public-order-view";
-import { MerchantCode, MerchantError } from "./cloudpay-codes";
+import { CloudpayCode, CloudpayError } from "./cloudpay-codes";
 import { closeSign, orderLookupSign, recordsSign } from "./cloudpay-sign";
 
 const RECORDS_LIMIT = 100;
@@ -27,11 +27,11 @@ function holdRequestFrom(params: Record<string, string>): HoldRequest | undefine
 }
 
 function merchantFor(ctx: AppContext, params: Record<string, string>): Merchant {
-  if (!params.appkey) throw new MerchantError(MerchantCode.APPKEY_REQUIRED);
+  if (!params.appkey) throw new CloudpayError(CloudpayCode.APPKEY_REQUIRED);
   const merchant = findMerchant(ctx.config, params.appkey);
-  if (!merchant) throw new MerchantError(MerchantCode.APPKEY_INVALID);
-  if (!merchant.api_enabled) throw new MerchantError(MerchantCode.API_CLOSED);
-  if (!params.sign) throw new MerchantError(MerchantCode.SIGN_REQUIRED);
+  if (!merchant) throw new CloudpayError(CloudpayCode.APPKEY_INVALID);
+  if (!merchant.api_enabled) throw new CloudpayError(CloudpayCode.API_CLOSED);
+  if (!params.sign) throw new CloudpayError(CloudpayCode.SIGN_REQUIRED);
   return merchant;
 }
 
@@ -40,7 +40,7 @@ const lookupSchema = z.object({ out_order_id: printable(128).pipe(z.string().min
 /** Refuses a signature that does not verify, and one Paydesk itself issued (a notify's, a return URL's). */
 async function assertSigned(ctx: AppContext, expected: string, received: string | undefined): Promise<void> {
   if (!signaturesEqual(expected, received ?? "") || (await issuedByPaydesk(ctx, received ?? "")))
-    throw new MerchantError(MerchantCode.SIGN_INVALID);
+    throw new CloudpayError(CloudpayCode.SIGN_INVALID);
 }
 
 /**
@@ -54,13 +54,13 @@ async function signedLookup(
 ) {
   const merchant = merchantFor(ctx, params);
   const parsed = lookupSchema.safeParse(params);
-  if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "out_order_id");
+  if (!parsed.success) throw new CloudpayError(CloudpayCode.PARAM_MISSING, "out_order_id");
   const expected = sign({ appkey: merchant.appkey, out_order_id: parsed.data.out_order_id }, merchant.appsecret);
   await assertSigned(ctx, expected, params.sign);
   const found = await ctx.repos.orders.findOrderByMerchantRef(merchant.appkey, parsed.data.out_order_id);
   // Expiry is enforced on this read too.
   const order = found ? await loadOrderForRead(ctx, found.id) : undefined;
-  if (!order) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
+  if (!order) throw new CloudpayError(CloudpayCode.UNKNOWN, "订单不存在");
   return order;
 }
 
@@ -81,7 +81,7 @@ export async function queryOrder(
       : hold
         ? await heldPublicView(ctx, orderId, hold, request?.signal)
         : await polledPublicView(ctx, orderId);
-    if (!view) throw new MerchantError(MerchantCode.UNKNOWN, "订单不存在");
+    if (!view) throw new CloudpayError(CloudpayCode.UNKNOWN, "订单不存在");
     return view;
   }
   return merchantOrderView(ctx, await signedLookup(ctx, params));
@@ -113,7 +113,7 @@ export async function closeOrder(ctx: AppContext, params: Record<string, string>
       !canClose(order, now) ||
       !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))
     ) {
-      throw new MerchantError(MerchantCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
+      throw new CloudpayError(CloudpayCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
     }
     await ctx.events.publish({ type: "order.closed", orderId: order.id });
   }
@@ -130,7 +130,7 @@ const recordsSchema = z.object({ custom: printable(255).pipe(z.string().min(1)) 
 export async function listRecords(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView[]> {
   const merchant = merchantFor(ctx, params);
   const parsed = recordsSchema.safeParse(params);
-  if (!parsed.success) throw new MerchantError(MerchantCode.PARAM_MISSING, "custom");
+  if (!parsed.success) throw new CloudpayError(CloudpayCode.PARAM_MISSING, "custom");
   await assertSigned(
     ctx,
     recordsSign({ appkey: merchant.appkey, custom: parsed.data.custom }, merchant.appsecret),

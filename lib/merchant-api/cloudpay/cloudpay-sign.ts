@@ -1,13 +1,13 @@
-import { md5, signaturesEqual } from "@/lib/crypto/digest";
+import { doubleMd5, signaturesEqual } from "@/lib/crypto/digest";
 
 /**
  * The 云端 (cloudpay) merchant API's signatures (docs/protocols/cloudpay.md). Each is the protocol's double MD5 over
  * fields joined with no separator, exactly as received (no trimming, no number reformatting).
  */
 
-/** `md5(md5(part1 + part2 + …) + appsecret)`. */
+/** `md5(md5(part1 + part2 + …) + appsecret)` (lib/crypto/digest.ts `doubleMd5`). */
 export function merchantSign(parts: readonly string[], appsecret: string): string {
-  return md5(md5(parts.join("")) + appsecret);
+  return doubleMd5(parts, appsecret);
 }
 
 /**

@@ -1,11 +1,11 @@
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from "node:crypto";
 
 /**
- * 彩虹易支付 V2 signing (docs/protocols/epay.md#v2-signatures): every field except `sign` and `sign_type`, empty values
+ * 彩虹易支付 V2 signing (docs/protocols/epay-v2.md#signatures): every field except `sign` and `sign_type`, empty values
  * dropped, keys sorted in ASCII order, joined `k1=v1&k2=v2` with the raw values (no URL-encoding), then
  * SHA256withRSA (PKCS#1 v1.5) and base64. The shop signs requests with its private key and Paydesk verifies with the
  * public key in the merchant's config; Paydesk signs answers and notifies with its platform private key
- * (./platform-key.ts) and the shop verifies with the platform public key it was given.
+ * (./epay-v2-platform-key.ts) and the shop verifies with the platform public key it was given.
  */
 
 const UNSIGNED = new Set(["sign", "sign_type"]);

@@ -3,11 +3,12 @@ import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { findEpayMerchant } from "@/lib/config/find";
 import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { alipaySchemeLink } from "@/lib/cashier/deep-links";
+import { alipaySchemeLink } from "@/lib/wallet-links";
 import { formatYuan } from "@/lib/money";
 import { loadOrderForRead } from "@/lib/orders/order-views";
 import type { Order } from "@/lib/storage/records";
 import { EPAY_OK, EpayError } from "./epay-codes";
+import { epayRefund } from "./epay-refund";
 import { keysEqual } from "./epay-sign";
 
 /**
@@ -68,13 +69,8 @@ async function findOrder(ctx: AppContext, merchant: Merchant, params: Record<str
   return found;
 }
 
-/** `act=order`: one order, `status` 1 = paid, 0 = not paid. */
-async function orderAnswer(
-  ctx: AppContext,
-  merchant: Merchant & { epay: { pid: string } },
-  params: Record<string, string>,
-) {
-  const order = await findOrder(ctx, merchant, params);
+/** One order in `act=order`'s words: `status` 1 = paid, 0 = not paid (expiry applied from the clock). */
+function orderFields(merchant: Merchant & { epay: { pid: string } }, order: Order) {
   return {
     code: EPAY_OK,
     msg: "查询订单号成功！",
@@ -92,32 +88,103 @@ async function orderAnswer(
   };
 }
 
-/** `act=query`: the merchant's own basic information (no balances: Paydesk holds no money). */
-async function merchantAnswer(ctx: AppContext, merchant: Merchant & { epay: { pid: string } }) {
+/** `act=order`: one order. */
+async function orderAnswer(
+  ctx: AppContext,
+  merchant: Merchant & { epay: { pid: string } },
+  params: Record<string, string>,
+) {
+  return orderFields(merchant, await findOrder(ctx, merchant, params));
+}
+
+/**
+ * `act=query`: the merchant's own information, with the 彩虹易支付 server's fields (docs/protocols/epay.md#merchant-info).
+ * Paydesk holds no money and settles nothing (it goes straight to the receiving accounts): `money` is "0.00", `type`
+ * (the settlement method) 0 and `account` empty. `orders` counts every order; `orders_today` and `orders_lastday`
+ * the paid orders created on this and the previous Beijing day, as the server counts them.
+ */
+async function merchantAnswer(
+  ctx: AppContext,
+  merchant: Merchant & { epay: { pid: string } },
+  params: Record<string, string>,
+) {
   const today = shanghaiDayStart(ctx.now());
-  const sinceYesterday = await ctx.repos.orders.countOrdersSince(merchant.appkey, today - 86_400_000);
-  const orderToday = await ctx.repos.orders.countOrdersSince(merchant.appkey, today);
+  const paidBetween = (from: number, to: number) =>
+    ctx.repos.orders.countPaidOrdersCreatedBetween(merchant.appkey, from, to);
   return {
     code: EPAY_OK,
     msg: "查询商户信息成功！",
     pid: merchant.epay.pid,
-    name: merchant.name,
+    // The server echoes the key it was sent (the merchant's own, just checked).
+    key: params.key ?? "",
     active: 1,
     money: "0.00",
+    type: 0,
+    account: "",
+    username: merchant.name,
+    name: merchant.name,
     orders: await ctx.repos.orders.countOrdersSince(merchant.appkey, 0),
-    order_today: orderToday,
-    order_lastday: sinceYesterday - orderToday,
+    orders_today: await paidBetween(today, today + 86_400_000),
+    orders_lastday: await paidBetween(today - 86_400_000, today),
   };
 }
 
-/** `api.php?act=order|query|refund` (docs/protocols/epay.md#order-query). */
-export async function epayApi(ctx: AppContext, params: Record<string, string>): Promise<object> {
+/** `act=orders`' page size: 10 by default, at most 50 (the server's cap); offsets beyond this are refused. */
+const ORDERS_DEFAULT_LIMIT = 10;
+const ORDERS_MAX_LIMIT = 50;
+const ORDERS_MAX_OFFSET = 100_000;
+
+/** A whole number as PHP's intval reads a clean one; undefined for anything else (then the default applies). */
+function wholeNumber(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
+/**
+ * `act=orders`: a page of the merchant's orders, newest first (docs/protocols/epay.md#order-list), each with the
+ * fields of `act=order`. `status` 1 lists the paid ones, 0 the others.
+ */
+async function ordersAnswer(
+  ctx: AppContext,
+  merchant: Merchant & { epay: { pid: string } },
+  params: Record<string, string>,
+) {
+  const limit = Math.min(Math.max(wholeNumber(params.limit) ?? ORDERS_DEFAULT_LIMIT, 1), ORDERS_MAX_LIMIT);
+  const offset = wholeNumber(params.offset) ?? 0;
+  if (offset > ORDERS_MAX_OFFSET) throw new EpayError(`offset 不能超过 ${ORDERS_MAX_OFFSET}`);
+  const status = params.status === undefined || params.status === "" ? undefined : wholeNumber(params.status);
+  if (params.status !== undefined && params.status !== "" && status === undefined)
+    throw new EpayError("status 须为数字（1 已支付，0 未支付）");
+  const statuses =
+    status === undefined
+      ? undefined
+      : status === 1
+        ? (["paid"] as const)
+        : status === 0
+          ? (["pending", "expired", "closed"] as const)
+          : [];
+  const orders = await ctx.repos.orders.listMerchantOrders(merchant.appkey, {
+    limit,
+    offset,
+    ...(statuses ? { statuses } : {}),
+  });
+  const data = orders.map((order) => {
+    const { code: _code, msg: _msg, ...fields } = orderFields(merchant, order);
+    return fields;
+  });
+  return { code: EPAY_OK, msg: "查询订单记录成功！", count: data.length, data };
+}
+
+/**
+ * `api.php?act=order|orders|query|refund` (docs/protocols/epay.md#order-query). `method` is the request's: a refund
+ * is taken from a POST only.
+ */
+export async function epayApi(ctx: AppContext, params: Record<string, string>, method?: string): Promise<object> {
   const act = params.act ?? "";
-  if (!["order", "query", "refund"].includes(act))
+  if (!["order", "orders", "query", "refund"].includes(act))
     throw new EpayError(act ? `不支持的操作 act=${act}` : "缺少参数 act");
   const merchant = merchantByKey(ctx, params);
   if (act === "order") return orderAnswer(ctx, merchant, params);
-  if (act === "query") return merchantAnswer(ctx, merchant);
-  // Personal-code payments go straight into the receiving account: the platform never held the money to give back.
-  throw new EpayError("个人收款码付款无法由平台原路退款，请商户直接联系付款人退款");
+  if (act === "orders") return ordersAnswer(ctx, merchant, params);
+  if (act === "query") return merchantAnswer(ctx, merchant, params);
+  return epayRefund(ctx, merchant, params, method);
 }

@@ -71,8 +71,16 @@ export function epayReturnUrl(merchant: Merchant, order: Order): string | undefi
   return signedEpayUrl(order.return_url, epayResultFields(merchant.epay.pid, order), merchant.epay.key);
 }
 
+/** `success` as a whole word, any case: 彩虹易支付's do_notify looks for it anywhere in the answer. */
+const SUCCESS_WORD = /(?:^|[^a-z0-9_])success(?:$|[^a-z0-9_])/i;
+
 export const epayMessages: MerchantApiMessages = {
   notifyMessage: epayNotification,
   returnUrl: epayReturnUrl,
   signatureParam: "sign",
+  // An epay notify is a GET whose signed query always carries `trade_status`.
+  wrote: (message) => message.method === "GET" && (URL.parse(message.url)?.searchParams.has("trade_status") ?? false),
+  // The word `success` anywhere, as 彩虹易支付 and its clones check with strpos: `success` after a PHP notice or inside
+  // a tiny HTML page counts; `unsuccessful` does not.
+  isAck: (body) => SUCCESS_WORD.test(body),
 };

@@ -2,7 +2,7 @@ import "server-only";
 import type { Merchant } from "@/lib/config/schema";
 import { formatYuan } from "@/lib/money";
 import type { Order } from "@/lib/storage/records";
-import type { MerchantApiMessages } from "../protocol";
+import { isBareSuccess, type MerchantApiMessages } from "../protocol";
 import { resultSign, vmqTypeCode } from "./vmq-merchant-sign";
 
 /**
@@ -49,4 +49,7 @@ export const vmqMessages: MerchantApiMessages = {
   notifyMessage: vmqNotification,
   returnUrl: vmqReturnUrl,
   signatureParam: "sign",
+  // A V免签 notify is a GET whose signed query carries `reallyPrice`.
+  wrote: (message) => message.method === "GET" && (URL.parse(message.url)?.searchParams.has("reallyPrice") ?? false),
+  isAck: isBareSuccess,
 };

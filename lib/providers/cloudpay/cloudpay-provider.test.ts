@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startCloudpayEmulator, type CloudpayEmulator } from "@/test/support/emulators";
-import { createSign, notifySign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
 import { expectWrongKeyRefused, upstreamFailureCases } from "@/test/support/upstream-failure-cases";
+import { upstreamCreateSign as createSign, upstreamNotifySign as notifySign } from "./cloudpay-upstream-sign";
 
 const UP = { appkey: "upkey", appsecret: "upsecret" };
 
-describe("cloudpay upstream signing (the merchant protocol's double MD5)", () => {
+describe("cloudpay upstream signing (the provider's own copy of the protocol's double MD5)", () => {
   it("signs the create as md5(md5(appkey+price+type+out_order_id+custom)+appsecret)", () => {
     // printf '%s' "$(printf '%s' 'upkey0.99alipayORD1' | md5sum | cut -d' ' -f1)upsecret" | md5sum
     expect(

@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { createSign, notifySign } from "@/lib/merchant-api/cloudpay/cloudpay-sign";
 import { signaturesEqual } from "@/lib/crypto/digest";
 import { formatYuan, parseYuan } from "@/lib/money";
 import type { NotifyOutcome, NotifyRequest, PaymentProvider, ProviderDefinition } from "@/lib/providers/types";
@@ -8,6 +7,7 @@ import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
 import { textAck } from "@/lib/providers/provider-ack";
 import { cloudpayChannelSchema } from "./config";
+import { upstreamCreateSign, upstreamNotifySign } from "./cloudpay-upstream-sign";
 
 const LABEL = "云端";
 /**
@@ -24,7 +24,8 @@ const createReply = z.looseObject({
   data: z
     .looseObject({
       pay_url: z.url({ protocol: /^https?$/ }),
-      // Not in the seed's reply; a Paydesk upstream adds them (docs/protocols/cloudpay.md#create "may add fields").
+      // Not in the 云端 reply (docs/providers/cloudpay.md#quirks); a Paydesk upstream adds them
+      // (docs/protocols/cloudpay.md#create "may add fields").
       order_id: z
         .union([z.string(), z.number()])
         .transform((v) => String(v))
@@ -47,8 +48,8 @@ const notifySchema = z.object({
 });
 
 /**
- * The upstream's notify is a POST (form, or JSON on some deployments): docs/protocols/cloudpay.md#notify, seed
- * "请求方式POST".
+ * The upstream's notify is a POST (form, or JSON on some deployments): docs/protocols/cloudpay.md#notify,
+ * docs/providers/cloudpay.md#quirks.
  */
 function readFields(request: NotifyRequest): Record<string, string> {
   const raw = request.rawBody;
@@ -89,7 +90,7 @@ export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> 
           price,
           type: params.type,
           out_order_id: params.out_order_id,
-          sign: createSign(params, channel.appsecret),
+          sign: upstreamCreateSign(params, channel.appsecret),
         });
         const reply = await upstreamText(deps.fetch, LABEL, createUrl, {
           method: "POST",
@@ -118,7 +119,7 @@ export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> 
         if (!parsed.success) return { kind: "rejected", reason: "malformed cloudpay notify", ack: FAIL };
         const f = parsed.data;
         // Signed over the strings exactly as received, with the upstream credentials of this channel.
-        if (!signaturesEqual(notifySign(channel.appkey, f, channel.appsecret), f.sign)) {
+        if (!signaturesEqual(upstreamNotifySign(channel.appkey, f, channel.appsecret), f.sign)) {
           return { kind: "rejected", reason: "bad cloudpay sign", ack: FAIL };
         }
         const amountFen = parseYuan(f.realprice);
@@ -129,7 +130,7 @@ export const cloudpayProvider: ProviderDefinition<typeof cloudpayChannelSchema> 
           amountFen,
           // The wallet the upstream says was paid, in the merchant protocol's own words: it must be the order's.
           type: f.type,
-          // Matched by out_order_id (= our order id), not by the upstream order_id: the seed's create reply carries
+          // Matched by out_order_id (= our order id), not by the upstream order_id: the 云端 create reply carries
           // no order_id (only pay_url), so the upstream's id is first seen in this notify. resolveOrder still checks
           // that the order belongs to this channel.
           match: { by: "order_id", orderId: f.out_order_id },

@@ -22,9 +22,9 @@ const REJECT = textAck("sign error");
 const RETRY = textAck("retry", 500);
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-/** Integers arrive as JSON numbers per the seed; tolerate digit strings too (PHP platforms drift between both). */
+/** Integers arrive as JSON numbers (docs/providers/gemafu.md#wire-protocol); digit strings are tolerated too. */
 const intLike = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/)]).transform((v) => Number(v));
-/** The seed types `code` as a string ("200"); a number is accepted and compared as text. */
+/** `code` is the string "200" (docs/providers/gemafu.md#wire-protocol); a number is accepted and compared as text. */
 const code = z.union([z.string(), z.number()]).transform((v) => String(v));
 
 const envelope = z.looseObject({ code, msg: z.string().optional() });
@@ -33,7 +33,7 @@ const placeOrderReply = z.looseObject({
   m_oid: z.string().optional(),
   money: intLike,
   qr_content: z.string().min(1),
-  // The seed's table mislabels freecode ("付款完成后跳转地址"); the SDK treats any truthy value as a free-amount code.
+  // Any truthy freecode is a free-amount code, as the SDK reads it (docs/providers/gemafu.md#wire-protocol).
   freecode: scalar.optional(),
   expiration: intLike.optional(),
 });
@@ -74,7 +74,7 @@ export const gemafuProvider: ProviderDefinition<typeof gemafuChannelSchema> = {
         signal,
       });
       const head = parseUpstreamJson(LABEL, reply, envelope);
-      // "2xx codes are all proper answers, but only 200 carries data; the others carry a msg" (seed).
+      // Only 200 carries data; the other codes carry a msg (docs/providers/gemafu.md#wire-protocol).
       if (head.code !== "200") throw new UpstreamError(`${LABEL}：${head.msg ?? `错误码 ${head.code}`}`);
       return head;
     }
@@ -109,7 +109,7 @@ export const gemafuProvider: ProviderDefinition<typeof gemafuChannelSchema> = {
       },
 
       async parseNotify(request: NotifyRequest): Promise<NotifyOutcome> {
-        // The platform POSTs raw JSON (the seed reminds PHP users to read php://input, not $_POST); nothing else is it.
+        // The platform POSTs raw JSON, not a form (docs/providers/gemafu.md#wire-protocol); nothing else is it.
         if (request.method !== "POST") return { kind: "rejected", reason: "gemafu notify must be POST", ack: REJECT };
         let json: unknown;
         try {

@@ -28,7 +28,8 @@ const QUOTE_LIMIT = 120;
 /**
  * `addnum`, JSJ's order number (≤ 20 alphanumerics), derived from our order id so the same order always gets the
  * same addnum. It is stored as the order's provider order id, which is how a callback finds its order. Lowercase
- * hex because the seed's gateway lowercases the addnum it receives; 80 bits keep collisions out of reach.
+ * hex because the gateway lowercases the addnum it receives (docs/providers/jsj.md#how-it-works); 80 bits keep
+ * collisions out of reach.
  */
 export function jsjAddnum(orderId: string): string {
   return md5(`paydesk-jsj:${orderId}`).slice(0, 20);
@@ -58,7 +59,7 @@ const callbackSchema = z.object({
   apikey: z.string().regex(/^[0-9A-Fa-f]{32}$/),
 });
 
-/** The gateway sends the callback as GET or POST form (the seed reads `$_POST` first, then `$_GET`). */
+/** The gateway sends the callback as GET or POST form, POST first (docs/providers/jsj.md#how-it-works). */
 function callbackFields(request: NotifyRequest): Record<string, string> {
   const fields: Record<string, string> = Object.fromEntries(request.url.searchParams);
   if (request.method !== "GET" && request.rawBody) {
@@ -109,7 +110,8 @@ async function createPayment(
     apiid: channel.apiid,
     apikey: jsjRequestKey(channel.apikey),
   });
-  // The gateway's PHP pages prepend a UTF-8 BOM now and then; the seed trims it before reading the code.
+  // The gateway's PHP pages prepend a UTF-8 BOM now and then; it is trimmed before reading the code
+  // (docs/providers/jsj.md#how-it-works).
   const text = (
     await upstreamText(deps.fetch, "金沙江", channel.base_url, {
       method: "POST",

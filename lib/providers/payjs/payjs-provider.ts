@@ -8,6 +8,7 @@ import type {
   PaymentProvider,
   ProviderDefinition,
   QueryOutcome,
+  RefundOutcome,
 } from "@/lib/providers/types";
 import { UpstreamError } from "@/lib/providers/types";
 import { parseUpstreamJson, upstreamText } from "@/lib/providers/upstream-fetch";
@@ -45,6 +46,10 @@ const checkReply = z.looseObject({
   payjs_order_id: z.string().optional(),
   total_fee: fen.optional(),
 });
+const refundReply = z.looseObject({
+  return_code: flag,
+  payjs_order_id: z.string().optional(),
+});
 const notifyFields = z.looseObject({
   return_code: z.string(),
   total_fee: z.string(),
@@ -71,8 +76,8 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
   create(channel, deps): PaymentProvider {
     const endpoint = (path: string) => `${channel.base_url.replace(/\/+$/, "")}${path}`;
 
-    /** POSTs a signed form; answers the reply's fields after checking return_code and, when present, its sign. */
-    async function call(path: string, fields: Record<string, string>, signal: AbortSignal) {
+    /** POSTs a signed form; answers the reply's fields, whatever its return_code. */
+    async function post(path: string, fields: Record<string, string>, signal: AbortSignal) {
       const signed = { ...fields, mchid: channel.mchid };
       const body = new URLSearchParams({ ...signed, sign: payjsSign(signed, channel.key) });
       const reply = await upstreamText(deps.fetch, LABEL, endpoint(path), {
@@ -81,14 +86,22 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
         body,
         signal,
       });
-      const r = parseUpstreamJson(LABEL, reply, replyFields);
-      if (String(r.return_code) !== "1") throw new UpstreamError(failureMessage(r));
-      // Successful replies are signed like notifies; a reply that fails its sign is not a fact to act on (a check
-      // answer credits orders).
+      return parseUpstreamJson(LABEL, reply, replyFields);
+    }
+
+    /** Successful replies are signed like notifies; one that fails its sign is not a fact to act on. */
+    function verifiedReply(r: Record<string, PayjsValue>) {
       if (typeof r.sign !== "string" || !signaturesEqual(payjsSign(withoutSign(r), channel.key), r.sign)) {
         throw new UpstreamError(`${LABEL}：应答签名错误`);
       }
       return r;
+    }
+
+    /** `post`, then return_code 1 and a good sign, or UpstreamError (a check answer credits orders). */
+    async function call(path: string, fields: Record<string, string>, signal: AbortSignal) {
+      const r = await post(path, fields, signal);
+      if (String(r.return_code) !== "1") throw new UpstreamError(failureMessage(r));
+      return verifiedReply(r);
     }
 
     return {
@@ -164,6 +177,28 @@ export const payjsProvider: ProviderDefinition<typeof payjsChannelSchema> = {
           amountFen: r.data.total_fee,
           raw: { source: "check", ...withoutSign(r.data) },
         };
+      },
+
+      /**
+       * `/api/refund` refunds the whole order named by `payjs_order_id` (docs/providers/payjs.md#refunds): it has no
+       * amount and no refund number, so a partial refund is refused here, and a repeat names the same whole-order
+       * refund (it cannot pay back twice). PAYJS has no refund query: a lost answer is asked again with this call.
+       */
+      async refund(input): Promise<RefundOutcome> {
+        if (!input.tradeNo) return { kind: "failed", reason: `${LABEL}：订单没有 PAYJS 订单号` };
+        if (input.amountFen !== input.totalFen) {
+          return { kind: "failed", reason: `${LABEL}：只支持整单退款，不能部分退款` };
+        }
+        const r = await post("/api/refund", { payjs_order_id: input.tradeNo }, input.signal);
+        // A refusal (return_code 0: not paid, already refunded, balance short …) is the platform's answer, with its
+        // reason; PAYJS does not sign its failure replies.
+        if (String(r.return_code) !== "1") return { kind: "failed", reason: failureMessage(r) };
+        const reply = refundReply.safeParse(verifiedReply(r));
+        if (!reply.success) throw new UpstreamError(`${LABEL}：退款应答格式不符`);
+        if (reply.data.payjs_order_id !== undefined && reply.data.payjs_order_id !== input.tradeNo) {
+          throw new UpstreamError(`${LABEL}：退款应答订单号不符`);
+        }
+        return { kind: "succeeded", providerRefundId: input.tradeNo, amountFen: input.amountFen };
       },
     };
   },

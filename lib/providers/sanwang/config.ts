@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { channelBaseSchema } from "@/lib/providers/channel-base-schema";
 
-/** The seed's Alipay QR form; `{uid}`, `{amount}` (yuan) and `{desc}` (our memo) are filled in URL-encoded. */
+/**
+ * The software's Alipay QR form (docs/providers/sanwang.md#configuration); `{uid}`, `{amount}` (yuan) and `{desc}` (our
+ * memo) are filled in URL-encoded.
+ */
 export const DEFAULT_ALIPAY_QR_TEMPLATE = "http://pay.oksvn.com/alipayqr.aspx?uid={uid}&amount={amount}&desc={desc}";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config/schema";
 import { loadChannelHealth } from "@/lib/console/channel-health";
-import type { MerchantError } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
+import type { CloudpayError } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
 import { chooseType } from "@/lib/orders/choose-type";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { placeOrder } from "@/lib/orders/place-order";
@@ -107,7 +107,7 @@ describeOnDatabases("V免签 channel", (dialect) => {
     // vmq1 has 3 amounts going up (10.00, 10.01, 10.02); vmq2 has 2 going down (10.00, 9.99).
     const results = await Promise.allSettled(Array.from({ length: 7 }, () => create("10.00")));
     const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as MerchantError] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as CloudpayError] : []));
     expect(ok).toHaveLength(5);
     expect(refused.map((e) => e.code)).toEqual([204, 204]);
     const byChannel = new Map<string, string[]>();

@@ -2,19 +2,11 @@ import { Card, Cell, Table } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { formatBeijing } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
-import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
+import { consoleActionLabel } from "@/lib/console/action-label";
 import { fmt } from "@/lib/i18n/locale";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const PAGE = 50;
-
-const ACTIONS: Record<string, (m: ConsoleMessages) => string> = {
-  login: (m) => m.actLogin,
-  logout: (m) => m.actLogout,
-  resend: (m) => m.actResend,
-  credit: (m) => m.actCredit,
-  dismiss: (m) => m.actDismiss,
-};
 
 /** Every operator action the signed-in user may see (their merchants', and their own logins). */
 export default async function AuditPage({ searchParams }: { searchParams: Search }) {
@@ -43,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               <tr key={r.id} data-testid="audit-row">
                 <Cell>{formatBeijing(r.at)}</Cell>
                 <Cell>{r.user_name}</Cell>
-                <Cell>{ACTIONS[r.action]?.(m) ?? r.action}</Cell>
+                <Cell>{consoleActionLabel(m, r.action)}</Cell>
                 <Cell>{r.appkey ?? m.notApplicable}</Cell>
                 <Cell mono>
                   {r.order_id ? (

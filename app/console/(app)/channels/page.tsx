@@ -1,4 +1,5 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { ChannelDetails } from "@/components/console/channel-details";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { loadChannelHealth, type ChannelHealth } from "@/lib/console/channel-health";
 import { formatBeijing } from "@/lib/console/console-locale";
@@ -30,7 +31,10 @@ function monitor(c: ChannelHealth, m: ConsoleMessages): string {
   return `${c.monitor.online ? m.monitorOnline : m.monitorOffline} · ${formatBeijing(c.monitor.lastSeenAt)}`;
 }
 
-/** Channels, read-only: provider, wallets, rules, today's activity, last payment, breaker, monitor liveness. */
+/**
+ * Channels, read-only: provider, wallets, rules, today's activity, last payment, breaker, monitor liveness; then each
+ * channel's health with reasons (last upstream error, today's upstream calls, breaker history, heartbeat).
+ */
 export default async function ChannelsPage() {
   const signedIn = await requireConsoleUser();
   const { ctx, scope, m } = signedIn;
@@ -73,6 +77,12 @@ export default async function ChannelsPage() {
           ))}
         </Table>
       </Card>
+      <p className="text-sm text-gray-700">{m.channelsPerProcess}</p>
+      <div className="grid gap-4 md:grid-cols-2">
+        {channels.map((c) => (
+          <ChannelDetails key={c.id} c={c} m={m} />
+        ))}
+      </div>
     </ConsoleShell>
   );
 }

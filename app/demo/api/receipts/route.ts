@@ -1,3 +1,3 @@
-import { demoReceiptsRoute } from "@/lib/http/demo-routes";
+import { demoReceiptsRoute } from "@/lib/demo/demo-routes";
 
 export const GET = demoReceiptsRoute();

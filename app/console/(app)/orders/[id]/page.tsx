@@ -4,8 +4,12 @@ import { ConsoleShell } from "@/components/console/console-shell";
 import { CsrfField } from "@/components/console/csrf-field";
 import { Flash } from "@/components/console/flash";
 import { OrderTimelineList } from "@/components/console/order-timeline";
+import { NotifyStateView } from "@/components/console/notify-state";
 import { StatusBadge } from "@/components/console/status-badge";
 import { loadOrderTimeline } from "@/lib/console/order-timeline";
+import { refundPanel } from "@/lib/console/refund-actions";
+import { canClose } from "@/lib/orders/lifecycle";
+import { OpFlash, OrderOpsCard, RefundPanelCard, type RefundDraft } from "./refund-panel";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
 import { formatYuan } from "@/lib/money";
@@ -22,7 +26,17 @@ export default async function OrderPage({ params, searchParams }: { params: Para
   const result = await loadOrderTimeline(ctx, scope, id);
   if (result.outcome === "forbidden") forbidden();
   if (result.outcome === "not_found") notFound();
-  const { order, status, notification, events } = result.timeline;
+  const { order, status, notification, notify, events } = result.timeline;
+  const panel = await refundPanel(ctx, order);
+  const str = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : undefined);
+  const draft: RefundDraft | null =
+    str("refund_amount") === undefined
+      ? null
+      : {
+          amount: str("refund_amount") ?? "",
+          reason: (str("refund_reason") ?? "").trim(),
+          note: (str("refund_note") ?? "").trim(),
+        };
   const facts: [string, string][] = [
     [m.colMerchant, order.appkey],
     [m.colOutOrder, order.out_order_id],
@@ -44,6 +58,7 @@ export default async function OrderPage({ params, searchParams }: { params: Para
         msg={typeof q.msg === "string" ? q.msg : undefined}
         refused={typeof q.refused === "string" ? q.refused : undefined}
       />
+      <OpFlash m={m} op={str("op")} why={str("why")} />
       <Card title={m.orderFacts} id="facts">
         <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1.5 text-sm md:grid-cols-[auto_1fr_auto_1fr]">
           {facts.map(([k, v]) => (
@@ -58,7 +73,7 @@ export default async function OrderPage({ params, searchParams }: { params: Para
         <div className="flex flex-wrap items-center gap-4 text-sm">
           {notification ? (
             <>
-              <StatusBadge status={notification.status} m={m} kind="notify" />
+              {notify ? <NotifyStateView s={notify} m={m} locale={signedIn.locale} /> : null}
               <span>
                 {m.colAttempts}: {notification.attempts}
               </span>
@@ -80,8 +95,19 @@ export default async function OrderPage({ params, searchParams }: { params: Para
           </form>
         </div>
       </Card>
+      {order.status === "paid" || panel.refunds.length > 0 ? (
+        <RefundPanelCard
+          m={m}
+          panel={panel}
+          orderId={order.id}
+          channelId={order.channel_id}
+          csrf={session.csrf}
+          draft={draft}
+        />
+      ) : null}
+      <OrderOpsCard m={m} orderId={order.id} csrf={session.csrf} closable={canClose(order, ctx.now())} />
       <Card title={m.timeline} id="timeline">
-        <OrderTimelineList events={events} m={m} />
+        <OrderTimelineList events={events} m={m} locale={signedIn.locale} />
       </Card>
     </ConsoleShell>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { alipayIntentLink, alipaySchemeLink } from "./deep-links";
+import { alipayIntentLink, alipaySchemeLink } from "./wallet-links";
 
-describe("deep links", () => {
+describe("wallet links", () => {
   const code = "https://qr.alipay.com/fkx12345?t=1&x=a b";
   it("encodes the code URL into the scan applet", () => {
     expect(alipaySchemeLink(code)).toBe(

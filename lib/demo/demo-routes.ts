@@ -1,6 +1,6 @@
 import "server-only";
-import { getAppContext, type AppContext } from "@/lib/context";
-import { demoReceipts, receiveDemoNotify } from "@/lib/demo/demo-shop";
+import { getAppContext, type AppContext } from "@/lib/app-context";
+import { demoReceipts, receiveDemoNotify } from "./demo-shop";
 
 type ContextFactory = () => Promise<AppContext>;
 

@@ -1,5 +1,5 @@
-import type { BadAckReason, Diagnosis, DoctorClass } from "@/lib/merchant-notify/doctor";
-import type { Locale } from "./locale";
+import type { BadAckReason, Diagnosis, DoctorClass } from "./doctor";
+import type { Locale } from "@/lib/i18n/locale";
 
 /**
  * The notification doctor's words (lib/merchant-notify/doctor.ts): for each class a short label and a fix hint the

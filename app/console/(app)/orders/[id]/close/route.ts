@@ -1,0 +1,3 @@
+import { closeRoute } from "@/lib/http/console-order-routes";
+
+export const POST = closeRoute;

@@ -1,0 +1,3 @@
+import { noteRoute } from "@/lib/http/console-order-routes";
+
+export const POST = noteRoute;

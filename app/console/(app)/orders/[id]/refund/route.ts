@@ -1,0 +1,3 @@
+import { refundRoute } from "@/lib/http/console-order-routes";
+
+export const POST = refundRoute;

@@ -1,0 +1,3 @@
+import { accountRoutes } from "@/lib/http/console-account-routes";
+
+export const POST = accountRoutes.createUserRoute;

@@ -1,0 +1,3 @@
+import { resendShopRoute } from "@/lib/http/console-routes";
+
+export const POST = resendShopRoute;

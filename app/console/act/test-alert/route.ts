@@ -1,0 +1,3 @@
+import { testAlertRoute } from "@/lib/http/console-routes";
+
+export const POST = testAlertRoute;

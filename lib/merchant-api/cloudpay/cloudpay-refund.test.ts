@@ -1,0 +1,345 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { channelBreaker } from "@/lib/channels/circuit-breaker";
+import { merchantHandler } from "@/lib/http/merchant-handler";
+import { applyPayment } from "@/lib/orders/apply-payment";
+import { refundsOf } from "@/lib/orders/refunds";
+import type { ChannelConfig } from "@/lib/providers/registry";
+import type { DatabaseHandle } from "@/lib/storage/database";
+import { describeOnDatabases } from "@/test/support/databases";
+import {
+  alipayTestKeys as AK,
+  startAlipayF2fEmulator,
+  startWechatV3Emulator,
+  wechatTestKeys as WK,
+  type AlipayEmulator,
+  type WechatV3Emulator,
+} from "@/test/support/emulators";
+import type { RunningServer } from "@/test/support/http-server";
+import { signedCreateParams } from "@/test/support/merchant-client";
+import { startPaydeskServer } from "@/test/support/paydesk-server";
+import {
+  openTestDatabase,
+  testAppConfig,
+  testConfigFile,
+  testContext,
+  TEST_MERCHANT,
+  type TestContext,
+} from "@/test/support/test-context";
+import { queryRefundApi, refundOrderApi, refundQuerySign, refundSign } from "./cloudpay-refund";
+
+const APP_ID = "2021000000000001";
+const SELLER = "2088102119685838";
+const WX_APPID = "wx1234567890abcdef";
+const APIV3_KEY = "0123456789abcdefghijABCDEFGHIJ01";
+/** A personal-code shop: its only channel (the sandbox) cannot pay back by API. */
+const CODES = { appkey: "codes", appsecret: "codes-secret-0123456789abcdef0123" } as const;
+
+interface Answer {
+  code: number;
+  msg: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Paydesk's 云端 refund and refund query (docs/protocols/cloudpay.md#refund) end to end: the shop's signed request,
+ * the refund service, and the Alipay 当面付 and WeChat Pay v3 emulators paying back (or refusing), on both databases.
+ */
+describeOnDatabases("云端 refund and refund query", (dialect) => {
+  let ali: AlipayEmulator;
+  let wx: WechatV3Emulator;
+  let db: DatabaseHandle;
+  let ctx: TestContext;
+  let paydesk: RunningServer;
+  let n = 0;
+
+  beforeAll(async () => {
+    const now = () => ctx.now();
+    ali = await startAlipayF2fEmulator({
+      appId: APP_ID,
+      keys: {
+        mode: "key",
+        appPublicKey: AK.ALIPAY_TEST_APP_PUBLIC_KEY,
+        platformPrivateKey: AK.ALIPAY_TEST_PLATFORM_PRIVATE_KEY,
+      },
+      sellerId: SELLER,
+      now,
+    });
+    wx = await startWechatV3Emulator({
+      mchid: WK.WECHAT_TEST_MCHID,
+      appid: WX_APPID,
+      apiv3Key: APIV3_KEY,
+      merchantPublicKey: WK.WECHAT_TEST_MERCHANT_CERT,
+      merchantSerial: WK.WECHAT_TEST_MERCHANT_SERIAL,
+      signer: { serial: WK.WECHAT_TEST_PUBKEY_ID, privateKey: WK.WECHAT_TEST_PUBKEY_PRIVATE },
+      now,
+    });
+    const channels: ChannelConfig[] = [
+      {
+        id: "ali",
+        provider: "alipay-f2f",
+        types: ["alipay"],
+        gateway: ali.gateway,
+        app_id: APP_ID,
+        app_private_key: AK.ALIPAY_TEST_APP_PRIVATE_KEY,
+        alipay_public_key: AK.ALIPAY_TEST_PLATFORM_PUBLIC_KEY,
+        seller_id: SELLER,
+        timeout_ms: 1_000,
+      },
+      {
+        id: "wx",
+        provider: "wechat-v3",
+        types: ["wxpay"],
+        base_url: wx.baseUrl,
+        mchid: WK.WECHAT_TEST_MCHID,
+        appid: WX_APPID,
+        merchant_private_key: WK.WECHAT_TEST_MERCHANT_PRIVATE_KEY,
+        merchant_serial_no: WK.WECHAT_TEST_MERCHANT_SERIAL,
+        wechatpay_public_key: WK.WECHAT_TEST_PUBKEY,
+        wechatpay_public_key_id: WK.WECHAT_TEST_PUBKEY_ID,
+        apiv3_key: APIV3_KEY,
+        timeout_ms: 1_000,
+      },
+      { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
+    ];
+    const base = testConfigFile().merchants[0]!;
+    const file = testConfigFile({
+      merchants: [
+        { ...base, channels: ["ali", "wx"] },
+        { ...base, ...CODES, name: "码店", channels: ["sandbox"] },
+      ],
+      channels,
+    });
+    db = await openTestDatabase(dialect);
+    ctx = testContext(db, testAppConfig(file));
+    paydesk = await startPaydeskServer(ctx);
+  });
+  afterAll(async () => {
+    await paydesk.close();
+    await db.close();
+    await ali.close();
+    await wx.close();
+  });
+  beforeEach(() => {
+    ali.setFaults({ delayMs: 0, httpStatus: null, garbage: false, errorMessage: null });
+    wx.setFaults({ delayMs: 0, httpStatus: null, garbage: false, errorMessage: null });
+    ali.setBalance(undefined);
+    wx.setBalance(undefined);
+    channelBreaker().recordSuccess("ali");
+    channelBreaker().recordSuccess("wx");
+  });
+
+  const factory = () => Promise.resolve(ctx as TestContext);
+  const refundRoute = merchantHandler(refundOrderApi, factory);
+  const queryRoute = merchantHandler(queryRefundApi, factory);
+  const call = async (route: (r: Request) => Promise<Response>, params: Record<string, string>): Promise<Answer> =>
+    (await (
+      await route(
+        new Request("http://paydesk.test/api/cloudpay/refund", { method: "POST", body: new URLSearchParams(params) }),
+      )
+    ).json()) as Answer;
+
+  function refundParams(
+    outOrderId: string,
+    refundNo: string,
+    amount: string,
+    merchant: { appkey: string; appsecret: string } = TEST_MERCHANT,
+  ) {
+    const p = { appkey: merchant.appkey, out_order_id: outOrderId, refund_no: refundNo, amount };
+    return { ...p, sign: refundSign(p, merchant.appsecret) };
+  }
+  function queryParams(outOrderId: string, refundNo: string) {
+    const p = { appkey: TEST_MERCHANT.appkey, out_order_id: outOrderId, refund_no: refundNo };
+    return { ...p, sign: refundQuerySign(p, TEST_MERCHANT.appsecret) };
+  }
+  const refund = (outOrderId: string, refundNo: string, amount: string) =>
+    call(refundRoute, refundParams(outOrderId, refundNo, amount));
+  const query = (outOrderId: string, refundNo: string) => call(queryRoute, queryParams(outOrderId, refundNo));
+
+  async function paidOrder(type: "alipay" | "wxpay", price: string) {
+    const outOrderId = `rf-${dialect}-${++n}`;
+    const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+      method: "POST",
+      body: new URLSearchParams(signedCreateParams({ price, type, out_order_id: outOrderId, custom: "u1" })),
+    });
+    const created = (await res.json()) as { code: number; msg: string; data: { order_id: string } };
+    expect(created.code, created.msg).toBe(100);
+    const orderId = created.data.order_id;
+    const acks = type === "alipay" ? await ali.pay(orderId) : await wx.pay(orderId);
+    expect(acks[0]!.status).toBe(200);
+    expect((await ctx.repos.orders.findOrderById(orderId))?.status).toBe("paid");
+    return { orderId, outOrderId };
+  }
+  const aliRefundCalls = (orderId: string) =>
+    ali.calls.filter((c) => c.method === "alipay.trade.refund" && c.biz.out_trade_no === orderId);
+
+  describe("Alipay 当面付", () => {
+    it("refunds part of an order once per refund number; a repeat answers the same refund", async () => {
+      const { orderId, outOrderId } = await paidOrder("alipay", "1.00");
+      const first = await refund(outOrderId, "RF-0001", "0.30");
+      expect(first.code, first.msg).toBe(100);
+      expect(first.data).toMatchObject({
+        order_id: orderId,
+        out_order_id: outOrderId,
+        refund_no: "RF-0001",
+        amount: "0.30",
+        status: "succeeded",
+        paid: "1.00",
+        refunded: "0.30",
+        remaining: "0.70",
+      });
+      expect(ali.order(orderId).refunds).toEqual([
+        expect.objectContaining({ out_request_no: "RF-0001", refund_amount: 30 }),
+      ]);
+      // The shop's retry (its answer was lost): the same refund, nothing sent upstream again.
+      const again = await refund(outOrderId, "RF-0001", "0.30");
+      expect(again.code).toBe(100);
+      expect(again.data).toMatchObject({ refund_no: "RF-0001", status: "succeeded", refunded: "0.30" });
+      expect(aliRefundCalls(orderId)).toHaveLength(1);
+      // Two honest refunds of the same amount are two refunds.
+      expect((await refund(outOrderId, "RF-0002", "0.30")).data).toMatchObject({ refunded: "0.60", remaining: "0.40" });
+      expect(ali.order(orderId).refunds).toHaveLength(2);
+      expect((await query(outOrderId, "RF-0001")).data).toMatchObject({ status: "succeeded", amount: "0.30" });
+    });
+
+    it("concurrent requests never refund beyond the paid amount, and one number refunds once", async () => {
+      const { orderId, outOrderId } = await paidOrder("alipay", "1.00");
+      const distinct = await Promise.all(Array.from({ length: 5 }, (_, i) => refund(outOrderId, `RF-CC-${i}`, "0.30")));
+      expect(distinct.filter((a) => a.code === 100)).toHaveLength(3);
+      expect(distinct.filter((a) => a.code === 199 && a.msg.includes("剩余可退金额"))).toHaveLength(2);
+      const same = await Promise.all(Array.from({ length: 4 }, () => refund(outOrderId, "RF-CC-X", "0.10")));
+      expect(same.every((a) => a.code === 100 && a.data?.refund_no === "RF-CC-X")).toBe(true);
+      const upstream = ali.order(orderId).refunds;
+      expect(upstream.reduce((sum, r) => sum + r.refund_amount, 0)).toBe(100);
+      expect(upstream.filter((r) => r.out_request_no === "RF-CC-X")).toHaveLength(1);
+      expect((await query(outOrderId, "RF-CC-X")).data).toMatchObject({ refunded: "1.00", remaining: "0.00" });
+    });
+
+    it("refuses more than what remains, and the same number with another amount, recording nothing", async () => {
+      const { orderId, outOrderId } = await paidOrder("alipay", "1.00");
+      expect((await refund(outOrderId, "RF-A1-x", "0.60")).code).toBe(100);
+      const over = await refund(outOrderId, "RF-A2-x", "0.50");
+      expect(over).toMatchObject({ code: 199 });
+      expect(over.msg).toContain("退款金额超过订单剩余可退金额");
+      expect(over.msg).toContain("0.40");
+      const conflict = await refund(outOrderId, "RF-A1-x", "0.10");
+      expect(conflict.code).toBe(199);
+      expect(conflict.msg).toContain("退款单号已用于另一笔金额不同的退款");
+      expect((await refundsOf(ctx, orderId)).map((r) => r.refundNo)).toEqual(["RF-A1-x"]);
+      expect(ali.order(orderId).refunds).toHaveLength(1);
+      expect((await query(outOrderId, "RF-A2-x")).msg).toBe("未知错误: 退款不存在");
+    });
+
+    it("refuses a re-split signature (refund_no's digits moved into amount) and a wrong one", async () => {
+      const { orderId, outOrderId } = await paidOrder("alipay", "20.00");
+      const genuine = refundParams(outOrderId, "RS00001", "5.00");
+      expect((await call(refundRoute, genuine)).code).toBe(100);
+      // "RS00001" + "5.00" and "RS0000" + "15.00" are one signed string.
+      const resplit = { ...genuine, refund_no: "RS0000", amount: "15.00" };
+      expect(await call(refundRoute, resplit)).toMatchObject({
+        code: 104,
+        msg: "无效的签名: 该签名已用于另一笔退款请求",
+      });
+      expect(await call(refundRoute, { ...genuine, sign: "0".repeat(32) })).toMatchObject({ code: 104 });
+      const { sign: _sign, ...unsigned } = genuine;
+      expect(await call(refundRoute, unsigned)).toMatchObject({ code: 103 });
+      expect((await refundsOf(ctx, orderId)).map((r) => r.amountFen)).toEqual([500]);
+      expect(ali.order(orderId).refunds).toHaveLength(1);
+    });
+
+    it("answers a platform refusal (balance short) as a failed refund, and frees the amount", async () => {
+      const { orderId, outOrderId } = await paidOrder("alipay", "2.00");
+      ali.setBalance(50);
+      const failed = await refund(outOrderId, "RF-B1-x", "1.00");
+      expect(failed.code).toBe(199);
+      expect(failed.msg).toMatch(/^未知错误: 退款失败: /);
+      expect(failed.msg).toContain("余额不足");
+      expect((await query(outOrderId, "RF-B1-x")).data).toMatchObject({
+        status: "failed",
+        refunded: "0.00",
+        remaining: "2.00",
+      });
+      ali.setBalance(undefined);
+      expect((await refund(outOrderId, "RF-B2-x", "2.00")).data).toMatchObject({
+        status: "succeeded",
+        remaining: "0.00",
+      });
+      expect(ali.order(orderId).status).toBe("TRADE_CLOSED");
+    });
+  });
+
+  describe("WeChat Pay v3", () => {
+    it("refunds in full, the query shows it, and WeChat Pay's refund notify is acknowledged without a payment", async () => {
+      const { orderId, outOrderId } = await paidOrder("wxpay", "3.00");
+      const done = await refund(outOrderId, "WX-R1-x", "3.00");
+      expect(done.code, done.msg).toBe(100);
+      expect(done.data).toMatchObject({ status: "succeeded", remaining: "0.00" });
+      expect(done.data!.provider_refund_id).toMatch(/^5000/);
+      expect(wx.order(orderId).refunds).toEqual([expect.objectContaining({ out_refund_no: "WX-R1-x", refund: 300 })]);
+      expect((await query(outOrderId, "WX-R1-x")).data).toMatchObject({ status: "succeeded", amount: "3.00" });
+      const ack = await wx.refundNotify("WX-R1-x", `${paydesk.url}/api/notify/wx`);
+      expect(ack.status).toBe(200);
+      const payments = await db.db.selectFrom("payments").select("id").where("order_id", "=", orderId).execute();
+      expect(payments).toHaveLength(1);
+    });
+
+    it("a refusal (NOT_ENOUGH) is a failed refund with WeChat Pay's reason", async () => {
+      const { orderId, outOrderId } = await paidOrder("wxpay", "1.50");
+      wx.setBalance(0);
+      const failed = await refund(outOrderId, "WX-F1-x", "1.00");
+      expect(failed.code).toBe(199);
+      expect(failed.msg).toContain("NOT_ENOUGH");
+      expect(wx.order(orderId).refunds).toHaveLength(0);
+      expect((await query(outOrderId, "WX-F1-x")).data).toMatchObject({
+        status: "failed",
+        failure: expect.stringContaining("余额不足"),
+      });
+    });
+  });
+
+  describe("refused before any refund", () => {
+    it("a personal-code channel: refund by hand, and nothing recorded", async () => {
+      const outOrderId = `codes-${dialect}-${++n}`;
+      const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+        method: "POST",
+        body: new URLSearchParams(
+          signedCreateParams({ price: "1.00", type: "alipay", out_order_id: outOrderId }, CODES),
+        ),
+      });
+      const orderId = ((await res.json()) as { data: { order_id: string } }).data.order_id;
+      await applyPayment(ctx, {
+        channelId: "sandbox",
+        tradeNo: `sbx-${orderId}`,
+        amountFen: 100,
+        match: { by: "order_id", orderId },
+        raw: {},
+      });
+      const answer = await call(refundRoute, refundParams(outOrderId, "RF-C1-x", "1.00", CODES));
+      expect(answer.code).toBe(199);
+      expect(answer.msg).toContain("不能原路退款");
+      expect(answer.msg).toContain("控制台登记");
+      expect(await refundsOf(ctx, orderId)).toEqual([]);
+    });
+
+    it("unpaid and unknown orders, a bad amount and a bad refund number", async () => {
+      const outOrderId = `unpaid-${dialect}-${++n}`;
+      const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+        method: "POST",
+        body: new URLSearchParams(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: outOrderId })),
+      });
+      const orderId = ((await res.json()) as { data: { order_id: string } }).data.order_id;
+      expect(await refund(outOrderId, "RF-U1-x", "1.00")).toMatchObject({
+        code: 199,
+        msg: "未知错误: 订单未支付，不能退款",
+      });
+      expect(await refund("no-such-order", "RF-U2-x", "1.00")).toMatchObject({
+        code: 199,
+        msg: "未知错误: 订单不存在",
+      });
+      expect((await refund(outOrderId, "RF-U3-x", "1.001")).code).toBe(201);
+      expect((await refund(outOrderId, "RF-U4-x", "0")).code).toBe(201);
+      expect((await refund(outOrderId, "短", "1.00")).code).toBe(105);
+      expect(await refundsOf(ctx, orderId)).toEqual([]);
+      expect((await call(queryRoute, { ...queryParams(outOrderId, "RF-U1-x"), sign: "f".repeat(32) })).code).toBe(104);
+    });
+  });
+});

@@ -1,0 +1,103 @@
+import "server-only";
+import type { AppContext } from "@/lib/context";
+import { canClose } from "@/lib/orders/lifecycle";
+import { shanghaiDayStart } from "@/lib/time/beijing-day";
+import { signedAnswer, type EpayV2Fields } from "./epay-v2-answer";
+import { authenticateEpayV2, type EpayV2Merchant } from "./epay-v2-auth";
+import { EPAY_V2_OK, EpayV2Error } from "./epay-v2-codes";
+import { payCreate } from "./epay-v2-create";
+import { findOrder, orderFields, withoutEmpty } from "./epay-v2-orders";
+import { payRefund, payRefundQuery } from "./epay-v2-refund";
+
+async function payQuery(ctx: AppContext, merchant: EpayV2Merchant, params: Record<string, string>) {
+  const order = await findOrder(ctx, merchant, params);
+  return { code: EPAY_V2_OK, msg: "success", ...withoutEmpty(await orderFields(ctx, merchant, order)) };
+}
+
+/** `pay/close`: a pending order is closed; one closed already answers success again; a paid one cannot be. */
+async function payClose(ctx: AppContext, merchant: EpayV2Merchant, params: Record<string, string>) {
+  const order = await findOrder(ctx, merchant, params);
+  const now = ctx.now();
+  if (order.status !== "closed") {
+    if (
+      !canClose(order, now) ||
+      !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))
+    )
+      throw new EpayV2Error(order.status === "paid" ? "订单已支付，不能关闭" : "订单已过期或不可关闭");
+    await ctx.events.publish({ type: "order.closed", orderId: order.id });
+  }
+  return { code: EPAY_V2_OK, msg: "订单关闭成功", trade_no: order.id, out_trade_no: order.out_order_id };
+}
+
+/**
+ * `merchant/info`: the V1 `act=query` fields but the key (V2 has none to echo). Paydesk holds no balance and settles
+ * nothing: `money` "0.00", `type` 0, `account` empty (docs/protocols/epay.md#merchant-info).
+ */
+async function merchantInfo(ctx: AppContext, merchant: EpayV2Merchant) {
+  const today = shanghaiDayStart(ctx.now());
+  const paidBetween = (from: number, to: number) =>
+    ctx.repos.orders.countPaidOrdersCreatedBetween(merchant.appkey, from, to);
+  return {
+    code: EPAY_V2_OK,
+    msg: "查询商户信息成功！",
+    pid: merchant.epay_v2.pid,
+    status: 1,
+    money: "0.00",
+    type: 0,
+    account: "",
+    username: merchant.name,
+    orders: await ctx.repos.orders.countOrdersSince(merchant.appkey, 0),
+    orders_today: await paidBetween(today, today + 86_400_000),
+    orders_lastday: await paidBetween(today - 86_400_000, today),
+  };
+}
+
+const wholeNumber = (v: string | undefined) => (v !== undefined && /^\d{1,9}$/.test(v.trim()) ? Number(v) : undefined);
+
+/** `merchant/orders`: a page of orders newest first, as V1's `act=orders` (limit 10 by default, at most 50). */
+async function merchantOrders(ctx: AppContext, merchant: EpayV2Merchant, params: Record<string, string>) {
+  const limit = Math.min(Math.max(wholeNumber(params.limit) ?? 10, 1), 50);
+  const offset = wholeNumber(params.offset) ?? 0;
+  if (offset > 100_000) throw new EpayV2Error("offset 不能超过 100000");
+  const rawStatus = params.status ?? "";
+  const status = rawStatus === "" ? undefined : wholeNumber(rawStatus);
+  if (rawStatus !== "" && status === undefined) throw new EpayV2Error("status 须为数字（1 已支付，0 未支付）");
+  const statuses =
+    status === undefined
+      ? undefined
+      : status === 1
+        ? (["paid"] as const)
+        : status === 0
+          ? (["pending", "expired", "closed"] as const)
+          : [];
+  const orders = await ctx.repos.orders.listMerchantOrders(merchant.appkey, {
+    limit,
+    offset,
+    ...(statuses ? { statuses } : {}),
+  });
+  const data = await Promise.all(orders.map((o) => orderFields(ctx, merchant, o)));
+  return { code: EPAY_V2_OK, msg: "查询订单记录成功！", count: data.length, data };
+}
+
+/** The signed V2 actions by their path (`/api/{group}/{name}`); `pay/submit` is the page (./epay-v2-submit). */
+export const EPAY_V2_ACTIONS = {
+  "pay/create": payCreate,
+  "pay/query": payQuery,
+  "pay/close": payClose,
+  "pay/refund": payRefund,
+  "pay/refundquery": payRefundQuery,
+  "merchant/info": (ctx: AppContext, merchant: EpayV2Merchant) => merchantInfo(ctx, merchant),
+  "merchant/orders": merchantOrders,
+} as const;
+
+export type EpayV2Action = keyof typeof EPAY_V2_ACTIONS;
+
+/** One signed V2 action: authenticate, act, sign the answer with the platform key. */
+export async function epayV2Api(
+  ctx: AppContext,
+  action: EpayV2Action,
+  params: Record<string, string>,
+): Promise<EpayV2Fields> {
+  const merchant = await authenticateEpayV2(ctx, params);
+  return signedAnswer(ctx, await EPAY_V2_ACTIONS[action](ctx, merchant, params));
+}
