@@ -93,12 +93,12 @@ test("a failing notification: every attempt in the timeline with HTTP status and
     await page.reload();
     await expect(page.getByTestId("ev-attempt")).toHaveCount(1, { timeout: 500 });
   }).toPass({ timeout: 15_000 });
-  await expect(page.getByTestId("ev-attempt")).toContainText("第 1 次通知：retry，HTTP 200");
+  await expect(page.getByTestId("ev-attempt")).toContainText("第 1 次通知：失败，将重试，HTTP 200");
   await expect(page.getByTestId("ev-attempt")).toContainText("fail");
 
   await page.getByRole("button", { name: "重新发送通知" }).click();
   await expect(page.getByTestId("flash")).toHaveText("通知已重新排队发送。");
-  await expect(page.getByTestId("ev-operator")).toContainText("ops 操作：resend");
+  await expect(page.getByTestId("ev-operator")).toContainText("ops 操作：重发通知");
   // The requeued delivery goes out at once (not 15 s later, as the retry schedule would have it).
   await expect(async () => {
     await page.reload();
@@ -121,6 +121,8 @@ test("credit a wrong-amount payment from review: the order is paid and the shop 
   await page.getByRole("link", { name: "待处理收款" }).first().click();
   const card = page.locator(`[data-trade-no="${tradeNo}"]`);
   await expect(card).toContainText("amount_mismatch");
+  // In words, with the code beside them for support.
+  await expect(card).toContainText("金额不符");
   await expectNoAxeViolations(page);
 
   const paymentId = await card.locator('input[name="payment_id"]').first().inputValue();
@@ -154,7 +156,7 @@ test("credit a wrong-amount payment from review: the order is paid and the shop 
   expect(again.headers().location).toBe("/console/review?refused=payment_settled");
 
   await page.goto(`/console/orders/${order.order_id}`);
-  await expect(page.getByTestId("ev-operator")).toContainText("demo-op 操作：credit");
+  await expect(page.getByTestId("ev-operator")).toContainText("demo-op 操作：入账");
   await expect(page.getByTestId("ev-operator")).toContainText("客户少付 1 分，同意入账");
   await expect(page.locator("h1")).toContainText("已支付");
   // Give the dispatcher time to misbehave: still exactly one notification.
@@ -324,7 +326,7 @@ test("alerts page: sinks with secrets masked, a test alert through the outbox sh
     await page.reload();
     const delivery = page.getByTestId(`alert-${id}`).getByTestId("delivery-ops-hook");
     await expect(delivery).toContainText(/ops-hook：待发送，尝试 [1-9]\d* 次/, { timeout: 500 });
-    await expect(delivery).toContainText(/ECONNREFUSED|fetch failed/, { timeout: 500 });
+    await expect(delivery).toContainText(/ECONNREFUSED|bad port/, { timeout: 500 });
   }).toPass({ timeout: 15_000 });
   await page.getByRole("link", { name: "操作日志" }).click();
   await expect(page.getByTestId("audit-row").filter({ hasText: "测试告警" }).first()).toContainText("ops-hook");

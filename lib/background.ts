@@ -3,6 +3,7 @@ import "server-only";
 import { hostname } from "node:os";
 import { randomBase62 } from "@/lib/ids";
 import { getAppContext, type AppContext } from "@/lib/app-context";
+import { getConfig } from "@/lib/config/load";
 import { DeliveryPool } from "@/lib/merchant-notify/delivery-pool";
 import { monitorStates } from "@/lib/console/channel-health";
 import { notificationUrlPolicy } from "@/lib/merchant-notify/notification-url-policy";
@@ -107,7 +108,12 @@ export function startBackgroundWork(ctx: AppContext, owner: string): Background 
 /** Starts this process's background work (from instrumentation.ts), once. */
 export async function startBackground(): Promise<void> {
   if (readProcessState<Background>("background")) return;
-  const ctx = await getAppContext();
+  // The background lives as long as the process, so it reads the config at each use: a settings change
+  // (lib/config/settings-live.ts swaps it) reaches the dispatcher, sweeper and alerts without a restart.
+  const ctx: AppContext = Object.defineProperty({ ...(await getAppContext()) }, "config", {
+    get: getConfig,
+    enumerable: true,
+  });
   if (!ctx.config.background) {
     ctx.log.info("background work disabled (PAYDESK_BACKGROUND=off)");
     return;

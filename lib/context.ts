@@ -44,8 +44,38 @@ export interface OrderMessages {
   issuedSignatures(merchant: Merchant, order: Order): string[];
 }
 
+/**
+ * Settings that are credentials (channels' private keys and APIv3 key, API keys, merchants' appsecret): never shown
+ * back (lib/console/channel-health.ts masks them on the console) and redacted from every log line that carries them,
+ * at the top, one or two levels down, or in a logged `channels`/`merchants` list.
+ */
+export const SECRET_SETTING_NAMES = [
+  "app_private_key",
+  "merchant_private_key",
+  "apiv3_key",
+  "appsecret",
+  "apikey",
+  "secret_key",
+] as const;
+
+/** The process logger's options: the level, and the redaction of SECRET_SETTING_NAMES (a channel's `key` too). */
+export function loggerOptions(level: AppConfig["logLevel"]): pino.LoggerOptions {
+  const paths = SECRET_SETTING_NAMES.flatMap((k) => [
+    k,
+    `*.${k}`,
+    `*.*.${k}`,
+    `channels[*].${k}`,
+    `*.channels[*].${k}`,
+    `merchants[*].${k}`,
+    `*.merchants[*].${k}`,
+  ]);
+  // `key` is a common word in log lines; it is a credential only as a channel's setting.
+  paths.push("channel.key", "channels[*].key", "*.channels[*].key");
+  return { level, base: { app: "paydesk" }, redact: { paths, censor: "[redacted]" } };
+}
+
 export function getLogger(level: AppConfig["logLevel"] = getConfig().logLevel): Logger {
-  return processSingleton("log", () => pino({ level, base: { app: "paydesk" } }));
+  return processSingleton("log", () => pino(loggerOptions(level)));
 }
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
-import { ConfigError, getConfig } from "@/lib/config/load";
+import { ConfigError, getConfig, replaceConfig } from "@/lib/config/load";
+import { startSettingsSync } from "@/lib/config/settings-live";
 import { getAppContext } from "@/lib/app-context";
 import { startBackground } from "@/lib/background";
 import { importFileUsers } from "@/lib/console/accounts";
@@ -20,6 +21,7 @@ export async function start(): Promise<void> {
       );
     }
     await getDatabase(config.databaseUrl);
+    await syncSettings();
     await announceConsoleSetup();
     await startBackground();
   } catch (err) {
@@ -30,6 +32,26 @@ export async function start(): Promise<void> {
     console.error(message);
     process.exit(1);
   }
+}
+
+/**
+ * The settings in the database (lib/config/settings-live.ts): the file imported on a first start, the stored
+ * document applied when `settings_source` is "database", and every later change applied live, for the process's life.
+ */
+async function syncSettings(): Promise<void> {
+  const ctx = await getAppContext();
+  await startSettingsSync({
+    repo: ctx.repos.settings,
+    onChanged: (listener) =>
+      ctx.events.subscribe((e) => {
+        if (e.type === "settings.changed") listener(e.version);
+      }),
+    publish: (version) => ctx.events.publish({ type: "settings.changed", version }),
+    log: ctx.log.child({ component: "settings" }),
+    current: getConfig,
+    swap: replaceConfig,
+    now: () => Date.now(),
+  });
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   HANG,
   notifyPaid,
   PAYDESK_PORT,
+  paymentToNotified,
   startHangingShop,
   startPaydesk,
   type Created,
@@ -75,21 +76,6 @@ async function startWith(alerts: object | null) {
   }
 }
 
-function notifiedAt(shop: FastShop, orderId: string, timeoutMs = 20_000): Promise<number> {
-  const known = shop.notified.get(orderId)?.[0];
-  if (known) return Promise.resolve(known);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => (off(), resolve(Number.NaN)), timeoutMs);
-    const off = shop.on((kind, id, at) => {
-      if (kind === "notify" && id === orderId) {
-        clearTimeout(timer);
-        off();
-        resolve(at);
-      }
-    });
-  });
-}
-
 /** Payments of the wrong amount: each is kept for review and alerted once, to every sink. */
 async function reviewBurst(tag: string): Promise<void> {
   for (let i = 0; i < REVIEW; i++) {
@@ -122,23 +108,15 @@ async function measure(shop: FastShop, tag: string): Promise<Figures> {
   const once = times.filter((t) => t.length === 1).length;
   const latency: number[] = [];
   for (let i = 0; i < SEQ; i++) {
-    const o = await createOrder(FAST, `l-${tag}-${run}-${i}`);
-    const t0 = Date.now();
-    const delivered = notifiedAt(shop, o.orderId);
-    await notifyPaid(o);
-    const d = await delivered;
-    if (!Number.isNaN(d)) latency.push(d - t0);
+    const d = await paymentToNotified(shop, await createOrder(FAST, `l-${tag}-${run}-${i}`));
+    if (!Number.isNaN(d)) latency.push(d);
   }
   for (let i = 0; i < 30; i++) await notifyPaid(await createOrder(HANG, `h-${tag}-${run}-${i}`));
   await sleep(300);
   const other: number[] = [];
   for (let i = 0; i < SEQ / 2; i++) {
-    const o = await createOrder(FAST, `b-${tag}-${run}-${i}`);
-    const t0 = Date.now();
-    const delivered = notifiedAt(shop, o.orderId);
-    await notifyPaid(o);
-    const d = await delivered;
-    if (!Number.isNaN(d)) other.push(d - t0);
+    const d = await paymentToNotified(shop, await createOrder(FAST, `b-${tag}-${run}-${i}`));
+    if (!Number.isNaN(d)) other.push(d);
   }
   return {
     delivered: `${times.filter((t) => t.length > 0).length}/${N} delivered, ${once} exactly once`,

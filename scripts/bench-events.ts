@@ -18,6 +18,7 @@ import {
   HANG,
   nosign,
   notifyPaid,
+  paymentToNotified,
   startHangingShop,
   startPaydesk,
   type Created,
@@ -32,22 +33,6 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 2000);
 /** Sections to run (default all): throughput,latency,hanging,browser,held. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? "throughput,latency,hanging,browser,held").split(","));
 const run = `${Date.now()}`;
-
-/** Resolves when the fast shop has received `orderId`'s notification (the time it did). */
-function notifiedAt(shop: FastShop, orderId: string, timeoutMs = 20_000): Promise<number> {
-  const known = shop.notified.get(orderId)?.[0];
-  if (known) return Promise.resolve(known);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => (off(), resolve(Number.NaN)), timeoutMs);
-    const off = shop.on((kind, id, at) => {
-      if (kind === "notify" && id === orderId) {
-        clearTimeout(timer);
-        off();
-        resolve(at);
-      }
-    });
-  });
-}
 
 async function throughput(shop: FastShop): Promise<void> {
   const trivial = await timedLoop(5, 50, async () => {
@@ -111,7 +96,7 @@ async function latencies(shop: FastShop): Promise<void> {
     })();
     await sleep(20);
     const t0 = Date.now();
-    const delivered = notifiedAt(shop, o.orderId);
+    const delivered = shop.notifiedAt(o.orderId);
     await notifyPaid(o);
     const { v, at } = await answer;
     if (v.status === "paid") held.push(at - t0);
@@ -129,12 +114,8 @@ async function hangingShop(shop: FastShop): Promise<void> {
   await sleep(500);
   const other: number[] = [];
   for (let i = 0; i < 100; i++) {
-    const o = await createOrder(FAST, `b-${run}-${i}`);
-    const t0 = Date.now();
-    const delivered = notifiedAt(shop, o.orderId);
-    await notifyPaid(o);
-    const d = await delivered;
-    if (!Number.isNaN(d)) other.push(d - t0);
+    const d = await paymentToNotified(shop, await createOrder(FAST, `b-${run}-${i}`));
+    if (!Number.isNaN(d)) other.push(d);
     await sleep(20);
   }
   console.log(`  one shop hanging (60 due): another shop's payment → notified: ${describeMs(other)}`);

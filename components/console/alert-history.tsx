@@ -1,4 +1,4 @@
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
 import type { AlertWithDeliveries } from "@/lib/storage/console-ops-repo";
@@ -54,7 +54,7 @@ export function AlertHistoryTable({
       {alerts.map((a) => (
         <tr key={a.id} data-testid={`alert-${a.id}`} className={a.id === highlight ? "bg-blue-50" : undefined}>
           <Cell>
-            <span className="whitespace-nowrap">{formatBeijing(a.created_at)}</span>
+            <span className="whitespace-nowrap">{formatConsoleTime(a.created_at)}</span>
             <span className="block text-xs text-gray-600">#{a.id}</span>
           </Cell>
           <Cell mono>
@@ -82,7 +82,7 @@ export function AlertHistoryTable({
                       </span>
                       {d.status === "pending" && d.attempts > 0 ? (
                         <span className="ml-1 text-xs text-gray-700">
-                          {fmt(m.deliveryNext, { at: formatBeijing(d.next_attempt_at) })}
+                          {fmt(m.deliveryNext, { at: formatConsoleTime(d.next_attempt_at) })}
                         </span>
                       ) : null}
                       {d.last_answer ? (

@@ -1,4 +1,4 @@
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import type { ChannelHealth } from "@/lib/console/channel-health";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
@@ -17,7 +17,7 @@ function budgetText(b: ChannelHealth["budget"], m: ConsoleMessages): string {
   ];
   if (b.atBudget) parts.push(m.budgetAtLimit);
   if (b.restingUntil !== null)
-    parts.push(fmt(m.budgetResting, { until: formatBeijing(b.restingUntil), reason: b.restReason ?? "" }));
+    parts.push(fmt(m.budgetResting, { until: formatConsoleTime(b.restingUntil), reason: b.restReason ?? "" }));
   return parts.join(" · ");
 }
 
@@ -27,7 +27,7 @@ export function ChannelDetails({ c, m }: { c: ChannelHealth; m: ConsoleMessages 
       "last-error",
       m.colLastError,
       c.lastError
-        ? `${c.lastError.text}${c.lastError.at === null ? "" : ` · ${formatBeijing(c.lastError.at)}`}`
+        ? `${c.lastError.text}${c.lastError.at === null ? "" : ` · ${formatConsoleTime(c.lastError.at)}`}`
         : m.never,
     ],
     ["upstream", m.colUpstreamToday, fmt(m.upstreamTodayValue, { ok: c.upstream.ok, failed: c.upstream.failed })],
@@ -37,7 +37,7 @@ export function ChannelDetails({ c, m }: { c: ChannelHealth; m: ConsoleMessages 
       c.breaker.history.length === 0
         ? m.never
         : c.breaker.history
-            .map((e) => fmt(e.kind === "open" ? m.breakerOpened : m.breakerClosedAt, { at: formatBeijing(e.at) }))
+            .map((e) => fmt(e.kind === "open" ? m.breakerOpened : m.breakerClosedAt, { at: formatConsoleTime(e.at) }))
             .join("；"),
     ],
   ];
@@ -47,7 +47,7 @@ export function ChannelDetails({ c, m }: { c: ChannelHealth; m: ConsoleMessages 
       m.colHeartbeat,
       c.monitor.lastSeenAt === null
         ? m.monitorNever
-        : `${c.monitor.online ? m.monitorOnline : m.monitorOffline} · ${formatBeijing(c.monitor.lastSeenAt)}`,
+        : `${c.monitor.online ? m.monitorOnline : m.monitorOffline} · ${formatConsoleTime(c.monitor.lastSeenAt)}`,
     ]);
   rows.push(["budget", m.colBudget, budgetText(c.budget, m)]);
   return (

@@ -1,4 +1,4 @@
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import type { FailingShopView } from "@/lib/console/failing-shops";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import type { Locale } from "@/lib/i18n/locale";
@@ -32,8 +32,8 @@ export function FailingShopsTable({
           </Cell>
           <Cell>{s.failed}</Cell>
           <Cell>{s.retrying}</Cell>
-          <Cell>{formatBeijing(s.oldestAt)}</Cell>
-          <Cell>{s.nextAttemptAt === null ? m.notApplicable : formatBeijing(s.nextAttemptAt)}</Cell>
+          <Cell>{formatConsoleTime(s.oldestAt)}</Cell>
+          <Cell>{s.nextAttemptAt === null ? m.notApplicable : formatConsoleTime(s.nextAttemptAt)}</Cell>
           <Cell>{s.diagnosis ? <DoctorNote d={s.diagnosis} m={m} locale={locale} /> : m.notApplicable}</Cell>
           <Cell>
             <form method="post" action="/console/act/resend-shop">

@@ -1,4 +1,4 @@
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { diagnosisText, type NotifyState } from "@/lib/console/notify-status";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt, type Locale } from "@/lib/i18n/locale";
@@ -29,7 +29,9 @@ export function NotifyStateView({ s, m, locale }: { s: NotifyState; m: ConsoleMe
       <span className="inline-flex flex-wrap items-center gap-2">
         <StatusBadge status={s.key} m={m} kind="notify" />
         {s.key === "retrying" && s.nextAttemptAt !== null ? (
-          <span className="text-xs text-gray-700">{fmt(m.notifyNextAt, { at: formatBeijing(s.nextAttemptAt) })}</span>
+          <span className="text-xs text-gray-700">
+            {fmt(m.notifyNextAt, { at: formatConsoleTime(s.nextAttemptAt) })}
+          </span>
         ) : null}
       </span>
       <DoctorNote d={s.diagnosis} m={m} locale={locale} />

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config/schema";
 import { chooseType } from "@/lib/orders/choose-type";
-import { placeOrder } from "@/lib/orders/place-order";
 import type { DatabaseHandle } from "@/lib/storage/database";
+import { placeTestOrder } from "@/test/support/place-test-order";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { budgetStatus } from "./channel-budget";
 
@@ -36,18 +36,12 @@ afterAll(() => db.close());
 it("the payer's wallet choice takes the channel's budget slot too: the second choice goes to the next channel", async () => {
   const channels: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const waiting = await placeOrder(ctx, ctx.config.merchants[0]!, {
+    const waiting = await placeTestOrder(ctx, ctx.config.merchants[0]!, {
       protocol: "epay",
       outOrderId: `w-${i}`,
       priceRaw: "3.00",
       priceFen: 300,
       type: null,
-      custom: "",
-      name: "",
-      notifyUrl: null,
-      returnUrl: null,
-      requestSign: "",
-      digest: null,
     });
     expect(await chooseType(ctx, waiting.id, "alipay")).toEqual({ outcome: "chosen" });
     channels.push((await ctx.repos.orders.findOrderById(waiting.id))!.channel_id);

@@ -4,10 +4,10 @@ import { providerDeps } from "@/lib/context";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { OrderError } from "@/lib/orders/order-errors";
-import { placeOrder } from "@/lib/orders/place-order";
 import { providerFor, type ChannelConfig } from "@/lib/providers/registry";
 import { UpstreamError } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
+import { placeTestOrder } from "@/test/support/place-test-order";
 import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { describeOnDatabases } from "@/test/support/databases";
 import { signedCreateParams } from "@/test/support/merchant-client";
@@ -80,18 +80,12 @@ const merchantOf = (ctx: TestContext, appkey: string): Merchant =>
 let seq = 0;
 function place(ctx: TestContext, appkey: string, priceFen: number) {
   const price = (priceFen / 100).toFixed(2);
-  return placeOrder(ctx, merchantOf(ctx, appkey), {
+  return placeTestOrder(ctx, merchantOf(ctx, appkey), {
     protocol: "cloudpay",
     outOrderId: `o-${++seq}`,
     priceRaw: price,
     priceFen,
     type: "alipay",
-    custom: "",
-    name: "",
-    notifyUrl: null,
-    returnUrl: null,
-    requestSign: "",
-    digest: null,
   });
 }
 

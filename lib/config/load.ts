@@ -9,6 +9,7 @@ import type { Limits } from "./limits";
 import { safetyIssues } from "./safety";
 import { configFileSchema, httpUrl, type ConfigFile, type Merchant } from "./schema";
 import { sessionSecret } from "./session-secret";
+import { settingsSourceSchema, splitSettingsSource, type SettingsSource } from "./settings-store";
 
 /**
  * Configuration is read and validated here, once; nothing else in Paydesk reads `process.env` or the config file.
@@ -68,6 +69,15 @@ export interface AppConfig {
   consoleUsers: NonNullable<ConfigFile["console"]>["users"];
   /** Alert sinks, triggers and quiet hours (config file `alerts`); absent: none. */
   alerts?: AlertsConfig;
+  /**
+   * Which is the truth for the settings above (docs/contract.md#settings-source): the file's `settings_source`,
+   * "file" when a file exists and says nothing, "database" without a file. Absent (test configs): "file".
+   */
+  settingsSource?: SettingsSource;
+  /** The config file as validated (without `settings_source`): imported into the database on a first start. */
+  fileDocument?: ConfigFile;
+  /** The version of the database settings this config carries (lib/config/settings-live.ts); absent: none applied. */
+  settingsVersion?: number;
 }
 
 /** A configuration problem, already phrased for the operator (names the key). */
@@ -139,8 +149,13 @@ export function loadConfig(
   let file: ConfigFile;
   const read = readConfigJson(e.PAYDESK_CONFIG, defaultConfigPath);
   const demo = read === undefined;
+  let settingsSource: SettingsSource = "database";
   if (read) {
-    const parsed = configFileSchema.safeParse(read.json);
+    const split = splitSettingsSource(read.json);
+    const source = settingsSourceSchema.default("file").safeParse(split.source);
+    if (!source.success) throw new ConfigError(`${read.name}: settings_source: must be "file" or "database"`);
+    settingsSource = source.data;
+    const parsed = configFileSchema.safeParse(split.json);
     if (!parsed.success) throw new ConfigError(describe(read.name, parsed.error));
     file = parsed.data;
   } else {
@@ -169,12 +184,40 @@ export function loadConfig(
     metricsToken: e.PAYDESK_METRICS_TOKEN,
     consoleUsers: file.console?.users ?? [],
     alerts: file.alerts,
+    settingsSource,
+    ...(read ? { fileDocument: file } : {}),
+  };
+}
+
+/**
+ * The configuration with a settings document from the database in place of the file's (lib/config/settings-live.ts);
+ * env-only values stay. A stored document is never the demo (the demo's merchant is not stored).
+ */
+export function withSettings(config: AppConfig, document: ConfigFile, version: number): AppConfig {
+  return {
+    ...config,
+    demo: false,
+    demoShop: document.demo_shop,
+    merchants: document.merchants,
+    channels: document.channels,
+    limits: document.limits,
+    consoleUsers: document.console?.users ?? [],
+    alerts: document.alerts,
+    settingsVersion: version,
   };
 }
 
 /** The process-wide configuration (lib/process-state.ts), loaded on first use. */
 export function getConfig(): AppConfig {
   return processSingleton("config", () => loadConfig(process.env));
+}
+
+/**
+ * Swaps the process-wide configuration for a new one (lib/config/settings-live.ts, after validating it): requests
+ * that already hold the old object finish with it, the next `getConfig()` sees the new one.
+ */
+export function replaceConfig(config: AppConfig): void {
+  writeProcessState("config", config);
 }
 
 /** Replaces the process-wide configuration (tests). */

@@ -1,10 +1,11 @@
 import "server-only";
 import { channelBreaker, type BreakerEvent, type CircuitBreaker } from "@/lib/channels/circuit-breaker";
 import { budgetStatus, type BudgetStatus } from "@/lib/channels/channel-budget";
-import type { AppContext } from "@/lib/context";
+import { SECRET_SETTING_NAMES, type AppContext } from "@/lib/context";
 import { setMonitorOnline, upstreamToday } from "@/lib/metrics";
 import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import type { ChannelConfig } from "@/lib/providers/registry";
+import { maskSecret } from "./alerts-page";
 import type { ConsoleScope } from "./console-scope";
 import { shanghaiDay, shanghaiDayStartMs } from "@/lib/time/beijing-day";
 
@@ -29,6 +30,50 @@ export interface ChannelHealth {
   monitor: { online: boolean; lastSeenAt: number | null } | null;
   /** Orders and amount today against the channel's budget, and its rest (lib/channels/channel-budget.ts). */
   budget: BudgetStatus;
+  /** The channel's provider settings, `[field, shown value]`, credentials masked (channelSettingsShown). */
+  settings: [string, string][];
+}
+
+/**
+ * Channel settings that are credentials (private keys, the APIv3 key, API keys and secrets): never shown back in the
+ * console, in an error text or in the log (lib/context.ts redacts the same names). Public keys and certificates are
+ * not secret, but only their kind and length are shown: a PEM block says nothing at a glance.
+ */
+export const CHANNEL_SECRET_FIELDS: readonly string[] = [...SECRET_SETTING_NAMES, "key"];
+
+/** Shown elsewhere on the channels page (id, provider, wallets, rules), or the channel's own budget. */
+const SHOWN_APART = new Set(["id", "provider", "types", "rules"]);
+
+function shownValue(field: string, value: unknown): string {
+  if (CHANNEL_SECRET_FIELDS.includes(field)) return maskSecret(String(value));
+  if (Array.isArray(value)) return value.map((v) => shownValue(field, v)).join(", ");
+  if (typeof value === "string") {
+    const pem = /^-----BEGIN ([A-Z ]+)-----/.exec(value.trim());
+    return pem ? `${pem[1]}（${value.length}）` : value;
+  }
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** A channel's provider settings for the console, every credential masked. */
+export function channelSettingsShown(c: ChannelConfig): [string, string][] {
+  return Object.entries(c)
+    .filter(([field, value]) => !SHOWN_APART.has(field) && value !== undefined)
+    .map(([field, value]) => [field, shownValue(field, value)]);
+}
+
+/**
+ * A text about a channel (its last upstream error) with any of the channel's credentials in it masked: a provider
+ * that echoes its request back in an error must not show the key on the channels page.
+ */
+export function maskChannelSecrets(c: ChannelConfig, text: string): string {
+  const record = c as Record<string, unknown>;
+  let out = text;
+  for (const field of CHANNEL_SECRET_FIELDS) {
+    const value = record[field];
+    // Short values (a test key) would mask ordinary words; real credentials are long.
+    if (typeof value === "string" && value.trim().length >= 8) out = out.split(value.trim()).join(maskSecret(value));
+  }
+  return out;
 }
 
 type MonitorState = { online: boolean; lastSeenAt: number | null };
@@ -105,10 +150,11 @@ export async function loadChannelHealth(
       successRate: today.created ? today.paid / today.created : null,
       lastPaymentAt: lastPaid.get(c.id) ?? null,
       breaker: { open: b.open, failures: b.failures, openUntil: b.openUntil, history: b.history },
-      lastError: b.lastError ? { text: b.lastError, at: b.lastErrorAt } : null,
+      lastError: b.lastError ? { text: maskChannelSecrets(c, b.lastError), at: b.lastErrorAt } : null,
       upstream: upstreamToday(c.id, now),
       monitor: monitors.get(c.id) ?? null,
       budget: budgets[i]!,
+      settings: channelSettingsShown(c),
     };
   });
 }

@@ -1,18 +1,16 @@
 import { dispatchOnce } from "@/test/support/dispatch-once";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config/schema";
-import { handleNotify } from "@/lib/http/provider-notify-handler";
-import { md5 } from "@/lib/crypto/digest";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import type { DatabaseHandle } from "@/lib/storage/database";
+import { twoShopConsoleConfig } from "@/test/support/console-config";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
+import { postSandboxNotify } from "@/test/support/sandbox-notify";
+import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
 import { describeOnDatabases } from "@/test/support/databases";
 import { creditFromConsole, dismissFromConsole, resendFromConsole } from "./console-actions";
 import { scopeFor } from "./console-scope";
 
-const HASH = `scrypt$16384$8$1$${"A".repeat(22)}$${"A".repeat(43)}`;
 describeOnDatabases("console actions", (dialect) => {
   const shop = new FakeShop();
   let db: DatabaseHandle;
@@ -28,37 +26,7 @@ describeOnDatabases("console actions", (dialect) => {
     await db.close();
   });
   beforeEach(() => {
-    const file = configFileSchema.parse({
-      merchants: [
-        {
-          appkey: "k1",
-          appsecret: "s1secret",
-          name: "Shop 1",
-          notify_url: shop.notifyUrl,
-          return_url: "https://s1.example/r",
-          channels: ["sandbox"],
-        },
-        {
-          appkey: "k2",
-          appsecret: "s2secret",
-          name: "Shop 2",
-          notify_url: "http://127.0.0.1:9/n",
-          return_url: "https://s2.example/r",
-          channels: ["sandbox-2"],
-        },
-      ],
-      channels: [
-        { id: "sandbox", provider: "sandbox", types: ["alipay"] },
-        { id: "sandbox-2", provider: "sandbox", types: ["alipay"] },
-      ],
-      console: {
-        users: [
-          { name: "ops", password_hash: HASH, merchants: "*" },
-          { name: "k2-only", password_hash: HASH, merchants: ["k2"] },
-        ],
-      },
-    });
-    ctx = testContext(db, testAppConfig(file));
+    ctx = testContext(db, twoShopConsoleConfig({ notifyUrl: shop.notifyUrl, k1Name: "Shop 1" }));
   });
 
   const scope = (name: string) =>
@@ -70,18 +38,7 @@ describeOnDatabases("console actions", (dialect) => {
     (await createOrder(ctx, signedCreateParams({ price, type: "alipay", out_order_id: `${dialect}-c-${++seq}` })))
       .order_id;
   async function pay(orderId: string, amount: string, tradeNo: string) {
-    const body = new URLSearchParams({
-      order_id: orderId,
-      amount,
-      trade_no: tradeNo,
-      sign: md5(orderId + amount + tradeNo + "sandbox"),
-    });
-    const res = await handleNotify(
-      new Request("http://paydesk.test/api/notify/sandbox", { method: "POST", body }),
-      "sandbox",
-      () => Promise.resolve(ctx),
-    );
-    expect(await res.text()).toBe("success");
+    expect(await postSandboxNotify(ctx, { orderId, amount, tradeNo })).toBe("success");
     return db.db
       .selectFrom("payments")
       .selectAll()
@@ -131,7 +88,7 @@ describeOnDatabases("console actions", (dialect) => {
 
   it("announces after commit what the dispatcher and the pages must hear: credit → paid + due, resend → due", async () => {
     const heard: string[] = [];
-    ctx.events.subscribe((e) => heard.push(`${e.type}:${e.orderId}`));
+    ctx.events.subscribe((e) => heard.push(`${e.type}:${"orderId" in e ? e.orderId : ""}`));
     const orderId = await newOrder("4.00");
     const payment = await pay(orderId, "390", `EV-${orderId}`);
     heard.length = 0;

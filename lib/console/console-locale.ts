@@ -18,6 +18,19 @@ export function formatBeijing(at: number): string {
   return new Date(at + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 19);
 }
 
+/** The zone every console time is printed in (China has one zone and no summer time). */
+export const CONSOLE_ZONE = "UTC+8";
+
+/**
+ * Every time the console prints, with its zone: `2026-12-08 09:15:00 (UTC+8)`, or only the clock (`09:15:00 (UTC+8)`)
+ * where the day is plain from the context (a breaker that reopens within minutes). The one formatter for pages and
+ * components; formatBeijing stays the bare form for machine-read text (CSV columns name their zone in the header).
+ */
+export function formatConsoleTime(at: number, part: "datetime" | "time" = "datetime"): string {
+  const full = formatBeijing(at);
+  return `${part === "time" ? full.slice(11) : full} (${CONSOLE_ZONE})`;
+}
+
 /** Where an action may send the browser back to: a console path only (no open redirect). */
 export function safeConsolePath(input: unknown, fallback = "/console"): string {
   if (typeof input !== "string") return fallback;

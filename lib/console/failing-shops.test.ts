@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { configFileSchema } from "@/lib/config/schema";
-import { md5 } from "@/lib/crypto/digest";
-import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import type { DatabaseHandle } from "@/lib/storage/database";
+import { twoShopConsoleConfig } from "@/test/support/console-config";
 import { describeOnDatabases } from "@/test/support/databases";
 import { dispatchOnce } from "@/test/support/dispatch-once";
 import { FakeShop } from "@/test/support/fake-shop";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
+import { postSandboxNotify } from "@/test/support/sandbox-notify";
+import { openTestDatabase, testContext, type TestContext } from "@/test/support/test-context";
 import { scopeFor } from "./console-scope";
 import { loadFailingShops, resendShopFromConsole } from "./failing-shops";
 import { loadOrderTimeline } from "./order-timeline";
 import { loadOverview } from "./overview";
-
-const HASH = `scrypt$16384$8$1$${"A".repeat(22)}$${"A".repeat(43)}`;
 
 describeOnDatabases("console failing shops and bulk resend", (dialect) => {
   const shop = new FakeShop();
@@ -31,37 +28,7 @@ describeOnDatabases("console failing shops and bulk resend", (dialect) => {
     await db.close();
   });
   beforeEach(() => {
-    const file = configFileSchema.parse({
-      merchants: [
-        {
-          appkey: "k1",
-          appsecret: "s1secret",
-          name: "一号小店",
-          notify_url: shop.notifyUrl,
-          return_url: "https://s1.example/r",
-          channels: ["sandbox"],
-        },
-        {
-          appkey: "k2",
-          appsecret: "s2secret",
-          name: "Shop 2",
-          notify_url: "http://127.0.0.1:9/n",
-          return_url: "https://s2.example/r",
-          channels: ["sandbox-2"],
-        },
-      ],
-      channels: [
-        { id: "sandbox", provider: "sandbox", types: ["alipay"] },
-        { id: "sandbox-2", provider: "sandbox", types: ["alipay"] },
-      ],
-      console: {
-        users: [
-          { name: "ops", password_hash: HASH, merchants: "*" },
-          { name: "k2-only", password_hash: HASH, merchants: ["k2"] },
-        ],
-      },
-    });
-    ctx = testContext(db, testAppConfig(file));
+    ctx = testContext(db, twoShopConsoleConfig({ notifyUrl: shop.notifyUrl, k1Name: "一号小店" }));
   });
 
   const scope = (name: string) =>
@@ -77,19 +44,7 @@ describeOnDatabases("console failing shops and bulk resend", (dialect) => {
         signedCreateParams({ price: "3.00", type: "alipay", out_order_id: `${dialect}-f-${++seq}` }),
       )
     ).order_id;
-    const tradeNo = `T-${orderId}`;
-    const body = new URLSearchParams({
-      order_id: orderId,
-      amount: "300",
-      trade_no: tradeNo,
-      sign: md5(`${orderId}300${tradeNo}sandbox`),
-    });
-    const res = await handleNotify(
-      new Request("http://paydesk.test/api/notify/sandbox", { method: "POST", body }),
-      "sandbox",
-      () => Promise.resolve(ctx),
-    );
-    expect(await res.text()).toBe("success");
+    expect(await postSandboxNotify(ctx, { orderId, amount: "300", tradeNo: `T-${orderId}` })).toBe("success");
     return orderId;
   }
   const notification = (orderId: string) => ctx.repos.notifications.findNotificationByOrder(orderId);

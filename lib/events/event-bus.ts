@@ -22,7 +22,9 @@ export type PaydeskEvent =
   /** An attempt to notify the shop finished; `delivered` once the shop answered `success`. */
   | { type: "delivery.result"; orderId: string; status: "delivered" | "pending" | "failed" }
   /** A notification to the shop is due now (a new payment, an operator's resend). */
-  | { type: "notification.due"; orderId: string };
+  | { type: "notification.due"; orderId: string }
+  /** The settings document was saved at this version (lib/config/settings-live.ts reloads it on every instance). */
+  | { type: "settings.changed"; version: number };
 
 const eventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("order.paid"), orderId: z.string().max(64) }),
@@ -35,6 +37,7 @@ const eventSchema = z.discriminatedUnion("type", [
     status: z.enum(["delivered", "pending", "failed"]),
   }),
   z.object({ type: z.literal("notification.due"), orderId: z.string().max(64) }),
+  z.object({ type: z.literal("settings.changed"), version: z.number().int().min(1) }),
 ]);
 /** On the wire (NOTIFY payload): the sending instance, so it skips its own echo, and the event. */
 const wireSchema = z.object({ from: z.string(), event: eventSchema });

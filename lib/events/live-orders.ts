@@ -62,7 +62,9 @@ export class LiveOrders {
     private readonly opts: LiveOrdersOptions,
   ) {
     this.since = now();
-    this.unsubscribe = bus.subscribe((e) => this.changed(e.orderId));
+    this.unsubscribe = bus.subscribe((e) => {
+      if ("orderId" in e) this.changed(e.orderId);
+    });
     this.timer = setInterval(() => void this.safetyNet(), opts.safetyNetMs);
     this.timer.unref();
   }

@@ -17,11 +17,63 @@ import { OrderError } from "@/lib/orders/order-errors";
 type Handler = (request: Request) => Promise<Response>;
 type ContextFactory = () => Promise<AppContext>;
 
+/** The words for a request body Paydesk would not finish reading (read-body.ts), the same in every epay flavour. */
+export function bodyFailureMessage(err: unknown): string | undefined {
+  if (err instanceof BodyTooLarge) return "请求过大";
+  if (err instanceof BodyTimeout) return "请求超时";
+  return undefined;
+}
+
+/** The HTTP status of a payer's error page: the body's own failure, else 400 for a refusal we know, else 500. */
+export function errorPageStatus(err: unknown, known: boolean): number {
+  return err instanceof BodyTooLarge ? 413 : err instanceof BodyTimeout ? 408 : known ? 400 : 500;
+}
+
+/** One epay-family endpoint (submit.php, mapi.php, api.php and their V2 counterparts), as epayRoute runs it. */
+export interface EpayRoute {
+  /** The answer to an IP or merchant over its wrong-signature budget (HTTP 429). */
+  tooMany(): Response;
+  /** The request's fields; by default readParams under the body limit. */
+  read?(request: Request, ctx: AppContext): Promise<Record<string, string>>;
+  answer(ctx: AppContext, params: Record<string, string>, request: Request): Promise<Response>;
+  /** True once this failure, counted against the wrong-signature limits, has put the IP or merchant over budget. */
+  overWrongSignatures(
+    ctx: AppContext | undefined,
+    request: Request,
+    params: Record<string, string>,
+    err: unknown,
+  ): Promise<boolean>;
+  /** The answer to any other failure (`ctx` is unset when the context itself failed). */
+  fail(err: unknown, request: Request, ctx: AppContext | undefined, params: Record<string, string>): Response;
+}
+
+/**
+ * The order every epay-family request runs in: an IP or merchant already over its wrong-signature budget is refused
+ * before its body is read; a failure counts against that budget first, so the request that crosses it is answered 429.
+ */
+export function epayRoute(route: EpayRoute, contextFactory: ContextFactory): Handler {
+  return async (request) => {
+    let ctx: AppContext | undefined;
+    let params: Record<string, string> = {};
+    try {
+      ctx = await contextFactory();
+      if (await signaturesRefused(ctx, request)) return route.tooMany();
+      params = route.read
+        ? await route.read(request, ctx)
+        : await readParams(request, ctx.config.limits.max_body_bytes);
+      return await route.answer(ctx, params, request);
+    } catch (err) {
+      if (await route.overWrongSignatures(ctx, request, params, err)) return route.tooMany();
+      return route.fail(err, request, ctx, params);
+    }
+  };
+}
+
 /** The message a caller may see: ours for known failures, a generic one otherwise (logged, never a stack trace). */
 function publicMessage(err: unknown, url: string): string {
   if (err instanceof EpayError || err instanceof UnreadableRequest) return err.message;
-  if (err instanceof BodyTooLarge) return "请求过大";
-  if (err instanceof BodyTimeout) return "请求超时";
+  const body = bodyFailureMessage(err);
+  if (body) return body;
   // The path only: epay's query string carries `sign` and the shop's `param`.
   getLogger().error({ err, path: new URL(url).pathname }, "epay request failed");
   return "系统繁忙，请稍后重试";
@@ -108,14 +160,19 @@ function json(body: unknown): Response {
   return jsonAnswer(body, { status: 200, headers: { "Cache-Control": "no-store" } });
 }
 
-/** An IP or merchant over its wrong-signature budget (abuse-limits.ts): HTTP 429, epay's failure shape. */
-function tooMany(page: boolean): Response {
+/**
+ * An IP or merchant over its wrong-signature budget (abuse-limits.ts): HTTP 429 with Retry-After, as the payer's
+ * error page or as the flavour's JSON `failure`.
+ */
+export function epayTooMany(page: boolean, failure: unknown): Response {
   const res = page
     ? epayErrorPage(TOO_MANY_MESSAGE, 429)
-    : Response.json(epayFailure(TOO_MANY_MESSAGE), { status: 429, headers: { "Cache-Control": "no-store" } });
+    : Response.json(failure, { status: 429, headers: { "Cache-Control": "no-store" } });
   res.headers.set("Retry-After", RETRY_AFTER_SECONDS);
   return res;
 }
+
+const tooMany = (page: boolean) => epayTooMany(page, epayFailure(TOO_MANY_MESSAGE));
 
 /**
  * Counts a failed epay request against the wrong-signature limits when it failed on its credentials: a wrong `sign`
@@ -139,63 +196,54 @@ async function overWrongSignatures(
 
 /** `GET|POST /submit.php`: creates (or finds) the order and sends the browser to its cashier page. */
 export function epaySubmitHandler(contextFactory: ContextFactory = getAppContext): Handler {
-  return async (request) => {
-    let ctx: AppContext | undefined;
-    let params: Record<string, string> = {};
-    try {
-      ctx = await contextFactory();
-      if (await signaturesRefused(ctx, request)) return tooMany(true);
-      params = await readParams(request, ctx.config.limits.max_body_bytes);
-      const { order, failedType } = await createEpayPageOrder(ctx, params);
-      // No channel could make the code: the cashier shows the payer a retry, the other wallets and the way back.
-      const failed = failedType ? `?choice=failed&failed=${failedType}` : "";
-      return new Response(null, {
-        status: 302,
-        headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}${failed}`, "Cache-Control": "no-store" },
-      });
-    } catch (err) {
-      if (await overWrongSignatures(ctx, request, params, err, false)) return tooMany(true);
-      if (ctx && err instanceof EpayError && NO_CODE_ANSWERS.some((a) => err.message.startsWith(a))) {
-        return noCodePage(ctx, request, params, err);
-      }
-      const known = err instanceof EpayError || err instanceof UnreadableRequest;
-      const status = err instanceof BodyTooLarge ? 413 : err instanceof BodyTimeout ? 408 : known ? 400 : 500;
-      return epayErrorPage(publicMessage(err, request.url), status);
-    }
-  };
+  return epayRoute(
+    {
+      tooMany: () => tooMany(true),
+      async answer(ctx, params) {
+        const { order, failedType } = await createEpayPageOrder(ctx, params);
+        // No channel could make the code: the cashier shows the payer a retry, the other wallets and the way back.
+        const failed = failedType ? `?choice=failed&failed=${failedType}` : "";
+        return new Response(null, {
+          status: 302,
+          headers: { Location: `${ctx.config.baseUrl}/pay/${order.id}${failed}`, "Cache-Control": "no-store" },
+        });
+      },
+      overWrongSignatures: (ctx, request, params, err) => overWrongSignatures(ctx, request, params, err, false),
+      fail(err, request, ctx, params) {
+        if (ctx && err instanceof EpayError && NO_CODE_ANSWERS.some((a) => err.message.startsWith(a))) {
+          return noCodePage(ctx, request, params, err);
+        }
+        const known = err instanceof EpayError || err instanceof UnreadableRequest;
+        return epayErrorPage(publicMessage(err, request.url), errorPageStatus(err, known));
+      },
+    },
+    contextFactory,
+  );
 }
 
 /** `POST /mapi.php`: the same order, answered as JSON with integer `code` 1. */
 export function epayMapiHandler(contextFactory: ContextFactory = getAppContext): Handler {
-  return async (request) => {
-    let ctx: AppContext | undefined;
-    let params: Record<string, string> = {};
-    try {
-      ctx = await contextFactory();
-      if (await signaturesRefused(ctx, request)) return tooMany(false);
-      params = await readParams(request, ctx.config.limits.max_body_bytes);
-      return json(mapiAnswer(ctx, await createEpayOrder(ctx, params)));
-    } catch (err) {
-      if (await overWrongSignatures(ctx, request, params, err, false)) return tooMany(false);
-      return json(epayFailure(publicMessage(err, request.url)));
-    }
-  };
+  return epayRoute(
+    {
+      tooMany: () => tooMany(false),
+      answer: async (ctx, params) => json(mapiAnswer(ctx, await createEpayOrder(ctx, params))),
+      overWrongSignatures: (ctx, request, params, err) => overWrongSignatures(ctx, request, params, err, false),
+      fail: (err, request) => json(epayFailure(publicMessage(err, request.url))),
+    },
+    contextFactory,
+  );
 }
 
 /** `GET|POST /api.php?act=…`: order query, order list, merchant info, refund (POST only). */
 export function epayApiHandler(contextFactory: ContextFactory = getAppContext): Handler {
-  return async (request) => {
-    let ctx: AppContext | undefined;
-    let params: Record<string, string> = {};
-    try {
-      ctx = await contextFactory();
-      if (await signaturesRefused(ctx, request)) return tooMany(false);
-      params = await readParams(request, ctx.config.limits.max_body_bytes);
-      return json(await epayApi(ctx, params, request.method));
-    } catch (err) {
+  return epayRoute(
+    {
+      tooMany: () => tooMany(false),
+      answer: async (ctx, params, request) => json(await epayApi(ctx, params, request.method)),
       // api.php authenticates with the plain key: a wrong one is this endpoint's wrong signature.
-      if (await overWrongSignatures(ctx, request, params, err, true)) return tooMany(false);
-      return json(epayFailure(publicMessage(err, request.url)));
-    }
-  };
+      overWrongSignatures: (ctx, request, params, err) => overWrongSignatures(ctx, request, params, err, true),
+      fail: (err, request) => json(epayFailure(publicMessage(err, request.url))),
+    },
+    contextFactory,
+  );
 }

@@ -10,10 +10,9 @@ import {
   EpayV2Error,
   epayV2Failure,
 } from "@/lib/merchant-api/epay-v2/epay-v2-codes";
-import { countWrongSignature, RETRY_AFTER_SECONDS, signaturesRefused } from "./abuse-limits";
-import { epayErrorPage } from "./epay-handler";
+import { countWrongSignature } from "./abuse-limits";
+import { bodyFailureMessage, epayErrorPage, epayRoute, epayTooMany, errorPageStatus } from "./epay-handler";
 import { readParams, TOO_MANY_MESSAGE, UnreadableRequest } from "./merchant-handler";
-import { BodyTimeout, BodyTooLarge } from "./read-body";
 
 type Handler = (request: Request) => Promise<Response>;
 type ContextFactory = () => Promise<AppContext>;
@@ -22,21 +21,17 @@ type ContextFactory = () => Promise<AppContext>;
 function failureOf(err: unknown, url: string): { code: number; msg: string } {
   if (err instanceof EpayV2Error) return epayV2Failure(err);
   if (err instanceof UnreadableRequest) return { code: EPAY_V2_FAIL, msg: err.message };
-  if (err instanceof BodyTooLarge) return { code: EPAY_V2_FAIL, msg: "请求过大" };
-  if (err instanceof BodyTimeout) return { code: EPAY_V2_FAIL, msg: "请求超时" };
+  const body = bodyFailureMessage(err);
+  if (body) return { code: EPAY_V2_FAIL, msg: body };
   getLogger().error({ err, path: new URL(url).pathname }, "epay V2 request failed");
   return { code: EPAY_V2_FAIL, msg: "系统繁忙，请稍后重试" };
 }
 
-function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+function json(body: unknown): Response {
+  return Response.json(body, { headers: { "Cache-Control": "no-store" } });
 }
 
-function tooMany(page: boolean): Response {
-  const res = page ? epayErrorPage(TOO_MANY_MESSAGE, 429) : json({ code: EPAY_V2_FAIL, msg: TOO_MANY_MESSAGE }, 429);
-  res.headers.set("Retry-After", RETRY_AFTER_SECONDS);
-  return res;
-}
+const tooMany = (page: boolean) => epayTooMany(page, { code: EPAY_V2_FAIL, msg: TOO_MANY_MESSAGE });
 
 /** A refusal of the signature (code -3: type, timestamp, signature, replay) counts against the wrong-signature limits. */
 async function overWrongSignatures(
@@ -55,38 +50,36 @@ async function overWrongSignatures(
  * The server reads these fields from the POST body only; anything else is its `-4 未传入任何参数`.
  */
 export function epayV2ApiHandler(action: EpayV2Action, contextFactory: ContextFactory = getAppContext): Handler {
-  return async (request) => {
-    let ctx: AppContext | undefined;
-    let params: Record<string, string> = {};
-    try {
-      ctx = await contextFactory();
-      if (await signaturesRefused(ctx, request)) return tooMany(false);
-      if (request.method !== "POST") throw new EpayV2Error("未传入任何参数", EPAY_V2_NO_PARAMS);
-      params = await readParams(request, ctx.config.limits.max_body_bytes);
-      return json(await epayV2Api(ctx, action, params));
-    } catch (err) {
-      if (await overWrongSignatures(ctx, request, params, err)) return tooMany(false);
-      return json(failureOf(err, request.url));
-    }
-  };
+  return epayRoute(
+    {
+      tooMany: () => tooMany(false),
+      read(request, ctx) {
+        if (request.method !== "POST") throw new EpayV2Error("未传入任何参数", EPAY_V2_NO_PARAMS);
+        return readParams(request, ctx.config.limits.max_body_bytes);
+      },
+      answer: async (ctx, params) => json(await epayV2Api(ctx, action, params)),
+      overWrongSignatures,
+      fail: (err, request) => json(failureOf(err, request.url)),
+    },
+    contextFactory,
+  );
 }
 
 /** `GET|POST /api/pay/submit`: creates (or finds) the order and sends the payer's browser to its cashier page. */
 export function epayV2SubmitHandler(contextFactory: ContextFactory = getAppContext): Handler {
-  return async (request) => {
-    let ctx: AppContext | undefined;
-    let params: Record<string, string> = {};
-    try {
-      ctx = await contextFactory();
-      if (await signaturesRefused(ctx, request)) return tooMany(true);
-      params = await readParams(request, ctx.config.limits.max_body_bytes);
-      const location = await epayV2Submit(ctx, params);
-      return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
-    } catch (err) {
-      if (await overWrongSignatures(ctx, request, params, err)) return tooMany(true);
-      const known = err instanceof EpayV2Error || err instanceof UnreadableRequest;
-      const status = err instanceof BodyTooLarge ? 413 : err instanceof BodyTimeout ? 408 : known ? 400 : 500;
-      return epayErrorPage(failureOf(err, request.url).msg, status);
-    }
-  };
+  return epayRoute(
+    {
+      tooMany: () => tooMany(true),
+      async answer(ctx, params) {
+        const location = await epayV2Submit(ctx, params);
+        return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "no-store" } });
+      },
+      overWrongSignatures,
+      fail(err, request) {
+        const known = err instanceof EpayV2Error || err instanceof UnreadableRequest;
+        return epayErrorPage(failureOf(err, request.url).msg, errorPageStatus(err, known));
+      },
+    },
+    contextFactory,
+  );
 }

@@ -1,4 +1,5 @@
 import { consoleAuditEn } from "./console-audit-en";
+import { consoleWordsEn } from "./console-words-en";
 import { consoleRefundEn } from "./console-refund-en";
 import type { ConsoleMessages } from "./console-zh-cn";
 
@@ -214,4 +215,5 @@ export const consoleEn: ConsoleMessages = {
   actCodeFailed: "Channel could not make the payment code",
   ...consoleRefundEn,
   ...consoleAuditEn,
+  ...consoleWordsEn,
 };

@@ -1,4 +1,5 @@
 import { consoleAuditZhCN } from "./console-audit-zh-cn";
+import { consoleWordsZhCN } from "./console-words-zh-cn";
 import { consoleRefundZhCN } from "./console-refund-zh-cn";
 
 /**
@@ -211,6 +212,7 @@ export const consoleZhCN = {
   actCodeFailed: "通道未能生成收款码",
   ...consoleRefundZhCN,
   ...consoleAuditZhCN,
+  ...consoleWordsZhCN,
 };
 
 export type ConsoleMessages = typeof consoleZhCN;

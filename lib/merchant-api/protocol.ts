@@ -31,6 +31,12 @@ export interface MerchantApiMessages {
    * the evidence behind them: docs/notify-acks.md).
    */
   isAck(body: string): boolean;
+  /**
+   * The message to send now, made from the stored one; absent for a protocol whose message carries no time of
+   * sending (the stored bytes go out as written). V2 signs a `timestamp` that its SDK refuses 300 s later, so each
+   * attempt is re-signed at the second it leaves (docs/protocols/epay-v2.md#notify-and-return).
+   */
+  refresh?(message: NotifyMessage, now: number): NotifyMessage;
 }
 
 /** The body with a leading BOM (PHP files saved "UTF-8 with BOM" print it first) and surrounding whitespace removed. */

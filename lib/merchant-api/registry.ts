@@ -64,6 +64,18 @@ export function notificationProtocol(n: Pick<Notification, "method" | "url">): O
 }
 
 /**
+ * What a stored notification sends at `now`: its protocol's `refresh` of it (V2 re-signs with the sending second),
+ * or the row itself, byte for byte, for every protocol without one.
+ */
+export function notificationToSend(n: Notification, now: number): Notification {
+  const protocol = notificationProtocol(n);
+  const refresh = protocol ? PROTOCOLS[protocol].refresh : undefined;
+  if (!refresh) return n;
+  const fresh = refresh({ url: n.url, body: n.body, method: n.method }, now);
+  return { ...n, url: fresh.url, body: fresh.body, method: fresh.method };
+}
+
+/**
  * Whether `body` (with a 2xx status) acknowledges a notification of `protocol`, under that protocol's rule
  * (docs/notify-acks.md); a notification no protocol claims (undefined) gets the strict rule: `success`, any case, once
  * a BOM and surrounding whitespace are removed.

@@ -8,6 +8,7 @@ import { recordNotificationAttempt, recordNotificationFailure } from "@/lib/metr
 import { doctorCode } from "./doctor";
 import { sendAttempt } from "./send-attempt";
 import type { UrlGuardPolicy } from "@/lib/net/url-guard";
+import { notificationToSend } from "@/lib/merchant-api/registry";
 
 export interface DispatcherOptions {
   /** This instance's name in lease_owner; unique per process. */
@@ -38,7 +39,9 @@ export async function deliver(
 ): Promise<void> {
   const started = opts.now();
   const wallStart = Date.now();
-  const result = await sendAttempt(n, { timeoutMs: opts.timeoutMs, policy: await opts.urlPolicy(n) });
+  // The protocol may re-sign the stored message for this second (V2's timestamp); the others send it as stored.
+  const message = notificationToSend(n, started);
+  const result = await sendAttempt(message, { timeoutMs: opts.timeoutMs, policy: await opts.urlPolicy(n) });
   const finished = opts.now();
   const attemptNo = n.attempts + 1;
   const retryAt = result.delivered ? null : nextAttemptAfter(attemptNo, finished);

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import type { ChannelConfig } from "@/lib/providers/registry";
 import type { DatabaseHandle } from "@/lib/storage/database";
-import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { describeOnDatabases } from "@/test/support/databases";
-import {
-  alipayTestKeys as AK,
-  startAlipayF2fEmulator,
-  startWechatV3Emulator,
-  wechatTestKeys as WK,
-  type AlipayEmulator,
-  type WechatV3Emulator,
-} from "@/test/support/emulators";
+import type { AlipayEmulator, WechatV3Emulator } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
+import { startOfficialChannels, type OfficialChannels } from "@/test/support/official-channels";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
 import {
@@ -24,15 +16,12 @@ import {
 import { loadOrderForRead } from "./order-views";
 import { ExpiryCloser } from "./close-on-expiry";
 
-const APP_ID = "2021000000000001";
-const SELLER = "2088102119685838";
-const WX_APPID = "wx1234567890abcdef";
-const APIV3_KEY = "0123456789abcdefghijABCDEFGHIJ01";
 const TTL_MS = 300_000;
 
 describeOnDatabases("close on expiry (alipay-f2f and wechat-v3 emulators)", (dialect) => {
   let ali: AlipayEmulator;
   let wx: WechatV3Emulator;
+  let official: OfficialChannels;
   let db: DatabaseHandle;
   let ctx: TestContext;
   let paydesk: RunningServer;
@@ -41,53 +30,9 @@ describeOnDatabases("close on expiry (alipay-f2f and wechat-v3 emulators)", (dia
   let n = 0;
 
   beforeAll(async () => {
-    const now = () => ctx.now();
-    ali = await startAlipayF2fEmulator({
-      appId: APP_ID,
-      keys: {
-        mode: "key",
-        appPublicKey: AK.ALIPAY_TEST_APP_PUBLIC_KEY,
-        platformPrivateKey: AK.ALIPAY_TEST_PLATFORM_PRIVATE_KEY,
-      },
-      sellerId: SELLER,
-      now,
-    });
-    wx = await startWechatV3Emulator({
-      mchid: WK.WECHAT_TEST_MCHID,
-      appid: WX_APPID,
-      apiv3Key: APIV3_KEY,
-      merchantPublicKey: WK.WECHAT_TEST_MERCHANT_CERT,
-      merchantSerial: WK.WECHAT_TEST_MERCHANT_SERIAL,
-      signer: { serial: WK.WECHAT_TEST_PUBKEY_ID, privateKey: WK.WECHAT_TEST_PUBKEY_PRIVATE },
-      now,
-    });
-    const channels: ChannelConfig[] = [
-      {
-        id: "ali",
-        provider: "alipay-f2f",
-        types: ["alipay"],
-        gateway: ali.gateway,
-        app_id: APP_ID,
-        app_private_key: AK.ALIPAY_TEST_APP_PRIVATE_KEY,
-        alipay_public_key: AK.ALIPAY_TEST_PLATFORM_PUBLIC_KEY,
-        seller_id: SELLER,
-        timeout_ms: 400,
-      },
-      {
-        id: "wx",
-        provider: "wechat-v3",
-        types: ["wxpay"],
-        base_url: wx.baseUrl,
-        mchid: WK.WECHAT_TEST_MCHID,
-        appid: WX_APPID,
-        merchant_private_key: WK.WECHAT_TEST_MERCHANT_PRIVATE_KEY,
-        merchant_serial_no: WK.WECHAT_TEST_MERCHANT_SERIAL,
-        wechatpay_public_key: WK.WECHAT_TEST_PUBKEY,
-        wechatpay_public_key_id: WK.WECHAT_TEST_PUBKEY_ID,
-        apiv3_key: APIV3_KEY,
-        timeout_ms: 400,
-      },
-    ];
+    official = await startOfficialChannels({ now: () => ctx.now(), timeoutMs: 400 });
+    ({ ali, wx } = official);
+    const { channels } = official;
     const file = testConfigFile({
       merchants: testConfigFile().merchants.map((m) => ({ ...m, channels: ["ali", "wx"] })),
       channels,
@@ -103,15 +48,9 @@ describeOnDatabases("close on expiry (alipay-f2f and wechat-v3 emulators)", (dia
     await closer.idle();
     await paydesk.close();
     await db.close();
-    await ali.close();
-    await wx.close();
+    await official.close();
   });
-  beforeEach(() => {
-    ali.setFaults({ delayMs: 0, httpStatus: null, garbage: false, errorMessage: null });
-    wx.setFaults({ delayMs: 0, httpStatus: null, garbage: false, errorMessage: null });
-    channelBreaker().recordSuccess("ali");
-    channelBreaker().recordSuccess("wx");
-  });
+  beforeEach(() => official.reset());
 
   async function create(type: "alipay" | "wxpay", price = "1.00"): Promise<string> {
     const params = signedCreateParams({ price, type, out_order_id: `close-${dialect}-${++n}`, custom: "u1" });

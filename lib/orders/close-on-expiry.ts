@@ -1,11 +1,11 @@
 import "server-only";
 import { findChannel } from "@/lib/config/find";
 import type { AppContext } from "@/lib/context";
-import { observeProviderCall } from "@/lib/metrics";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import type { PaymentProvider } from "@/lib/providers/types";
-import { withTimeout } from "@/lib/with-timeout";
-import { applyPayment } from "./apply-payment";
+import type { Order } from "@/lib/storage/records";
+import { canClose } from "./lifecycle";
+import { closeTradeUpstream } from "./upstream-close";
 
 /*
  * Official channels (Alipay 当面付, WeChat Pay v3) close an expired order's trade upstream, so its code cannot be paid
@@ -45,24 +45,6 @@ export type CloseAttempt =
   | { orderId: string; outcome: "closed" | "credited" | "dropped" }
   | { orderId: string; outcome: "retry"; reason: string };
 
-/** A provider call bounded by `timeoutMs`, observed as `operation` on the channel's metrics. */
-async function timed<T>(
-  channelId: string,
-  operation: string,
-  timeoutMs: number,
-  run: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const started = performance.now();
-  try {
-    const result = await withTimeout(timeoutMs, run, () => new Error(`${operation} timed out after ${timeoutMs} ms`));
-    observeProviderCall(channelId, operation, (performance.now() - started) / 1000, true);
-    return result;
-  } catch (err) {
-    observeProviderCall(channelId, operation, (performance.now() - started) / 1000, false);
-    throw err;
-  }
-}
-
 /** Runs `work` over `items`, at most `limit` at once. */
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -70,6 +52,59 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** How a merchant's close of an order ended (lib/merchant-api answers it in its own protocol). */
+export type MerchantCloseOutcome =
+  /** Closed here (and upstream, on an official channel), or it was already closed. */
+  | { kind: "closed" }
+  /** Not pending: paid (possibly just now, found paid by the platform when asked to close), expired... */
+  | { kind: "not-closable"; status: Order["status"] }
+  /** The platform could not be reached: the order stays pending (still payable), the merchant may try again. */
+  | { kind: "upstream-failed"; reason: string };
+
+/**
+ * A merchant's own close of its pending order, for every merchant protocol (云端 /api/cloudpay/close, epay V2
+ * /api/pay/close). On a channel whose provider can close upstream (Alipay 当面付, WeChat Pay v3) the trade is
+ * closed there first, so the code cannot be paid after the order says closed (a payment to a closed order is not
+ * credited, lib/orders/lifecycle.ts); a platform that says it was paid is credited through closeTradeUpstream
+ * and the order ends paid, not closed. A platform that is down leaves the order pending rather than closed here
+ * and payable there. Then the order moves pending → closed and `order.closed` is announced.
+ */
+export async function closeMerchantOrder(ctx: AppContext, order: Order): Promise<MerchantCloseOutcome> {
+  if (order.status === "closed") return { kind: "closed" };
+  if (!canClose(order, ctx.now())) return { kind: "not-closable", status: order.status };
+  const channel = findChannel(ctx.config, order.channel_id);
+  const provider = channel ? ctx.provider(channel) : undefined;
+  if (channel && provider?.closePayment && order.payload !== "") {
+    try {
+      const upstream = await closeTradeUpstream(
+        ctx,
+        channel,
+        provider,
+        { orderId: order.id, providerOrderId: order.provider_order_id, amountFen: order.pay_amount_fen },
+        ctx.now(),
+      );
+      if (upstream !== "closed") {
+        const current = await ctx.repos.orders.findOrderById(order.id);
+        if (current && current.status !== "pending") return { kind: "not-closable", status: current.status };
+        // Paid upstream but not recordable here (reported by the log): closing it would hide a payment.
+        if (upstream === "dropped") return { kind: "upstream-failed", reason: "the platform says it was paid" };
+      }
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      ctx.log.warn({ err, orderId: order.id, channel: channel.id }, "merchant close: upstream close failed");
+      return { kind: "upstream-failed", reason };
+    }
+  }
+  const now = ctx.now();
+  if (!(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))) {
+    const current = await ctx.repos.orders.findOrderById(order.id);
+    if (current?.status === "closed") return { kind: "closed" };
+    return { kind: "not-closable", status: current?.status ?? order.status };
+  }
+  await ctx.events.publish({ type: "order.closed", orderId: order.id });
+  return { kind: "closed" };
 }
 
 /** One process's upstream closes: fed by `order.expired`, driven by the sweeper's passes (lib/background.ts). */
@@ -202,38 +237,11 @@ export class ExpiryCloser {
       return { orderId: p.orderId, outcome: "dropped" };
     }
     const { channel, provider } = bound;
-    const timeoutMs = channel.timeout_ms ?? this.ctx.config.upstreamTimeoutMs;
     const log = this.ctx.log.child({ orderId: p.orderId, channel: channel.id });
     try {
-      const closed = await timed(channel.id, "close", timeoutMs, (signal) =>
-        close({ orderId: p.orderId, providerOrderId: p.providerOrderId, now, signal }),
-      );
-      if (closed.kind === "closed") {
-        this.pending.delete(p.orderId);
-        log.info("expired order closed upstream");
-        return { orderId: p.orderId, outcome: "closed" };
-      }
-      // Paid before the close reached the platform: credit what the platform reports, as a notify would.
-      const query = provider.queryPayment;
-      if (!query) {
-        this.pending.delete(p.orderId);
-        log.warn("platform says the expired order was paid, and cannot be asked for the payment: check it there");
-        return { orderId: p.orderId, outcome: "dropped" };
-      }
-      const answer = await timed(channel.id, "query", timeoutMs, (signal) =>
-        query({ orderId: p.orderId, providerOrderId: p.providerOrderId, amountFen: p.amountFen, now, signal }),
-      );
-      if (!answer.paid) throw new Error("the platform refused the close as paid, but its query says unpaid");
-      const apply = await applyPayment(this.ctx, {
-        channelId: channel.id,
-        tradeNo: answer.tradeNo,
-        amountFen: answer.amountFen,
-        match: { by: "order_id", orderId: p.orderId },
-        raw: { ...answer.raw, via: "close" },
-      });
+      const outcome = await closeTradeUpstream(this.ctx, channel, provider, p, now);
       this.pending.delete(p.orderId);
-      log.info({ tradeNo: answer.tradeNo, ...apply }, "expired order was paid upstream: payment recorded");
-      return { orderId: p.orderId, outcome: "credited" };
+      return { orderId: p.orderId, outcome };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       p.attempts += 1;

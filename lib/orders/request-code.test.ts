@@ -3,11 +3,11 @@ import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { configFileSchema } from "@/lib/config/schema";
 import { chooseType } from "@/lib/orders/choose-type";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
-import { placeOrder } from "./place-order";
 import { providerDeps } from "@/lib/context";
 import { providerFor, type ChannelConfig } from "@/lib/providers/registry";
 import { UpstreamError } from "@/lib/providers/types";
 import type { DatabaseHandle } from "@/lib/storage/database";
+import { placeTestOrder } from "@/test/support/place-test-order";
 import { describeOnDatabases } from "@/test/support/databases";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
@@ -126,18 +126,12 @@ describeOnDatabases("next-channel fallback", (dialect) => {
 
   it("the payer's wallet choice (epay without type) falls back the same way", async () => {
     const merchant = ctx.config.merchants.find((m) => m.appkey === "fb")!;
-    const waiting = await placeOrder(ctx, merchant, {
+    const waiting = await placeTestOrder(ctx, merchant, {
       protocol: "epay",
       outOrderId: `${dialect}-${++seq}`,
       priceRaw: "9.00",
       priceFen: 900,
       type: null,
-      custom: "",
-      name: "",
-      notifyUrl: null,
-      returnUrl: null,
-      requestSign: "",
-      digest: null,
     });
     expect(await chooseType(ctx, waiting.id, "alipay")).toEqual({ outcome: "chosen" });
     expect(calls).toEqual(["down", "vq2"]);

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "./database";
 import { toOrder } from "./order-rows";
 import type { ConsoleAuditEntry, Order, PaymentStatus } from "./records";
+import type { Refund, RefundStatus } from "./refund-records";
 
 /**
  * The console's CSV export and review reads (lib/console/csv-export.ts, lib/console/review-candidates.ts). Export
@@ -56,9 +57,13 @@ export async function exportOrdersPage(
     );
   } else if (f.status) q = q.where("status", "=", f.status);
   if (after) {
-    q = q.where((eb) =>
-      eb.or([eb("created_at", "<", after.at), eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)])]),
-    );
+    // The plain bound `created_at <= at` is implied by the OR beside it; it is there so an index on created_at is
+    // read as a range from the cursor on (both engines), not scanned from the newest row for every page.
+    q = q
+      .where("created_at", "<=", after.at)
+      .where((eb) =>
+        eb.or([eb("created_at", "<", after.at), eb.and([eb("created_at", "=", after.at), eb("id", "<", after.id)])]),
+      );
   }
   const rows = await q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
   return rows.map(toOrder);
@@ -70,6 +75,7 @@ export interface ExportPaymentFilter {
   channelIds: readonly string[] | null;
   channelId?: string;
   appkey?: string;
+  status?: PaymentStatus;
   receivedFrom?: number;
   receivedBefore?: number;
 }
@@ -118,6 +124,7 @@ export async function exportPaymentsPage(
   }
   if (f.channelId) q = q.where("p.channel_id", "=", f.channelId);
   if (f.appkey) q = q.where("o.appkey", "=", f.appkey);
+  if (f.status) q = q.where("p.status", "=", f.status);
   if (f.receivedFrom !== undefined) q = q.where("p.received_at", ">=", f.receivedFrom);
   if (f.receivedBefore !== undefined) q = q.where("p.received_at", "<", f.receivedBefore);
   if (afterId !== null) q = q.where("p.id", "<", afterId);
@@ -158,6 +165,46 @@ export async function exportAuditPage(
   if (f.before !== undefined) q = q.where("at", "<", f.before);
   if (afterId !== null) q = q.where("id", "<", afterId);
   return q.selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
+export interface ExportRefundFilter {
+  appkeys: Appkeys;
+  orderId?: string;
+  status?: RefundStatus;
+  channelId?: string;
+  appkey?: string;
+  createdFrom?: number;
+  createdBefore?: number;
+}
+
+const REFUND_STATUSES: readonly RefundStatus[] = ["requested", "succeeded", "failed", "recorded"];
+
+/** One keyset page of refunds (by id, newest first); a refund carries its merchant, so scope needs no join. */
+export async function exportRefundsPage(
+  db: Db,
+  f: ExportRefundFilter,
+  afterId: number | null,
+  limit: number,
+): Promise<Refund[]> {
+  let q = db.selectFrom("refunds");
+  if (f.appkeys !== null) q = q.where("appkey", "in", keysOf(f.appkeys));
+  if (f.orderId) q = q.where("order_id", "=", f.orderId);
+  if (f.status) q = q.where("status", "=", f.status);
+  if (f.channelId) q = q.where("channel_id", "=", f.channelId);
+  if (f.appkey) q = q.where("appkey", "=", f.appkey);
+  if (f.createdFrom !== undefined) q = q.where("created_at", ">=", f.createdFrom);
+  if (f.createdBefore !== undefined) q = q.where("created_at", "<", f.createdBefore);
+  if (afterId !== null) q = q.where("id", "<", afterId);
+  const rows = await q.selectAll().orderBy("id", "desc").limit(limit).execute();
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    amount_fen: Number(r.amount_fen),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+    // As for payments: a status this build does not know is exported as "requested" (not final), never dropped.
+    status: REFUND_STATUSES.find((s) => s === r.status) ?? "requested",
+  }));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeOnDatabases } from "@/test/support/databases";
+import { orderRow } from "@/test/support/order-fixture";
 import { openTestDatabase } from "@/test/support/test-context";
 import { insertAlert } from "./alerts-repo";
 import { alertHistoryPage, failingShops, lastFailureByOrder, requeueShopNotifications } from "./console-ops-repo";
@@ -14,35 +15,15 @@ describeOnDatabases("console operations repository", (dialect) => {
 
   function order(appkey: string): OrdersTable {
     seq += 1;
-    return {
-      id: `OPS${seq}${dialect}`,
+    return orderRow(`OPS${seq}${dialect}`, NOW - 600_000, {
       appkey,
       out_order_id: `out-${seq}`,
-      custom: "",
-      type: "alipay",
-      price_raw: "1.00",
-      price_fen: 100,
-      pay_amount_fen: 100,
-      free_amount: 0,
-      request_sign: "s",
-      channel_id: "c1",
-      provider_order_id: null,
-      payload: "qr",
       status: "paid",
-      late: 0,
       real_fen: 100,
-      created_at: NOW - 600_000,
       expires_at: NOW,
       paid_at: NOW - 500_000,
-      closed_at: null,
-      reconcile_asked_at: null,
       updated_at: NOW - 500_000,
-      protocol: "cloudpay",
-      name: "",
-      notify_url: null,
-      return_url: null,
-      request_digest: null,
-    };
+    });
   }
 
   /** An order with its notification in `status`, after `fails` failed attempts of the given doctor class. */

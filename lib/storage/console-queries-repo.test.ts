@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeOnDatabases } from "@/test/support/databases";
+import { orderRow } from "@/test/support/order-fixture";
 import { openTestDatabase } from "@/test/support/test-context";
 import { insertAuditEntry, listAuditEntries, listAuditForOrder } from "./console-audit-repo";
 import {
@@ -28,37 +29,7 @@ describeOnDatabases("console repositories", (dialect) => {
 
   function order(over: Partial<NewOrder>): NewOrder {
     seq += 1;
-    const created = over.created_at ?? NOW - 60_000;
-    return {
-      id: `CON${seq}${dialect}`,
-      appkey: "k1",
-      out_order_id: `out-${seq}`,
-      custom: "",
-      type: "alipay",
-      price_raw: "1.00",
-      price_fen: 100,
-      pay_amount_fen: 100,
-      free_amount: 0,
-      request_sign: "s",
-      channel_id: "c1",
-      provider_order_id: null,
-      payload: "qr",
-      status: "pending",
-      late: 0,
-      real_fen: null,
-      created_at: created,
-      expires_at: created + 300_000,
-      paid_at: null,
-      closed_at: null,
-      reconcile_asked_at: null,
-      updated_at: created,
-      protocol: "cloudpay",
-      name: "",
-      notify_url: null,
-      return_url: null,
-      request_digest: null,
-      ...over,
-    };
+    return orderRow(`CON${seq}${dialect}`, over.created_at ?? NOW - 60_000, { out_order_id: `out-${seq}`, ...over });
   }
   const paid = (fen: number, paidAt: number, over: Partial<NewOrder> = {}) =>
     order({ status: "paid", real_fen: fen, paid_at: paidAt, created_at: paidAt - 30_000, ...over });

@@ -1,11 +1,5 @@
 import type { Kysely, Migration } from "kysely";
-import { alertsMigration } from "./migration-013-alerts";
-import { channelBudgetsMigration } from "./migration-015-channel-budgets";
-import { consoleUsersMigration } from "./migration-016-console-users";
-import { refundsMigration } from "./migration-014-refunds";
-import { paymentsContentDedup } from "./migration-012-payments-content-dedup";
-import { consoleSessionsMigration } from "./migration-011-console-sessions";
-import { issuedSignaturesMigration } from "./migration-010-issued-signatures";
+import { fileMigrations } from "./migrations-from-files";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -264,12 +258,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropTable("amount_reservations").ifExists().execute();
       },
     },
-    "011_console_sessions": consoleSessionsMigration(dialect),
-    "012_payments_content_dedup": paymentsContentDedup(dialect),
-    "010_issued_signatures": issuedSignaturesMigration(),
-    "013_alerts": alertsMigration(dialect),
-    "014_refunds": refundsMigration(dialect),
-    "015_channel_budgets": channelBudgetsMigration(),
-    "016_console_users": consoleUsersMigration(),
+    ...fileMigrations(dialect),
   };
 }

@@ -4,6 +4,7 @@ import { T0 } from "@/test/support/order-fixture";
 import {
   claimRefund,
   findRefundByNo,
+  findRefundsByMerchantNo,
   listRefundsForOrder,
   listStaleRequestedRefunds,
   refundedFenByOrder,
@@ -82,6 +83,22 @@ describeOnDatabases("refunds repository", (dialect) => {
     expect(ok).toMatchObject({ status: "succeeded", provider_refund_id: "P1" });
     expect(await findRefundByNo(h.db, orderId, "F1")).toMatchObject({ status: "succeeded", amount_fen: 1000 });
     expect((await claimRefund(h.db, claim(orderId, { amountFen: 1 }))).kind).toBe("exceeds");
+  });
+
+  it("a merchant's refund by its number alone: found, ambiguous across two orders, never another merchant's", async () => {
+    const [a, b] = [`ORDBYNOA${dialect}`, `ORDBYNOB${dialect}`];
+    const no = `RN${dialect}${seq}`;
+    await claimRefund(h.db, claim(a, { refundNo: no }));
+    await claimRefund(h.db, claim(a, { refundNo: `${no}x`, appkey: "k2" }));
+    expect(await findRefundsByMerchantNo(h.db, "k1", no)).toEqual([
+      expect.objectContaining({ order_id: a, refund_no: no }),
+    ]);
+    expect(await findRefundsByMerchantNo(h.db, "k2", no)).toEqual([]);
+    expect(await findRefundsByMerchantNo(h.db, "k1", `${no}x`)).toEqual([]);
+    await claimRefund(h.db, claim(b, { refundNo: no }));
+    const both = await findRefundsByMerchantNo(h.db, "k1", no);
+    expect(both.map((r) => r.order_id)).toEqual([a, b]);
+    expect(await findRefundsByMerchantNo(h.db, "k1", no, 1)).toHaveLength(1);
   });
 
   it("a recorded refund holds its amount without any settling", async () => {

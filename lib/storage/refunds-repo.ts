@@ -178,6 +178,23 @@ export async function findRefundByNo(db: Db, orderId: string, refundNo: string):
   return row && toRefund(row);
 }
 
+/**
+ * A merchant's refunds under one number, at most `limit` (oldest first). A number is unique within its order only, so
+ * a lookup by the number alone (V2's `pay/refundquery`, docs/protocols/epay-v2.md) may find more than one: the caller
+ * asks for two and tells "ambiguous" from "found". Served by the appkey index (`refunds_appkey_created`).
+ */
+export async function findRefundsByMerchantNo(db: Db, appkey: string, refundNo: string, limit = 2): Promise<Refund[]> {
+  const rows = await db
+    .selectFrom("refunds")
+    .selectAll()
+    .where("appkey", "=", appkey)
+    .where("refund_no", "=", refundNo)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map(toRefund);
+}
+
 /** One order's refunds, oldest first (the order's views and timeline). */
 export async function listRefundsForOrder(db: Db, orderId: string): Promise<Refund[]> {
   const rows = await db.selectFrom("refunds").selectAll().where("order_id", "=", orderId).orderBy("id").execute();

@@ -23,6 +23,7 @@ import * as alerts from "./alerts-repo";
 import * as alertFacts from "./alert-facts-repo";
 import * as channelBudgets from "./channel-budgets-repo";
 import * as refunds from "./refunds-repo";
+import * as settings from "./settings-repo";
 
 /** A repository function with its first argument (the database or a transaction) already bound. */
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -70,6 +71,7 @@ export type AlertsRepository = BoundModule<typeof alerts>;
 export type AlertFactsRepository = BoundModule<typeof alertFacts>;
 export type ChannelBudgetsRepository = BoundModule<typeof channelBudgets>;
 export type RefundsRepository = BoundModule<typeof refunds>;
+export type SettingsRepository = BoundModule<typeof settings>;
 
 /** Everything the domain may ask of storage, bound to one database or to one open transaction. */
 export interface Repositories {
@@ -117,6 +119,8 @@ export interface Repositories {
   channelBudgets: ChannelBudgetsRepository;
   /** Refunds of paid orders and each order's refunded total (migration 014): exactly once per refund number. */
   refunds: RefundsRepository;
+  /** The settings document and its audit (migration 017; lib/config/settings-store.ts `SettingsRepoPort`). */
+  settings: SettingsRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -144,6 +148,7 @@ export function createRepositories(db: Db): Repositories {
     alertFacts: bind(db, alertFacts),
     channelBudgets: bind(db, channelBudgets),
     refunds: bind(db, refunds),
+    settings: bind(db, settings),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
   ConsoleUsersTable,
 } from "./migration-016-console-users";
 import type { RefundsTable, RefundTotalsTable } from "./refund-records";
+import type { SettingsAuditTable, SettingsDocumentTable } from "./migration-017-settings";
 import type {
   ConsoleAuditEntry,
   ConsoleLoginFailure,
@@ -124,4 +125,6 @@ export interface Database {
   channel_rests: ChannelRestsTable;
   refunds: RefundsTable;
   refund_totals: RefundTotalsTable;
+  settings_document: SettingsDocumentTable;
+  settings_audit: SettingsAuditTable;
 }

@@ -49,6 +49,22 @@ export class FastShop {
     return () => this.listeners.delete(listener);
   }
 
+  /** Resolves when this shop has received `orderId`'s notification (the time it did; NaN after `timeoutMs`). */
+  notifiedAt(orderId: string, timeoutMs = 20_000): Promise<number> {
+    const known = this.notified.get(orderId)?.[0];
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => (off(), resolve(Number.NaN)), timeoutMs);
+      const off = this.on((kind, id, at) => {
+        if (kind === "notify" && id === orderId) {
+          clearTimeout(timer);
+          off();
+          resolve(at);
+        }
+      });
+    });
+  }
+
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
       const at = Date.now();
@@ -183,6 +199,14 @@ export async function notifyPaid(o: Created, tradeNo = `BT-${o.orderId}`): Promi
 }
 
 /** The public status query; with `status`/`wait` a held poll. */
+/** Pays `o` and times it until the fast shop has the notification (ms; NaN when it never came). */
+export async function paymentToNotified(shop: FastShop, o: Created): Promise<number> {
+  const t0 = Date.now();
+  const delivered = shop.notifiedAt(o.orderId);
+  await notifyPaid(o);
+  return (await delivered) - t0;
+}
+
 export async function nosign(
   orderId: string,
   hold?: { status: string; wait: number },

@@ -31,3 +31,42 @@ export function consoleTestConfig(
   });
   return testAppConfig(file);
 }
+
+/**
+ * The console action suites' two shops: k1 (`k1Name`, notifying `notifyUrl`, channel `sandbox`) and k2 (whose
+ * notify URL nothing answers, channel `sandbox-2`), seen by `ops` (all shops) and `k2-only`, both with a dummy hash.
+ */
+export function twoShopConsoleConfig(options: { notifyUrl: string; k1Name: string }): AppConfig {
+  const hash = `scrypt$16384$8$1$${"A".repeat(22)}$${"A".repeat(43)}`;
+  const file = configFileSchema.parse({
+    merchants: [
+      {
+        appkey: "k1",
+        appsecret: "s1secret",
+        name: options.k1Name,
+        notify_url: options.notifyUrl,
+        return_url: "https://s1.example/r",
+        channels: ["sandbox"],
+      },
+      {
+        appkey: "k2",
+        appsecret: "s2secret",
+        name: "Shop 2",
+        notify_url: "http://127.0.0.1:9/n",
+        return_url: "https://s2.example/r",
+        channels: ["sandbox-2"],
+      },
+    ],
+    channels: [
+      { id: "sandbox", provider: "sandbox", types: ["alipay"] },
+      { id: "sandbox-2", provider: "sandbox", types: ["alipay"] },
+    ],
+    console: {
+      users: [
+        { name: "ops", password_hash: hash, merchants: "*" },
+        { name: "k2-only", password_hash: hash, merchants: ["k2"] },
+      ],
+    },
+  });
+  return testAppConfig(file);
+}

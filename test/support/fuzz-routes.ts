@@ -1,4 +1,5 @@
 /** The fuzz suite's configuration and its route table (test/support/fuzz-harness.ts drives them). */
+import { generateKeyPairSync } from "node:crypto";
 import { configFileSchema } from "@/lib/config/schema";
 import { loadCashierModel } from "@/lib/cashier/page-model";
 import { epayApiHandler, epayMapiHandler, epaySubmitHandler } from "@/lib/http/epay-handler";
@@ -9,6 +10,8 @@ import { checkRoute, payApiRoute, payloadPngRoute, payUrlPngRoute, sessionRoute 
 import { handleVmqMonitor } from "@/lib/http/monitor-handler";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { handleVmqApi } from "@/lib/http/vmq-handler";
+import { epayV2ApiHandler, epayV2SubmitHandler } from "@/lib/http/epay-v2-handler";
+import { EPAY_V2_ACTIONS, type EpayV2Action } from "@/lib/merchant-api/epay-v2/epay-v2-api";
 import { sandboxPayRoute } from "@/lib/http/sandbox-pay-route";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 import { checkOrder, closeOrder, listRecords, queryOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
@@ -20,6 +23,11 @@ import { CONSOLE_ROUTES } from "./fuzz-console-routes";
 export const FUZZ_SECRET = "fuzz-secret-long-enough-for-a-real-config";
 export const FUZZ_MERCHANTS = ["f1", "f2"];
 
+/** f1's V2 shop key (docs/protocols/epay-v2.md#credentials); its pid is f1's V1 pid, one of the fuzzer's known values. */
+const FUZZ_V2_SHOP_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .publicKey.export({ type: "spki", format: "der" })
+  .toString("base64");
+
 // Every provider's notify endpoint is fuzzed; the upstream URLs point nowhere (a notify never calls upstream).
 export const fuzzConfigFile = configFileSchema.parse({
   merchants: FUZZ_MERCHANTS.map((appkey, i) => ({
@@ -29,7 +37,12 @@ export const fuzzConfigFile = configFileSchema.parse({
     notify_url: "http://127.0.0.1:9/notify",
     return_url: "https://shop.example/return",
     channels: i === 0 ? ["sandbox"] : ["gm", "pj", "jsj", "cp", "sw"],
-    ...(i === 0 ? { epay: { pid: "1000", key: "fuzz-epay-key-0123456789abcdefghijkl" } } : {}),
+    ...(i === 0
+      ? {
+          epay: { pid: "1000", key: "fuzz-epay-key-0123456789abcdefghijkl" },
+          epay_v2: { pid: "1000", public_key: FUZZ_V2_SHOP_KEY, allowed_hosts: [] },
+        }
+      : {}),
   })),
   channels: [
     { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"], key: "fuzz-sandbox-key" },
@@ -84,6 +97,24 @@ export type Route = (ctx: TestContext, request: Request, segment: string) => Pro
 
 const json = (body: unknown) => Response.json(body);
 
+/**
+ * The V2 handler answers HTTP 200 `系统繁忙，请稍后重试` (and logs) for an error it did not expect, as the server answers
+ * everything with 200: the fuzzer sees that answer as the 500 it stands for.
+ */
+async function unexpectedAs500(response: Response): Promise<Response> {
+  const text = await response.clone().text();
+  return text.includes("系统繁忙") ? new Response(text, { status: 500 }) : response;
+}
+
+/** `/api/pay/*` and `/api/merchant/*`, every signed V2 action (lib/merchant-api/epay-v2/epay-v2-api.ts). */
+const EPAY_V2_ROUTES: Record<string, Route> = Object.fromEntries(
+  (Object.keys(EPAY_V2_ACTIONS) as EpayV2Action[]).map((action) => [
+    `/api/${action}`,
+    async (ctx: TestContext, r: Request) =>
+      unexpectedAs500(await epayV2ApiHandler(action, () => Promise.resolve(ctx))(r)),
+  ]),
+);
+
 export const ROUTES: Record<string, Route> = {
   "/api/cloudpay/create": (ctx, r) => merchantHandler(createOrder, () => Promise.resolve(ctx))(r),
   "/api/cloudpay/query": (ctx, r) => merchantHandler(queryOrder, () => Promise.resolve(ctx))(r),
@@ -95,6 +126,8 @@ export const ROUTES: Record<string, Route> = {
   "/submit.php": (ctx, r) => epaySubmitHandler(() => Promise.resolve(ctx))(r),
   "/mapi.php": (ctx, r) => epayMapiHandler(() => Promise.resolve(ctx))(r),
   "/api.php": (ctx, r) => epayApiHandler(() => Promise.resolve(ctx))(r),
+  ...EPAY_V2_ROUTES,
+  "/api/pay/submit": (ctx, r) => epayV2SubmitHandler(() => Promise.resolve(ctx))(r),
   "/vmq/f1/{action}": (ctx, r, action) => handleVmqApi(r, "f1", action, () => Promise.resolve(ctx)),
   "/api/notify/{channel}": (ctx, r, channel) => handleNotify(r, channel, () => Promise.resolve(ctx)),
   "/api/sandbox/pay": (ctx, r) => payerHandler(sandboxPayRoute, () => Promise.resolve(ctx))(r),

@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import type { Db } from "@/lib/storage/database";
 import { activateOrder, insertCreatingOrder } from "@/lib/storage/orders-repo";
 import type { Order } from "@/lib/storage/records";
+import type { OrdersTable } from "@/lib/storage/schema";
 
 /** The time repository tests start from. */
 export const T0 = 1_800_000_000_000;
@@ -60,4 +61,22 @@ export async function insertPendingOrder(db: Db, over: Partial<Order> = {}): Pro
     T0,
   );
   return o;
+}
+
+/**
+ * An orders-table row for a raw insert (booleans as the 0/1 the table stores): a pending k1 order on channel c1,
+ * created at `createdAt` with a five-minute TTL, then `over`.
+ */
+export function orderRow(id: string, createdAt: number, over: Partial<OrdersTable> = {}): OrdersTable {
+  const order = testOrder({
+    id,
+    out_order_id: `out-${id}`,
+    payload: "qr",
+    status: "pending",
+    created_at: createdAt,
+    expires_at: createdAt + 300_000,
+    updated_at: createdAt,
+  });
+  // The table's integers for the record's booleans (testOrder's type is always set).
+  return { ...order, type: "alipay", free_amount: order.free_amount ? 1 : 0, late: order.late ? 1 : 0, ...over };
 }

@@ -5,11 +5,13 @@ import { FailingShopsTable } from "@/components/console/failing-shops-table";
 import { Flash } from "@/components/console/flash";
 import { NotifyStateView } from "@/components/console/notify-state";
 import { loadOverview, type Overview, type PaidSeries } from "@/lib/console/overview";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
 import { formatYuan } from "@/lib/money";
+import { CodedLabel } from "@/components/console/coded-label";
+import { paymentReasonLabel, paymentStatusLabel } from "@/lib/console/status-label";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
@@ -39,6 +41,8 @@ function SeriesTable({
           `${m.last14Days} · ${m.paidAmount}`,
           m.last14Days,
         ]}
+        // Six short figures per row, many rows: a narrow table (name, today's amount, the chart) beats long cards.
+        priority={[0, 2, 5]}
       >
         {rows.map((r) => {
           const total = r.days.reduce((a, d) => ({ count: a.count + d.count, fen: a.fen + d.fen }), {
@@ -149,10 +153,16 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
           <Table label={m.waitingReview} head={[m.colReceived, m.colChannel, m.colAmount, m.colReason, m.colOrder]}>
             {o.review.map((p) => (
               <tr key={p.id}>
-                <Cell>{formatBeijing(p.received_at)}</Cell>
+                <Cell>{formatConsoleTime(p.received_at)}</Cell>
                 <Cell>{p.channel_id}</Cell>
                 <Cell>¥{formatYuan(p.amount_fen)}</Cell>
-                <Cell>{p.reason ?? p.status}</Cell>
+                <Cell>
+                  <CodedLabel
+                    label={p.reason ? paymentReasonLabel(m, p.reason) : paymentStatusLabel(m, p.status)}
+                    code={p.reason ?? p.status}
+                    codeTitle={m.codeTitle}
+                  />
+                </Cell>
                 <Cell mono>{p.order_id ?? m.notApplicable}</Cell>
               </tr>
             ))}

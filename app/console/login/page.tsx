@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { FormField } from "@/components/console/form-field";
 import { anyAccountExists } from "@/lib/console/accounts";
 import { accountsMessages } from "@/lib/console/accounts-i18n";
 import { consolePage } from "@/lib/console/page-auth";
@@ -55,39 +56,21 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           </p>
         ) : null}
         <form method="post" action="/console/auth/login" className="mt-5 space-y-4">
-          <label className="block text-sm">
-            <span className="text-gray-700">{m.loginName}</span>
-            <input
-              name="name"
-              autoComplete="username"
-              required
-              className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2"
-            />
-          </label>
-          <label className="block text-sm">
-            <span className="text-gray-700">{m.loginPassword}</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2"
-            />
-          </label>
-          <label className="block text-sm">
-            <span className="text-gray-700">{a.loginCode}</span>
-            <input
-              name="code"
-              autoComplete="one-time-code"
-              inputMode="text"
-              autoFocus={q.error === "code"}
-              aria-describedby="login-code-help"
-              className="mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2 font-mono tracking-widest"
-            />
+          <FormField label={m.loginName} name="name" autoComplete="username" required />
+          <FormField label={m.loginPassword} name="password" type="password" autoComplete="current-password" required />
+          <FormField
+            label={a.loginCode}
+            name="code"
+            autoComplete="one-time-code"
+            inputMode="text"
+            autoFocus={q.error === "code"}
+            aria-describedby="login-code-help"
+            className="font-mono tracking-widest"
+          >
             <span id="login-code-help" className="mt-1 block text-xs text-gray-600">
               {a.loginCodeHelp}
             </span>
-          </label>
+          </FormField>
           <button
             type="submit"
             className="w-full rounded-lg bg-[#1061d6] px-4 py-2.5 font-medium text-white hover:bg-[#0d52b8]"

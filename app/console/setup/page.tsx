@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { FormField } from "@/components/console/form-field";
 import { accountsError, accountsMessages } from "@/lib/console/accounts-i18n";
 import { consolePage } from "@/lib/console/page-auth";
 import { setupTokenValid } from "@/lib/console/setup";
@@ -6,8 +7,6 @@ import { setupTokenValid } from "@/lib/console/setup";
 export const metadata: Metadata = { title: "Paydesk · Console setup" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
-
-const input = "mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2";
 
 /** First run: the one-time link from the start log opens this form, which creates the first owner. */
 export default async function SetupPage({ searchParams }: { searchParams: Search }) {
@@ -42,32 +41,18 @@ export default async function SetupPage({ searchParams }: { searchParams: Search
             ) : null}
             <form method="post" action="/console/setup/create" className="mt-5 space-y-4">
               <input type="hidden" name="token" value={token} />
-              <label className="block text-sm">
-                <span className="text-gray-700">{a.setupName}</span>
-                <input name="name" autoComplete="username" required maxLength={64} className={input} />
-              </label>
-              <label className="block text-sm">
-                <span className="text-gray-700">{a.setupPassword}</span>
-                <input
-                  name="password"
+              <FormField label={a.setupName} name="name" autoComplete="username" required maxLength={64} />
+              {(["password", "repeat"] as const).map((name) => (
+                <FormField
+                  key={name}
+                  label={name === "password" ? a.setupPassword : a.setupRepeat}
+                  name={name}
                   type="password"
                   autoComplete="new-password"
                   required
                   minLength={10}
-                  className={input}
                 />
-              </label>
-              <label className="block text-sm">
-                <span className="text-gray-700">{a.setupRepeat}</span>
-                <input
-                  name="repeat"
-                  type="password"
-                  autoComplete="new-password"
-                  required
-                  minLength={10}
-                  className={input}
-                />
-              </label>
+              ))}
               <button
                 type="submit"
                 className="w-full rounded-lg bg-[#1061d6] px-4 py-2.5 font-medium text-white hover:bg-[#0d52b8]"

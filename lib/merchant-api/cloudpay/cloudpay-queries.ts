@@ -6,7 +6,7 @@ import type { AppContext } from "@/lib/context";
 import { signaturesEqual } from "@/lib/crypto/digest";
 import { printable } from "@/lib/text/printable";
 import { issuedByPaydesk } from "@/lib/orders/signature-guard";
-import { canClose } from "@/lib/orders/lifecycle";
+import { closeMerchantOrder } from "@/lib/orders/close-on-expiry";
 import { heldPublicView, MAX_HOLD_SECONDS, polledPublicView, type HoldRequest } from "@/lib/orders/held-poll";
 import { loadOrderForRead, merchantOrderView, type MerchantOrderView } from "@/lib/orders/order-views";
 import type { PublicOrderView } from "@/lib/orders/public-order-view";
@@ -102,21 +102,17 @@ export async function checkOrder(ctx: AppContext, params: Record<string, string>
 }
 
 /**
- * `/api/cloudpay/close` with `sign = md5(md5("close" + appkey + out_order_id) + appsecret)`: closes a pending order;
- * closing a closed order again is a no-op success.
+ * `/api/cloudpay/close` with `sign = md5(md5("close" + appkey + out_order_id) + appsecret)`: closes a pending order
+ * (and its trade upstream on an official channel, lib/orders/close-on-expiry.ts `closeMerchantOrder`); closing a
+ * closed order again is a no-op success.
  */
 export async function closeOrder(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView> {
   const order = await signedLookup(ctx, params, closeSign);
-  const now = ctx.now();
-  if (order.status !== "closed") {
-    if (
-      !canClose(order, now) ||
-      !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))
-    ) {
-      throw new CloudpayError(CloudpayCode.UNKNOWN, `订单状态为 ${order.status}，不能关闭`);
-    }
-    await ctx.events.publish({ type: "order.closed", orderId: order.id });
-  }
+  const result = await closeMerchantOrder(ctx, order);
+  if (result.kind === "not-closable")
+    throw new CloudpayError(CloudpayCode.UNKNOWN, `订单状态为 ${result.status}，不能关闭`);
+  if (result.kind === "upstream-failed")
+    throw new CloudpayError(CloudpayCode.UNKNOWN, "支付平台暂时无法关闭该订单，请稍后重试");
   const closed = await loadOrderForRead(ctx, order.id);
   return merchantOrderView(ctx, closed ?? order);
 }

@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { refundsOf } from "@/lib/orders/refunds";
 import type { ChannelConfig } from "@/lib/providers/registry";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
-import {
-  alipayTestKeys as AK,
-  startAlipayF2fEmulator,
-  startWechatV3Emulator,
-  wechatTestKeys as WK,
-  type AlipayEmulator,
-  type WechatV3Emulator,
-} from "@/test/support/emulators";
+import type { AlipayEmulator, WechatV3Emulator } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
+import { startOfficialChannels, type OfficialChannels } from "@/test/support/official-channels";
 import { signedCreateParams } from "@/test/support/merchant-client";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
 import {
@@ -27,10 +20,6 @@ import {
 } from "@/test/support/test-context";
 import { queryRefundApi, refundOrderApi, refundQuerySign, refundSign } from "./cloudpay-refund";
 
-const APP_ID = "2021000000000001";
-const SELLER = "2088102119685838";
-const WX_APPID = "wx1234567890abcdef";
-const APIV3_KEY = "0123456789abcdefghijABCDEFGHIJ01";
 /** A personal-code shop: its only channel (the sandbox) cannot pay back by API. */
 const CODES = { appkey: "codes", appsecret: "codes-secret-0123456789abcdef0123" } as const;
 
@@ -47,58 +36,17 @@ interface Answer {
 describeOnDatabases("云端 refund and refund query", (dialect) => {
   let ali: AlipayEmulator;
   let wx: WechatV3Emulator;
+  let official: OfficialChannels;
   let db: DatabaseHandle;
   let ctx: TestContext;
   let paydesk: RunningServer;
   let n = 0;
 
   beforeAll(async () => {
-    const now = () => ctx.now();
-    ali = await startAlipayF2fEmulator({
-      appId: APP_ID,
-      keys: {
-        mode: "key",
-        appPublicKey: AK.ALIPAY_TEST_APP_PUBLIC_KEY,
-        platformPrivateKey: AK.ALIPAY_TEST_PLATFORM_PRIVATE_KEY,
-      },
-      sellerId: SELLER,
-      now,
-    });
-    wx = await startWechatV3Emulator({
-      mchid: WK.WECHAT_TEST_MCHID,
-      appid: WX_APPID,
-      apiv3Key: APIV3_KEY,
-      merchantPublicKey: WK.WECHAT_TEST_MERCHANT_CERT,
-      merchantSerial: WK.WECHAT_TEST_MERCHANT_SERIAL,
-      signer: { serial: WK.WECHAT_TEST_PUBKEY_ID, privateKey: WK.WECHAT_TEST_PUBKEY_PRIVATE },
-      now,
-    });
+    official = await startOfficialChannels({ now: () => ctx.now(), timeoutMs: 1_000 });
+    ({ ali, wx } = official);
     const channels: ChannelConfig[] = [
-      {
-        id: "ali",
-        provider: "alipay-f2f",
-        types: ["alipay"],
-        gateway: ali.gateway,
-        app_id: APP_ID,
-        app_private_key: AK.ALIPAY_TEST_APP_PRIVATE_KEY,
-        alipay_public_key: AK.ALIPAY_TEST_PLATFORM_PUBLIC_KEY,
-        seller_id: SELLER,
-        timeout_ms: 1_000,
-      },
-      {
-        id: "wx",
-        provider: "wechat-v3",
-        types: ["wxpay"],
-        base_url: wx.baseUrl,
-        mchid: WK.WECHAT_TEST_MCHID,
-        appid: WX_APPID,
-        merchant_private_key: WK.WECHAT_TEST_MERCHANT_PRIVATE_KEY,
-        merchant_serial_no: WK.WECHAT_TEST_MERCHANT_SERIAL,
-        wechatpay_public_key: WK.WECHAT_TEST_PUBKEY,
-        wechatpay_public_key_id: WK.WECHAT_TEST_PUBKEY_ID,
-        apiv3_key: APIV3_KEY,
-        timeout_ms: 1_000,
-      },
+      ...official.channels,
       { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
     ];
     const base = testConfigFile().merchants[0]!;
@@ -116,17 +64,9 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
   afterAll(async () => {
     await paydesk.close();
     await db.close();
-    await ali.close();
-    await wx.close();
+    await official.close();
   });
-  beforeEach(() => {
-    ali.setFaults({ delayMs: 0, httpStatus: null, garbage: false, errorMessage: null });
-    wx.setFaults({ delayMs: 0, httpStatus: null, garbage: false, errorMessage: null });
-    ali.setBalance(undefined);
-    wx.setBalance(undefined);
-    channelBreaker().recordSuccess("ali");
-    channelBreaker().recordSuccess("wx");
-  });
+  beforeEach(() => official.reset());
 
   const factory = () => Promise.resolve(ctx as TestContext);
   const refundRoute = merchantHandler(refundOrderApi, factory);

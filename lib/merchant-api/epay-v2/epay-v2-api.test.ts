@@ -248,6 +248,19 @@ describeOnDatabases("epay V2 API", (dialect) => {
     expect(stored?.url).toBe(message.url);
   });
 
+  it("a merchant configured with the platform public key is refused: Paydesk's own signatures are no requests", async () => {
+    const v2 = ctx.config.merchants[0]!.epay_v2!;
+    const saved = v2.public_key;
+    v2.public_key = platformKeys.publicKey.export({ type: "spki", format: "pem" }).toString();
+    try {
+      // What a notify carries, signed as Paydesk signs it, posted back as a request.
+      const forged = shopRequest({ trade_no: "X", money: "10.00" }, ctx.now(), { key: platformKeys.privateKey });
+      expect(await post(ctx, "pay/refund", forged)).toEqual({ code: -3, msg: "RSA签名校验失败" });
+    } finally {
+      v2.public_key = saved;
+    }
+  });
+
   it("pay/submit sends the payer to the cashier; a bad signature gets the error page", async () => {
     const submit = epayV2SubmitHandler(() => Promise.resolve(ctx));
     const ok = await submit(
@@ -366,8 +379,50 @@ describe("epay V2 refund through PAYJS (emulator)", () => {
     );
     expect(q).toMatchObject({ code: 0, refund_no: "RF000001", money: "10.00", status: 1, refund_status: "succeeded" });
     expect(sdkVerifies(q, ctx.now())).toBe(true);
+    // The number alone, as the SDKs send it: the merchant's only refund under it.
+    for (const field of ["out_refund_no", "refund_no"]) {
+      const alone = await post(ctx, "pay/refundquery", shopRequest({ [field]: "RF000001" }, ctx.now()));
+      expect(alone).toMatchObject({ code: 0, refund_no: "RF000001", trade_no: orderId, out_trade_no: "V2PJ1" });
+      expect(sdkVerifies(alone, ctx.now())).toBe(true);
+    }
+    expect(await post(ctx, "pay/refundquery", shopRequest({ out_refund_no: "RF404404" }, ctx.now()))).toEqual({
+      code: -1,
+      msg: "退款记录不存在",
+    });
     const order = await post(ctx, "pay/query", shopRequest({ trade_no: orderId }, ctx.now()));
     expect(order).toMatchObject({ status: 1, refundmoney: "10.00" });
+
+    // A second order refunded under the same number: the number alone no longer names one refund.
+    const second = await post(
+      ctx,
+      "pay/create",
+      shopRequest(
+        {
+          type: "wxpay",
+          out_trade_no: "V2PJ2",
+          notify_url: "https://shop.example/notify",
+          name: "会员",
+          money: "3.00",
+        },
+        ctx.now(),
+      ),
+    );
+    await emu.pay(String(second.trade_no));
+    expect(
+      await post(
+        ctx,
+        "pay/refund",
+        shopRequest({ out_trade_no: "V2PJ2", money: "3.00", out_refund_no: "RF000001" }, ctx.now()),
+      ),
+    ).toMatchObject({ code: 0, trade_no: second.trade_no });
+    ctx.clock.advance(1000); // a new second: the same fields signed again are a new request, not a replay
+    expect(await post(ctx, "pay/refundquery", shopRequest({ out_refund_no: "RF000001" }, ctx.now()))).toEqual({
+      code: -1,
+      msg: "该退款单号对应多笔订单，请同时提供订单号（trade_no 或 out_trade_no）",
+    });
+    expect(
+      await post(ctx, "pay/refundquery", shopRequest({ out_trade_no: "V2PJ2", out_refund_no: "RF000001" }, ctx.now())),
+    ).toMatchObject({ code: 0, trade_no: second.trade_no, money: "3.00" });
   });
 });
 

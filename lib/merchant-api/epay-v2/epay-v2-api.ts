@@ -1,6 +1,7 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
-import { canClose } from "@/lib/orders/lifecycle";
+import { listEpayOrderPage } from "@/lib/merchant-api/epay-order-list";
+import { closeMerchantOrder } from "@/lib/orders/close-on-expiry";
 import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { signedAnswer, type EpayV2Fields } from "./epay-v2-answer";
 import { authenticateEpayV2, type EpayV2Merchant } from "./epay-v2-auth";
@@ -14,18 +15,18 @@ async function payQuery(ctx: AppContext, merchant: EpayV2Merchant, params: Recor
   return { code: EPAY_V2_OK, msg: "success", ...withoutEmpty(await orderFields(ctx, merchant, order)) };
 }
 
-/** `pay/close`: a pending order is closed; one closed already answers success again; a paid one cannot be. */
+/**
+ * `pay/close`: a pending order is closed, on an official channel its trade upstream first (closeMerchantOrder, as
+ * 云端's close), so the code cannot be paid after the order says closed; one closed already answers success again; a
+ * paid one (possibly found paid by the platform when asked to close, and credited) cannot be.
+ */
 async function payClose(ctx: AppContext, merchant: EpayV2Merchant, params: Record<string, string>) {
   const order = await findOrder(ctx, merchant, params);
-  const now = ctx.now();
-  if (order.status !== "closed") {
-    if (
-      !canClose(order, now) ||
-      !(await ctx.repos.orders.transitionOrder(order.id, ["pending"], "closed", now, { closed_at: now }))
-    )
-      throw new EpayV2Error(order.status === "paid" ? "订单已支付，不能关闭" : "订单已过期或不可关闭");
-    await ctx.events.publish({ type: "order.closed", orderId: order.id });
-  }
+  const result = await closeMerchantOrder(ctx, order);
+  if (result.kind === "not-closable")
+    throw new EpayV2Error(result.status === "paid" ? "订单已支付，不能关闭" : "订单已过期或不可关闭");
+  // The platform could not be reached: the order stays pending (still payable there), the shop may try again.
+  if (result.kind === "upstream-failed") throw new EpayV2Error("支付平台暂时无法关闭该订单，请稍后重试");
   return { code: EPAY_V2_OK, msg: "订单关闭成功", trade_no: order.id, out_trade_no: order.out_order_id };
 }
 
@@ -52,29 +53,9 @@ async function merchantInfo(ctx: AppContext, merchant: EpayV2Merchant) {
   };
 }
 
-const wholeNumber = (v: string | undefined) => (v !== undefined && /^\d{1,9}$/.test(v.trim()) ? Number(v) : undefined);
-
 /** `merchant/orders`: a page of orders newest first, as V1's `act=orders` (limit 10 by default, at most 50). */
 async function merchantOrders(ctx: AppContext, merchant: EpayV2Merchant, params: Record<string, string>) {
-  const limit = Math.min(Math.max(wholeNumber(params.limit) ?? 10, 1), 50);
-  const offset = wholeNumber(params.offset) ?? 0;
-  if (offset > 100_000) throw new EpayV2Error("offset 不能超过 100000");
-  const rawStatus = params.status ?? "";
-  const status = rawStatus === "" ? undefined : wholeNumber(rawStatus);
-  if (rawStatus !== "" && status === undefined) throw new EpayV2Error("status 须为数字（1 已支付，0 未支付）");
-  const statuses =
-    status === undefined
-      ? undefined
-      : status === 1
-        ? (["paid"] as const)
-        : status === 0
-          ? (["pending", "expired", "closed"] as const)
-          : [];
-  const orders = await ctx.repos.orders.listMerchantOrders(merchant.appkey, {
-    limit,
-    offset,
-    ...(statuses ? { statuses } : {}),
-  });
+  const orders = await listEpayOrderPage(ctx, merchant.appkey, params, (message) => new EpayV2Error(message));
   const data = await Promise.all(orders.map((o) => orderFields(ctx, merchant, o)));
   return { code: EPAY_V2_OK, msg: "查询订单记录成功！", count: data.length, data };
 }

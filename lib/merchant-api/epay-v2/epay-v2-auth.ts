@@ -6,6 +6,7 @@ import type { AppContext } from "@/lib/context";
 import { sha256Hex } from "@/lib/crypto/digest";
 import { EPAY_V2_BAD_SIGN, EPAY_V2_BAD_SIGN_MESSAGE, EPAY_V2_TIMESTAMP_WINDOW_S, EpayV2Error } from "./epay-v2-codes";
 import type { EpayV2MerchantConfig } from "./epay-v2-merchant-config";
+import { platformKey } from "./epay-v2-platform-key";
 import { parseRsaPublicKey, verifyEpayV2Sign } from "./epay-v2-sign";
 
 export type EpayV2Merchant = Merchant & { epay_v2: EpayV2MerchantConfig };
@@ -68,6 +69,9 @@ export async function authenticateEpayV2(
   const sign = params.sign ?? "";
   if (!sign || !verifyEpayV2Sign(params, sign, publicKey))
     throw new EpayV2Error(EPAY_V2_BAD_SIGN_MESSAGE, EPAY_V2_BAD_SIGN);
+  // A merchant configured with Paydesk's own platform public key (pasted into the wrong field) would let every notify
+  // and answer Paydesk signs, re-signed at each sending, verify as that merchant's request: such a key signs nothing.
+  if (publicKey.equals(platformKey().publicKey)) throw new EpayV2Error(EPAY_V2_BAD_SIGN_MESSAGE, EPAY_V2_BAD_SIGN);
   if (!(await firstUse(ctx, pid, sign))) throw new EpayV2Error("请求已被使用，请重新签名后再试", EPAY_V2_BAD_SIGN);
   return merchant;
 }

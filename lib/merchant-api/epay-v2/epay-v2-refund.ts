@@ -60,15 +60,22 @@ export async function payRefund(ctx: AppContext, merchant: EpayV2Merchant, param
 }
 
 /**
- * `pay/refundquery` by `refund_no` or `out_refund_no` (the same number at Paydesk: the shop's when it gave one). A
- * refund is named within its order, so the order number (`trade_no` or `out_trade_no`) comes with it.
+ * `pay/refundquery` by `refund_no` or `out_refund_no` (the same number at Paydesk: the shop's when it gave one), as the
+ * SDKs send it: the number alone. A number is unique within its order, not across the merchant's orders, so when two
+ * of its orders have a refund under it the order number (`trade_no` or `out_trade_no`) must come with it; given, it
+ * is always honoured.
  */
 export async function payRefundQuery(ctx: AppContext, merchant: EpayV2Merchant, params: Record<string, string>) {
   const refundNo = params.refund_no || params.out_refund_no || "";
   if (!refundNo) throw new EpayV2Error("商户退款单号不能为空");
-  if (!params.trade_no && !params.out_trade_no)
-    throw new EpayV2Error("退款查询需同时提供订单号（trade_no 或 out_trade_no）");
-  const order = await findOrder(ctx, merchant, params).catch((err: unknown) => {
+  let orderNo: Record<string, string> = params;
+  if (!params.trade_no && !params.out_trade_no) {
+    const found = await ctx.repos.refunds.findRefundsByMerchantNo(merchant.appkey, refundNo, 2);
+    if (found.length === 0) throw new EpayV2Error("退款记录不存在");
+    if (found.length > 1) throw new EpayV2Error("该退款单号对应多笔订单，请同时提供订单号（trade_no 或 out_trade_no）");
+    orderNo = { trade_no: found[0]!.order_id };
+  }
+  const order = await findOrder(ctx, merchant, orderNo).catch((err: unknown) => {
     if (err instanceof EpayV2Error) throw new EpayV2Error("退款记录不存在");
     throw err;
   });

@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import { epayApiHandler } from "@/lib/http/epay-handler";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { refundsOf } from "@/lib/orders/refunds";
-import type { ChannelConfig } from "@/lib/providers/registry";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
-import {
-  alipayTestKeys as AK,
-  startAlipayF2fEmulator,
-  startWechatV3Emulator,
-  wechatTestKeys as WK,
-  type AlipayEmulator,
-  type WechatV3Emulator,
-} from "@/test/support/emulators";
+import type { AlipayEmulator, WechatV3Emulator } from "@/test/support/emulators";
 import { EPAY_MERCHANT, signedRequest } from "@/test/support/epay-client";
 import type { RunningServer } from "@/test/support/http-server";
+import { startOfficialChannels, type OfficialChannels } from "@/test/support/official-channels";
 import { startPaydeskServer } from "@/test/support/paydesk-server";
 import {
   openTestDatabase,
@@ -269,65 +261,18 @@ describeOnDatabases("epay api.php query, orders and refund", (dialect) => {
 
 /** api.php's `act=refund` reaching Alipay 当面付 and WeChat Pay v3 (their emulators), on both databases. */
 describeOnDatabases("epay act=refund through the official channels", (dialect) => {
-  const APP_ID = "2021000000000001";
-  const SELLER = "2088102119685838";
-  const WX_APPID = "wx1234567890abcdef";
-  const APIV3_KEY = "0123456789abcdefghijABCDEFGHIJ01";
   let ali: AlipayEmulator;
   let wx: WechatV3Emulator;
+  let official: OfficialChannels;
   let db: DatabaseHandle;
   let ctx: TestContext;
   let paydesk: RunningServer;
   let seq = 0;
 
   beforeAll(async () => {
-    const now = () => ctx.now();
-    ali = await startAlipayF2fEmulator({
-      appId: APP_ID,
-      keys: {
-        mode: "key",
-        appPublicKey: AK.ALIPAY_TEST_APP_PUBLIC_KEY,
-        platformPrivateKey: AK.ALIPAY_TEST_PLATFORM_PRIVATE_KEY,
-      },
-      sellerId: SELLER,
-      now,
-    });
-    wx = await startWechatV3Emulator({
-      mchid: WK.WECHAT_TEST_MCHID,
-      appid: WX_APPID,
-      apiv3Key: APIV3_KEY,
-      merchantPublicKey: WK.WECHAT_TEST_MERCHANT_CERT,
-      merchantSerial: WK.WECHAT_TEST_MERCHANT_SERIAL,
-      signer: { serial: WK.WECHAT_TEST_PUBKEY_ID, privateKey: WK.WECHAT_TEST_PUBKEY_PRIVATE },
-      now,
-    });
-    const channels: ChannelConfig[] = [
-      {
-        id: "ali",
-        provider: "alipay-f2f",
-        types: ["alipay"],
-        gateway: ali.gateway,
-        app_id: APP_ID,
-        app_private_key: AK.ALIPAY_TEST_APP_PRIVATE_KEY,
-        alipay_public_key: AK.ALIPAY_TEST_PLATFORM_PUBLIC_KEY,
-        seller_id: SELLER,
-        timeout_ms: 1_000,
-      },
-      {
-        id: "wx",
-        provider: "wechat-v3",
-        types: ["wxpay"],
-        base_url: wx.baseUrl,
-        mchid: WK.WECHAT_TEST_MCHID,
-        appid: WX_APPID,
-        merchant_private_key: WK.WECHAT_TEST_MERCHANT_PRIVATE_KEY,
-        merchant_serial_no: WK.WECHAT_TEST_MERCHANT_SERIAL,
-        wechatpay_public_key: WK.WECHAT_TEST_PUBKEY,
-        wechatpay_public_key_id: WK.WECHAT_TEST_PUBKEY_ID,
-        apiv3_key: APIV3_KEY,
-        timeout_ms: 1_000,
-      },
-    ];
+    official = await startOfficialChannels({ now: () => ctx.now(), timeoutMs: 1_000 });
+    ({ ali, wx } = official);
+    const { channels } = official;
     const file = testConfigFile({
       merchants: testConfigFile().merchants.map((m) => ({ ...m, channels: ["ali", "wx"] })),
       channels,
@@ -341,15 +286,9 @@ describeOnDatabases("epay act=refund through the official channels", (dialect) =
   afterAll(async () => {
     await paydesk.close();
     await db.close();
-    await ali.close();
-    await wx.close();
+    await official.close();
   });
-  beforeEach(() => {
-    ali.setBalance(undefined);
-    wx.setBalance(undefined);
-    channelBreaker().recordSuccess("ali");
-    channelBreaker().recordSuccess("wx");
-  });
+  beforeEach(() => official.reset());
 
   const handler = epayApiHandler(() => Promise.resolve(ctx as TestContext));
   const refund = async (params: Record<string, string>) =>

@@ -5,6 +5,7 @@ import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
 import { alipaySchemeLink } from "@/lib/wallet-links";
 import { formatYuan } from "@/lib/money";
+import { listEpayOrderPage } from "@/lib/merchant-api/epay-order-list";
 import { loadOrderForRead } from "@/lib/orders/order-views";
 import type { Order } from "@/lib/storage/records";
 import { EPAY_OK, EpayError } from "./epay-codes";
@@ -129,16 +130,6 @@ async function merchantAnswer(
   };
 }
 
-/** `act=orders`' page size: 10 by default, at most 50 (the server's cap); offsets beyond this are refused. */
-const ORDERS_DEFAULT_LIMIT = 10;
-const ORDERS_MAX_LIMIT = 50;
-const ORDERS_MAX_OFFSET = 100_000;
-
-/** A whole number as PHP's intval reads a clean one; undefined for anything else (then the default applies). */
-function wholeNumber(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined;
-}
-
 /**
  * `act=orders`: a page of the merchant's orders, newest first (docs/protocols/epay.md#order-list), each with the
  * fields of `act=order`. `status` 1 lists the paid ones, 0 the others.
@@ -148,25 +139,7 @@ async function ordersAnswer(
   merchant: Merchant & { epay: { pid: string } },
   params: Record<string, string>,
 ) {
-  const limit = Math.min(Math.max(wholeNumber(params.limit) ?? ORDERS_DEFAULT_LIMIT, 1), ORDERS_MAX_LIMIT);
-  const offset = wholeNumber(params.offset) ?? 0;
-  if (offset > ORDERS_MAX_OFFSET) throw new EpayError(`offset 不能超过 ${ORDERS_MAX_OFFSET}`);
-  const status = params.status === undefined || params.status === "" ? undefined : wholeNumber(params.status);
-  if (params.status !== undefined && params.status !== "" && status === undefined)
-    throw new EpayError("status 须为数字（1 已支付，0 未支付）");
-  const statuses =
-    status === undefined
-      ? undefined
-      : status === 1
-        ? (["paid"] as const)
-        : status === 0
-          ? (["pending", "expired", "closed"] as const)
-          : [];
-  const orders = await ctx.repos.orders.listMerchantOrders(merchant.appkey, {
-    limit,
-    offset,
-    ...(statuses ? { statuses } : {}),
-  });
+  const orders = await listEpayOrderPage(ctx, merchant.appkey, params, (message) => new EpayError(message));
   const data = orders.map((order) => {
     const { code: _code, msg: _msg, ...fields } = orderFields(merchant, order);
     return fields;

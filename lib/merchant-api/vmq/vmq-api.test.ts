@@ -307,7 +307,7 @@ describeOnDatabases("V免签 merchant API", (dialect) => {
       msg: "签名校验不通过",
     });
     const heard: string[] = [];
-    const unsubscribe = ctx.events.subscribe((e) => heard.push(`${e.type}:${e.orderId}`));
+    const unsubscribe = ctx.events.subscribe((e) => heard.push(`${e.type}:${"orderId" in e ? e.orderId : ""}`));
     expect((await api("vshop", "closeOrder", { orderId, sign: md5(orderId + SHOP_KEY) })).body).toMatchObject({
       code: 1,
     });

@@ -42,6 +42,10 @@ describe("alipay-f2f channel config", () => {
       }),
     );
     expect(issues({ ...base, ...files })).toEqual([]);
+    // The open platform's file name carries the APPID; a path to it is checked against app_id like the CN.
+    const named = path.join(dir, `appCertPublicKey_${base.app_id}.crt`);
+    writeFileSync(named, K.ALIPAY_TEST_APP_CERT);
+    expect(issues({ ...base, ...certs, app_cert: named })).toEqual([]);
     const parsed = alipayF2fChannelSchema.parse({ ...base, ...certs });
     expect(parsed.types).toEqual(["alipay"]);
     expect(parsed.gateway).toBe("https://openapi.alipay.com/gateway.do");
@@ -67,6 +71,19 @@ describe("alipay-f2f channel config", () => {
         { ...base, ...certs, alipay_root_cert: K.ALIPAY_TEST_APP_CERT },
         "not issued by a certificate in alipay_root_cert",
       ],
+      [
+        { ...base, ...certs, app_id: "2021000000000009" },
+        "app_cert: issued for app 2021000000000001, not app_id 2021000000000009",
+      ],
+      [
+        { ...base, ...certs, alipay_public_cert: K.ALIPAY_TEST_APP_CERT },
+        "alipay_public_cert: this is the app certificate",
+      ],
+      [
+        { ...base, ...certs, alipay_public_cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" },
+        "alipay_public_cert: a certificate does not parse",
+      ],
+      [{ ...base, alipay_public_key: "MIIB" + "B".repeat(100) }, "alipay_public_key: does not parse"],
       [{ ...base, ...certs, alipay_public_key: K.ALIPAY_TEST_PLATFORM_PUBLIC_KEY }, "choose one key mode"],
       [{ ...base, app_cert: K.ALIPAY_TEST_APP_CERT }, "set alipay_public_key"],
       [{ ...base, alipay_public_key: K.ALIPAY_TEST_PLATFORM_PUBLIC_KEY, app_id: "12345" }, "16-digit APPID"],

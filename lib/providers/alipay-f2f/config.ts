@@ -64,7 +64,8 @@ export const alipayF2fChannelSchema = channelBaseSchema
     } catch (err) {
       if (!(err instanceof KeyMaterialError)) throw err;
       const key = err.message.split(":")[0] ?? "";
-      ctx.addIssue({ code: "custom", path: key in c ? [key] : [], message: err.message });
+      // The loader names the channel by its index; the id is what the operator looks for in the file.
+      ctx.addIssue({ code: "custom", path: key in c ? [key] : [], message: `channel "${c.id}": ${err.message}` });
     }
   });
 

@@ -91,6 +91,8 @@ export type AlipayKeys =
   | { mode: "cert"; appPrivateKeyPem: string; appCertPem: string; alipayCertPem: string; rootCertPem: string };
 
 export interface AlipayKeySettings {
+  /** When given, the app certificate must have been issued for this APPID. */
+  app_id?: string | undefined;
   app_private_key: string;
   alipay_public_key?: string | undefined;
   app_cert?: string | undefined;
@@ -99,9 +101,22 @@ export interface AlipayKeySettings {
 }
 
 /**
+ * The APPIDs an app certificate names: the open platform issues `appCertPublicKey_<APPID>.crt` with the APPID as the
+ * subject's CN (docs/providers/alipay-f2f.md), so a 16-digit number there (a PID starts 2088, and is not one) or in
+ * the file's name is the app it belongs to. Empty when neither names one (a certificate from another CA).
+ */
+export function appIdsOfAppCert(cert: X509Certificate, setting: string): string[] {
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1] ?? "";
+  const fromCn = (cn.match(/\d{16}/g) ?? []).filter((id) => !id.startsWith("2088"));
+  const fromName = /appCertPublicKey_(\d{16})\.crt$/.exec(setting.trim())?.[1];
+  return [...new Set([...fromCn, ...(fromName ? [fromName] : [])])];
+}
+
+/**
  * Loads and checks a channel's keys: the private key parses; in 公钥证书 mode the app certificate holds the public
- * half of that private key (the usual mistake is another app's certificate) and the platform certificate was issued
- * by one of the roots in the root file. Throws KeyMaterialError with the reason.
+ * half of that private key and names this app_id (the usual mistakes are another app's certificate or key), the
+ * platform certificate is not the app's own and was issued by one of the roots in the root file. Throws
+ * KeyMaterialError with the reason.
  */
 export function loadAlipayKeys(s: AlipayKeySettings): AlipayKeys {
   const appKey = parsePrivateKey(s.app_private_key, "app_private_key");
@@ -121,6 +136,15 @@ export function loadAlipayKeys(s: AlipayKeySettings): AlipayKeys {
   const roots = parseCertificates(s.alipay_root_cert, "alipay_root_cert");
   if (!samePublicKey(appCert!.publicKey, appKey))
     throw new KeyMaterialError("app_cert: this certificate is not of app_private_key (another app's certificate?)");
+  const named = appIdsOfAppCert(appCert!, s.app_cert);
+  if (s.app_id !== undefined && named.length > 0 && !named.includes(s.app_id))
+    throw new KeyMaterialError(
+      `app_cert: issued for app ${named.join("/")}, not app_id ${s.app_id} (download appCertPublicKey_${s.app_id}.crt)`,
+    );
+  if (samePublicKey(alipayCert!.publicKey, appKey))
+    throw new KeyMaterialError(
+      "alipay_public_cert: this is the app certificate (应用公钥证书); use alipayCertPublicKey_RSA2.crt",
+    );
   if (!roots.some((r) => alipayCert!.checkIssued(r) && alipayCert!.verify(r.publicKey)))
     throw new KeyMaterialError("alipay_public_cert: not issued by a certificate in alipay_root_cert");
   return {

@@ -4,10 +4,10 @@ import { loadChannelHealth } from "@/lib/console/channel-health";
 import type { CloudpayError } from "@/lib/merchant-api/cloudpay/cloudpay-codes";
 import { chooseType } from "@/lib/orders/choose-type";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
-import { placeOrder } from "@/lib/orders/place-order";
 import { closeOrder } from "@/lib/merchant-api/cloudpay/cloudpay-queries";
 import { availableTypes } from "@/lib/channels/channel-choice";
 import type { DatabaseHandle } from "@/lib/storage/database";
+import { placeTestOrder } from "@/test/support/place-test-order";
 import { startVmqMonitor, type VmqMonitor } from "@/test/support/emulators";
 import type { RunningServer } from "@/test/support/http-server";
 import { signedCloseParams, signedCreateParams } from "@/test/support/merchant-client";
@@ -123,18 +123,12 @@ describeOnDatabases("V免签 channel", (dialect) => {
     await freshStart();
     for (let i = 0; i < 3; i++) await create("90.00", "wxpay", ONE); // vmq1 full at 90.00–90.02
     const merchant = ctx.config.merchants.find((m) => m.appkey === SHOP.appkey)!;
-    const waiting = await placeOrder(ctx, merchant, {
+    const waiting = await placeTestOrder(ctx, merchant, {
       protocol: "epay",
       outOrderId: `${dialect}-${++seq}`,
       priceRaw: "90.00",
       priceFen: 9000,
       type: null,
-      custom: "",
-      name: "",
-      notifyUrl: null,
-      returnUrl: null,
-      requestSign: "",
-      digest: null,
     });
     ctx.random = () => 0; // rotation picks vmq1 first when both are candidates
     expect(await chooseType(ctx, waiting.id, "wxpay")).toEqual({ outcome: "chosen" });

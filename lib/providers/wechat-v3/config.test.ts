@@ -85,6 +85,31 @@ describe("wechat-v3 channel config", () => {
         "this is a private key",
       ],
       [{ ...base, merchant_serial_no: "ABCDEF12", platform_certs: ["/nonexistent/wechatpay.pem"] }, "ENOENT"],
+      [
+        {
+          ...base,
+          merchant_serial_no: "ABCDEF12",
+          platform_certs: ["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"],
+        },
+        "platform_certs.0: does not parse as an X.509 certificate",
+      ],
+      [
+        {
+          ...base,
+          merchant_serial_no: "ABCDEF12",
+          ...pubkey,
+          wechatpay_public_key: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+        },
+        "wechatpay_public_key: does not parse as a public key",
+      ],
+      [
+        { ...base, merchant_cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", ...pubkey },
+        "merchant_cert: does not parse",
+      ],
+      [
+        { ...base, merchant_serial_no: "ABCDEF12", ...pubkey, apiv3_key: "0123456789abcdefghijABCDEFGHIJ0蛇" },
+        "exactly 32",
+      ],
       [{ ...base, merchant_serial_no: "ABCDEF12", ...pubkey, appid: "1234" }, "AppID"],
     ];
     for (const [input, reason] of cases) {

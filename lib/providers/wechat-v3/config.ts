@@ -51,7 +51,8 @@ export const wechatV3ChannelSchema = channelBaseSchema
     } catch (err) {
       if (!(err instanceof WechatKeyError)) throw err;
       const key = err.message.split(/[:.]/)[0] ?? "";
-      ctx.addIssue({ code: "custom", path: key in c ? [key] : [], message: err.message });
+      // The loader names the channel by its index; the id is what the operator looks for in the file.
+      ctx.addIssue({ code: "custom", path: key in c ? [key] : [], message: `channel "${c.id}": ${err.message}` });
     }
   });
 

@@ -108,7 +108,8 @@ export function loadWechatKeys(s: WechatKeySettings): WechatKeys {
   if (merchantSerial === undefined)
     throw new WechatKeyError("merchant_serial_no: set it (商户API证书序列号), or give merchant_cert to read it from");
   const apiv3Key = Buffer.from(s.apiv3_key, "utf8");
-  if (apiv3Key.length !== 32) throw new WechatKeyError("apiv3_key: the APIv3 key is exactly 32 characters");
+  if (apiv3Key.length !== 32)
+    throw new WechatKeyError("apiv3_key: the APIv3 key is exactly 32 characters (32 bytes: letters and digits only)");
 
   const verifiers = new Map<string, KeyObject>();
   let preferredSerial: string | undefined;

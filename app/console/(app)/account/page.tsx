@@ -2,7 +2,7 @@ import { Card, Cell, Table } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { CsrfField } from "@/components/console/csrf-field";
 import { accountsError, accountsMessages, roleLabel, type AccountsMessages } from "@/lib/console/accounts-i18n";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { requireConsoleSession } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
 import { TotpEnrol } from "./totp-enrol";
@@ -150,8 +150,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
         <Table label={a.sessionsTitle} head={[a.colStarted, a.colLastSeen, a.colFrom, a.colBrowser, a.colCurrent]}>
           {sessions.map((s) => (
             <tr key={s.idHash} data-testid="session-row">
-              <Cell>{formatBeijing(s.createdAt)}</Cell>
-              <Cell>{formatBeijing(s.lastSeenAt ?? s.createdAt)}</Cell>
+              <Cell>{formatConsoleTime(s.createdAt)}</Cell>
+              <Cell>{formatConsoleTime(s.lastSeenAt ?? s.createdAt)}</Cell>
               <Cell mono>{s.clientIp ?? ""}</Cell>
               <Cell>{(s.userAgent ?? "").slice(0, 80)}</Cell>
               <Cell>{s.idHash === session.idHash ? a.thisSession : ""}</Cell>

@@ -1,9 +1,12 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { exportHref, exportWords } from "@/lib/console/csv-export";
 import { ConsoleShell } from "@/components/console/console-shell";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import { consoleActionLabel } from "@/lib/console/action-label";
 import { fmt } from "@/lib/i18n/locale";
+import { auditDetailLabel } from "@/lib/console/audit-detail-label";
+import { CodedLabel } from "@/components/console/coded-label";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const PAGE = 50;
@@ -22,7 +25,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
     <ConsoleShell page={signedIn} section="audit" selfPath="/console/audit">
-      <h1 className="text-xl font-semibold text-gray-900">{m.auditTitle}</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h1 className="text-xl font-semibold text-gray-900">{m.auditTitle}</h1>
+        <a
+          href={exportHref("audit", {})}
+          className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
+          data-testid="export-audit"
+        >
+          {exportWords(signedIn.locale).exportCsv}
+        </a>
+      </div>
       <Card title={fmt(m.resultCount, { total, page, pages })} id="audit">
         {rows.length === 0 ? (
           <p className="text-sm text-gray-600">{m.auditNone}</p>
@@ -33,9 +45,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           >
             {rows.map((r) => (
               <tr key={r.id} data-testid="audit-row">
-                <Cell>{formatBeijing(r.at)}</Cell>
+                <Cell>{formatConsoleTime(r.at)}</Cell>
                 <Cell>{r.user_name}</Cell>
-                <Cell>{consoleActionLabel(m, r.action)}</Cell>
+                <Cell>
+                  <CodedLabel label={consoleActionLabel(m, r.action)} code={r.action} codeTitle={m.codeTitle} />
+                </Cell>
                 <Cell>{r.appkey ?? m.notApplicable}</Cell>
                 <Cell mono>
                   {r.order_id ? (
@@ -47,7 +61,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                   )}
                 </Cell>
                 <Cell>{r.reason ?? m.notApplicable}</Cell>
-                <Cell>{r.detail ?? ""}</Cell>
+                <Cell>{r.detail === null ? "" : <span title={r.detail}>{auditDetailLabel(m, r.detail)}</span>}</Cell>
               </tr>
             ))}
           </Table>

@@ -1,8 +1,9 @@
 import { Card, Cell, Table } from "@/components/console/card";
 import { ChannelDetails } from "@/components/console/channel-details";
 import { ConsoleShell } from "@/components/console/console-shell";
+import { EpayV2KeyCard } from "@/components/console/epay-v2-key-card";
 import { loadChannelHealth, type ChannelHealth } from "@/lib/console/channel-health";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
@@ -21,14 +22,14 @@ function rules(c: ChannelHealth, m: ConsoleMessages): string {
 
 function breaker(c: ChannelHealth, m: ConsoleMessages): string {
   if (c.breaker.open && c.breaker.openUntil)
-    return fmt(m.breakerOpen, { until: formatBeijing(c.breaker.openUntil).slice(11) });
+    return fmt(m.breakerOpen, { until: formatConsoleTime(c.breaker.openUntil, "time") });
   return c.breaker.failures > 0 ? fmt(m.breakerFailing, { n: c.breaker.failures }) : m.breakerClosed;
 }
 
 function monitor(c: ChannelHealth, m: ConsoleMessages): string {
   if (!c.monitor) return m.notApplicable;
   if (c.monitor.lastSeenAt === null) return m.monitorNever;
-  return `${c.monitor.online ? m.monitorOnline : m.monitorOffline} · ${formatBeijing(c.monitor.lastSeenAt)}`;
+  return `${c.monitor.online ? m.monitorOnline : m.monitorOffline} · ${formatConsoleTime(c.monitor.lastSeenAt)}`;
 }
 
 /**
@@ -58,6 +59,9 @@ export default async function ChannelsPage() {
             m.colBreaker,
             m.colMonitor,
           ]}
+          // Many channels, ten columns, and each channel's card below repeats its health: a phone keeps the name,
+          // today's amount and the breaker.
+          priority={[0, 5, 8]}
         >
           {channels.map((c) => (
             <tr key={c.id} data-testid={`channel-${c.id}`}>
@@ -68,7 +72,7 @@ export default async function ChannelsPage() {
               <Cell>{c.today.created}</Cell>
               <Cell>¥{formatYuan(c.today.paidFen)}</Cell>
               <Cell>{c.successRate === null ? m.notApplicable : `${Math.round(c.successRate * 100)}%`}</Cell>
-              <Cell>{c.lastPaymentAt === null ? m.never : formatBeijing(c.lastPaymentAt)}</Cell>
+              <Cell>{c.lastPaymentAt === null ? m.never : formatConsoleTime(c.lastPaymentAt)}</Cell>
               <Cell>{breaker(c, m)}</Cell>
               <Cell>
                 <span data-testid="monitor-state">{monitor(c, m)}</span>
@@ -77,6 +81,7 @@ export default async function ChannelsPage() {
           ))}
         </Table>
       </Card>
+      {signedIn.session.account.role === "owner" ? <EpayV2KeyCard m={m} /> : null}
       <p className="text-sm text-gray-700">{m.channelsPerProcess}</p>
       <div className="grid gap-4 md:grid-cols-2">
         {channels.map((c) => (

@@ -1,8 +1,9 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { exportHref, exportWords } from "@/lib/console/csv-export";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { OrderSearchForm } from "@/components/console/order-search-form";
 import { StatusBadge } from "@/components/console/status-badge";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { findConsoleOrders, parseOrderSearch, searchHref } from "@/lib/console/order-search";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
@@ -21,7 +22,25 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
     <ConsoleShell page={signedIn} section="orders" selfPath={searchHref(p, result.page)}>
-      <h1 className="text-xl font-semibold text-gray-900">{m.navOrders}</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h1 className="text-xl font-semibold text-gray-900">{m.navOrders}</h1>
+        <span className="flex gap-4">
+          <a
+            href={exportHref("orders", p)}
+            className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
+            data-testid="export-orders"
+          >
+            {exportWords(signedIn.locale).exportCsv}
+          </a>
+          <a
+            href={exportHref("refunds", { merchant: p.merchant, channel: p.channel, from: p.from, to: p.to })}
+            className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
+            data-testid="export-refunds"
+          >
+            {exportWords(signedIn.locale).exportRefundsCsv}
+          </a>
+        </span>
+      </div>
       <Card title={m.searchOrders} id="search">
         <OrderSearchForm m={m} p={p} merchants={scope.merchants} channels={scope.channels.map((c) => c.id)} />
       </Card>
@@ -57,7 +76,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
                 <Cell>
                   <StatusBadge status={effectiveStatus(o, now) ?? o.status} m={m} />
                 </Cell>
-                <Cell>{formatBeijing(o.created_at)}</Cell>
+                <Cell>{formatConsoleTime(o.created_at)}</Cell>
               </tr>
             ))}
           </Table>

@@ -1,14 +1,17 @@
 import type { ReactNode } from "react";
+import { exportHref, exportWords } from "@/lib/console/csv-export";
 import { Card } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { CsrfField } from "@/components/console/csrf-field";
 import { Flash } from "@/components/console/flash";
 import { canSeeMerchant, channelIdsInScope } from "@/lib/console/console-scope";
 import { reviewItem } from "@/lib/console/review-candidates";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
 import { formatYuan } from "@/lib/money";
+import { CodedLabel } from "@/components/console/coded-label";
+import { orderStatusLabel, paymentReasonLabel, paymentStatusLabel } from "@/lib/console/status-label";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const input = "mt-1 block w-full rounded-lg border border-gray-300 px-2 py-1.5";
@@ -57,7 +60,16 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
   const confirmOrder = found && canSeeMerchant(scope, found.appkey) ? found : undefined;
   return (
     <ConsoleShell page={signedIn} section="review" selfPath="/console/review">
-      <h1 className="text-xl font-semibold text-gray-900">{m.reviewTitle}</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h1 className="text-xl font-semibold text-gray-900">{m.reviewTitle}</h1>
+        <a
+          href={exportHref("payments", {})}
+          className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
+          data-testid="export-payments"
+        >
+          {exportWords(signedIn.locale).exportCsv}
+        </a>
+      </div>
       <p className="text-sm text-gray-700">{m.reviewIntro}</p>
       <Flash
         m={m}
@@ -75,7 +87,14 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
         >
           <div data-testid="review-payment" data-trade-no={p.trade_no} className="space-y-3 text-sm">
             <p className="text-gray-700">
-              {formatBeijing(p.received_at)} · {m.colStatus}: {p.status} · {m.colReason}: {p.reason ?? m.notApplicable}{" "}
+              {formatConsoleTime(p.received_at)} · {m.colStatus}:{" "}
+              <CodedLabel label={paymentStatusLabel(m, p.status)} code={p.status} codeTitle={m.codeTitle} /> ·{" "}
+              {m.colReason}:{" "}
+              {p.reason ? (
+                <CodedLabel label={paymentReasonLabel(m, p.reason)} code={p.reason} codeTitle={m.codeTitle} />
+              ) : (
+                m.notApplicable
+              )}{" "}
               · {m.colOrder}:{" "}
               {p.order_id ? (
                 <a
@@ -118,8 +137,8 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
                       <span>
                         {m.reviewExpected} ¥{formatYuan(o.pay_amount_fen)}
                       </span>
-                      <span className="text-gray-600">{o.status}</span>
-                      <span className="text-gray-600">{formatBeijing(o.created_at)}</span>
+                      <span className="text-gray-600">{orderStatusLabel(m, o.status)}</span>
+                      <span className="text-gray-600">{formatConsoleTime(o.created_at)}</span>
                       <a
                         href={`/console/review?confirm=${p.id}&order=${encodeURIComponent(o.id)}#payment-${p.id}`}
                         className="ml-auto text-[#1061d6] underline-offset-2 hover:underline"

@@ -1,6 +1,8 @@
 import { Card } from "@/components/console/card";
+import { CodedLabel } from "@/components/console/coded-label";
+import { refundStatusLabel } from "@/lib/console/status-label";
 import { CsrfField } from "@/components/console/csrf-field";
-import { formatBeijing } from "@/lib/console/console-locale";
+import { formatConsoleTime } from "@/lib/console/console-locale";
 import { previewRefund, type RefundPanel } from "@/lib/console/refund-actions";
 import type { ConsoleMessages } from "@/lib/i18n/console-zh-cn";
 import { fmt } from "@/lib/i18n/locale";
@@ -62,9 +64,9 @@ export function RefundPanelCard({
             <li key={r.refundNo} className="flex flex-wrap gap-x-4 gap-y-0.5 py-1.5">
               <span className="font-medium">¥{formatYuan(r.amountFen)}</span>
               <span className={r.status === "failed" ? "text-red-700" : "text-gray-900"}>
-                {m[`refundStatus_${r.status}`]}
+                <CodedLabel label={refundStatusLabel(m, r.status)} code={r.status} codeTitle={m.codeTitle} />
               </span>
-              <span className="text-gray-600">{formatBeijing(r.createdAt)}</span>
+              <span className="text-gray-600">{formatConsoleTime(r.createdAt)}</span>
               <span className="text-gray-600">{r.actor}</span>
               <span className="break-all font-mono text-xs text-gray-500">{r.refundNo}</span>
               {r.reason || r.note || r.failure ? (

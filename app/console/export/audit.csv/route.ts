@@ -1,0 +1,3 @@
+import { exportAuditRoute } from "@/lib/http/console-export-routes";
+
+export const GET = exportAuditRoute;

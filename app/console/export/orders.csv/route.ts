@@ -1,0 +1,3 @@
+import { exportOrdersRoute } from "@/lib/http/console-export-routes";
+
+export const GET = exportOrdersRoute;

@@ -1,0 +1,3 @@
+import { exportPaymentsRoute } from "@/lib/http/console-export-routes";
+
+export const GET = exportPaymentsRoute;

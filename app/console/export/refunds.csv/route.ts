@@ -1,0 +1,3 @@
+import { exportRefundsRoute } from "@/lib/http/console-export-routes";
+
+export const GET = exportRefundsRoute;
