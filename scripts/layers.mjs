@@ -8,7 +8,7 @@
  */
 export const LAYERS = [
   ["money", "ids", "pay-types", "wire-shape", "log-sampler", "with-timeout", "time", "text", "wallet-links"],
-  ["i18n", "metrics", "crypto", "process-state"],
+  ["i18n", "metrics", "crypto", "process-state", "slot-pool"],
   ["providers"],
   ["config"],
   ["net", "storage"],

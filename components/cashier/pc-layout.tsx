@@ -3,8 +3,8 @@ import type { CashierModel } from "@/lib/cashier/page-model";
 import { scanSteps } from "@/lib/cashier/pay-steps";
 import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
-import { LiveCountdown, RecheckButton, SimulateButton } from "./live-islands";
-import { AmountWarning, CancelLink, OrderDetails, ProductLine, Steps } from "./parts";
+import { PayActions, TimeLeft } from "./layout-parts";
+import { AmountWarning, OrderDetails, ProductLine, Steps } from "./parts";
 import { WALLET_STYLE } from "./wallet-style";
 
 const QR_SIZE = 232;
@@ -60,10 +60,10 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
             <span className="mr-1 text-3xl">¥</span>
             {amount}
           </p>
-          <p className="mt-2 text-sm text-gray-600 dark:text-gray-400">
-            {m.timeLeftLabel}{" "}
-            <LiveCountdown className="font-mono text-base font-semibold text-gray-900 tabular-nums dark:text-gray-100" />
-          </p>
+          <TimeLeft
+            m={m}
+            countdownClassName="font-mono text-base font-semibold text-gray-900 tabular-nums dark:text-gray-100"
+          />
         </div>
         <AmountWarning model={model} m={m} />
         <Steps steps={scanSteps(m, wallet, model.freeAmount, amount)} ink={style.ink} />
@@ -72,12 +72,11 @@ export function PcLayout({ model, m, selfHref }: { model: CashierModel; m: Messa
           <OrderDetails model={model} m={m} />
         </div>
         <div>
-          <RecheckButton className="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:text-gray-100 dark:hover:bg-gray-800" />
-          <SimulateButton />
-          {model.sandbox ? (
-            <p className="mt-2 text-center text-xs text-gray-600 dark:text-gray-400">{m.sandboxNote}</p>
-          ) : null}
-          <CancelLink href={model.backUrl} m={m} />
+          <PayActions
+            model={model}
+            m={m}
+            recheckClassName="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 hover:bg-gray-50 disabled:opacity-60 dark:border-gray-600 dark:text-gray-100 dark:hover:bg-gray-800"
+          />
         </div>
       </section>
     </main>

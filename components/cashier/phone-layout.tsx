@@ -1,9 +1,9 @@
 import type { CashierModel } from "@/lib/cashier/page-model";
 import { fmt } from "@/lib/i18n/locale";
 import type { Messages } from "@/lib/i18n/zh-cn";
-import { LiveCountdown, RecheckButton, SimulateButton } from "./live-islands";
+import { PayActions, TimeLeft } from "./layout-parts";
 import { OpenInBrowserOverlay } from "./open-in-browser-overlay";
-import { AmountWarning, CancelLink, OrderDetails, ProductLine } from "./parts";
+import { AmountWarning, OrderDetails, ProductLine } from "./parts";
 import { PhoneWalletAction } from "./phone-wallet-action";
 import { WALLET_STYLE } from "./wallet-style";
 
@@ -37,22 +37,18 @@ export function PhoneLayout({ model, m }: { model: CashierModel; m: Messages }) 
           <span className="mr-0.5 text-2xl">¥</span>
           {model.view.pay_amount}
         </p>
-        <p className="mt-2 text-sm text-gray-600 dark:text-gray-400">
-          {m.timeLeftLabel}{" "}
-          <LiveCountdown className="font-mono font-semibold text-gray-900 tabular-nums dark:text-gray-100" />
-        </p>
+        <TimeLeft m={m} countdownClassName="font-mono font-semibold text-gray-900 tabular-nums dark:text-gray-100" />
       </section>
       <div className="space-y-4 px-4 py-4">
         <AmountWarning model={model} m={m} />
         <section className="rounded-2xl bg-white p-5 dark:bg-gray-900">
           <PhoneWalletAction model={model} m={m} />
           <div className="mt-5">
-            <RecheckButton className="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 disabled:opacity-60 dark:border-gray-600 dark:text-gray-100" />
-            <SimulateButton />
-            {model.sandbox ? (
-              <p className="mt-2 text-center text-xs text-gray-600 dark:text-gray-400">{m.sandboxNote}</p>
-            ) : null}
-            <CancelLink href={model.backUrl} m={m} />
+            <PayActions
+              model={model}
+              m={m}
+              recheckClassName="min-h-11 w-full rounded-xl border border-gray-300 px-4 font-medium text-gray-800 disabled:opacity-60 dark:border-gray-600 dark:text-gray-100"
+            />
           </div>
         </section>
         <section className="rounded-2xl bg-white p-5 dark:bg-gray-900" aria-labelledby="details-title">

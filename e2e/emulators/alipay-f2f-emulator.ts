@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import {
-  NO_FAULTS,
+  faultSwitches,
   readFields,
   sendNotify,
   startEmulatorServer,
@@ -43,7 +43,8 @@ export async function startAlipayF2fEmulator(options: AlipayEmulatorOptions): Pr
   const orders: AlipayEmulatorOrder[] = [];
   const calls: AlipayEmulatorCall[] = [];
   const now = options.now ?? Date.now;
-  const state = { faults: { ...NO_FAULTS }, balanceFen: options.balanceFen };
+  const switches = faultSwitches();
+  const state = { faults: switches.faults, balanceFen: options.balanceFen };
   let seq = 1;
   const keys = options.keys;
   const cert =
@@ -193,12 +194,7 @@ export async function startAlipayF2fEmulator(options: AlipayEmulatorOptions): Pr
     gateway: `${server.url}/gateway.do`,
     orders,
     calls,
-    get faults() {
-      return state.faults;
-    },
-    setFaults(f) {
-      state.faults = { ...state.faults, ...f };
-    },
+    ...switches,
     order,
     scan(ref) {
       const o = order(ref);

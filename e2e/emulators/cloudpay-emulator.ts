@@ -1,6 +1,8 @@
 import {
   md5Hex,
-  NO_FAULTS,
+  faultSwitches,
+  lastNotifyOf,
+  notifyWithDuplicates,
   json,
   readFields,
   sendNotify,
@@ -82,7 +84,8 @@ const fenOf = (yuan: string) => {
 
 export async function startCloudpayEmulator(options: CloudpayEmulatorOptions): Promise<CloudpayEmulator> {
   const orders: CloudpayEmulatorOrder[] = [];
-  const state = { faults: { ...NO_FAULTS }, notifyUrl: options.notifyUrl ?? "" };
+  const switches = faultSwitches();
+  const state = { faults: switches.faults, notifyUrl: options.notifyUrl ?? "" };
   let seq = 70_001;
   const time = () => String(Math.floor(Date.now() / 1000));
   const error = (code: number, msg: string) => json({ code, msg, time: time() });
@@ -155,12 +158,7 @@ export async function startCloudpayEmulator(options: CloudpayEmulatorOptions): P
       state.notifyUrl = url;
     },
     orders,
-    get faults() {
-      return state.faults;
-    },
-    setFaults(f) {
-      state.faults = { ...state.faults, ...f };
-    },
+    ...switches,
     order,
     async pay(ref, opts = {}) {
       const o = order(ref);
@@ -179,14 +177,11 @@ export async function startCloudpayEmulator(options: CloudpayEmulatorOptions): P
         ...fields,
         sign: cloudpayEmulatorNotifySign(fields, options.appkey, secret),
       }).toString();
-      const acks = [await deliver(o, body)];
-      for (let i = 0; i < (opts.duplicates ?? 0); i++) acks.push(await deliver(o, body));
-      return acks;
+      return notifyWithDuplicates(() => deliver(o, body), opts.duplicates);
     },
     async repush(ref) {
       const o = order(ref);
-      if (!o.lastNotify) throw new Error(`cloudpay emulator: order ${ref} was never notified`);
-      return deliver(o, o.lastNotify);
+      return deliver(o, lastNotifyOf(o, "cloudpay", ref));
     },
     close: () => server.close(),
   };

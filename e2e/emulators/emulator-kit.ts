@@ -26,6 +26,24 @@ export interface EmulatorFaults {
 
 export const NO_FAULTS: EmulatorFaults = { delayMs: 0, httpStatus: null, garbage: false, errorMessage: null };
 
+/** The fault switches an emulator exposes to its tests. */
+export interface FaultSwitches {
+  /** One object for the emulator's whole life, changed in place: its routes read it on every request. */
+  faults: EmulatorFaults;
+  setFaults(f: Partial<EmulatorFaults>): void;
+}
+
+/** Fresh switches, all off; spread them into the emulator's handle and keep `faults` in its state. */
+export function faultSwitches(): FaultSwitches {
+  const faults = { ...NO_FAULTS };
+  return {
+    faults,
+    setFaults(f) {
+      Object.assign(faults, f);
+    },
+  };
+}
+
 export interface EmulatorRequest {
   method: string;
   url: URL;
@@ -118,6 +136,19 @@ export interface NotifyAck {
 export async function sendNotify(url: string, body: string, contentType: string): Promise<NotifyAck> {
   const res = await fetch(url, { method: "POST", headers: { "Content-Type": contentType }, body, redirect: "manual" });
   return { status: res.status, body: await res.text() };
+}
+
+/** Sends a notify once, then `duplicates` identical times right after it (PayOptions.duplicates). */
+export async function notifyWithDuplicates(send: () => Promise<NotifyAck>, duplicates = 0): Promise<NotifyAck[]> {
+  const acks = [await send()];
+  for (let i = 0; i < duplicates; i++) acks.push(await send());
+  return acks;
+}
+
+/** The body of an order's last notify, for a repush; an order never notified is a test's mistake. */
+export function lastNotifyOf(o: { lastNotify?: string }, emulator: string, ref: string | number): string {
+  if (!o.lastNotify) throw new Error(`${emulator} emulator: order ${ref} was never notified`);
+  return o.lastNotify;
 }
 
 /** Parses a form or JSON request body into string fields (emulators accept what the real platforms accept). */

@@ -1,6 +1,8 @@
 import {
   md5Hex,
-  NO_FAULTS,
+  faultSwitches,
+  lastNotifyOf,
+  notifyWithDuplicates,
   json,
   sendNotify,
   startEmulatorServer,
@@ -89,7 +91,8 @@ export async function startGemafuEmulator(options: GemafuEmulatorOptions): Promi
   const queries: GemafuQuery[] = [];
   let nextOrderId = 880_000_001;
   let nextPayId = 5_000_001;
-  const state = { faults: { ...NO_FAULTS } };
+  const switches = faultSwitches();
+  const state = { faults: switches.faults };
 
   const fail = (code: string, msg: string) => json({ code, msg });
 
@@ -170,12 +173,7 @@ export async function startGemafuEmulator(options: GemafuEmulatorOptions): Promi
     options,
     orders,
     queries,
-    get faults() {
-      return state.faults;
-    },
-    setFaults(f) {
-      state.faults = { ...state.faults, ...f };
-    },
+    ...switches,
     order,
     async pay(ref, opts = {}) {
       const o = order(ref);
@@ -193,14 +191,11 @@ export async function startGemafuEmulator(options: GemafuEmulatorOptions): Promi
       let sign = gemafuEmulatorSign(data, options.secretKey);
       if (opts.badSignature) sign = gemafuEmulatorSign(data, `${options.secretKey}-wrong`);
       const body = JSON.stringify({ data, sign });
-      const acks = [await deliver(o, body)];
-      for (let i = 0; i < (opts.duplicates ?? 0); i++) acks.push(await deliver(o, body));
-      return acks;
+      return notifyWithDuplicates(() => deliver(o, body), opts.duplicates);
     },
     async repush(ref) {
       const o = order(ref);
-      if (!o.lastNotify) throw new Error(`gemafu emulator: order ${ref} was never notified`);
-      return deliver(o, o.lastNotify);
+      return deliver(o, lastNotifyOf(o, "gemafu", ref));
     },
     markPaid(ref) {
       order(ref).status = 4;

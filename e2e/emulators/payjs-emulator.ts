@@ -1,6 +1,8 @@
 import {
   md5Hex,
-  NO_FAULTS,
+  faultSwitches,
+  lastNotifyOf,
+  notifyWithDuplicates,
   json,
   readFields,
   sendNotify,
@@ -96,7 +98,8 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
   const refunds: PayjsRefundCall[] = [];
   let refundFailure: string | null = null;
   let seq = 1;
-  const state = { faults: { ...NO_FAULTS } };
+  const switches = faultSwitches();
+  const state = { faults: switches.faults };
 
   const signed = (fields: Record<string, Value>) => json({ ...fields, sign: payjsEmulatorSign(fields, options.key) });
   const failure = (msg: string) => json({ return_code: 0, return_msg: "FAIL", msg });
@@ -209,12 +212,7 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
     setRefundFailure(message) {
       refundFailure = message;
     },
-    get faults() {
-      return state.faults;
-    },
-    setFaults(f) {
-      state.faults = { ...state.faults, ...f };
-    },
+    ...switches,
     order,
     async pay(ref, opts = {}) {
       const o = order(ref);
@@ -234,14 +232,11 @@ export async function startPayjsEmulator(options: PayjsEmulatorOptions): Promise
       if (o.type === "alipay") fields.type = "alipay";
       const sign = payjsEmulatorSign(fields, opts.badSignature ? `${options.key}x` : options.key);
       const body = new URLSearchParams({ ...fields, sign }).toString();
-      const acks = [await deliver(o, body)];
-      for (let i = 0; i < (opts.duplicates ?? 0); i++) acks.push(await deliver(o, body));
-      return acks;
+      return notifyWithDuplicates(() => deliver(o, body), opts.duplicates);
     },
     async repush(ref) {
       const o = order(ref);
-      if (!o.lastNotify) throw new Error(`payjs emulator: order ${ref} was never notified`);
-      return deliver(o, o.lastNotify);
+      return deliver(o, lastNotifyOf(o, "payjs", ref));
     },
     markPaid(ref) {
       const o = order(ref);

@@ -1,7 +1,7 @@
 import { createPublicKey, createSign, createVerify, randomBytes, X509Certificate } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { NO_FAULTS, sleep, type NotifyAck } from "./emulator-kit";
+import { faultSwitches, sleep, type NotifyAck } from "./emulator-kit";
 import { route, type RouteContext } from "./wechat-v3-emulator-routes";
 import {
   encrypt,
@@ -34,7 +34,8 @@ export async function startWechatV3Emulator(options: WechatV3EmulatorOptions): P
   const orders: WechatEmulatorOrder[] = [];
   const calls: WechatEmulatorCall[] = [];
   const now = options.now ?? Date.now;
-  const state = { faults: { ...NO_FAULTS }, balanceFen: options.balanceFen };
+  const switches = faultSwitches();
+  const state = { faults: switches.faults, balanceFen: options.balanceFen };
   let seq = 1;
   const merchantKey = options.merchantPublicKey.includes("CERTIFICATE")
     ? new X509Certificate(options.merchantPublicKey).publicKey
@@ -178,12 +179,7 @@ export async function startWechatV3Emulator(options: WechatV3EmulatorOptions): P
     baseUrl: url,
     orders,
     calls,
-    get faults() {
-      return state.faults;
-    },
-    setFaults(f) {
-      state.faults = { ...state.faults, ...f };
-    },
+    ...switches,
     order,
     async pay(ref, opts = {}) {
       const o = order(ref);

@@ -4,6 +4,7 @@ import { onAlertQueued, type AlertCtx } from "./alerts";
 import { alertSettings, severityAtLeast, type Severity, type SinkConfig } from "@/lib/config/alerts";
 import { quietUntil } from "./quiet-hours";
 import { sendToSink, type AlertMessage, type SinkDeps, type SinkResult } from "./sinks";
+import { SlotPool } from "@/lib/slot-pool";
 
 /**
  * The alert outbox's delivery loop: its own small pool of slots (never the shop-notification pool), kicked when an
@@ -39,15 +40,8 @@ export function alertRetryDelay(attemptNo: number): number {
 }
 
 export class AlertDeliverer {
-  private readonly slots: number;
-  private readonly perSink: number;
+  private readonly slots: SlotPool;
   private readonly timeoutMs: number;
-  private readonly inFlightBySink = new Map<string, number>();
-  private inFlight = 0;
-  private filling = false;
-  private again = false;
-  private stopped = false;
-  private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -55,9 +49,14 @@ export class AlertDeliverer {
     private readonly ctx: AlertCtx,
     private readonly opts: DelivererOptions,
   ) {
-    this.slots = opts.slots ?? 4;
-    this.perSink = opts.perSink ?? 1;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.slots = new SlotPool({
+      slots: opts.slots ?? 4,
+      perKey: opts.perSink ?? 1,
+      pass: () => this.pass(),
+      onPassError: (err) => ctx.log.error({ err }, "alert delivery pass failed"),
+      onRunError: (err, sink) => ctx.log.error({ err, sink }, "alert delivery failed"),
+    });
   }
 
   /** Starts the timer and listens for queued alerts. */
@@ -66,91 +65,46 @@ export class AlertDeliverer {
     const interval = this.opts.intervalMs ?? 2_000;
     const tick = () => {
       this.kick();
-      if (!this.stopped) this.timer = setTimeout(tick, interval);
+      if (!this.slots.stopped) this.timer = setTimeout(tick, interval);
     };
     this.timer = setTimeout(tick, 0);
     return this;
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.filling) {
-      this.again = true;
-      return;
-    }
-    this.filling = true;
-    void this.fill().finally(() => {
-      this.filling = false;
-    });
+    this.slots.kick();
   }
 
   get busy(): number {
-    return this.inFlight;
+    return this.slots.busy;
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    const drained = this.slots.stop();
     clearTimeout(this.timer);
     this.unsubscribe?.();
-    await Promise.all(this.running);
+    await drained;
   }
 
   /** Waits until nothing is in flight and no pass runs (tests). */
   async idle(): Promise<void> {
-    while (this.filling || this.running.size > 0)
-      await Promise.race([...this.running, new Promise((r) => setTimeout(r, 5))]);
-  }
-
-  private async fill(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (!this.stopped && (await this.pass()) > 0);
-      } catch (err) {
-        this.ctx.log.error({ err }, "alert delivery pass failed");
-      }
-    } while (this.again && !this.stopped);
+    await this.slots.idle();
   }
 
   private async pass(): Promise<number> {
-    const free = this.slots - this.inFlight;
+    const free = this.slots.free;
     if (free <= 0) return 0;
     const now = this.ctx.now();
-    const full = [...this.inFlightBySink].filter(([, n]) => n >= this.perSink).map(([s]) => s);
-    const due = await this.ctx.repos.alerts.dueAlertDeliveries(now, free * 4, full);
-    const perSink = new Map(this.inFlightBySink);
-    const picks: number[] = [];
-    for (const d of due) {
-      if (picks.length >= free) break;
-      const busy = perSink.get(d.sink_id) ?? 0;
-      if (busy >= this.perSink) continue;
-      perSink.set(d.sink_id, busy + 1);
-      picks.push(d.id);
-    }
+    const due = await this.ctx.repos.alerts.dueAlertDeliveries(now, free * 4, this.slots.fullKeys());
+    const picks = this.slots.pick(due, free, (d) => d.sink_id);
     const claimed = await this.ctx.repos.alerts.claimAlertDeliveries({
       ids: picks,
       now,
       owner: this.opts.owner,
       leaseMs: this.timeoutMs + 30_000,
     });
-    for (const c of claimed) this.begin(c.delivery.sink_id, () => this.deliver(c.delivery, c.alert));
+    for (const c of claimed) this.slots.start(c.delivery.sink_id, () => this.deliver(c.delivery, c.alert));
     return claimed.length;
-  }
-
-  private begin(sink: string, run: () => Promise<void>): void {
-    this.inFlight++;
-    this.inFlightBySink.set(sink, (this.inFlightBySink.get(sink) ?? 0) + 1);
-    const p: Promise<void> = run()
-      .catch((err: unknown) => this.ctx.log.error({ err, sink }, "alert delivery failed"))
-      .finally(() => {
-        this.inFlight--;
-        const left = (this.inFlightBySink.get(sink) ?? 1) - 1;
-        if (left > 0) this.inFlightBySink.set(sink, left);
-        else this.inFlightBySink.delete(sink);
-        this.running.delete(p);
-        this.kick();
-      });
-    this.running.add(p);
   }
 
   private async finish(

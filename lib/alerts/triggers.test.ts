@@ -1,34 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CircuitBreaker } from "@/lib/channels/circuit-breaker";
 import { applyPayment } from "@/lib/orders/apply-payment";
-import type { DatabaseHandle } from "@/lib/storage/database";
+import { databaseForEachTest, sandboxAndPhoneConfigFile } from "@/test/support/monitor-channels";
 import { insertPendingOrder } from "@/test/support/order-fixture";
-import {
-  openTestDatabase,
-  testAppConfig,
-  testConfigFile,
-  testContext,
-  type TestContext,
-} from "@/test/support/test-context";
+import { testAppConfig, testConfigFile, testContext, type TestContext } from "@/test/support/test-context";
 import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { quietUntil } from "./quiet-hours";
 import { evaluateBreakers, evaluateBudgets, evaluateDailySummary, evaluateMonitors, evaluateReview } from "./triggers";
 
 /** Each trigger fires once and recovers once (the alerts table is the record of what was said). */
 
-let db: DatabaseHandle;
-beforeEach(async () => {
-  db = await openTestDatabase("sqlite");
-});
-afterEach(() => db.close());
+const db = databaseForEachTest();
 
 function context(): TestContext {
-  const file = testConfigFile({
-    channels: [
-      { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
-      { id: "phone", provider: "vmq", types: ["alipay"], key: "vmq-key", codes: { alipay: "https://qr.alipay.com/x" } },
-    ] as ReturnType<typeof testConfigFile>["channels"],
-  });
+  const file = sandboxAndPhoneConfigFile();
   return testContext(db, Object.assign(testAppConfig(file), { alerts: { triggers: { daily_summary_hour: 9 } } }));
 }
 

@@ -1,31 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CircuitBreaker } from "@/lib/channels/circuit-breaker";
 import { metrics, recordUpstreamCall, upstreamToday } from "@/lib/metrics";
-import type { DatabaseHandle } from "@/lib/storage/database";
-import {
-  openTestDatabase,
-  testAppConfig,
-  testConfigFile,
-  testContext,
-  type TestContext,
-} from "@/test/support/test-context";
+import { databaseForEachTest, sandboxAndPhoneConfigFile } from "@/test/support/monitor-channels";
+import { testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
 import { loadChannelHealth } from "./channel-health";
 import { scopeFor } from "./console-scope";
 import { notifyState } from "./notify-status";
 
-let db: DatabaseHandle;
-beforeEach(async () => {
-  db = await openTestDatabase("sqlite");
-});
-afterEach(() => db.close());
+const db = databaseForEachTest();
 
 function context(): TestContext {
-  const file = testConfigFile({
-    channels: [
-      { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
-      { id: "phone", provider: "vmq", types: ["alipay"], key: "vmq-key", codes: { alipay: "https://qr.alipay.com/x" } },
-    ] as ReturnType<typeof testConfigFile>["channels"],
-  });
+  const file = sandboxAndPhoneConfigFile();
   file.merchants[0]!.channels = ["sandbox", "phone"];
   return testContext(db, testAppConfig(file));
 }

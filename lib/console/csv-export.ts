@@ -16,7 +16,7 @@ import {
 } from "./csv-export-columns";
 import { consoleMessages, formatBeijing } from "./console-locale";
 import { channelIdsInScope, type ConsoleScope } from "./console-scope";
-import { parseOrderSearch } from "./order-search";
+import { orderSearchFilter, parseOrderSearch } from "./order-search";
 
 export { exportWords, type ExportWords } from "./csv-export-columns";
 
@@ -109,18 +109,7 @@ function exportRecords(
       const p = parseOrderSearch(Object.fromEntries(query));
       // One clock reading for the whole export: a pending order does not turn expired halfway through the file.
       const now = ctx.now();
-      const filter = {
-        appkeys: scope.appkeys,
-        orderId: p.order_id,
-        outOrderId: p.out_order_id,
-        status: p.status,
-        type: p.type,
-        channelId: p.channel,
-        appkey: p.merchant,
-        createdFrom: dayStart(p.from),
-        createdBefore: dayEnd(p.to),
-        now,
-      };
+      const filter = orderSearchFilter(scope, p, now);
       const rows = keyset(
         (after: TimeCursor | null) => repo.exportOrdersPage(filter, after, n),
         (o) => ({ at: o.created_at, id: o.id }),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppContext } from "@/lib/context";
 import { PAY_TYPES } from "@/lib/pay-types";
 import { DAY_MS, shanghaiDateStart } from "@/lib/time/beijing-day";
+import type { OrderSearch } from "@/lib/storage/console-order-search";
 import type { Order } from "@/lib/storage/records";
 import type { ConsoleScope } from "./console-scope";
 
@@ -52,22 +53,27 @@ export async function findConsoleOrders(
   p: OrderSearchParams,
 ): Promise<OrderSearchPage> {
   const page = p.page ?? 1;
-  const { rows, total } = await ctx.repos.consoleQueries.searchOrders(
-    {
-      appkeys: scope.appkeys,
-      orderId: p.order_id,
-      outOrderId: p.out_order_id,
-      status: p.status,
-      type: p.type,
-      channelId: p.channel,
-      appkey: p.merchant,
-      createdFrom: p.from ? shanghaiDateStart(p.from) : undefined,
-      createdBefore: p.to ? shanghaiDateStart(p.to) + DAY_MS : undefined,
-      now: ctx.now(),
-    },
-    { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-  );
+  const { rows, total } = await ctx.repos.consoleQueries.searchOrders(orderSearchFilter(scope, p, ctx.now()), {
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+  });
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/** The search for `p` within the operator's merchants, `from`/`to` as whole Beijing days (also the CSV export's). */
+export function orderSearchFilter(scope: ConsoleScope, p: OrderSearchParams, now: number): OrderSearch {
+  return {
+    appkeys: scope.appkeys,
+    orderId: p.order_id,
+    outOrderId: p.out_order_id,
+    status: p.status,
+    type: p.type,
+    channelId: p.channel,
+    appkey: p.merchant,
+    createdFrom: p.from ? shanghaiDateStart(p.from) : undefined,
+    createdBefore: p.to ? shanghaiDateStart(p.to) + DAY_MS : undefined,
+    now,
+  };
 }
 
 /** The query string for another page of the same search. */

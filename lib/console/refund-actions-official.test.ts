@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "@/lib/storage/database";
+import { describe, expect, it } from "vitest";
 import { describeOnDatabases } from "@/test/support/databases";
-import type { AlipayEmulator, WechatV3Emulator } from "@/test/support/emulators";
-import type { RunningServer } from "@/test/support/http-server";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { startOfficialChannels, type OfficialChannels } from "@/test/support/official-channels";
-import { startPaydeskServer } from "@/test/support/paydesk-server";
-import {
-  openTestDatabase,
-  testAppConfig,
-  testConfigFile,
-  testContext,
-  type TestContext,
-} from "@/test/support/test-context";
+import { payThroughEmulator, useOfficialPaydesk } from "@/test/support/official-channels";
+import { testConfigFile } from "@/test/support/test-context";
 import { scopeFor, type ConsoleScope } from "./console-scope";
 import { refundFromConsole, refundPanel } from "./refund-actions";
 
@@ -22,48 +12,31 @@ import { refundFromConsole, refundPanel } from "./refund-actions";
  * refuses shown failed with the platform's own reason, on both databases.
  */
 describeOnDatabases("console refund on official channels", (dialect) => {
-  let ali: AlipayEmulator;
-  let wx: WechatV3Emulator;
-  let official: OfficialChannels;
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  let paydesk: RunningServer;
+  const base = testConfigFile().merchants[0]!;
   let scope: ConsoleScope;
+  const env = useOfficialPaydesk(dialect, {
+    timeoutMs: 1_000,
+    file: ({ channels }) => testConfigFile({ merchants: [{ ...base, channels: ["ali", "wx"] }], channels }),
+    start: ({ ctx }) => {
+      scope = scopeFor(ctx.config, { name: "ops", password_hash: "x", merchants: [base.appkey] });
+    },
+  });
   let n = 0;
 
-  beforeAll(async () => {
-    official = await startOfficialChannels({ now: () => ctx.now(), timeoutMs: 1_000 });
-    ({ ali, wx } = official);
-    const base = testConfigFile().merchants[0]!;
-    const file = testConfigFile({ merchants: [{ ...base, channels: ["ali", "wx"] }], channels: official.channels });
-    db = await openTestDatabase(dialect);
-    ctx = testContext(db, testAppConfig(file));
-    paydesk = await startPaydeskServer(ctx);
-    scope = scopeFor(ctx.config, { name: "ops", password_hash: "x", merchants: [base.appkey] });
-  });
-  afterAll(async () => {
-    await paydesk.close();
-    await db.close();
-    await official.close();
-  });
-  beforeEach(() => official.reset());
-
   async function paidOrder(type: "alipay" | "wxpay", price: string): Promise<string> {
-    const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+    const res = await fetch(`${env.paydesk.url}/api/cloudpay/create`, {
       method: "POST",
       body: new URLSearchParams(signedCreateParams({ price, type, out_order_id: `crf-${dialect}-${++n}` })),
     });
     const created = (await res.json()) as { code: number; msg: string; data: { order_id: string } };
     expect(created.code, created.msg).toBe(100);
     const orderId = created.data.order_id;
-    const acks = type === "alipay" ? await ali.pay(orderId) : await wx.pay(orderId);
-    expect(acks[0]!.status).toBe(200);
-    expect((await ctx.repos.orders.findOrderById(orderId))?.status).toBe("paid");
+    await payThroughEmulator(env, type, orderId);
     return orderId;
   }
-  const panelOf = async (orderId: string) => refundPanel(ctx, (await ctx.repos.orders.findOrderById(orderId))!);
+  const panelOf = async (orderId: string) => refundPanel(env.ctx, (await env.ctx.repos.orders.findOrderById(orderId))!);
   const refund = (orderId: string, amountYuan: string) =>
-    refundFromConsole(ctx, scope, { orderId, amountYuan, reason: "顾客退货", note: "" });
+    refundFromConsole(env.ctx, scope, { orderId, amountYuan, reason: "顾客退货", note: "" });
 
   describe("Alipay 当面付", () => {
     it("refunds part then the rest by API; the panel and the platform agree", async () => {
@@ -72,7 +45,7 @@ describeOnDatabases("console refund on official channels", (dialect) => {
       expect(before).toMatchObject({ refundable: true, mode: "api", paidFen: 500, remainingFen: 500 });
       expect(await refund(orderId, "2.00")).toEqual({ outcome: "done", status: "succeeded", failure: null });
       expect(await refund(orderId, "3.00")).toEqual({ outcome: "done", status: "succeeded", failure: null });
-      expect(ali.order(orderId).refunds.map((r) => r.refund_amount)).toEqual([200, 300]);
+      expect(env.ali.order(orderId).refunds.map((r) => r.refund_amount)).toEqual([200, 300]);
       const after = await panelOf(orderId);
       expect(after).toMatchObject({ refundable: false, refundedFen: 500, remainingFen: 0 });
       expect(after.refunds.map((r) => [r.amountFen, r.status, r.actor])).toEqual([
@@ -84,7 +57,7 @@ describeOnDatabases("console refund on official channels", (dialect) => {
 
     it("a refund Alipay refuses (balance short) is shown failed with Alipay's reason, and frees the amount", async () => {
       const orderId = await paidOrder("alipay", "2.00");
-      ali.setBalance(50);
+      env.ali.setBalance(50);
       const failed = await refund(orderId, "1.00");
       expect(failed).toMatchObject({ outcome: "done", status: "failed" });
       expect(failed.outcome === "done" && failed.failure).toContain("余额不足");
@@ -93,7 +66,7 @@ describeOnDatabases("console refund on official channels", (dialect) => {
       expect(panel.refunds).toEqual([
         expect.objectContaining({ status: "failed", amountFen: 100, failure: expect.stringContaining("余额不足") }),
       ]);
-      expect(ali.order(orderId).refunds).toHaveLength(0);
+      expect(env.ali.order(orderId).refunds).toHaveLength(0);
     });
   });
 
@@ -102,7 +75,7 @@ describeOnDatabases("console refund on official channels", (dialect) => {
       const orderId = await paidOrder("wxpay", "3.00");
       const done = await refund(orderId, "3.00");
       expect(done).toEqual({ outcome: "done", status: "succeeded", failure: null });
-      expect(wx.order(orderId).refunds).toEqual([expect.objectContaining({ refund: 300 })]);
+      expect(env.wx.order(orderId).refunds).toEqual([expect.objectContaining({ refund: 300 })]);
       const panel = await panelOf(orderId);
       expect(panel).toMatchObject({ mode: "api", refundable: false, refundedFen: 300, remainingFen: 0 });
       expect(panel.refunds[0]!.providerRefundId).toMatch(/^5000/);
@@ -110,14 +83,14 @@ describeOnDatabases("console refund on official channels", (dialect) => {
 
     it("a refund WeChat Pay refuses (NOT_ENOUGH) is shown failed with WeChat Pay's reason", async () => {
       const orderId = await paidOrder("wxpay", "1.50");
-      wx.setBalance(0);
+      env.wx.setBalance(0);
       const failed = await refund(orderId, "1.00");
       expect(failed).toMatchObject({ outcome: "done", status: "failed" });
       expect(failed.outcome === "done" && failed.failure).toContain("余额不足");
       const panel = await panelOf(orderId);
       expect(panel).toMatchObject({ refundable: true, refundedFen: 0, remainingFen: 150 });
       expect(panel.refunds[0]).toMatchObject({ status: "failed", failure: expect.stringContaining("NOT_ENOUGH") });
-      expect(wx.order(orderId).refunds).toHaveLength(0);
+      expect(env.wx.order(orderId).refunds).toHaveLength(0);
     });
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import type { Repositories } from "@/lib/storage/repositories";
 import { deliver, leaseMs, type DispatcherOptions } from "./dispatcher";
 import { FinishBatcher } from "./finish-batcher";
+import { SlotPool } from "@/lib/slot-pool";
 
 export interface PoolLimits {
   /** Deliveries in flight at once in this process. */
@@ -29,107 +30,60 @@ export function shopOf(url: string): string {
  * others: a slow shop delays nobody but itself.
  */
 export class DeliveryPool {
-  private readonly inFlightByShop = new Map<string, number>();
-  private inFlight = 0;
-  private filling = false;
-  private again = false;
-  private stopped = false;
-  private readonly running = new Set<Promise<void>>();
+  private readonly slots: SlotPool;
   private readonly finisher: FinishBatcher;
 
   constructor(
     private readonly repos: Pick<Repositories, "notifications">,
     private readonly opts: DispatcherOptions,
-    private readonly limits: PoolLimits = DEFAULT_POOL_LIMITS,
+    limits: PoolLimits = DEFAULT_POOL_LIMITS,
   ) {
     this.finisher = new FinishBatcher(repos.notifications);
+    this.slots = new SlotPool({
+      slots: limits.maxInFlight,
+      perKey: limits.perShop,
+      pass: () => this.pass(),
+      onPassError: (err) => opts.log.error({ err }, "dispatcher pass failed"),
+      onRunError: (err, shop) => opts.log.error({ err, shop }, "delivery failed"),
+    });
   }
 
   /** Something may be due: fill the free slots (coalesced: kicks during a pass cause one more pass). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.filling) {
-      this.again = true;
-      return;
-    }
-    this.filling = true;
-    void this.fill().finally(() => {
-      this.filling = false;
-    });
+    this.slots.kick();
   }
 
   /** Deliveries in flight now. */
   get busy(): number {
-    return this.inFlight;
+    return this.slots.busy;
   }
 
   /** Stops claiming and waits for the deliveries in flight to finish. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(this.running);
+    await this.slots.stop();
   }
 
   /** Waits until nothing is in flight and no pass is running (tests). */
   async idle(): Promise<void> {
-    while (this.filling || this.running.size > 0) {
-      await Promise.race([...this.running, new Promise((r) => setTimeout(r, 5))]);
-    }
-  }
-
-  private async fill(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (!this.stopped && (await this.pass()) > 0);
-      } catch (err) {
-        this.opts.log.error({ err }, "dispatcher pass failed");
-      }
-    } while (this.again && !this.stopped);
+    await this.slots.idle();
   }
 
   /** One claim pass; returns how many deliveries it started. */
   private async pass(): Promise<number> {
-    const free = this.limits.maxInFlight - this.inFlight;
+    const free = this.slots.free;
     if (free <= 0) return 0;
     const now = this.opts.now();
-    const full = [...this.inFlightByShop].filter(([, n]) => n >= this.limits.perShop).map(([shop]) => shop);
-    const due = await this.repos.notifications.dueDeliveries(now, Math.min(free * 2, 200), full);
+    const due = await this.repos.notifications.dueDeliveries(now, Math.min(free * 2, 200), this.slots.fullKeys());
     // Pick within the free slots and the per-shop limits, then claim the picks in one statement (one commit).
-    const picks: number[] = [];
-    const perShop = new Map(this.inFlightByShop);
-    for (const d of due) {
-      if (picks.length >= free) break;
-      const shop = shopOf(d.url);
-      const busy = perShop.get(shop) ?? 0;
-      if (busy >= this.limits.perShop) continue;
-      perShop.set(shop, busy + 1);
-      picks.push(d.id);
-    }
-    if (this.stopped) return 0;
+    const picks = this.slots.pick(due, free, (d) => shopOf(d.url));
+    if (this.slots.stopped) return 0;
     const rows = await this.repos.notifications.claimNotifications(
       picks,
       this.opts.owner,
       now,
       leaseMs(this.opts.timeoutMs),
     );
-    for (const row of rows) this.start(shopOf(row.url), () => deliver(this.finisher, row, this.opts));
+    for (const row of rows) this.slots.start(shopOf(row.url), () => deliver(this.finisher, row, this.opts));
     return rows.length;
-  }
-
-  private start(shop: string, run: () => Promise<void>): void {
-    this.inFlight++;
-    this.inFlightByShop.set(shop, (this.inFlightByShop.get(shop) ?? 0) + 1);
-    const p: Promise<void> = run()
-      .catch((err: unknown) => this.opts.log.error({ err, shop }, "delivery failed"))
-      .finally(() => {
-        this.inFlight--;
-        const left = (this.inFlightByShop.get(shop) ?? 1) - 1;
-        if (left > 0) this.inFlightByShop.set(shop, left);
-        else this.inFlightByShop.delete(shop);
-        this.running.delete(p);
-        // A slot is free: whatever is due (a retry, this shop's next one) may go now.
-        this.kick();
-      });
-    this.running.add(p);
   }
 }

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config/schema";
 import { loadOrderTimeline } from "@/lib/console/order-timeline";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { md5 } from "@/lib/crypto/digest";
-import type { DatabaseHandle } from "@/lib/storage/database";
-import { describeOnDatabases } from "@/test/support/databases";
+import { describeOnDatabases, useContextPerTest } from "@/test/support/databases";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
+import { testAppConfig } from "@/test/support/test-context";
 import { applyPayment } from "./apply-payment";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 
@@ -32,22 +31,14 @@ const file = configFileSchema.parse({
 });
 
 describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
+  const env = useContextPerTest(dialect, () => testAppConfig(file));
   let seq = 0;
 
-  beforeAll(async () => {
-    db = await openTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(() => {
-    ctx = testContext(db, testAppConfig(file));
-  });
-
   async function newOrder(price = "10.00", type = "alipay"): Promise<string> {
-    const created = await createOrder(ctx, signedCreateParams({ price, type, out_order_id: `cd-${dialect}-${++seq}` }));
+    const created = await createOrder(
+      env.ctx,
+      signedCreateParams({ price, type, out_order_id: `cd-${dialect}-${++seq}` }),
+    );
     return created.order_id;
   }
 
@@ -57,22 +48,23 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
     const res = await handleNotify(
       new Request("http://paydesk.test/api/notify/sandbox", { method: "POST", body }),
       "sandbox",
-      () => Promise.resolve(ctx),
+      () => Promise.resolve(env.ctx),
     );
     return res.text();
   }
 
-  const trade = (tradeNo: string) => ctx.repos.payments.listPaymentsForTrade("sandbox", tradeNo);
-  const outbox = async (orderId: string) => ((await ctx.repos.notifications.findNotificationByOrder(orderId)) ? 1 : 0);
+  const trade = (tradeNo: string) => env.ctx.repos.payments.listPaymentsForTrade("sandbox", tradeNo);
+  const outbox = async (orderId: string) =>
+    (await env.ctx.repos.notifications.findNotificationByOrder(orderId)) ? 1 : 0;
 
   it("a wrong-amount notify does not use up the trade: the genuine one applies, the wrong one stays linked to it", async () => {
     const id = await newOrder();
     const t = `WRONG-FIRST-${dialect}-${id}`;
     expect(await notify({ order_id: id, amount: "999", trade_no: t })).toBe("success");
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
     expect(await notify({ order_id: id, amount: "1000", trade_no: t })).toBe("success");
 
-    expect(await ctx.repos.orders.findOrderById(id)).toMatchObject({ status: "paid", real_fen: 1000 });
+    expect(await env.ctx.repos.orders.findOrderById(id)).toMatchObject({ status: "paid", real_fen: 1000 });
     const [wrong, genuine] = await trade(t);
     expect(genuine).toMatchObject({ status: "applied", amount_fen: 1000, order_id: id, related_payment_id: null });
     expect(wrong).toMatchObject({
@@ -91,7 +83,7 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
 
     // The console's timeline shows the link.
     const scope = { userName: "ops", appkeys: null, merchants: file.merchants, channels: file.channels };
-    const timeline = await loadOrderTimeline(ctx, scope, id);
+    const timeline = await loadOrderTimeline(env.ctx, scope, id);
     if (timeline.outcome !== "ok") throw new Error(timeline.outcome);
     const shown = timeline.timeline.events.filter((e) => e.kind === "payment");
     expect(shown).toHaveLength(2);
@@ -114,7 +106,7 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
       order_id: id,
       related_payment_id: genuine!.id,
     });
-    expect((await ctx.repos.payments.listPaymentsForReview()).map((p) => p.id)).toContain(wrong!.id);
+    expect((await env.ctx.repos.payments.listPaymentsForReview()).map((p) => p.id)).toContain(wrong!.id);
     expect(await outbox(id)).toBe(1);
   });
 
@@ -124,7 +116,7 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
     const t = `ONE-TRADE-${dialect}-${x}`;
     expect(await notify({ order_id: x, amount: "1000", trade_no: t })).toBe("success");
     expect(await notify({ order_id: y, amount: "500", trade_no: t })).toBe("success");
-    expect((await ctx.repos.orders.findOrderById(y))!.status).toBe("pending");
+    expect((await env.ctx.repos.orders.findOrderById(y))!.status).toBe("pending");
     const [paidX, other] = await trade(t);
     expect(paidX).toMatchObject({ status: "applied", order_id: x });
     expect(other).toMatchObject({ status: "unmatched", reason: "trade_applied", related_payment_id: paidX!.id });
@@ -135,7 +127,7 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
     const id = await newOrder("10.00", "alipay");
     const t = `WALLET-${dialect}-${id}`;
     const pay = (type: "alipay" | "wxpay") =>
-      applyPayment(ctx, {
+      applyPayment(env.ctx, {
         channelId: "sandbox",
         tradeNo: t,
         amountFen: 1000,
@@ -144,7 +136,7 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
         raw: { type },
       });
     expect(await pay("wxpay")).toEqual({ outcome: "mismatched", orderId: id, reason: "type_mismatch" });
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
     expect(await pay("alipay")).toMatchObject({ outcome: "applied", orderId: id });
     expect(await pay("alipay")).toEqual({ outcome: "duplicate" });
     const [wrong, genuine] = await trade(t);
@@ -162,10 +154,12 @@ describeOnDatabases("payments deduplicated by trade and content", (dialect) => {
       amountFen: 1000,
       match: { by: "order_id" as const, orderId: id },
     };
-    expect((await applyPayment(ctx, { ...payment, type: "wxpay", raw: {} })).outcome).toBe("mismatched");
-    expect(await applyPayment(ctx, { ...payment, raw: { via: "reconcile" } })).toMatchObject({ outcome: "applied" });
+    expect((await applyPayment(env.ctx, { ...payment, type: "wxpay", raw: {} })).outcome).toBe("mismatched");
+    expect(await applyPayment(env.ctx, { ...payment, raw: { via: "reconcile" } })).toMatchObject({
+      outcome: "applied",
+    });
     // The notify in the order's own wallet, arriving after, is that same payment.
-    expect(await applyPayment(ctx, { ...payment, type: "alipay", raw: {} })).toEqual({ outcome: "duplicate" });
+    expect(await applyPayment(env.ctx, { ...payment, type: "alipay", raw: {} })).toEqual({ outcome: "duplicate" });
     expect((await trade(t)).map((p) => p.status)).toEqual(["mismatched", "applied"]);
   });
 });

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { configFileSchema } from "@/lib/config/schema";
 import { handleNotify } from "@/lib/http/provider-notify-handler";
 import { md5 } from "@/lib/crypto/digest";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { openTestDatabase, testAppConfig, testContext, type TestContext } from "@/test/support/test-context";
-import { describeOnDatabases } from "@/test/support/databases";
+import { testAppConfig } from "@/test/support/test-context";
+import { describeOnDatabases, useContextPerTest } from "@/test/support/databases";
 import { createOrder } from "@/lib/merchant-api/cloudpay/cloudpay-create";
 
 const file = configFileSchema.parse({
@@ -28,22 +27,14 @@ const file = configFileSchema.parse({
 });
 
 describeOnDatabases("notify ingestion", (dialect) => {
-  let db: DatabaseHandle;
-  let ctx: TestContext;
+  const env = useContextPerTest(dialect, () => testAppConfig(file));
   let seq = 0;
 
-  beforeAll(async () => {
-    db = await openTestDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(() => {
-    ctx = testContext(db, testAppConfig(file));
-  });
-
   async function newOrder(price = "10.00", type = "alipay"): Promise<string> {
-    const created = await createOrder(ctx, signedCreateParams({ price, type, out_order_id: `${dialect}-${++seq}` }));
+    const created = await createOrder(
+      env.ctx,
+      signedCreateParams({ price, type, out_order_id: `${dialect}-${++seq}` }),
+    );
     return created.order_id;
   }
 
@@ -57,14 +48,14 @@ describeOnDatabases("notify ingestion", (dialect) => {
         body,
       }),
       channel,
-      () => Promise.resolve(ctx),
+      () => Promise.resolve(env.ctx),
     ).then(async (r) => ({ status: r.status, body: await r.text() }));
   }
 
-  const payments = (orderId: string) => ctx.repos.payments.listPaymentsForOrder(orderId);
+  const payments = (orderId: string) => env.ctx.repos.payments.listPaymentsForOrder(orderId);
   // The outbox holds at most one row per order (a unique key): a list of it has zero or one element.
   const outbox = async (orderId: string) => {
-    const n = await ctx.repos.notifications.findNotificationByOrder(orderId);
+    const n = await env.ctx.repos.notifications.findNotificationByOrder(orderId);
     return n ? [n] : [];
   };
 
@@ -74,21 +65,21 @@ describeOnDatabases("notify ingestion", (dialect) => {
     const res = await handleNotify(
       new Request("http://x/api/notify/sandbox", { method: "POST", body }),
       "sandbox",
-      () => Promise.resolve(ctx),
+      () => Promise.resolve(env.ctx),
     );
     expect(await res.text()).toBe("fail");
     const wrongKey = await notify("sandbox", { order_id: id, amount: "1000", trade_no: "BAD-2" }, "not-the-key");
     expect(wrongKey.body).toBe("fail");
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
-    expect(await ctx.repos.payments.findPayment("sandbox", "BAD-1")).toBeUndefined();
-    expect(await ctx.repos.payments.findPayment("sandbox", "BAD-2")).toBeUndefined();
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
+    expect(await env.ctx.repos.payments.findPayment("sandbox", "BAD-1")).toBeUndefined();
+    expect(await env.ctx.repos.payments.findPayment("sandbox", "BAD-2")).toBeUndefined();
   });
 
   it("pays the order once for sequential duplicates", async () => {
     const id = await newOrder();
     for (let i = 0; i < 3; i++)
       expect((await notify("sandbox", { order_id: id, amount: "1000", trade_no: `DUP-${id}` })).body).toBe("success");
-    const order = await ctx.repos.orders.findOrderById(id);
+    const order = await env.ctx.repos.orders.findOrderById(id);
     expect(order).toMatchObject({ status: "paid", real_fen: 1000, late: false });
     expect(await payments(id)).toHaveLength(1);
     expect(await outbox(id)).toHaveLength(1);
@@ -102,7 +93,7 @@ describeOnDatabases("notify ingestion", (dialect) => {
     expect(results.every((r) => r.body === "success")).toBe(true);
     expect(await payments(id)).toHaveLength(1);
     expect(await outbox(id)).toHaveLength(1);
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("paid");
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("paid");
   });
 
   it("two different payments racing for one order: one credits it, the other is kept for review", async () => {
@@ -120,7 +111,7 @@ describeOnDatabases("notify ingestion", (dialect) => {
   it("a wrong amount keeps the order pending and the payment as mismatched", async () => {
     const id = await newOrder();
     expect((await notify("sandbox", { order_id: id, amount: "999", trade_no: `SHORT-${id}` })).body).toBe("success");
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("pending");
     const [p] = await payments(id);
     expect(p).toMatchObject({ status: "mismatched", amount_fen: 999, reason: "amount_mismatch" });
     expect(await outbox(id)).toHaveLength(0);
@@ -128,19 +119,19 @@ describeOnDatabases("notify ingestion", (dialect) => {
 
   it("a late payment within the grace period pays the expired order with late=true", async () => {
     const id = await newOrder();
-    ctx.clock.advance(300_000 + 60_000);
-    await ctx.repos.orders.sweepOrders(ctx.now(), 0);
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("expired");
+    env.ctx.clock.advance(300_000 + 60_000);
+    await env.ctx.repos.orders.sweepOrders(env.ctx.now(), 0);
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("expired");
     await notify("sandbox", { order_id: id, amount: "1000", trade_no: `LATE-${id}` });
-    expect(await ctx.repos.orders.findOrderById(id)).toMatchObject({ status: "paid", late: true });
+    expect(await env.ctx.repos.orders.findOrderById(id)).toMatchObject({ status: "paid", late: true });
     expect(await outbox(id)).toHaveLength(1);
   });
 
   it("a payment after the grace period is kept unmatched and the order stays expired", async () => {
     const id = await newOrder();
-    ctx.clock.advance(300_000 + 600_001);
+    env.ctx.clock.advance(300_000 + 600_001);
     await notify("sandbox", { order_id: id, amount: "1000", trade_no: `TOOLATE-${id}` });
-    expect((await ctx.repos.orders.findOrderById(id))!.status).toBe("pending"); // stored; the view shows expired
+    expect((await env.ctx.repos.orders.findOrderById(id))!.status).toBe("pending"); // stored; the view shows expired
     const [p] = await payments(id);
     expect(p).toMatchObject({ status: "unmatched", reason: "grace_passed" });
     expect(await outbox(id)).toHaveLength(0);
@@ -149,18 +140,18 @@ describeOnDatabases("notify ingestion", (dialect) => {
   it("a channel cannot pay another channel's order, and unknown orders are kept", async () => {
     const wx = await newOrder("1.00", "wxpay"); // collected by sandbox-b
     expect((await notify("sandbox", { order_id: wx, amount: "100", trade_no: `CROSS-${wx}` })).body).toBe("success");
-    expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("pending");
-    const stray = await ctx.repos.payments.findPayment("sandbox", `CROSS-${wx}`);
+    expect((await env.ctx.repos.orders.findOrderById(wx))!.status).toBe("pending");
+    const stray = await env.ctx.repos.payments.findPayment("sandbox", `CROSS-${wx}`);
     expect(stray).toMatchObject({ status: "unmatched", reason: "no_order", order_id: null });
     expect((await notify("sandbox-b", { order_id: wx, amount: "100", trade_no: `OWN-${wx}` }, "other-key")).body).toBe(
       "success",
     );
-    expect((await ctx.repos.orders.findOrderById(wx))!.status).toBe("paid");
+    expect((await env.ctx.repos.orders.findOrderById(wx))!.status).toBe("paid");
   });
 
   it("an unknown channel is a 404", async () => {
     const res = await handleNotify(new Request("http://x/api/notify/nope", { method: "POST", body: "" }), "nope", () =>
-      Promise.resolve(ctx),
+      Promise.resolve(env.ctx),
     );
     expect(res.status).toBe(404);
   });

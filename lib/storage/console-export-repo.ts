@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "./database";
+import { keysOf, matchingOrders, type Appkeys, type OrderSearch } from "./console-order-search";
 import { toOrder } from "./order-rows";
 import type { ConsoleAuditEntry, Order, PaymentStatus } from "./records";
 import type { Refund, RefundStatus } from "./refund-records";
@@ -9,24 +10,8 @@ import type { Refund, RefundStatus } from "./refund-records";
  * pages are keyset pages — `WHERE (created_at, id) < cursor ORDER BY … LIMIT n` — never OFFSET: each page costs an
  * index seek however deep the export is, and rows inserted while it runs do not shift later pages.
  */
-type Appkeys = readonly string[] | null;
-
-// `IN ()` is not valid SQL: an empty scope becomes "", which no appkey or channel id can be (both need a character).
-const keysOf = (a: readonly string[]) => (a.length ? [...a] : [""]);
-
-export interface ExportOrderFilter {
-  appkeys: Appkeys;
-  orderId?: string;
-  outOrderId?: string;
-  /** Public status: `pending` and `expired` are judged by the clock, as on the orders page. */
-  status?: "pending" | "paid" | "expired" | "closed";
-  type?: string;
-  channelId?: string;
-  appkey?: string;
-  createdFrom?: number;
-  createdBefore?: number;
-  now: number;
-}
+/** The export filters exactly as the orders page searches (`pending` and `expired` judged by the clock). */
+export type ExportOrderFilter = OrderSearch;
 
 /** Where the previous page ended: the last row's (time, id); the next page starts strictly after it, newest first. */
 export interface TimeCursor {
@@ -41,21 +26,7 @@ export async function exportOrdersPage(
   after: TimeCursor | null,
   limit: number,
 ): Promise<Order[]> {
-  let q = db.selectFrom("orders").where("status", "!=", "creating");
-  if (f.appkeys !== null) q = q.where("appkey", "in", keysOf(f.appkeys));
-  if (f.orderId) q = q.where("id", "=", f.orderId);
-  if (f.outOrderId) q = q.where("out_order_id", "=", f.outOrderId);
-  if (f.type) q = q.where("type", "=", f.type);
-  if (f.channelId) q = q.where("channel_id", "=", f.channelId);
-  if (f.appkey) q = q.where("appkey", "=", f.appkey);
-  if (f.createdFrom !== undefined) q = q.where("created_at", ">=", f.createdFrom);
-  if (f.createdBefore !== undefined) q = q.where("created_at", "<", f.createdBefore);
-  if (f.status === "pending") q = q.where("status", "=", "pending").where("expires_at", ">", f.now);
-  else if (f.status === "expired") {
-    q = q.where((eb) =>
-      eb.or([eb("status", "=", "expired"), eb.and([eb("status", "=", "pending"), eb("expires_at", "<=", f.now)])]),
-    );
-  } else if (f.status) q = q.where("status", "=", f.status);
+  let q = matchingOrders(db, f);
   if (after) {
     // The plain bound `created_at <= at` is implied by the OR beside it; it is there so an index on created_at is
     // read as a range from the cursor on (both engines), not scanned from the newest row for every page.

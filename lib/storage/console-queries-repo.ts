@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "kysely";
 import { DAY_MS, SHANGHAI_OFFSET_MS } from "@/lib/time/beijing-day";
 import type { Db } from "./database";
+import { keysOf, matchingOrders, type Appkeys, type OrderSearch } from "./console-order-search";
 import { toOrder } from "./order-rows";
 import type { Order } from "./records";
 
@@ -9,24 +10,7 @@ import type { Order } from "./records";
  * The merchant console's read queries. Every one takes the operator's merchants (`appkeys`, null for "all") and
  * filters in SQL, so an operator never receives a row of another merchant's to filter out later.
  */
-type Appkeys = readonly string[] | null;
-
-// `IN ()` is not valid SQL: an empty scope becomes "", which no appkey or channel id can be (both need a character).
-const keysOf = (a: readonly string[]) => (a.length ? [...a] : [""]);
-
-export interface OrderSearch {
-  appkeys: Appkeys;
-  orderId?: string;
-  outOrderId?: string;
-  /** Public status: `pending` and `expired` are judged by the clock, as the payer sees them. */
-  status?: "pending" | "paid" | "expired" | "closed";
-  type?: string;
-  channelId?: string;
-  appkey?: string;
-  createdFrom?: number;
-  createdBefore?: number;
-  now: number;
-}
+export type { OrderSearch } from "./console-order-search";
 
 /** Orders matching a search, newest first, one page of them plus the total count. */
 export async function searchOrders(
@@ -34,21 +18,7 @@ export async function searchOrders(
   s: OrderSearch,
   page: { limit: number; offset: number },
 ): Promise<{ rows: Order[]; total: number }> {
-  let q = db.selectFrom("orders").where("status", "!=", "creating");
-  if (s.appkeys !== null) q = q.where("appkey", "in", keysOf(s.appkeys));
-  if (s.orderId) q = q.where("id", "=", s.orderId);
-  if (s.outOrderId) q = q.where("out_order_id", "=", s.outOrderId);
-  if (s.type) q = q.where("type", "=", s.type);
-  if (s.channelId) q = q.where("channel_id", "=", s.channelId);
-  if (s.appkey) q = q.where("appkey", "=", s.appkey);
-  if (s.createdFrom !== undefined) q = q.where("created_at", ">=", s.createdFrom);
-  if (s.createdBefore !== undefined) q = q.where("created_at", "<", s.createdBefore);
-  if (s.status === "pending") q = q.where("status", "=", "pending").where("expires_at", ">", s.now);
-  else if (s.status === "expired") {
-    q = q.where((eb) =>
-      eb.or([eb("status", "=", "expired"), eb.and([eb("status", "=", "pending"), eb("expires_at", "<=", s.now)])]),
-    );
-  } else if (s.status) q = q.where("status", "=", s.status);
+  const q = matchingOrders(db, s);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(page.limit).offset(page.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),

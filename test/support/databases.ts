@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe } from "vitest";
+import type { AppConfig } from "@/lib/config/load";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import {
   openTestDatabase,
@@ -45,4 +46,19 @@ export function useTestContext(): TestContext {
   });
   afterAll(() => db?.close());
   return ctx;
+}
+
+/**
+ * The enclosing suite's database on `dialect` (as useTestDatabase) and a new test context on it before each test,
+ * built from `config()`: `env.ctx` is the current test's.
+ */
+export function useContextPerTest(
+  dialect: TestDialect,
+  config: () => AppConfig,
+): { db: DatabaseHandle; ctx: TestContext } {
+  const env = { db: useTestDatabase(dialect) } as { db: DatabaseHandle; ctx: TestContext };
+  beforeEach(() => {
+    env.ctx = testContext(env.db, config());
+  });
+  return env;
 }

@@ -1,4 +1,7 @@
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import type { ConfigFile } from "@/lib/config/schema";
 import type { ChannelConfig } from "@/lib/providers/registry";
+import type { DatabaseHandle } from "@/lib/storage/database";
 import { channelBreaker } from "@/lib/channels/circuit-breaker";
 import {
   alipayTestKeys as AK,
@@ -8,6 +11,10 @@ import {
   type AlipayEmulator,
   type WechatV3Emulator,
 } from "@/test/support/emulators";
+import type { RunningServer } from "@/test/support/http-server";
+import { startPaydeskServer } from "@/test/support/paydesk-server";
+import { openTestDatabase, testAppConfig, testConfigFile, testContext } from "@/test/support/test-context";
+import type { TestContext, TestDialect } from "@/test/support/test-context";
 
 const APP_ID = "2021000000000001";
 const SELLER = "2088102119685838";
@@ -100,4 +107,76 @@ export async function startOfficialChannels(options: {
       await wx.close();
     },
   };
+}
+
+/** A Paydesk server on one database whose shops pay through the official channels; filled in by `beforeAll`. */
+export interface OfficialPaydesk {
+  official: OfficialChannels;
+  ali: AlipayEmulator;
+  wx: WechatV3Emulator;
+  db: DatabaseHandle;
+  ctx: TestContext;
+  paydesk: RunningServer;
+}
+
+/**
+ * Registers a suite's hooks: the official channels and a Paydesk server on `dialect` before all tests, both
+ * channels reset before each, and everything closed after all (`stop` first, for what `start` began). The config
+ * file defaults to every test shop on `ali` and `wx`; the returned object is filled in once `beforeAll` has run.
+ */
+export function useOfficialPaydesk(
+  dialect: TestDialect,
+  options: {
+    timeoutMs: number;
+    file?: (official: OfficialChannels) => ConfigFile;
+    start?: (env: OfficialPaydesk) => void | Promise<void>;
+    stop?: () => Promise<void>;
+  },
+): OfficialPaydesk {
+  const env = {} as OfficialPaydesk;
+  beforeAll(async () => {
+    const official = await startOfficialChannels({ now: () => env.ctx.now(), timeoutMs: options.timeoutMs });
+    const file =
+      options.file?.(official) ??
+      testConfigFile({
+        merchants: testConfigFile().merchants.map((m) => ({ ...m, channels: ["ali", "wx"] })),
+        channels: official.channels,
+      });
+    const db = await openTestDatabase(dialect);
+    const ctx = testContext(db, testAppConfig(file));
+    Object.assign(env, { official, ali: official.ali, wx: official.wx, db, ctx });
+    env.paydesk = await startPaydeskServer(ctx);
+    await options.start?.(env);
+  });
+  afterAll(async () => {
+    await options.stop?.();
+    await env.paydesk.close();
+    await env.db.close();
+    await env.official.close();
+  });
+  beforeEach(() => env.official.reset());
+  return env;
+}
+
+/** What a close test reads back for one order: the upstream closes each emulator saw, applied payments, notifies. */
+export function officialCloseProbes(env: OfficialPaydesk) {
+  return {
+    aliCloses: (orderId: string) =>
+      env.ali.calls.filter((c) => c.method === "alipay.trade.close" && c.biz.out_trade_no === orderId),
+    wxCloses: (orderId: string) =>
+      env.wx.calls.filter((c) => c.path === `/v3/pay/transactions/out-trade-no/${orderId}/close`),
+    applied: async (orderId: string) =>
+      (await env.db.db.selectFrom("payments").selectAll().where("order_id", "=", orderId).execute()).filter(
+        (p) => p.status === "applied",
+      ),
+    outbox: async (orderId: string) =>
+      (await env.db.db.selectFrom("notifications").select("id").where("order_id", "=", orderId).execute()).length,
+  };
+}
+
+/** Pays a created order through its emulator's notify and checks Paydesk acknowledged it and marked it paid. */
+export async function payThroughEmulator(env: OfficialPaydesk, type: "alipay" | "wxpay", orderId: string) {
+  const acks = type === "alipay" ? await env.ali.pay(orderId) : await env.wx.pay(orderId);
+  expect(acks[0]!.status).toBe(200);
+  expect((await env.ctx.repos.orders.findOrderById(orderId))?.status).toBe("paid");
 }

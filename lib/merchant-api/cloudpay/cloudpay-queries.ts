@@ -1,16 +1,13 @@
 import "server-only";
 import { z } from "zod";
-import { findMerchant } from "@/lib/config/find";
-import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { signaturesEqual } from "@/lib/crypto/digest";
 import { printable } from "@/lib/text/printable";
-import { issuedByPaydesk } from "@/lib/orders/signature-guard";
 import { closeMerchantOrder } from "@/lib/orders/close-on-expiry";
 import { heldPublicView, MAX_HOLD_SECONDS, polledPublicView, type HoldRequest } from "@/lib/orders/held-poll";
 import { loadOrderForRead, merchantOrderView, type MerchantOrderView } from "@/lib/orders/order-views";
 import type { PublicOrderView } from "@/lib/orders/public-order-view";
 import { CloudpayCode, CloudpayError } from "./cloudpay-codes";
+import { assertSigned, signedMerchant } from "./cloudpay-signed";
 import { closeSign, orderLookupSign, recordsSign } from "./cloudpay-sign";
 
 const RECORDS_LIMIT = 100;
@@ -26,22 +23,7 @@ function holdRequestFrom(params: Record<string, string>): HoldRequest | undefine
   return seconds > 0 ? { status, waitMs: seconds * 1000 } : undefined;
 }
 
-function merchantFor(ctx: AppContext, params: Record<string, string>): Merchant {
-  if (!params.appkey) throw new CloudpayError(CloudpayCode.APPKEY_REQUIRED);
-  const merchant = findMerchant(ctx.config, params.appkey);
-  if (!merchant) throw new CloudpayError(CloudpayCode.APPKEY_INVALID);
-  if (!merchant.api_enabled) throw new CloudpayError(CloudpayCode.API_CLOSED);
-  if (!params.sign) throw new CloudpayError(CloudpayCode.SIGN_REQUIRED);
-  return merchant;
-}
-
 const lookupSchema = z.object({ out_order_id: printable(128).pipe(z.string().min(1)) });
-
-/** Refuses a signature that does not verify, and one Paydesk itself issued (a notify's, a return URL's). */
-async function assertSigned(ctx: AppContext, expected: string, received: string | undefined): Promise<void> {
-  if (!signaturesEqual(expected, received ?? "") || (await issuedByPaydesk(ctx, received ?? "")))
-    throw new CloudpayError(CloudpayCode.SIGN_INVALID);
-}
 
 /**
  * One of the merchant's orders by out_order_id, for a request signed over `appkey + out_order_id`: the vendor's
@@ -52,7 +34,7 @@ async function signedLookup(
   params: Record<string, string>,
   sign: typeof orderLookupSign = orderLookupSign,
 ) {
-  const merchant = merchantFor(ctx, params);
+  const merchant = signedMerchant(ctx, params);
   const parsed = lookupSchema.safeParse(params);
   if (!parsed.success) throw new CloudpayError(CloudpayCode.PARAM_MISSING, "out_order_id");
   const expected = sign({ appkey: merchant.appkey, out_order_id: parsed.data.out_order_id }, merchant.appsecret);
@@ -124,7 +106,7 @@ const recordsSchema = z.object({ custom: printable(255).pipe(z.string().min(1)) 
  * newest first (the PAYJS plugin's "payment history").
  */
 export async function listRecords(ctx: AppContext, params: Record<string, string>): Promise<MerchantOrderView[]> {
-  const merchant = merchantFor(ctx, params);
+  const merchant = signedMerchant(ctx, params);
   const parsed = recordsSchema.safeParse(params);
   if (!parsed.success) throw new CloudpayError(CloudpayCode.PARAM_MISSING, "custom");
   await assertSigned(

@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { merchantHandler } from "@/lib/http/merchant-handler";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { refundsOf } from "@/lib/orders/refunds";
-import type { ChannelConfig } from "@/lib/providers/registry";
-import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
-import type { AlipayEmulator, WechatV3Emulator } from "@/test/support/emulators";
-import type { RunningServer } from "@/test/support/http-server";
-import { startOfficialChannels, type OfficialChannels } from "@/test/support/official-channels";
+import { payThroughEmulator, useOfficialPaydesk } from "@/test/support/official-channels";
 import { signedCreateParams } from "@/test/support/merchant-client";
-import { startPaydeskServer } from "@/test/support/paydesk-server";
-import {
-  openTestDatabase,
-  testAppConfig,
-  testConfigFile,
-  testContext,
-  TEST_MERCHANT,
-  type TestContext,
-} from "@/test/support/test-context";
+import { testConfigFile, TEST_MERCHANT, type TestContext } from "@/test/support/test-context";
 import { queryRefundApi, refundOrderApi, refundQuerySign, refundSign } from "./cloudpay-refund";
 
 /** A personal-code shop: its only channel (the sandbox) cannot pay back by API. */
@@ -34,41 +22,22 @@ interface Answer {
  * the refund service, and the Alipay 当面付 and WeChat Pay v3 emulators paying back (or refusing), on both databases.
  */
 describeOnDatabases("云端 refund and refund query", (dialect) => {
-  let ali: AlipayEmulator;
-  let wx: WechatV3Emulator;
-  let official: OfficialChannels;
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  let paydesk: RunningServer;
+  const env = useOfficialPaydesk(dialect, {
+    timeoutMs: 1_000,
+    file: (official) => {
+      const base = testConfigFile().merchants[0]!;
+      return testConfigFile({
+        merchants: [
+          { ...base, channels: ["ali", "wx"] },
+          { ...base, ...CODES, name: "码店", channels: ["sandbox"] },
+        ],
+        channels: [...official.channels, { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] }],
+      });
+    },
+  });
   let n = 0;
 
-  beforeAll(async () => {
-    official = await startOfficialChannels({ now: () => ctx.now(), timeoutMs: 1_000 });
-    ({ ali, wx } = official);
-    const channels: ChannelConfig[] = [
-      ...official.channels,
-      { id: "sandbox", provider: "sandbox", types: ["alipay", "wxpay", "qqpay"] },
-    ];
-    const base = testConfigFile().merchants[0]!;
-    const file = testConfigFile({
-      merchants: [
-        { ...base, channels: ["ali", "wx"] },
-        { ...base, ...CODES, name: "码店", channels: ["sandbox"] },
-      ],
-      channels,
-    });
-    db = await openTestDatabase(dialect);
-    ctx = testContext(db, testAppConfig(file));
-    paydesk = await startPaydeskServer(ctx);
-  });
-  afterAll(async () => {
-    await paydesk.close();
-    await db.close();
-    await official.close();
-  });
-  beforeEach(() => official.reset());
-
-  const factory = () => Promise.resolve(ctx as TestContext);
+  const factory = () => Promise.resolve(env.ctx as TestContext);
   const refundRoute = merchantHandler(refundOrderApi, factory);
   const queryRoute = merchantHandler(queryRefundApi, factory);
   const call = async (route: (r: Request) => Promise<Response>, params: Record<string, string>): Promise<Answer> =>
@@ -97,20 +66,18 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
 
   async function paidOrder(type: "alipay" | "wxpay", price: string) {
     const outOrderId = `rf-${dialect}-${++n}`;
-    const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+    const res = await fetch(`${env.paydesk.url}/api/cloudpay/create`, {
       method: "POST",
       body: new URLSearchParams(signedCreateParams({ price, type, out_order_id: outOrderId, custom: "u1" })),
     });
     const created = (await res.json()) as { code: number; msg: string; data: { order_id: string } };
     expect(created.code, created.msg).toBe(100);
     const orderId = created.data.order_id;
-    const acks = type === "alipay" ? await ali.pay(orderId) : await wx.pay(orderId);
-    expect(acks[0]!.status).toBe(200);
-    expect((await ctx.repos.orders.findOrderById(orderId))?.status).toBe("paid");
+    await payThroughEmulator(env, type, orderId);
     return { orderId, outOrderId };
   }
   const aliRefundCalls = (orderId: string) =>
-    ali.calls.filter((c) => c.method === "alipay.trade.refund" && c.biz.out_trade_no === orderId);
+    env.ali.calls.filter((c) => c.method === "alipay.trade.refund" && c.biz.out_trade_no === orderId);
 
   describe("Alipay 当面付", () => {
     it("refunds part of an order once per refund number; a repeat answers the same refund", async () => {
@@ -127,7 +94,7 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
         refunded: "0.30",
         remaining: "0.70",
       });
-      expect(ali.order(orderId).refunds).toEqual([
+      expect(env.ali.order(orderId).refunds).toEqual([
         expect.objectContaining({ out_request_no: "RF-0001", refund_amount: 30 }),
       ]);
       // The shop's retry (its answer was lost): the same refund, nothing sent upstream again.
@@ -137,7 +104,7 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       expect(aliRefundCalls(orderId)).toHaveLength(1);
       // Two honest refunds of the same amount are two refunds.
       expect((await refund(outOrderId, "RF-0002", "0.30")).data).toMatchObject({ refunded: "0.60", remaining: "0.40" });
-      expect(ali.order(orderId).refunds).toHaveLength(2);
+      expect(env.ali.order(orderId).refunds).toHaveLength(2);
       expect((await query(outOrderId, "RF-0001")).data).toMatchObject({ status: "succeeded", amount: "0.30" });
     });
 
@@ -148,7 +115,7 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       expect(distinct.filter((a) => a.code === 199 && a.msg.includes("剩余可退金额"))).toHaveLength(2);
       const same = await Promise.all(Array.from({ length: 4 }, () => refund(outOrderId, "RF-CC-X", "0.10")));
       expect(same.every((a) => a.code === 100 && a.data?.refund_no === "RF-CC-X")).toBe(true);
-      const upstream = ali.order(orderId).refunds;
+      const upstream = env.ali.order(orderId).refunds;
       expect(upstream.reduce((sum, r) => sum + r.refund_amount, 0)).toBe(100);
       expect(upstream.filter((r) => r.out_request_no === "RF-CC-X")).toHaveLength(1);
       expect((await query(outOrderId, "RF-CC-X")).data).toMatchObject({ refunded: "1.00", remaining: "0.00" });
@@ -164,8 +131,8 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       const conflict = await refund(outOrderId, "RF-A1-x", "0.10");
       expect(conflict.code).toBe(199);
       expect(conflict.msg).toContain("退款单号已用于另一笔金额不同的退款");
-      expect((await refundsOf(ctx, orderId)).map((r) => r.refundNo)).toEqual(["RF-A1-x"]);
-      expect(ali.order(orderId).refunds).toHaveLength(1);
+      expect((await refundsOf(env.ctx, orderId)).map((r) => r.refundNo)).toEqual(["RF-A1-x"]);
+      expect(env.ali.order(orderId).refunds).toHaveLength(1);
       expect((await query(outOrderId, "RF-A2-x")).msg).toBe("未知错误: 退款不存在");
     });
 
@@ -182,13 +149,13 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       expect(await call(refundRoute, { ...genuine, sign: "0".repeat(32) })).toMatchObject({ code: 104 });
       const { sign: _sign, ...unsigned } = genuine;
       expect(await call(refundRoute, unsigned)).toMatchObject({ code: 103 });
-      expect((await refundsOf(ctx, orderId)).map((r) => r.amountFen)).toEqual([500]);
-      expect(ali.order(orderId).refunds).toHaveLength(1);
+      expect((await refundsOf(env.ctx, orderId)).map((r) => r.amountFen)).toEqual([500]);
+      expect(env.ali.order(orderId).refunds).toHaveLength(1);
     });
 
     it("answers a platform refusal (balance short) as a failed refund, and frees the amount", async () => {
       const { orderId, outOrderId } = await paidOrder("alipay", "2.00");
-      ali.setBalance(50);
+      env.ali.setBalance(50);
       const failed = await refund(outOrderId, "RF-B1-x", "1.00");
       expect(failed.code).toBe(199);
       expect(failed.msg).toMatch(/^未知错误: 退款失败: /);
@@ -198,12 +165,12 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
         refunded: "0.00",
         remaining: "2.00",
       });
-      ali.setBalance(undefined);
+      env.ali.setBalance(undefined);
       expect((await refund(outOrderId, "RF-B2-x", "2.00")).data).toMatchObject({
         status: "succeeded",
         remaining: "0.00",
       });
-      expect(ali.order(orderId).status).toBe("TRADE_CLOSED");
+      expect(env.ali.order(orderId).status).toBe("TRADE_CLOSED");
     });
   });
 
@@ -214,21 +181,23 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       expect(done.code, done.msg).toBe(100);
       expect(done.data).toMatchObject({ status: "succeeded", remaining: "0.00" });
       expect(done.data!.provider_refund_id).toMatch(/^5000/);
-      expect(wx.order(orderId).refunds).toEqual([expect.objectContaining({ out_refund_no: "WX-R1-x", refund: 300 })]);
+      expect(env.wx.order(orderId).refunds).toEqual([
+        expect.objectContaining({ out_refund_no: "WX-R1-x", refund: 300 }),
+      ]);
       expect((await query(outOrderId, "WX-R1-x")).data).toMatchObject({ status: "succeeded", amount: "3.00" });
-      const ack = await wx.refundNotify("WX-R1-x", `${paydesk.url}/api/notify/wx`);
+      const ack = await env.wx.refundNotify("WX-R1-x", `${env.paydesk.url}/api/notify/wx`);
       expect(ack.status).toBe(200);
-      const payments = await db.db.selectFrom("payments").select("id").where("order_id", "=", orderId).execute();
+      const payments = await env.db.db.selectFrom("payments").select("id").where("order_id", "=", orderId).execute();
       expect(payments).toHaveLength(1);
     });
 
     it("a refusal (NOT_ENOUGH) is a failed refund with WeChat Pay's reason", async () => {
       const { orderId, outOrderId } = await paidOrder("wxpay", "1.50");
-      wx.setBalance(0);
+      env.wx.setBalance(0);
       const failed = await refund(outOrderId, "WX-F1-x", "1.00");
       expect(failed.code).toBe(199);
       expect(failed.msg).toContain("NOT_ENOUGH");
-      expect(wx.order(orderId).refunds).toHaveLength(0);
+      expect(env.wx.order(orderId).refunds).toHaveLength(0);
       expect((await query(outOrderId, "WX-F1-x")).data).toMatchObject({
         status: "failed",
         failure: expect.stringContaining("余额不足"),
@@ -239,14 +208,14 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
   describe("refused before any refund", () => {
     it("a personal-code channel: refund by hand, and nothing recorded", async () => {
       const outOrderId = `codes-${dialect}-${++n}`;
-      const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+      const res = await fetch(`${env.paydesk.url}/api/cloudpay/create`, {
         method: "POST",
         body: new URLSearchParams(
           signedCreateParams({ price: "1.00", type: "alipay", out_order_id: outOrderId }, CODES),
         ),
       });
       const orderId = ((await res.json()) as { data: { order_id: string } }).data.order_id;
-      await applyPayment(ctx, {
+      await applyPayment(env.ctx, {
         channelId: "sandbox",
         tradeNo: `sbx-${orderId}`,
         amountFen: 100,
@@ -257,12 +226,12 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       expect(answer.code).toBe(199);
       expect(answer.msg).toContain("不能原路退款");
       expect(answer.msg).toContain("控制台登记");
-      expect(await refundsOf(ctx, orderId)).toEqual([]);
+      expect(await refundsOf(env.ctx, orderId)).toEqual([]);
     });
 
     it("unpaid and unknown orders, a bad amount and a bad refund number", async () => {
       const outOrderId = `unpaid-${dialect}-${++n}`;
-      const res = await fetch(`${paydesk.url}/api/cloudpay/create`, {
+      const res = await fetch(`${env.paydesk.url}/api/cloudpay/create`, {
         method: "POST",
         body: new URLSearchParams(signedCreateParams({ price: "1.00", type: "alipay", out_order_id: outOrderId })),
       });
@@ -278,7 +247,7 @@ describeOnDatabases("云端 refund and refund query", (dialect) => {
       expect((await refund(outOrderId, "RF-U3-x", "1.001")).code).toBe(201);
       expect((await refund(outOrderId, "RF-U4-x", "0")).code).toBe(201);
       expect((await refund(outOrderId, "短", "1.00")).code).toBe(105);
-      expect(await refundsOf(ctx, orderId)).toEqual([]);
+      expect(await refundsOf(env.ctx, orderId)).toEqual([]);
       expect((await call(queryRoute, { ...queryParams(outOrderId, "RF-U1-x"), sign: "f".repeat(32) })).code).toBe(104);
     });
   });

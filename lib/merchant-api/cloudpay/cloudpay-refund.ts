@@ -1,11 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { findMerchant } from "@/lib/config/find";
 import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
-import { sha256Hex, signaturesEqual } from "@/lib/crypto/digest";
+import { sha256Hex } from "@/lib/crypto/digest";
 import { formatYuan, parseYuan } from "@/lib/money";
-import { issuedByPaydesk } from "@/lib/orders/signature-guard";
 import {
   findRefund,
   paidFenOf,
@@ -18,6 +16,7 @@ import {
 import type { Order } from "@/lib/storage/records";
 import { printable } from "@/lib/text/printable";
 import { CloudpayCode, CloudpayError } from "./cloudpay-codes";
+import { assertSigned, signedMerchant } from "./cloudpay-signed";
 import { cloudpayRefundErrorFor } from "./cloudpay-refund-errors";
 import { merchantSign } from "./cloudpay-sign";
 
@@ -63,21 +62,6 @@ export interface RefundData {
 const refundNo = z.string().regex(/^[A-Za-z0-9_|*-]{6,64}$/);
 const lookupSchema = z.object({ out_order_id: printable(128).pipe(z.string().min(1)), refund_no: refundNo });
 const refundSchema = lookupSchema.extend({ amount: z.string().min(1).max(16) });
-
-function signedMerchant(ctx: AppContext, params: Record<string, string>): Merchant {
-  if (!params.appkey) throw new CloudpayError(CloudpayCode.APPKEY_REQUIRED);
-  const merchant = findMerchant(ctx.config, params.appkey);
-  if (!merchant) throw new CloudpayError(CloudpayCode.APPKEY_INVALID);
-  if (!merchant.api_enabled) throw new CloudpayError(CloudpayCode.API_CLOSED);
-  if (!params.sign) throw new CloudpayError(CloudpayCode.SIGN_REQUIRED);
-  return merchant;
-}
-
-/** Refuses a signature that does not verify, and one Paydesk itself issued (a notify's, a return URL's). */
-async function assertSigned(ctx: AppContext, expected: string, received: string | undefined): Promise<void> {
-  if (!signaturesEqual(expected, received ?? "") || (await issuedByPaydesk(ctx, received ?? "")))
-    throw new CloudpayError(CloudpayCode.SIGN_INVALID);
-}
 
 function parsed<T extends z.ZodType>(schema: T, params: Record<string, string>): z.infer<T> {
   const result = schema.safeParse(params);

@@ -5,6 +5,7 @@ import { epayV2ApiHandler, epayV2SubmitHandler } from "@/lib/http/epay-v2-handle
 import { applyPayment } from "@/lib/orders/apply-payment";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
+import { setUpEpayV2Keys } from "@/test/support/epay-v2-keys";
 import { startPayjsEmulator, type PayjsEmulator } from "@/test/support/emulators";
 import { startProviderHarness, type ProviderHarness } from "@/test/support/provider-test-harness";
 import {
@@ -23,10 +24,8 @@ import type { EpayV2Action } from "./epay-v2-api";
  * and verifying here is written apart from Paydesk's (lib/merchant-api/epay-v2/epay-v2-sign.ts) on purpose.
  */
 
-const shopKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const platformKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const { shopKeys, platformKeys, shopPublicPem: SHOP_PUBLIC } = setUpEpayV2Keys();
 const PID = "2000";
-const SHOP_PUBLIC = shopKeys.publicKey.export({ type: "spki", format: "pem" }).toString();
 
 /** The SDK's sign string: every field but sign/sign_type, no empty values and no arrays, keys sorted, `k=v&…`. */
 function sdkSignContent(fields: Record<string, unknown>): string {
@@ -67,15 +66,6 @@ function sdkVerifies(fields: Record<string, unknown>, now: number): boolean {
     .update(sdkSignContent(fields), "utf8")
     .verify(platformKeys.publicKey, Buffer.from(sign, "base64"));
 }
-
-const savedKey = process.env.PAYDESK_EPAY_V2_PRIVATE_KEY;
-beforeAll(() => {
-  process.env.PAYDESK_EPAY_V2_PRIVATE_KEY = platformKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-});
-afterAll(() => {
-  if (savedKey === undefined) delete process.env.PAYDESK_EPAY_V2_PRIVATE_KEY;
-  else process.env.PAYDESK_EPAY_V2_PRIVATE_KEY = savedKey;
-});
 
 async function post(ctx: TestContext, action: EpayV2Action, params: Record<string, string>) {
   const res = await epayV2ApiHandler(action, () => Promise.resolve(ctx))(

@@ -1,8 +1,8 @@
 import "server-only";
 import type { AppContext } from "@/lib/context";
+import { epayMerchantCounts } from "@/lib/merchant-api/epay-merchant-counts";
 import { listEpayOrderPage } from "@/lib/merchant-api/epay-order-list";
 import { closeMerchantOrder } from "@/lib/orders/close-on-expiry";
-import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { signedAnswer, type EpayV2Fields } from "./epay-v2-answer";
 import { authenticateEpayV2, type EpayV2Merchant } from "./epay-v2-auth";
 import { EPAY_V2_OK, EpayV2Error } from "./epay-v2-codes";
@@ -35,9 +35,7 @@ async function payClose(ctx: AppContext, merchant: EpayV2Merchant, params: Recor
  * nothing: `money` "0.00", `type` 0, `account` empty (docs/protocols/epay.md#merchant-info).
  */
 async function merchantInfo(ctx: AppContext, merchant: EpayV2Merchant) {
-  const today = shanghaiDayStart(ctx.now());
-  const paidBetween = (from: number, to: number) =>
-    ctx.repos.orders.countPaidOrdersCreatedBetween(merchant.appkey, from, to);
+  const counts = await epayMerchantCounts(ctx, merchant.appkey);
   return {
     code: EPAY_V2_OK,
     msg: "查询商户信息成功！",
@@ -47,9 +45,7 @@ async function merchantInfo(ctx: AppContext, merchant: EpayV2Merchant) {
     type: 0,
     account: "",
     username: merchant.name,
-    orders: await ctx.repos.orders.countOrdersSince(merchant.appkey, 0),
-    orders_today: await paidBetween(today, today + 86_400_000),
-    orders_lastday: await paidBetween(today - 86_400_000, today),
+    ...counts,
   };
 }
 

@@ -3,14 +3,13 @@ import { z } from "zod";
 import type { AppContext } from "@/lib/context";
 import { sha256Hex } from "@/lib/crypto/digest";
 import { parseYuan } from "@/lib/money";
-import { obviouslyPrivate, requestUrlProblem } from "@/lib/net/url-guard";
+import { obviouslyPrivate } from "@/lib/net/url-guard";
 import { merchantUrlPolicy } from "@/lib/net/url-policy";
 import { OrderError } from "@/lib/orders/order-errors";
-import { placeOrder } from "@/lib/orders/place-order";
-import { assertTypeOpen, NoCodeError, recordCodeFailures } from "@/lib/orders/request-code";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import type { PayType } from "@/lib/pay-types";
 import type { Order } from "@/lib/storage/records";
 import { hasControlCharacter } from "@/lib/text/printable";
+import { checkEpayUrls, epayPayType, placeEpayOrder } from "@/lib/merchant-api/epay-place";
 import { authenticateEpayV2, type EpayV2Merchant } from "./epay-v2-auth";
 import { EPAY_V2_OK, EpayV2Error } from "./epay-v2-codes";
 import { epayV2OrderError } from "./epay-v2-errors";
@@ -44,13 +43,8 @@ async function createV2Order(ctx: AppContext, merchant: EpayV2Merchant, params: 
   // jsapi, app, applet and scan need an official platform's own SDK flow (an openid, a payer's code); Paydesk's
   // channels give a page or a code.
   if (!SERVED_METHODS.has(p.method)) throw new EpayV2Error(`不支持的接口类型 method=${p.method}（可用：web、jump）`);
-  for (const [field, url] of [
-    ["notify_url", p.notify_url],
-    ["return_url", p.return_url],
-  ] as const) {
-    const problem = url ? requestUrlProblem(url) : null;
-    if (problem) throw new EpayV2Error(`${field} ${problem}`);
-  }
+  const refuse = (message: string) => new EpayV2Error(message);
+  checkEpayUrls(p, refuse);
   const policy = merchantUrlPolicy(merchant);
   const allowed = { ...policy, allowedHosts: [...policy.allowedHosts, ...merchant.epay_v2.allowed_hosts] };
   if (obviouslyPrivate(p.notify_url, allowed)) {
@@ -60,12 +54,7 @@ async function createV2Order(ctx: AppContext, merchant: EpayV2Merchant, params: 
   }
   const priceFen = /^[0-9.]+$/.test(p.money) ? parseYuan(p.money) : null;
   if (priceFen === null || priceFen <= 0) throw new EpayV2Error("金额不合法");
-  let type: PayType | null = null;
-  if (p.type !== "") {
-    if (!(PAY_TYPES as readonly string[]).includes(p.type))
-      throw new EpayV2Error(`不支持的支付方式 ${p.type}（可用：alipay、wxpay、qqpay）`);
-    type = p.type as PayType;
-  }
+  const type = epayPayType(p.type, refuse);
   const fields = [p.out_trade_no, p.money, p.type, p.name, p.param, p.notify_url, p.return_url];
   const request = {
     protocol: "epay-v2" as const,
@@ -82,19 +71,9 @@ async function createV2Order(ctx: AppContext, merchant: EpayV2Merchant, params: 
     digest: sha256Hex(JSON.stringify(["epay-v2", ...fields])),
   };
   try {
-    if (type) assertTypeOpen(ctx, merchant, type);
-    try {
-      return { order: await placeOrder(ctx, merchant, request), method: p.method, failedType: null };
-    } catch (err) {
-      // No channel could make the wallet's code now (all failed, resting, or monitors offline): as the server does,
-      // the order is still made, without a wallet (the same request, so a repeat finds it), and the payer is sent
-      // to the cashier, which offers a retry and the other wallets.
-      const noCode = err instanceof NoCodeError || (err instanceof OrderError && err.kind === "channel-unavailable");
-      if (!type || !noCode) throw err;
-      const order = await placeOrder(ctx, merchant, { ...request, type: null });
-      if (err instanceof NoCodeError) await recordCodeFailures(ctx, order, err.failures);
-      return { order, method: p.method, failedType: type };
-    }
+    // As the server does, an order whose wallet code no channel could make now is still made, and the payer is sent
+    // to the cashier.
+    return { ...(await placeEpayOrder(ctx, merchant, request, true)), method: p.method };
   } catch (err) {
     throw err instanceof OrderError ? epayV2OrderError(err) : err;
   }

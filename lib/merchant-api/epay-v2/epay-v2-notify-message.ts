@@ -2,6 +2,7 @@ import "server-only";
 import type { Merchant } from "@/lib/config/schema";
 import { formatYuan } from "@/lib/money";
 import type { Order } from "@/lib/storage/records";
+import { signedQueryUrl } from "@/lib/merchant-api/epay-signed-url";
 import type { MerchantApiMessages, NotifyMessage } from "../protocol";
 import { platformKey } from "./epay-v2-platform-key";
 import { epayV2Sign } from "./epay-v2-sign";
@@ -31,18 +32,10 @@ export function epayV2ResultFields(pid: string, order: Order): Record<string, st
  * too (its SDK verifies over every parameter it receives); empty values are never sent.
  */
 export function signedEpayV2Url(url: string, fields: Record<string, string>): string {
-  const target = new URL(url);
-  const params: Record<string, string> = {};
-  for (const [k, v] of target.searchParams) if (v !== "" && k !== "sign" && k !== "sign_type") params[k] = v;
-  for (const [k, v] of Object.entries(fields)) {
-    if (v !== "") params[k] = v;
-    else delete params[k];
-  }
-  const query = new URLSearchParams(params);
-  query.set("sign_type", "RSA");
-  query.set("sign", epayV2Sign(params, platformKey().privateKey));
-  target.search = query.toString();
-  return target.toString();
+  return signedQueryUrl(url, fields, (params) => ({
+    sign_type: "RSA",
+    sign: epayV2Sign(params, platformKey().privateKey),
+  }));
 }
 
 export function epayV2Notification(

@@ -1,10 +1,10 @@
-import { createSign, generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { epayV2ApiHandler, epayV2SubmitHandler } from "@/lib/http/epay-v2-handler";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
+import { signedV2Request, setUpEpayV2Keys } from "@/test/support/epay-v2-keys";
 import {
   openTestDatabase,
   testAppConfig,
@@ -20,32 +20,10 @@ import { EPAY_V2_ACTIONS, type EpayV2Action } from "./epay-v2-api";
  * signature check). Nothing may answer a 5xx or the handler's `系统繁忙` (an error it did not expect).
  */
 
-const shopKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const platformKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const { shopKeys, shopPublicPem } = setUpEpayV2Keys();
 const PID = "3000";
-
-function signed(fields: Record<string, string>, now: number): Record<string, string> {
-  const all: Record<string, string> = { ...fields, pid: PID, timestamp: String(Math.floor(now / 1000)) };
-  const content = Object.keys(all)
-    .filter((k) => k !== "sign" && k !== "sign_type" && all[k] !== "")
-    .sort()
-    .map((k) => `${k}=${all[k]}`)
-    .join("&");
-  return {
-    ...all,
-    sign: createSign("RSA-SHA256").update(content, "utf8").sign(shopKeys.privateKey, "base64"),
-    sign_type: "RSA",
-  };
-}
-
-const savedKey = process.env.PAYDESK_EPAY_V2_PRIVATE_KEY;
-beforeAll(() => {
-  process.env.PAYDESK_EPAY_V2_PRIVATE_KEY = platformKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-});
-afterAll(() => {
-  if (savedKey === undefined) delete process.env.PAYDESK_EPAY_V2_PRIVATE_KEY;
-  else process.env.PAYDESK_EPAY_V2_PRIVATE_KEY = savedKey;
-});
+const signed = (fields: Record<string, string>, now: number) =>
+  signedV2Request(fields, now, { pid: PID, privateKey: shopKeys.privateKey });
 
 describeOnDatabases("epay V2 signed fuzz", (dialect) => {
   let db: DatabaseHandle;
@@ -55,7 +33,7 @@ describeOnDatabases("epay V2 signed fuzz", (dialect) => {
     const file = testConfigFile();
     file.merchants[0]!.epay_v2 = {
       pid: PID,
-      public_key: shopKeys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+      public_key: shopPublicPem,
       allowed_hosts: [],
     };
     db = await openTestDatabase(dialect);

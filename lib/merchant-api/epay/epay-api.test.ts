@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { epayApiHandler } from "@/lib/http/epay-handler";
 import { applyPayment } from "@/lib/orders/apply-payment";
 import { refundsOf } from "@/lib/orders/refunds";
 import type { DatabaseHandle } from "@/lib/storage/database";
 import { describeOnDatabases } from "@/test/support/databases";
-import type { AlipayEmulator, WechatV3Emulator } from "@/test/support/emulators";
 import { EPAY_MERCHANT, signedRequest } from "@/test/support/epay-client";
-import type { RunningServer } from "@/test/support/http-server";
-import { startOfficialChannels, type OfficialChannels } from "@/test/support/official-channels";
-import { startPaydeskServer } from "@/test/support/paydesk-server";
+import { useOfficialPaydesk } from "@/test/support/official-channels";
 import {
   openTestDatabase,
   testAppConfig,
@@ -261,36 +258,21 @@ describeOnDatabases("epay api.php query, orders and refund", (dialect) => {
 
 /** api.php's `act=refund` reaching Alipay 当面付 and WeChat Pay v3 (their emulators), on both databases. */
 describeOnDatabases("epay act=refund through the official channels", (dialect) => {
-  let ali: AlipayEmulator;
-  let wx: WechatV3Emulator;
-  let official: OfficialChannels;
-  let db: DatabaseHandle;
-  let ctx: TestContext;
-  let paydesk: RunningServer;
+  const env = useOfficialPaydesk(dialect, {
+    timeoutMs: 1_000,
+    file: ({ channels }) => {
+      const file = testConfigFile({
+        merchants: testConfigFile().merchants.map((m) => ({ ...m, channels: ["ali", "wx"] })),
+        channels,
+      });
+      // Set after the schema, as the other epay suites do: the shared test key predates its length rule.
+      file.merchants[0]!.epay = { pid: EPAY_MERCHANT.pid, key: EPAY_MERCHANT.key, allowed_hosts: [] };
+      return file;
+    },
+  });
   let seq = 0;
 
-  beforeAll(async () => {
-    official = await startOfficialChannels({ now: () => ctx.now(), timeoutMs: 1_000 });
-    ({ ali, wx } = official);
-    const { channels } = official;
-    const file = testConfigFile({
-      merchants: testConfigFile().merchants.map((m) => ({ ...m, channels: ["ali", "wx"] })),
-      channels,
-    });
-    // Set after the schema, as the other epay suites do: the shared test key predates its length rule.
-    file.merchants[0]!.epay = { pid: EPAY_MERCHANT.pid, key: EPAY_MERCHANT.key, allowed_hosts: [] };
-    db = await openTestDatabase(dialect);
-    ctx = testContext(db, testAppConfig(file));
-    paydesk = await startPaydeskServer(ctx);
-  });
-  afterAll(async () => {
-    await paydesk.close();
-    await db.close();
-    await official.close();
-  });
-  beforeEach(() => official.reset());
-
-  const handler = epayApiHandler(() => Promise.resolve(ctx as TestContext));
+  const handler = epayApiHandler(() => Promise.resolve(env.ctx as TestContext));
   const refund = async (params: Record<string, string>) =>
     (await (
       await handler(
@@ -303,7 +285,7 @@ describeOnDatabases("epay act=refund through the official channels", (dialect) =
 
   async function paid(type: "alipay" | "wxpay", money: string) {
     const order = await createEpayOrder(
-      ctx,
+      env.ctx,
       signedRequest("sdk", {
         type,
         out_trade_no: `EO${dialect}${++seq}`,
@@ -313,7 +295,7 @@ describeOnDatabases("epay act=refund through the official channels", (dialect) =
         money,
       }),
     );
-    const acks = type === "alipay" ? await ali.pay(order.id) : await wx.pay(order.id);
+    const acks = type === "alipay" ? await env.ali.pay(order.id) : await env.wx.pay(order.id);
     expect(acks[0]!.status).toBe(200);
     return order;
   }
@@ -334,13 +316,13 @@ describeOnDatabases("epay act=refund through the official channels", (dialect) =
     const second = await refund({ out_trade_no: order.out_order_id, money: "3.00" });
     expect(second).toMatchObject({ code: 0, money: "3.00" });
     expect(second.refund_no).not.toBe(first.refund_no);
-    expect(ali.order(order.id).refunds.map((r) => r.refund_amount)).toEqual([300, 300]);
+    expect(env.ali.order(order.id).refunds.map((r) => r.refund_amount)).toEqual([300, 300]);
     expect(await refund({ trade_no: order.id, money: "5.00" })).toEqual({
       code: -1,
       msg: "退款金额不能超过该订单剩余可退款金额！",
     });
-    expect(await refundsOf(ctx, order.id)).toHaveLength(2);
-    expect(ali.order(order.id).refunds).toHaveLength(2);
+    expect(await refundsOf(env.ctx, order.id)).toHaveLength(2);
+    expect(env.ali.order(order.id).refunds).toHaveLength(2);
   });
 
   it("Alipay: a request carrying out_refund_no refunds once under it", async () => {
@@ -349,19 +331,19 @@ describeOnDatabases("epay act=refund through the official channels", (dialect) =
     const b = await refund({ trade_no: order.id, money: "1.00", out_refund_no: "SHOP-RF-1" });
     expect(a).toMatchObject({ code: 0, refund_no: "SHOP-RF-1", out_refund_no: "SHOP-RF-1" });
     expect(b).toEqual(a);
-    expect(ali.order(order.id).refunds).toHaveLength(1);
+    expect(env.ali.order(order.id).refunds).toHaveLength(1);
   });
 
   it("WeChat Pay: refunds in full; a refusal (balance short) is 退款失败 with the platform's reason", async () => {
     const short = await paid("wxpay", "2.00");
-    wx.setBalance(0);
+    env.wx.setBalance(0);
     const failed = await refund({ trade_no: short.id, money: "2.00" });
     expect(failed.code).toBe(-1);
     expect(failed.msg).toMatch(/^退款失败：.*NOT_ENOUGH/);
-    expect((await refundsOf(ctx, short.id)).map((r) => r.status)).toEqual(["failed"]);
-    wx.setBalance(undefined);
+    expect((await refundsOf(env.ctx, short.id)).map((r) => r.status)).toEqual(["failed"]);
+    env.wx.setBalance(undefined);
     const done = await refund({ out_trade_no: short.out_order_id, money: "2.00" });
     expect(done).toMatchObject({ code: 0, msg: "退款成功！退款金额¥2.00", status: "succeeded" });
-    expect(wx.order(short.id).refunds.map((r) => r.refund)).toEqual([200]);
+    expect(env.wx.order(short.id).refunds.map((r) => r.refund)).toEqual([200]);
   });
 });

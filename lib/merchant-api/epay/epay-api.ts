@@ -1,8 +1,8 @@
 import "server-only";
-import { shanghaiDayStart } from "@/lib/time/beijing-day";
 import { findEpayMerchant } from "@/lib/config/find";
 import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
+import { epayMerchantCounts } from "@/lib/merchant-api/epay-merchant-counts";
 import { alipaySchemeLink } from "@/lib/wallet-links";
 import { formatYuan } from "@/lib/money";
 import { listEpayOrderPage } from "@/lib/merchant-api/epay-order-list";
@@ -109,9 +109,7 @@ async function merchantAnswer(
   merchant: Merchant & { epay: { pid: string } },
   params: Record<string, string>,
 ) {
-  const today = shanghaiDayStart(ctx.now());
-  const paidBetween = (from: number, to: number) =>
-    ctx.repos.orders.countPaidOrdersCreatedBetween(merchant.appkey, from, to);
+  const counts = await epayMerchantCounts(ctx, merchant.appkey);
   return {
     code: EPAY_OK,
     msg: "查询商户信息成功！",
@@ -124,9 +122,7 @@ async function merchantAnswer(
     account: "",
     username: merchant.name,
     name: merchant.name,
-    orders: await ctx.repos.orders.countOrdersSince(merchant.appkey, 0),
-    orders_today: await paidBetween(today, today + 86_400_000),
-    orders_lastday: await paidBetween(today - 86_400_000, today),
+    ...counts,
   };
 }
 

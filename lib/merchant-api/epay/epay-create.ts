@@ -4,16 +4,15 @@ import { findEpayMerchant } from "@/lib/config/find";
 import type { Merchant } from "@/lib/config/schema";
 import type { AppContext } from "@/lib/context";
 import { sha256Hex } from "@/lib/crypto/digest";
-import { obviouslyPrivate, requestUrlProblem } from "@/lib/net/url-guard";
+import { obviouslyPrivate } from "@/lib/net/url-guard";
 import { merchantUrlPolicy } from "@/lib/net/url-policy";
 import { parseYuan } from "@/lib/money";
 import { OrderError } from "@/lib/orders/order-errors";
-import { placeOrder } from "@/lib/orders/place-order";
-import { assertTypeOpen, NoCodeError, recordCodeFailures } from "@/lib/orders/request-code";
 import { issuedByPaydesk } from "@/lib/orders/signature-guard";
-import { PAY_TYPES, type PayType } from "@/lib/pay-types";
+import type { PayType } from "@/lib/pay-types";
 import type { Order } from "@/lib/storage/records";
 import { hasControlCharacter } from "@/lib/text/printable";
+import { checkEpayUrls, epayPayType, placeEpayOrder } from "@/lib/merchant-api/epay-place";
 import { EPAY_BAD_SIGN, EpayError } from "./epay-codes";
 import { epayErrorFor } from "./epay-order-errors";
 import { resplitProblem, verifyEpaySign } from "./epay-sign";
@@ -100,25 +99,15 @@ async function createEpayOrderFor(
   const parsed = paymentSchema.safeParse(params);
   if (!parsed.success) throw new EpayError(parsed.error.issues[0]?.message ?? "参数错误");
   const p = parsed.data;
-  for (const [field, url] of [
-    ["notify_url", p.notify_url],
-    ["return_url", p.return_url],
-  ] as const) {
-    const problem = url ? requestUrlProblem(url) : null;
-    if (problem) throw new EpayError(`${field} ${problem}`);
-  }
+  const refuse = (message: string) => new EpayError(message);
+  checkEpayUrls(p, refuse);
   // Paydesk itself fetches notify_url (return_url is only where the payer's browser goes).
   if (obviouslyPrivate(p.notify_url, merchantUrlPolicy(merchant))) {
     throw new EpayError("notify_url 指向本机或内网地址；如确需使用，请在商户配置的 epay.allowed_hosts 中列出该主机");
   }
   const priceFen = parseYuan(p.money);
   if (priceFen === null || priceFen <= 0) throw new EpayError(`金额 money 无效：${p.money}`);
-  let type: PayType | null = null;
-  if (p.type !== "") {
-    if (!(PAY_TYPES as readonly string[]).includes(p.type))
-      throw new EpayError(`不支持的支付方式 ${p.type}（可用：alipay、wxpay、qqpay）`);
-    type = p.type as PayType;
-  }
+  const type = epayPayType(p.type, refuse);
   const request = {
     protocol: "epay" as const,
     outOrderId: p.out_trade_no,
@@ -133,18 +122,7 @@ async function createEpayOrderFor(
     digest: digest(p),
   };
   try {
-    if (type) assertTypeOpen(ctx, merchant, type);
-    try {
-      return { order: await placeOrder(ctx, merchant, request), failedType: null };
-    } catch (err) {
-      // Every channel of the wallet failed (NoCodeError), or none can be asked now (all resting after failures,
-      // monitors offline).
-      const noCode = err instanceof NoCodeError || (err instanceof OrderError && err.kind === "channel-unavailable");
-      if (!payerWaiting || !type || !noCode) throw err;
-      const order = await placeOrder(ctx, merchant, { ...request, type: null });
-      if (err instanceof NoCodeError) await recordCodeFailures(ctx, order, err.failures);
-      return { order, failedType: type };
-    }
+    return await placeEpayOrder(ctx, merchant, request, payerWaiting);
   } catch (err) {
     throw err instanceof OrderError ? epayErrorFor(err) : err;
   }

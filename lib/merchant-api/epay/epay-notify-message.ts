@@ -2,6 +2,7 @@ import "server-only";
 import type { Merchant } from "@/lib/config/schema";
 import { formatYuan } from "@/lib/money";
 import type { Order } from "@/lib/storage/records";
+import { signedQueryUrl } from "@/lib/merchant-api/epay-signed-url";
 import type { MerchantApiMessages } from "../protocol";
 import { epaySign } from "./epay-sign";
 
@@ -38,18 +39,7 @@ export function epayResultFields(pid: string, order: Order): EpayResultFields {
  * compute the same string); `sign_type=MD5` travels beside `sign`, unsigned.
  */
 export function signedEpayUrl(url: string, fields: EpayResultFields, key: string): string {
-  const target = new URL(url);
-  const params: Record<string, string> = {};
-  for (const [k, v] of target.searchParams) if (v !== "" && k !== "sign" && k !== "sign_type") params[k] = v;
-  for (const [k, v] of Object.entries(fields)) {
-    if (v !== "") params[k] = v;
-    else delete params[k];
-  }
-  const query = new URLSearchParams(params);
-  query.set("sign", epaySign(params, key));
-  query.set("sign_type", "MD5");
-  target.search = query.toString();
-  return target.toString();
+  return signedQueryUrl(url, fields, (params) => ({ sign: epaySign(params, key), sign_type: "MD5" }));
 }
 
 /** The GET notification of a paid epay order: its URL carries everything, the body is empty. */

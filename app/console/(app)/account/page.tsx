@@ -1,4 +1,6 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { FlashLine } from "@/components/console/flash-line";
+import { FormField } from "@/components/console/form-field";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { CsrfField } from "@/components/console/csrf-field";
 import { accountsError, accountsMessages, roleLabel, type AccountsMessages } from "@/lib/console/accounts-i18n";
@@ -6,6 +8,7 @@ import { formatConsoleTime } from "@/lib/console/console-locale";
 import { requireConsoleSession } from "@/lib/console/page-auth";
 import { fmt } from "@/lib/i18n/locale";
 import { TotpEnrol } from "./totp-enrol";
+import { PrimaryButton } from "@/components/console/primary-button";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
@@ -16,8 +19,8 @@ const OK: Record<string, (a: AccountsMessages) => string> = {
   welcome: (a) => a.okWelcome,
 };
 
-const input = "mt-1 block w-full max-w-xs rounded-lg border border-gray-300 px-3 py-2";
-const primary = "rounded-lg bg-[#1061d6] px-4 py-2 font-medium text-white hover:bg-[#0d52b8]";
+// FormField's input, kept narrow: these forms share the page with wide tables.
+const narrow = "max-w-xs";
 
 /**
  * Everyone's own account: password, the second factor, and their sessions with "sign out everywhere". It opens for
@@ -40,32 +43,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
       <h1 className="text-xl font-semibold text-gray-900">{a.accountTitle}</h1>
       <p className="text-sm text-gray-700">{fmt(a.accountIntro, { user: me.name, role: roleLabel(a, me.role) })}</p>
       {session.mustEnrolTotp ? (
-        <p
-          role="alert"
-          data-testid="totp-required"
-          className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900"
-        >
+        <FlashLine tone="warning" testId="totp-required">
           {a.totpRequired}
-        </p>
+        </FlashLine>
       ) : null}
-      {ok ? (
-        <p
-          role="status"
-          data-testid="flash"
-          className="rounded-xl border border-green-300 bg-green-50 px-4 py-2 text-sm text-green-900"
-        >
-          {ok}
-        </p>
-      ) : null}
-      {refused ? (
-        <p
-          role="alert"
-          data-testid="flash"
-          className="rounded-xl border border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900"
-        >
-          {refused}
-        </p>
-      ) : null}
+      <FlashLine tone="ok">{ok}</FlashLine>
+      <FlashLine tone="refused">{refused}</FlashLine>
       <Card title={a.totpTitle} id="totp">
         {me.totpEnabled ? (
           <div className="space-y-3 text-sm">
@@ -73,10 +56,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
             {!settings.requireTotp ? (
               <form method="post" action="/console/account/totp/disable" className="flex flex-wrap items-end gap-3">
                 <CsrfField token={session.csrf} />
-                <label className="block">
-                  <span className="text-gray-700">{a.totpDisablePassword}</span>
-                  <input name="password" type="password" autoComplete="current-password" required className={input} />
-                </label>
+                <FormField
+                  label={a.totpDisablePassword}
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  className={narrow}
+                />
                 <button
                   type="submit"
                   className="rounded-lg border border-gray-300 px-4 py-2 text-gray-800 hover:bg-gray-50"
@@ -99,35 +86,27 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
         ) : (
           <form method="post" action="/console/account/password" className="space-y-3 text-sm">
             <CsrfField token={session.csrf} />
-            <label className="block">
-              <span className="text-gray-700">{a.passwordCurrent}</span>
-              <input name="current" type="password" autoComplete="current-password" required className={input} />
-            </label>
-            <label className="block">
-              <span className="text-gray-700">{a.passwordNew}</span>
-              <input
-                name="next"
+            <FormField
+              label={a.passwordCurrent}
+              name="current"
+              type="password"
+              autoComplete="current-password"
+              required
+              className={narrow}
+            />
+            {(["next", "repeat"] as const).map((name) => (
+              <FormField
+                key={name}
+                label={name === "next" ? a.passwordNew : a.passwordRepeat}
+                name={name}
                 type="password"
                 autoComplete="new-password"
                 minLength={10}
                 required
-                className={input}
+                className={narrow}
               />
-            </label>
-            <label className="block">
-              <span className="text-gray-700">{a.passwordRepeat}</span>
-              <input
-                name="repeat"
-                type="password"
-                autoComplete="new-password"
-                minLength={10}
-                required
-                className={input}
-              />
-            </label>
-            <button type="submit" className={primary}>
-              {a.save}
-            </button>
+            ))}
+            <PrimaryButton type="submit">{a.save}</PrimaryButton>
           </form>
         )}
       </Card>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { AccountsMessages } from "@/lib/console/accounts-i18n";
 import { errorText } from "@/app/console/(app)/users/create-user-form";
 import { postForm, totpBeginAnswer, totpConfirmAnswer } from "./post-form";
+import { PrimaryButton } from "@/components/console/primary-button";
 
 /**
  * Turning on TOTP: the server makes the secret (kept pending) and this shows it as a QR code and as text; a code
@@ -81,22 +82,13 @@ export function TotpEnrol({ a, csrf }: { a: AccountsMessages; csrf: string }) {
                 className="mt-1 block w-36 rounded-lg border border-gray-300 px-3 py-2 font-mono tracking-widest"
               />
             </label>
-            <button
-              type="submit"
-              className="rounded-lg bg-[#1061d6] px-4 py-2 font-medium text-white hover:bg-[#0d52b8]"
-            >
-              {a.totpConfirm}
-            </button>
+            <PrimaryButton type="submit">{a.totpConfirm}</PrimaryButton>
           </form>
         </div>
       ) : (
-        <button
-          type="button"
-          onClick={begin}
-          className="rounded-lg bg-[#1061d6] px-4 py-2 font-medium text-white hover:bg-[#0d52b8]"
-        >
+        <PrimaryButton type="button" onClick={begin}>
           {a.totpBegin}
-        </button>
+        </PrimaryButton>
       )}
     </div>
   );

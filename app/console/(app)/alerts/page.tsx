@@ -1,4 +1,5 @@
 import { AlertHistoryTable } from "@/components/console/alert-history";
+import { Pager } from "@/components/console/pager";
 import { AlertSinksTable } from "@/components/console/alert-sinks";
 import { Card } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
@@ -10,7 +11,6 @@ import { fmt } from "@/lib/i18n/locale";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const str = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
-const link = "text-[#1061d6] underline-offset-2 hover:underline";
 
 function sevName(s: string, m: ConsoleMessages): string {
   return s === "critical" ? m.sevCritical : s === "warning" ? m.sevWarning : m.sevInfo;
@@ -92,18 +92,14 @@ export default async function AlertsPage({ searchParams }: { searchParams: Searc
         }
       >
         <AlertHistoryTable alerts={a.history} m={m} highlight={highlight} />
-        <nav aria-label={m.historyTitle} className="mt-4 flex gap-4 text-sm">
-          {a.page > 1 ? (
-            <a href={pageHref(a.page - 1)} className={link} rel="prev">
-              {m.prevPage}
-            </a>
-          ) : null}
-          {a.page < a.pages ? (
-            <a href={pageHref(a.page + 1)} className={link} rel="next">
-              {m.nextPage}
-            </a>
-          ) : null}
-        </nav>
+        <Pager
+          label={m.historyTitle}
+          page={a.page}
+          pages={a.pages}
+          href={pageHref}
+          prev={m.prevPage}
+          next={m.nextPage}
+        />
       </Card>
     </ConsoleShell>
   );

@@ -1,4 +1,6 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { ExportTitle } from "@/components/console/export-title";
+import { Pager } from "@/components/console/pager";
 import { exportHref, exportWords } from "@/lib/console/csv-export";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { formatConsoleTime } from "@/lib/console/console-locale";
@@ -25,16 +27,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
     <ConsoleShell page={signedIn} section="audit" selfPath="/console/audit">
-      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
-        <h1 className="text-xl font-semibold text-gray-900">{m.auditTitle}</h1>
-        <a
-          href={exportHref("audit", {})}
-          className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
-          data-testid="export-audit"
-        >
-          {exportWords(signedIn.locale).exportCsv}
-        </a>
-      </div>
+      <ExportTitle
+        title={m.auditTitle}
+        links={[
+          { href: exportHref("audit", {}), testId: "export-audit", label: exportWords(signedIn.locale).exportCsv },
+        ]}
+      />
       <Card title={fmt(m.resultCount, { total, page, pages })} id="audit">
         {rows.length === 0 ? (
           <p className="text-sm text-gray-600">{m.auditNone}</p>
@@ -66,18 +64,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             ))}
           </Table>
         )}
-        <nav aria-label={m.auditTitle} className="mt-4 flex gap-4 text-sm">
-          {page > 1 ? (
-            <a href={`/console/audit?page=${page - 1}`} className={link}>
-              {m.prevPage}
-            </a>
-          ) : null}
-          {page < pages ? (
-            <a href={`/console/audit?page=${page + 1}`} className={link}>
-              {m.nextPage}
-            </a>
-          ) : null}
-        </nav>
+        <Pager
+          label={m.auditTitle}
+          page={page}
+          pages={pages}
+          href={(n) => `/console/audit?page=${n}`}
+          prev={m.prevPage}
+          next={m.nextPage}
+        />
       </Card>
     </ConsoleShell>
   );

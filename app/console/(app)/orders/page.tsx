@@ -1,4 +1,6 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { ExportTitle } from "@/components/console/export-title";
+import { Pager } from "@/components/console/pager";
 import { exportHref, exportWords } from "@/lib/console/csv-export";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { OrderSearchForm } from "@/components/console/order-search-form";
@@ -22,25 +24,17 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
   const link = "text-[#1061d6] underline-offset-2 hover:underline";
   return (
     <ConsoleShell page={signedIn} section="orders" selfPath={searchHref(p, result.page)}>
-      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
-        <h1 className="text-xl font-semibold text-gray-900">{m.navOrders}</h1>
-        <span className="flex gap-4">
-          <a
-            href={exportHref("orders", p)}
-            className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
-            data-testid="export-orders"
-          >
-            {exportWords(signedIn.locale).exportCsv}
-          </a>
-          <a
-            href={exportHref("refunds", { merchant: p.merchant, channel: p.channel, from: p.from, to: p.to })}
-            className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
-            data-testid="export-refunds"
-          >
-            {exportWords(signedIn.locale).exportRefundsCsv}
-          </a>
-        </span>
-      </div>
+      <ExportTitle
+        title={m.navOrders}
+        links={[
+          { href: exportHref("orders", p), testId: "export-orders", label: exportWords(signedIn.locale).exportCsv },
+          {
+            href: exportHref("refunds", { merchant: p.merchant, channel: p.channel, from: p.from, to: p.to }),
+            testId: "export-refunds",
+            label: exportWords(signedIn.locale).exportRefundsCsv,
+          },
+        ]}
+      />
       <Card title={m.searchOrders} id="search">
         <OrderSearchForm m={m} p={p} merchants={scope.merchants} channels={scope.channels.map((c) => c.id)} />
       </Card>
@@ -81,18 +75,14 @@ export default async function OrdersPage({ searchParams }: { searchParams: Searc
             ))}
           </Table>
         )}
-        <nav aria-label={m.navOrders} className="mt-4 flex gap-4 text-sm">
-          {result.page > 1 ? (
-            <a href={searchHref(p, result.page - 1)} className={link} rel="prev">
-              {m.prevPage}
-            </a>
-          ) : null}
-          {result.page < result.pages ? (
-            <a href={searchHref(p, result.page + 1)} className={link} rel="next">
-              {m.nextPage}
-            </a>
-          ) : null}
-        </nav>
+        <Pager
+          label={m.navOrders}
+          page={result.page}
+          pages={result.pages}
+          href={(n) => searchHref(p, n)}
+          prev={m.prevPage}
+          next={m.nextPage}
+        />
       </Card>
     </ConsoleShell>
   );

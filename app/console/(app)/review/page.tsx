@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ExportTitle } from "@/components/console/export-title";
 import { exportHref, exportWords } from "@/lib/console/csv-export";
 import { Card } from "@/components/console/card";
 import { ConsoleShell } from "@/components/console/console-shell";
@@ -60,16 +61,16 @@ export default async function ReviewPage({ searchParams }: { searchParams: Searc
   const confirmOrder = found && canSeeMerchant(scope, found.appkey) ? found : undefined;
   return (
     <ConsoleShell page={signedIn} section="review" selfPath="/console/review">
-      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
-        <h1 className="text-xl font-semibold text-gray-900">{m.reviewTitle}</h1>
-        <a
-          href={exportHref("payments", {})}
-          className="text-sm text-[#1061d6] underline-offset-2 hover:underline"
-          data-testid="export-payments"
-        >
-          {exportWords(signedIn.locale).exportCsv}
-        </a>
-      </div>
+      <ExportTitle
+        title={m.reviewTitle}
+        links={[
+          {
+            href: exportHref("payments", {}),
+            testId: "export-payments",
+            label: exportWords(signedIn.locale).exportCsv,
+          },
+        ]}
+      />
       <p className="text-sm text-gray-700">{m.reviewIntro}</p>
       <Flash
         m={m}

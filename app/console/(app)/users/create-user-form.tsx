@@ -5,6 +5,7 @@ import { passwordAnswer, postForm } from "@/app/console/(app)/account/post-form"
 import type { AccountsMessages } from "@/lib/console/accounts-i18n";
 import { fmt } from "@/lib/i18n/locale";
 import { OncePassword } from "./once-password";
+import { PrimaryButton } from "@/components/console/primary-button";
 
 const input = "mt-1 block w-full rounded-lg border border-gray-300 px-3 py-2";
 
@@ -73,13 +74,9 @@ export function CreateUserForm(props: {
         </fieldset>
         <p className="text-xs text-gray-600 sm:col-span-2">{a.roleHelp}</p>
         <div className="sm:col-span-2">
-          <button
-            type="submit"
-            disabled={busy}
-            className="rounded-lg bg-[#1061d6] px-4 py-2 font-medium text-white hover:bg-[#0d52b8] disabled:opacity-60"
-          >
+          <PrimaryButton type="submit" disabled={busy}>
             {a.createSubmit}
-          </button>
+          </PrimaryButton>
         </div>
       </form>
     </div>

@@ -1,4 +1,5 @@
 import { Card, Cell, Table } from "@/components/console/card";
+import { FlashLine } from "@/components/console/flash-line";
 import { ConsoleShell } from "@/components/console/console-shell";
 import { CsrfField } from "@/components/console/csrf-field";
 import { canManage, listAccounts } from "@/lib/console/accounts";
@@ -6,6 +7,7 @@ import { accountsError, accountsMessages, roleLabel, type AccountsMessages } fro
 import { requireConsoleUser } from "@/lib/console/page-auth";
 import { CreateUserForm } from "./create-user-form";
 import { ResetPasswordButton } from "./reset-password-button";
+import { PrimaryButton } from "@/components/console/primary-button";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
@@ -36,24 +38,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     <ConsoleShell page={signedIn} section="users" selfPath="/console/users">
       <h1 className="text-xl font-semibold text-gray-900">{a.usersTitle}</h1>
       <p className="text-sm text-gray-700">{a.usersIntro}</p>
-      {ok ? (
-        <p
-          role="status"
-          data-testid="flash"
-          className="rounded-xl border border-green-300 bg-green-50 px-4 py-2 text-sm text-green-900"
-        >
-          {ok}
-        </p>
-      ) : null}
-      {refused ? (
-        <p
-          role="alert"
-          data-testid="flash"
-          className="rounded-xl border border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900"
-        >
-          {refused}
-        </p>
-      ) : null}
+      <FlashLine tone="ok">{ok}</FlashLine>
+      <FlashLine tone="refused">{refused}</FlashLine>
       <Card title={a.usersTitle} id="users">
         <Table
           label={a.usersTitle}
@@ -190,12 +176,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
               <input type="checkbox" name="require_totp" defaultChecked={settings.requireTotp} />
               {a.requireTotp}
             </label>
-            <button
-              type="submit"
-              className="rounded-lg bg-[#1061d6] px-4 py-2 font-medium text-white hover:bg-[#0d52b8]"
-            >
-              {a.save}
-            </button>
+            <PrimaryButton type="submit">{a.save}</PrimaryButton>
           </form>
         </Card>
       ) : null}
