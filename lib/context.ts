@@ -1,3 +1,4 @@
+import { SECRET_SETTING_NAMES } from "@/lib/config/secret-settings";
 import "server-only";
 import pino, { type Logger } from "pino";
 import { getConfig, type AppConfig } from "@/lib/config/load";
@@ -44,21 +45,7 @@ export interface OrderMessages {
   issuedSignatures(merchant: Merchant, order: Order): string[];
 }
 
-/**
- * Settings that are credentials (channels' private keys and APIv3 key, API keys, merchants' appsecret): never shown
- * back (lib/console/channel-health.ts masks them on the console) and redacted from every log line that carries them,
- * at the top, one or two levels down, or in a logged `channels`/`merchants` list.
- */
-export const SECRET_SETTING_NAMES = [
-  "app_private_key",
-  "merchant_private_key",
-  "apiv3_key",
-  "appsecret",
-  "apikey",
-  "secret_key",
-] as const;
-
-/** The process logger's options: the level, and the redaction of SECRET_SETTING_NAMES (a channel's `key` too). */
+/** The process logger's options: the level, and the redaction of SECRET_SETTING_NAMES (lib/config/secret-settings.ts; a channel's `key` too). */
 export function loggerOptions(level: AppConfig["logLevel"]): pino.LoggerOptions {
   const paths = SECRET_SETTING_NAMES.flatMap((k) => [
     k,

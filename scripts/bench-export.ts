@@ -18,43 +18,14 @@ import { hashPassword } from "@/lib/console/password";
 import { openDatabase, type DatabaseHandle } from "@/lib/storage/database";
 import { toRow } from "@/lib/storage/order-rows";
 import type { Order } from "@/lib/storage/records";
+import { orderRecord } from "@/test/support/order-record";
 import { openTestDatabase, postgresUnavailableReason, testAppConfig, testContext } from "@/test/support/test-context";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
 const BATCH = 500;
 const MB = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-// test/support/order-fixture.ts imports vitest, which a plain script cannot load: the same order, here.
-const order = (over: Partial<Order>): Order => ({
-  id: "",
-  appkey: "k1",
-  out_order_id: "",
-  custom: "",
-  type: "alipay",
-  price_raw: "1.00",
-  price_fen: 100,
-  pay_amount_fen: 100,
-  free_amount: false,
-  request_sign: "s",
-  channel_id: "c1",
-  provider_order_id: null,
-  payload: "qr",
-  status: "pending",
-  late: false,
-  real_fen: null,
-  created_at: 0,
-  expires_at: 0,
-  paid_at: null,
-  closed_at: null,
-  reconcile_asked_at: null,
-  updated_at: 0,
-  protocol: "cloudpay",
-  name: "",
-  notify_url: null,
-  return_url: null,
-  request_digest: null,
-  ...over,
-});
+const order = (over: Partial<Order>): Order => orderRecord({ payload: "qr", status: "pending", ...over });
 
 async function fill(db: DatabaseHandle): Promise<void> {
   const start = Date.UTC(2026, 11, 1);

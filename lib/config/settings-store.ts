@@ -1,3 +1,4 @@
+import { isSecretSetting } from "./secret-settings";
 import "server-only";
 import { z } from "zod";
 import { safetyIssues } from "./safety";
@@ -91,10 +92,6 @@ export function splitSettingsSource(json: unknown): { json: unknown; source: unk
   return { json: rest, source };
 }
 
-// Key names whose values are secrets: masked in every diff and audit row. Public keys are not secrets.
-const SECRET_KEY = /(secret|password|passwd|^pass$|token|private|^key$|_key$|apikey|api_v3)/i;
-const isSecretKey = (key: string) => SECRET_KEY.test(key) && !/public/i.test(key);
-
 /** Every leaf of the document by a readable path (array items named by their appkey, id or name when they have one). */
 function leaves(value: unknown, path: string, secret: boolean, out: Map<string, { text: string; secret: boolean }>) {
   if (Array.isArray(value)) {
@@ -111,7 +108,7 @@ function leaves(value: unknown, path: string, secret: boolean, out: Map<string, 
   } else if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0 && path) out.set(path, { text: "{}", secret });
-    for (const [k, v] of entries) leaves(v, path ? `${path}.${k}` : k, secret || isSecretKey(k), out);
+    for (const [k, v] of entries) leaves(v, path ? `${path}.${k}` : k, secret || isSecretSetting(k), out);
   } else if (value !== undefined) {
     out.set(path, { text: JSON.stringify(value), secret });
   }

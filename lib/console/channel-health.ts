@@ -1,7 +1,8 @@
 import "server-only";
 import { channelBreaker, type BreakerEvent, type CircuitBreaker } from "@/lib/channels/circuit-breaker";
 import { budgetStatus, type BudgetStatus } from "@/lib/channels/channel-budget";
-import { SECRET_SETTING_NAMES, type AppContext } from "@/lib/context";
+import { isSecretSetting, SECRET_SETTING_NAMES } from "@/lib/config/secret-settings";
+import type { AppContext } from "@/lib/context";
 import { setMonitorOnline, upstreamToday } from "@/lib/metrics";
 import type { ChannelRules } from "@/lib/providers/channel-base-schema";
 import type { ChannelConfig } from "@/lib/providers/registry";
@@ -36,7 +37,7 @@ export interface ChannelHealth {
 
 /**
  * Channel settings that are credentials (private keys, the APIv3 key, API keys and secrets): never shown back in the
- * console, in an error text or in the log (lib/context.ts redacts the same names). Public keys and certificates are
+ * console, in an error text or in the log (lib/config/secret-settings.ts: one rule for the console, the settings diffs and the log). Public keys and certificates are
  * not secret, but only their kind and length are shown: a PEM block says nothing at a glance.
  */
 export const CHANNEL_SECRET_FIELDS: readonly string[] = [...SECRET_SETTING_NAMES, "key"];
@@ -45,7 +46,7 @@ export const CHANNEL_SECRET_FIELDS: readonly string[] = [...SECRET_SETTING_NAMES
 const SHOWN_APART = new Set(["id", "provider", "types", "rules"]);
 
 function shownValue(field: string, value: unknown): string {
-  if (CHANNEL_SECRET_FIELDS.includes(field)) return maskSecret(String(value));
+  if (isSecretSetting(field)) return maskSecret(String(value));
   if (Array.isArray(value)) return value.map((v) => shownValue(field, v)).join(", ");
   if (typeof value === "string") {
     const pem = /^-----BEGIN ([A-Z ]+)-----/.exec(value.trim());

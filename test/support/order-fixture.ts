@@ -3,6 +3,7 @@ import type { Db } from "@/lib/storage/database";
 import { activateOrder, insertCreatingOrder } from "@/lib/storage/orders-repo";
 import type { Order } from "@/lib/storage/records";
 import type { OrdersTable } from "@/lib/storage/schema";
+import { orderRecord } from "./order-record";
 
 /** The time repository tests start from. */
 export const T0 = 1_800_000_000_000;
@@ -12,36 +13,14 @@ let seq = 0;
 /** A `creating` order with unique ids, created at T0 with a five-minute TTL. */
 export function testOrder(over: Partial<Order> = {}): Order {
   seq += 1;
-  return {
+  return orderRecord({
     id: `ORD${seq}${Math.random().toString(36).slice(2, 8)}`,
-    appkey: "k1",
     out_order_id: `out-${seq}-${Math.random()}`,
-    custom: "",
-    type: "alipay",
-    price_raw: "1.00",
-    price_fen: 100,
-    pay_amount_fen: 100,
-    free_amount: false,
-    request_sign: "s",
-    channel_id: "c1",
-    provider_order_id: null,
-    payload: "",
-    status: "creating",
-    late: false,
-    real_fen: null,
     created_at: T0,
     expires_at: T0 + 300_000,
-    paid_at: null,
-    closed_at: null,
-    reconcile_asked_at: null,
     updated_at: T0,
-    protocol: "cloudpay",
-    name: "",
-    notify_url: null,
-    return_url: null,
-    request_digest: null,
     ...over,
-  };
+  });
 }
 
 /** Inserts `testOrder(over)` and activates it: a pending order with payload "qr". */
